@@ -1,0 +1,58 @@
+package io.warren.broker;
+
+import io.warren.datagram.Datagram;
+import io.warren.path.PathPattern;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Moves published datagrams between the nodes that share one path space. A single node uses
+ * {@link MemoryBroker}; a cluster uses a broker on shared infrastructure (Redis).
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Interest.</b> A node calls {@link #subscribe} when its first local tunnel registers a pattern
+ *   and {@link #unsubscribe} when its last one drops it. Once the stage returned by {@code subscribe}
+ *   completes, every datagram published anywhere afterwards whose path the pattern matches is delivered
+ *   to this node's {@link Listener}. Calls for one pattern are made in order (never two concurrent calls
+ *   for the same pattern key).</li>
+ *   <li><b>Delivery.</b> {@link #publish} delivers the datagram to the listener of every node with a
+ *   matching interest, its own included, at most once per node (a node receives a datagram once even
+ *   when several of its patterns match). Datagrams published to one path through one broker instance
+ *   arrive at each listener in publish order.</li>
+ *   <li><b>Loss.</b> When the broker loses datagrams (its backend was unreachable) it says so through
+ *   {@link Listener#onGap()} so that tunnels can report a gap instead of silently missing data.</li>
+ *   <li><b>Threading.</b> All methods are thread-safe and must not block: they return at once and
+ *   complete their stage later. The listener may be called from any thread, but never concurrently for
+ *   datagrams of one path.</li>
+ * </ul>
+ *
+ * Every implementation must pass the shared contract test suite ({@code BrokerContract} in the tests).
+ */
+public interface Broker extends AutoCloseable {
+
+    /** Starts delivering to {@code listener}; called once before any other method. */
+    CompletionStage<Void> start(Listener listener);
+
+    /** Publishes one datagram (with its id already assigned). The stage fails if it could not be handed on. */
+    CompletionStage<Void> publish(Datagram datagram);
+
+    /** Registers this node's interest in {@code pattern}; completes when the interest is active. */
+    CompletionStage<Void> subscribe(PathPattern pattern);
+
+    /** Drops this node's interest in {@code pattern}. */
+    CompletionStage<Void> unsubscribe(PathPattern pattern);
+
+    /** Stops delivering and releases resources. */
+    @Override
+    void close();
+
+    /** Receives datagrams for this node. */
+    interface Listener {
+        void onDatagram(Datagram datagram);
+
+        /** Some datagrams may have been lost (the backend was unreachable). */
+        default void onGap() {
+        }
+    }
+}

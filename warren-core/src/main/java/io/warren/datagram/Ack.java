@@ -1,0 +1,38 @@
+package io.warren.datagram;
+
+import io.warren.ErrorCode;
+import io.warren.WarrenException;
+
+/**
+ * The answer to one client or backend datagram: {@code {"ok":true,"id":ID,"ref":REF}} or
+ * {@code {"ok":false,"error":CODE,"message":...,"ref":REF}}. Immutable.
+ */
+public record Ack(boolean ok, String id, String ref, ErrorCode error, String message) {
+
+    public static Ack ok(String id, String ref) {
+        return new Ack(true, id, ref, null, null);
+    }
+
+    public static Ack error(ErrorCode code, String message, String ref) {
+        return new Ack(false, null, ref, code, message);
+    }
+
+    public static Ack error(WarrenException e, String ref) {
+        return error(e.code(), e.getMessage(), ref);
+    }
+
+    public String toJson() {
+        StringBuilder sb = new StringBuilder(64).append("{\"ok\":").append(ok);
+        if (id != null) {
+            Datagram.quote(sb.append(",\"id\":"), id);
+        }
+        if (ref != null) {
+            Datagram.quote(sb.append(",\"ref\":"), ref);
+        }
+        if (!ok) {
+            Datagram.quote(sb.append(",\"error\":"), error.wireName());
+            Datagram.quote(sb.append(",\"message\":"), message == null ? "" : message);
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,607 @@
+package io.warren.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.ErrorCode;
+import io.warren.NodeOptions;
+import io.warren.WarrenException;
+import io.warren.auth.Authenticator;
+import io.warren.auth.Identity;
+import io.warren.auth.OpenRequest;
+import io.warren.broker.Broker;
+import io.warren.datagram.Ack;
+import io.warren.datagram.ClientDatagram;
+import io.warren.datagram.ClientDatagramParser;
+import io.warren.datagram.Datagram;
+import io.warren.datagram.DatagramIds;
+import io.warren.format.Formats;
+import io.warren.path.Path;
+import io.warren.path.PathPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The engine of one Warren node: tunnels spread over shards, local routing, interest bookkeeping with the
+ * {@link Broker}, client events, backend publishing, keepalives and culling. It has no network code:
+ * the server hands it {@link Connection}s and parsed requests.
+ *
+ * <p>Threading: public methods may be called from any thread and return at once; work on a tunnel runs
+ * on its shard's thread, and results come back as completion stages.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] CLIENT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
+
+    private final NodeOptions options;
+    private final Formats formats;
+    private final Broker broker;
+    private final Authenticator authenticator;
+    private final NodeListener listener;
+    private final DatagramIds ids;
+    private final LongSupplier clock;
+    private final Shard[] shards;
+    private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
+    private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Interest> interests = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private int nextShard;
+
+    private Node(Builder b) {
+        this.options = b.options;
+        this.formats = b.formats;
+        this.broker = b.broker;
+        this.authenticator = b.authenticator;
+        this.listener = b.listener;
+        this.ids = b.ids;
+        this.clock = b.clock;
+        this.shards = new Shard[b.executors.size()];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
+            shardByExecutor.put(b.executors.get(i), shards[i]);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts the broker and the per-shard sweeps (keepalives, poll and cull timers). */
+    public CompletionStage<Void> start() {
+        running = true;
+        for (Shard s : shards) {
+            scheduleSweep(s);
+        }
+        return broker.start(this::route);
+    }
+
+    public NodeOptions options() {
+        return options;
+    }
+
+    public Formats formats() {
+        return formats;
+    }
+
+    public DatagramIds ids() {
+        return ids;
+    }
+
+    NodeListener listener() {
+        return listener;
+    }
+
+    long nanoTime() {
+        return clock.getAsLong();
+    }
+
+    /** The shard owned by {@code executor}, or one picked round-robin when it owns none. */
+    public Shard shardFor(Object executor) {
+        Shard s = shardByExecutor.get(executor);
+        if (s == null) {
+            synchronized (this) {
+                s = shards[nextShard++ % shards.length];
+            }
+        }
+        return s;
+    }
+
+    /** The tunnel with this id, or null. */
+    public Tunnel tunnel(String id) {
+        Tunnel t = id == null ? null : tunnels.get(id);
+        return t == null || t.isClosed() ? null : t;
+    }
+
+    public int tunnelCount() {
+        return tunnels.size();
+    }
+
+    /** Distinct patterns this node holds interest in (client paths included). */
+    public int interestCount() {
+        return interests.size();
+    }
+
+    // ---- opening and attaching ----
+
+    /**
+     * Authenticates {@code request}, creates a tunnel on {@code shard}, registers {@code subscribe} and
+     * attaches {@code connection}. Fails with {@code unauthorized} when authentication refuses.
+     */
+    public CompletionStage<Tunnel> open(OpenRequest request, Shard shard, List<PathPattern> subscribe, Connection connection) {
+        return openTunnel(request, shard, subscribe, connection, null);
+    }
+
+    /**
+     * Re-attaches {@code connection} to tunnel {@code tunnelId}, replaying what came after {@code last};
+     * when that tunnel is unknown or culled, authenticates again and opens a replacement.
+     */
+    public CompletionStage<Tunnel> attach(OpenRequest request, Shard shard, String tunnelId, String last,
+                                          List<PathPattern> subscribe, Connection connection) {
+        Tunnel t = tunnel(tunnelId);
+        if (t == null) {
+            return openTunnel(request, shard, subscribe, connection, tunnelId);
+        }
+        CompletableFuture<Tunnel> result = new CompletableFuture<>();
+        t.shard().executor().execute(() -> {
+            try {
+                if (!t.isClosed()) {
+                    for (PathPattern p : subscribe) {
+                        subscribe(t, p);
+                    }
+                }
+                if (t.attach(connection, last, false, null, null)) {
+                    result.complete(t);
+                } else {
+                    openTunnel(request, shard, subscribe, connection, tunnelId).whenComplete(complete(result));
+                }
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private CompletionStage<Tunnel> openTunnel(OpenRequest request, Shard shard, List<PathPattern> subscribe,
+                                               Connection connection, String replaced) {
+        if (!running) {
+            return CompletableFuture.failedFuture(ErrorCode.OVERLOADED.exception("the server is shutting down"));
+        }
+        CompletionStage<Identity> auth;
+        try {
+            auth = authenticator.authenticate(request);
+        } catch (RuntimeException e) {
+            auth = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Tunnel> result = new CompletableFuture<>();
+        auth.whenComplete((identity, error) -> {
+            if (error != null || identity == null) {
+                result.completeExceptionally(refusal(error));
+                return;
+            }
+            shard.executor().execute(() -> {
+                try {
+                    Tunnel t = create(shard, identity);
+                    List<CompletableFuture<Void>> ready = new ArrayList<>();
+                    ready.add(retain(t.clientPattern()).toCompletableFuture());
+                    t.shard().interests.add(t.clientPattern(), t);
+                    for (PathPattern p : subscribe) {
+                        ready.add(subscribe(t, p).toCompletableFuture());
+                    }
+                    CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
+                            shard.executor().execute(() -> {
+                                if (e != null) {
+                                    cull(t);
+                                    result.completeExceptionally(e);
+                                } else {
+                                    t.attach(connection, null, true, replaced, null);
+                                    listener.tunnelOpened(t);
+                                    result.complete(t);
+                                }
+                            }));
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        });
+        return result;
+    }
+
+    private static Throwable refusal(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof WarrenException) {
+            return cause;
+        }
+        if (cause != null) {
+            log.debug("authentication refused", cause);
+        }
+        return ErrorCode.UNAUTHORIZED.exception("authentication failed");
+    }
+
+    private Tunnel create(Shard shard, Identity identity) {
+        while (true) {
+            Tunnel t = new Tunnel(this, shard, newTunnelId(), newClientId(), identity, options.replaySize(), options.replayBytes());
+            if (tunnels.putIfAbsent(t.id(), t) == null) {
+                shard.add(t);
+                return t;
+            }
+        }
+    }
+
+    /** 144 random bits, URL-safe Base64 (24 characters). */
+    static String newTunnelId() {
+        byte[] b = new byte[18];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** 12 characters of base62 (about 71 random bits). */
+    static String newClientId() {
+        char[] c = new char[12];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = CLIENT_ALPHABET[RANDOM.nextInt(CLIENT_ALPHABET.length)];
+        }
+        return new String(c);
+    }
+
+    /** The connection of {@code tunnel} has gone (socket closed). Any thread. */
+    public void detach(Tunnel tunnel, Connection connection) {
+        tunnel.shard().executor().execute(() -> tunnel.detach(connection));
+    }
+
+    /** The socket of {@code tunnel}'s connection can take bytes again. Any thread. */
+    public void writable(Tunnel tunnel) {
+        tunnel.shard().executor().execute(tunnel::writable);
+    }
+
+    // ---- interests ----
+
+    /** Shard thread of {@code t}. Completes when the interest is active on every node. */
+    private CompletionStage<Void> subscribe(Tunnel t, PathPattern p) {
+        if (t.hasInterest(p)) {
+            return interests.get(p.key()).ready;
+        }
+        if (t.interestCount() >= options.maxInterests()) {
+            throw ErrorCode.TOO_LARGE.exception("at most " + options.maxInterests() + " interests per tunnel");
+        }
+        t.addInterest(p);
+        t.shard().interests.add(p, t);
+        return retain(p);
+    }
+
+    /** Shard thread of {@code t}. */
+    private void unsubscribe(Tunnel t, PathPattern p) {
+        if (t.removeInterest(p)) {
+            t.shard().interests.remove(p, t);
+            release(p);
+        }
+    }
+
+    private CompletionStage<Void> retain(PathPattern p) {
+        return interests.compute(p.key(), (k, i) -> {
+            if (i == null) {
+                i = new Interest(broker.subscribe(p));
+            }
+            i.count++;
+            return i;
+        }).ready;
+    }
+
+    private void release(PathPattern p) {
+        interests.computeIfPresent(p.key(), (k, i) -> {
+            if (--i.count == 0) {
+                broker.unsubscribe(p);
+                return null;
+            }
+            return i;
+        });
+    }
+
+    /** This node's interest in one pattern: how many local tunnels hold it, and when the broker made it active. */
+    private static final class Interest {
+        final CompletionStage<Void> ready;
+        int count;
+
+        Interest(CompletionStage<Void> ready) {
+            this.ready = ready;
+        }
+    }
+
+    // ---- routing ----
+
+    /** Called by the broker: routes a datagram to every local tunnel interested in it. */
+    private void route(Datagram d) {
+        for (Shard s : shards) {
+            if (!s.offer(d)) {
+                log.warn("shard {} inbox full; datagram {} dropped there", s.index(), d.id());
+            }
+        }
+    }
+
+    // ---- client datagrams ----
+
+    /**
+     * Handles datagrams a client sent through its tunnel ({@code POST /events}, WebSocket): control
+     * datagrams under {@code /meta/} change interests, anything else is published with {@code from} set to
+     * the client id. One ack per datagram, in order.
+     */
+    public CompletionStage<List<Ack>> clientDatagrams(Tunnel t, List<ClientDatagram> datagrams) {
+        CompletableFuture<List<Ack>> result = new CompletableFuture<>();
+        t.shard().executor().execute(() -> {
+            List<CompletableFuture<Ack>> acks = new ArrayList<>(datagrams.size());
+            for (ClientDatagram cd : datagrams) {
+                acks.add(clientDatagram(t, cd).toCompletableFuture());
+            }
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).whenComplete((v, e) -> {
+                List<Ack> out = new ArrayList<>(acks.size());
+                for (CompletableFuture<Ack> a : acks) {
+                    out.add(a.join());
+                }
+                result.complete(out);
+            });
+        });
+        return result;
+    }
+
+    /** Shard thread of {@code t}; the returned stage never fails. */
+    private CompletionStage<Ack> clientDatagram(Tunnel t, ClientDatagram cd) {
+        String ref = cd.ref();
+        if (cd.error() != null) {
+            return CompletableFuture.completedFuture(Ack.error(cd.error(), ref));
+        }
+        try {
+            if (t.isClosed()) {
+                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
+            }
+            Path path = Path.of(cd.path());
+            if (path.isMeta()) {
+                return control(t, path, cd);
+            }
+            if (ref != null) {
+                CompletionStage<Ack> earlier = t.rememberedAck(ref);
+                if (earlier != null) {
+                    return earlier;
+                }
+            }
+            Datagram d = new Datagram(ids.next(), path, cd.data(), t.clientId());
+            CompletionStage<Ack> ack = publishOne(d, ref);
+            if (ref != null) {
+                t.rememberAck(ref, ack, options.idempotencyWindow());
+            }
+            return ack;
+        } catch (WarrenException e) {
+            return CompletableFuture.completedFuture(Ack.error(e, ref));
+        }
+    }
+
+    private CompletionStage<Ack> control(Tunnel t, Path path, ClientDatagram cd) {
+        String p = path.toString();
+        boolean sub = p.equals("/meta/subscribe");
+        if (!sub && !p.equals("/meta/unsubscribe")) {
+            throw ErrorCode.FORBIDDEN.exception("clients may only send /meta/subscribe and /meta/unsubscribe under /meta/");
+        }
+        JsonNode data = ClientDatagramParser.tree(cd.data());
+        if (data == null || !data.isObject() || !data.path("path").isTextual()) {
+            throw ErrorCode.BAD_REQUEST.exception("data must be {\"path\":PATTERN} with optional \"subpaths\":true");
+        }
+        JsonNode subpaths = data.get("subpaths");
+        if (subpaths != null && !subpaths.isBoolean() && !subpaths.isNull()) {
+            throw ErrorCode.BAD_REQUEST.exception("subpaths must be true or false");
+        }
+        PathPattern pattern = clientPattern(t, data.get("path").asText(), subpaths != null && subpaths.asBoolean());
+        String ref = cd.ref();
+        if (sub) {
+            return subscribe(t, pattern).handle((v, e) -> e == null ? Ack.ok(null, ref)
+                    : Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref));
+        }
+        unsubscribe(t, pattern);
+        return CompletableFuture.completedFuture(Ack.ok(null, ref));
+    }
+
+    /**
+     * Parses and checks a pattern a client wants: {@code bad-path} when malformed; {@code forbidden} under
+     * {@code /meta/}, and under {@code /client/} for anything but the client's own exact path (which it
+     * always has).
+     */
+    public static PathPattern clientPattern(Tunnel t, String text, boolean subpaths) {
+        PathPattern p = PathPattern.parse(text, subpaths).requireNotMeta();
+        if (p.isClient() || p.base().equals("/client")) {
+            throw ErrorCode.FORBIDDEN.exception("client paths cannot be subscribed; each tunnel receives its own /client/C already");
+        }
+        return p;
+    }
+
+    /** Validates patterns a client names when opening a tunnel, before anything is created. */
+    public static List<PathPattern> openPatterns(List<String> texts) {
+        List<PathPattern> out = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            PathPattern p = PathPattern.parse(text, false).requireNotMeta();
+            if (p.isClient() || p.base().equals("/client")) {
+                throw ErrorCode.FORBIDDEN.exception("client paths cannot be subscribed");
+            }
+            if (!out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    // ---- backend publishing ----
+
+    /** Publishes datagrams from the backend ({@code POST /publish}): no tunnel, no {@code from}. */
+    public CompletionStage<List<Ack>> publish(List<ClientDatagram> datagrams) {
+        List<CompletableFuture<Ack>> acks = new ArrayList<>(datagrams.size());
+        for (ClientDatagram cd : datagrams) {
+            CompletionStage<Ack> ack;
+            if (cd.error() != null) {
+                ack = CompletableFuture.completedFuture(Ack.error(cd.error(), cd.ref()));
+            } else {
+                try {
+                    Path path = Path.of(cd.path());
+                    if (path.isMeta()) {
+                        throw ErrorCode.FORBIDDEN.exception("datagrams cannot be published to /meta/ paths");
+                    }
+                    ack = publishOne(new Datagram(ids.next(), path, cd.data(), null), cd.ref());
+                } catch (WarrenException e) {
+                    ack = CompletableFuture.completedFuture(Ack.error(e, cd.ref()));
+                }
+            }
+            acks.add(ack.toCompletableFuture());
+        }
+        return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).thenApply(v -> {
+            List<Ack> out = new ArrayList<>(acks.size());
+            for (CompletableFuture<Ack> a : acks) {
+                out.add(a.join());
+            }
+            return out;
+        });
+    }
+
+    /** Publishes one datagram from code (embedding); the id is assigned here. */
+    public CompletionStage<Ack> publish(String path, String dataJson) {
+        return publishOne(new Datagram(ids.next(), Path.of(path), dataJson, null), null);
+    }
+
+    private CompletionStage<Ack> publishOne(Datagram d, String ref) {
+        listener.published(d);
+        CompletionStage<Void> sent;
+        try {
+            sent = broker.publish(d);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((v, e) -> e == null ? Ack.ok(d.id(), ref)
+                : Ack.error(ErrorCode.OVERLOADED, "the datagram could not be published", ref));
+    }
+
+    // ---- timers ----
+
+    private void scheduleSweep(Shard s) {
+        if (!running) {
+            return;
+        }
+        s.executor().schedule(() -> {
+            try {
+                sweep(s);
+            } catch (Throwable e) {
+                log.error("sweep of shard {} failed", s.index(), e);
+            }
+            scheduleSweep(s);
+        }, options.sweepInterval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Shard thread: keepalives for idle streams, culling of tunnels detached too long. */
+    void sweep(Shard s) {
+        long now = nanoTime();
+        long keepalive = options.keepalive().toNanos();
+        long timeout = options.tunnelTimeout().toNanos();
+        for (int i = s.tunnels.size() - 1; i >= 0; i--) {
+            Tunnel t = s.tunnels.get(i);
+            if (t.expired(now, timeout)) {
+                cull(t);
+            } else {
+                t.keepalive(now, keepalive);
+            }
+        }
+    }
+
+    /** Shard thread: removes the tunnel with its interests. */
+    private void cull(Tunnel t) {
+        if (t.isClosed()) {
+            return;
+        }
+        t.endConnection("culled", true);
+        for (PathPattern p : List.copyOf(t.interests())) {
+            unsubscribe(t, p);
+        }
+        t.shard().interests.remove(t.clientPattern(), t);
+        release(t.clientPattern());
+        t.markClosed();
+        t.shard().remove(t);
+        tunnels.remove(t.id(), t);
+        listener.tunnelClosed(t);
+    }
+
+    /**
+     * Ends every connection with a {@code /meta/close} datagram ({@code reason}, reconnect hint), stops
+     * the timers and the broker. Returns when every shard has done its part.
+     */
+    public CompletionStage<Void> shutdown(String reason) {
+        running = false;
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (Shard s : shards) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            done.add(f);
+            try {
+                s.executor().execute(() -> {
+                    for (int i = s.tunnels.size() - 1; i >= 0; i--) {
+                        s.tunnels.get(i).endConnection(reason, true);
+                    }
+                    f.complete(null);
+                });
+            } catch (RuntimeException e) {
+                f.complete(null);
+            }
+        }
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture[0]));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        broker.close();
+    }
+
+    private static <T> java.util.function.BiConsumer<T, Throwable> complete(CompletableFuture<T> f) {
+        return (v, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e);
+            } else {
+                f.complete(v);
+            }
+        };
+    }
+
+    /** Assembles a node. */
+    public static final class Builder {
+        private NodeOptions options = NodeOptions.defaults();
+        private Formats formats = Formats.builtIn();
+        private Broker broker;
+        private Authenticator authenticator = Authenticator.allowAll();
+        private NodeListener listener = NodeListener.NONE;
+        private DatagramIds ids = new DatagramIds();
+        private LongSupplier clock = System::nanoTime;
+        private List<? extends ShardExecutor> executors;
+
+        public Builder options(NodeOptions v) { this.options = v; return this; }
+        public Builder formats(Formats v) { this.formats = v; return this; }
+        public Builder broker(Broker v) { this.broker = v; return this; }
+        public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }
+        public Builder listener(NodeListener v) { this.listener = v; return this; }
+        public Builder ids(DatagramIds v) { this.ids = v; return this; }
+        /** A nanosecond clock; tests pass a manual one to drive culling and keepalives. */
+        public Builder clock(LongSupplier v) { this.clock = v; return this; }
+        public Builder executors(List<? extends ShardExecutor> v) { this.executors = v; return this; }
+
+        public Node build() {
+            if (broker == null) {
+                broker = new io.warren.broker.MemoryBroker();
+            }
+            if (executors == null || executors.isEmpty()) {
+                throw new IllegalStateException("a node needs at least one shard executor");
+            }
+            return new Node(this);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.warren.engine;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link ShardExecutor} on a plain daemon thread, for embedding and benchmarks without Netty. */
+public final class SingleThreadShardExecutor implements ShardExecutor, AutoCloseable {
+    private final ScheduledThreadPoolExecutor executor;
+    private volatile Thread thread;
+
+    public SingleThreadShardExecutor(String name) {
+        executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            thread = t;
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.prestartCoreThread();
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        executor.execute(command);
+    }
+
+    @Override
+    public boolean inShard() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+        ScheduledFuture<?> f = executor.schedule(task, delay, unit);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

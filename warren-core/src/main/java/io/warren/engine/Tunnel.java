@@ -1,0 +1,422 @@
+package io.warren.engine;
+
+import io.warren.auth.Identity;
+import io.warren.datagram.Ack;
+import io.warren.datagram.Datagram;
+import io.warren.format.Format;
+import io.warren.format.Mode;
+import io.warren.path.Path;
+import io.warren.path.PathPattern;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client's tunnel: a secret id, a public client id with its own path, its interests, a bounded
+ * replay buffer, and at most one attached {@link Connection}.
+ *
+ * <p>Delivery: every datagram routed to the tunnel enters the replay buffer with the next sequence
+ * number. An attached stream connection is written everything after its cursor; a poll connection is
+ * answered with everything after the client's last acknowledged datagram. Datagrams stay buffered until
+ * the buffer's bounds evict them (streams) or the client acknowledges them with {@code last} (polls), so
+ * a client that re-attaches with the id of the last datagram it saw misses nothing the buffer still
+ * holds, and is told {@code gap} when it may have missed something.
+ *
+ * <p>Slow consumers: a stream connection whose socket stops taking bytes falls behind; when the buffer
+ * would have to evict a datagram it has not yet sent, the connection is closed with reason
+ * {@code slow} (the client re-attaches and learns of the gap) rather than letting memory grow.
+ *
+ * <p>Confined to its shard's thread, except for the immutable identity fields.
+ */
+public final class Tunnel {
+    private final Node node;
+    private final Shard shard;
+    private final String id;
+    private final String clientId;
+    private final Path clientPath;
+    private final PathPattern clientPattern;
+    private final Identity identity;
+    private final ReplayBuffer replay;
+
+    private Set<PathPattern> interests;           // lazily allocated: most tunnels have few
+    private Map<String, CompletionStage<Ack>> refs; // idempotency window, lazily allocated
+    private Connection connection;
+    private long sentSeq;                 // stream mode: last seq written to the connection
+    private long ackedSeq;                // last seq the client confirmed with `last`
+    private String ackedId;               // id of that datagram, so a repeated `last` is no gap
+    private Datagram pendingOpen;         // poll mode: open datagram owed to the next answer
+    private ShardExecutor.Cancellable pollTimer;
+    private long lastWriteNanos;
+    private long detachedAtNanos;
+    private Datagram lastRouted;          // de-duplicates a datagram matched by several patterns
+    private boolean dirty;
+    private boolean closed;
+    int shardSlot = -1;
+
+    Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
+        this.node = node;
+        this.shard = shard;
+        this.id = id;
+        this.clientId = clientId;
+        this.clientPath = Path.client(clientId);
+        this.clientPattern = PathPattern.exact(clientPath);
+        this.identity = identity;
+        this.replay = new ReplayBuffer(replaySize, replayBytes);
+        this.detachedAtNanos = node.nanoTime();
+    }
+
+    /** The secret tunnel id; a bearer credential, never shown to others nor logged. */
+    public String id() {
+        return id;
+    }
+
+    /** The public client id. */
+    public String clientId() {
+        return clientId;
+    }
+
+    public Path clientPath() {
+        return clientPath;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public Shard shard() {
+        return shard;
+    }
+
+    PathPattern clientPattern() {
+        return clientPattern;
+    }
+
+    /** The tunnel id shortened for logs: enough to correlate, too little to use. */
+    public String redactedId() {
+        return id.substring(0, 4) + "…";
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean isAttached() {
+        return connection != null;
+    }
+
+    // ---- interests (shard thread) ----
+
+    boolean hasInterest(PathPattern p) {
+        return interests != null && interests.contains(p);
+    }
+
+    int interestCount() {
+        return interests == null ? 0 : interests.size();
+    }
+
+    void addInterest(PathPattern p) {
+        if (interests == null) {
+            interests = new LinkedHashSet<>(4);
+        }
+        interests.add(p);
+    }
+
+    boolean removeInterest(PathPattern p) {
+        return interests != null && interests.remove(p);
+    }
+
+    Set<PathPattern> interests() {
+        return interests == null ? Set.of() : interests;
+    }
+
+    // ---- idempotency window (shard thread) ----
+
+    CompletionStage<Ack> rememberedAck(String ref) {
+        return refs == null ? null : refs.get(ref);
+    }
+
+    void rememberAck(String ref, CompletionStage<Ack> ack, int window) {
+        if (window <= 0) {
+            return;
+        }
+        if (refs == null) {
+            refs = new LinkedHashMap<>(16, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, CompletionStage<Ack>> eldest) {
+                    return size() > window;
+                }
+            };
+        }
+        refs.put(ref, ack);
+    }
+
+    // ---- delivery (shard thread) ----
+
+    /** Routes one datagram into this tunnel; flushed at the end of the shard's batch. */
+    void deliver(Datagram d) {
+        if (closed || lastRouted == d) {
+            return;
+        }
+        lastRouted = d;
+        Connection c = connection;
+        if (c != null && c.format().mode() == Mode.STREAM && replay.wouldEvict(d) && replay.firstSeq() > sentSeq) {
+            // The oldest buffered datagram has not been written yet: write now if the socket takes it,
+            // otherwise the consumer is too slow to keep.
+            if (c.isWritable()) {
+                writePending(c);
+            } else {
+                node.listener().slowConsumer();
+                endConnection("slow", true);
+            }
+        }
+        replay.append(d);
+        if (!dirty) {
+            dirty = true;
+            shard.markDirty(this);
+        }
+    }
+
+    /** Writes what the attached connection still lacks; called once per shard batch. */
+    void flush() {
+        dirty = false;
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        if (c.format().mode() == Mode.STREAM) {
+            if (writePending(c)) {
+                c.flush();
+            }
+        } else if (replay.nextSeq() - 1 > ackedSeq || pendingOpen != null) {
+            answerPoll(c);
+        }
+    }
+
+    /** Stream mode: writes unsent datagrams while the socket takes them; true when anything was written. */
+    private boolean writePending(Connection c) {
+        long last = replay.nextSeq() - 1;
+        if (sentSeq >= last) {
+            return false;
+        }
+        Format f = c.format();
+        boolean wrote = false;
+        while (sentSeq < last && c.isWritable()) {
+            sentSeq++;
+            c.write(f.envelope(replay.get(sentSeq)));
+            node.listener().delivered(replay.get(sentSeq));
+            wrote = true;
+        }
+        if (wrote) {
+            lastWriteNanos = node.nanoTime();
+        }
+        return wrote;
+    }
+
+    /** The socket can take bytes again. */
+    void writable() {
+        Connection c = connection;
+        if (c != null && c.format().mode() == Mode.STREAM && writePending(c)) {
+            c.flush();
+        }
+    }
+
+    // ---- attach / detach (shard thread) ----
+
+    /**
+     * Attaches {@code c}, ending any previous connection. {@code last} is the id of the last datagram the
+     * client has (or null); {@code replaced} is the tunnel id this tunnel replaces (or null).
+     *
+     * @return false when the tunnel was culled meanwhile (the caller then opens a replacement)
+     */
+    boolean attach(Connection c, String last, boolean fresh, String replaced, String refusedJson) {
+        if (closed) {
+            return false;
+        }
+        if (connection != null) {
+            endConnection("superseded", true);
+        }
+        cancelPollTimer();
+        connection = c;
+        detachedAtNanos = 0;
+
+        boolean gap = false;
+        long cursor;
+        if (last != null) {
+            long s = replay.seqOf(last);
+            if (s >= 0) {
+                acknowledge(s, last);
+                cursor = s;
+            } else if (last.equals(ackedId)) {
+                cursor = ackedSeq;
+            } else {
+                gap = true;
+                cursor = replay.firstSeq() - 1;
+            }
+        } else {
+            cursor = ackedSeq;
+        }
+        if (replay.firstSeq() - 1 > cursor) {
+            gap = true;
+            cursor = replay.firstSeq() - 1;
+        }
+        if (gap) {
+            node.listener().gap();
+        } else if (!fresh) {
+            node.listener().replayHit();
+        }
+
+        Format f = c.format();
+        c.open(f.header(id, clientId, c.callback()));
+        Datagram open = openDatagram(!fresh, gap, replaced, refusedJson);
+        if (f.mode() == Mode.STREAM) {
+            c.write(f.envelope(open));
+            sentSeq = cursor;
+            writePending(c);
+            lastWriteNanos = node.nanoTime();
+            c.flush();
+        } else {
+            // Polls: the open datagram comes with the first answer of a tunnel, and after a replacement or
+            // a gap; an ordinary poll is not a resume.
+            if (fresh || gap || replaced != null) {
+                pendingOpen = open;
+            }
+            ackedSeq = Math.max(ackedSeq, cursor);
+            if (replay.nextSeq() - 1 > ackedSeq || pendingOpen != null) {
+                answerPoll(c);
+            } else {
+                pollTimer = shard.executor().schedule(() -> {
+                    pollTimer = null;
+                    if (connection == c) {
+                        answerPoll(c);
+                    }
+                }, node.options().pollTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+        if (connection == c && !c.isActive()) {
+            detach(c);
+        }
+        return true;
+    }
+
+    private void acknowledge(long seq, String datagramId) {
+        if (seq > ackedSeq) {
+            ackedSeq = seq;
+            ackedId = datagramId;
+        }
+        replay.trimThrough(seq);
+    }
+
+    private Datagram openDatagram(boolean resumed, boolean gap, String replaced, String refusedJson) {
+        StringBuilder sb = new StringBuilder(160).append('{');
+        Datagram.quote(sb.append("\"tunnel\":"), id);
+        Datagram.quote(sb.append(",\"client\":"), clientId);
+        Datagram.quote(sb.append(",\"path\":"), clientPath.toString());
+        sb.append(",\"keepalive\":").append(node.options().keepalive().toMillis());
+        sb.append(",\"resumed\":").append(resumed);
+        if (gap) {
+            sb.append(",\"gap\":true");
+        }
+        if (replaced != null) {
+            Datagram.quote(sb.append(",\"replaced\":"), replaced);
+        }
+        if (refusedJson != null) {
+            sb.append(",\"refused\":").append(refusedJson);
+        }
+        return Datagram.control("/meta/open", sb.append('}').toString());
+    }
+
+    /** Poll mode: answers with the owed open datagram and everything unacknowledged, then detaches. */
+    private void answerPoll(Connection c) {
+        cancelPollTimer();
+        Format f = c.format();
+        boolean first = true;
+        if (pendingOpen != null) {
+            c.write(f.envelope(pendingOpen));
+            pendingOpen = null;
+            first = false;
+        }
+        for (long s = Math.max(ackedSeq + 1, replay.firstSeq()); s < replay.nextSeq(); s++) {
+            if (!first) {
+                c.write(f.separator());
+            }
+            first = false;
+            Datagram d = replay.get(s);
+            c.write(f.envelope(d));
+            node.listener().delivered(d);
+        }
+        connection = null;
+        detachedAtNanos = node.nanoTime();
+        c.end(f.footer(id, clientId, c.callback()), "poll");
+    }
+
+    /** The connection went away (socket closed by the client or the network). */
+    void detach(Connection c) {
+        if (connection == c) {
+            connection = null;
+            cancelPollTimer();
+            detachedAtNanos = node.nanoTime();
+        }
+    }
+
+    /**
+     * Ends the attached connection: streams get a {@code /meta/close} datagram and the footer; a held
+     * poll is answered empty.
+     */
+    void endConnection(String reason, boolean reconnect) {
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        connection = null;
+        cancelPollTimer();
+        detachedAtNanos = node.nanoTime();
+        Format f = c.format();
+        if (f.mode() == Mode.STREAM) {
+            c.write(f.envelope(closeDatagram(reason, reconnect)));
+        }
+        c.end(f.footer(id, clientId, c.callback()), reason);
+    }
+
+    static Datagram closeDatagram(String reason, boolean reconnect) {
+        StringBuilder sb = new StringBuilder(64).append('{');
+        Datagram.quote(sb.append("\"reason\":"), reason);
+        sb.append(",\"reconnect\":").append(reconnect).append('}');
+        return Datagram.control("/meta/close", sb.toString());
+    }
+
+    private void cancelPollTimer() {
+        if (pollTimer != null) {
+            pollTimer.cancel();
+            pollTimer = null;
+        }
+    }
+
+    // ---- timers (shard thread) ----
+
+    /** Sends a keepalive when the stream was idle for the keepalive interval. */
+    void keepalive(long now, long keepaliveNanos) {
+        Connection c = connection;
+        if (c != null && c.format().mode() == Mode.STREAM && now - lastWriteNanos >= keepaliveNanos && c.isWritable()) {
+            c.write(c.format().keepalive());
+            c.flush();
+            lastWriteNanos = now;
+        }
+    }
+
+    /** Whether the tunnel has been without a connection for at least {@code timeoutNanos}. */
+    boolean expired(long now, long timeoutNanos) {
+        return connection == null && now - detachedAtNanos >= timeoutNanos;
+    }
+
+    void markClosed() {
+        closed = true;
+        replay.trimThrough(Long.MAX_VALUE - 1);
+        refs = null;
+    }
+}

@@ -1,0 +1,49 @@
+package io.warren.server;
+
+import io.warren.NodeOptions;
+import io.warren.format.Formats;
+
+/**
+ * Everything a {@link WarrenServer} needs: where to listen, request limits, the publish key, the
+ * engine's {@link NodeOptions} and the formats on offer. Immutable.
+ *
+ * @param host       address to bind ({@code 0.0.0.0} for all)
+ * @param port       TCP port, 0 for any free one
+ * @param threads    event loops (shards); 0 means one per core
+ * @param maxBody    largest request body in bytes
+ * @param publishKey bearer key for {@code POST /publish}, or null to allow loopback clients only
+ */
+public record ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats) {
+
+    public static ServerOptions defaults() {
+        return new ServerOptions("0.0.0.0", 8080, 0, 64 * 1024, null, NodeOptions.defaults(), Formats.builtIn());
+    }
+
+    public ServerOptions withPort(int v) {
+        return new ServerOptions(host, v, threads, maxBody, publishKey, node, formats);
+    }
+
+    public ServerOptions withHost(String v) {
+        return new ServerOptions(v, port, threads, maxBody, publishKey, node, formats);
+    }
+
+    public ServerOptions withMaxBody(int v) {
+        return new ServerOptions(host, port, threads, v, publishKey, node, formats);
+    }
+
+    public ServerOptions withPublishKey(String v) {
+        return new ServerOptions(host, port, threads, maxBody, v, node, formats);
+    }
+
+    public ServerOptions withNode(NodeOptions v) {
+        return new ServerOptions(host, port, threads, maxBody, publishKey, v, formats);
+    }
+
+    public ServerOptions withFormats(Formats v) {
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, v);
+    }
+
+    public ServerOptions withThreads(int v) {
+        return new ServerOptions(host, port, v, maxBody, publishKey, node, formats);
+    }
+}

@@ -1,0 +1,63 @@
+package io.warren.server.config;
+
+import io.warren.format.Encoding;
+import io.warren.format.Format;
+import io.warren.format.Mode;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an operator-defined format from the configuration file:
+ * <pre>
+ * formats:
+ *   plain:
+ *     content-type: text/plain; charset=utf-8
+ *     mode: stream            # or poll
+ *     header: "hello {client}\n"
+ *     envelope: "{id} {path} {datagram}\n"
+ *     control: "{path} {datagram}\n"   # optional: for datagrams without id
+ *     separator: ""                     # between datagrams of one poll answer
+ *     keepalive: "\n"                   # optional
+ *     footer: "bye\n"
+ *     encoding: json          # json, script, js-string, html, base64, url
+ *     callback-required: false
+ * </pre>
+ */
+final class FormatConfig {
+    private static final Set<String> KEYS = Set.of("content-type", "mode", "header", "envelope", "control",
+            "separator", "keepalive", "footer", "encoding", "callback-required", "default-callback");
+
+    private FormatConfig() {
+    }
+
+    static Format.Builder read(String name, Object value) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("formats." + name + " must be a mapping of template keys");
+        }
+        Format.Builder b = Format.builder(name);
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("formats." + name + ": unknown key '" + key + "' (known: " + KEYS + ")");
+            }
+            String v = e.getValue() == null ? "" : String.valueOf(e.getValue());
+            switch (key) {
+                case "content-type" -> b.contentType(v);
+                case "mode" -> b.mode(Mode.valueOf(v.toUpperCase(Locale.ROOT)));
+                case "header" -> b.header(v);
+                case "envelope" -> b.envelope(v);
+                case "control" -> b.control(v);
+                case "separator" -> b.separator(v);
+                case "keepalive" -> b.keepalive(v);
+                case "footer" -> b.footer(v);
+                case "encoding" -> b.encoding(Encoding.byName(v));
+                case "callback-required" -> b.callbackRequired(Boolean.parseBoolean(v));
+                case "default-callback" -> b.defaultCallback(v);
+                default -> throw new AssertionError(key);
+            }
+        }
+        return b;
+    }
+}

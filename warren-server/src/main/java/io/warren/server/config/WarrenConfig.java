@@ -1,0 +1,178 @@
+package io.warren.server.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.warren.NodeOptions;
+import io.warren.format.Format;
+import io.warren.format.Formats;
+import io.warren.server.ServerOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The command line and configuration: every option is read from a {@code --key=value} flag (or
+ * {@code --key value}), else a {@code WARREN_KEY} environment variable, else the YAML file named by
+ * {@code --config}, else its default. Values are validated here, with messages naming key and value.
+ */
+@Command(name = "warren", mixinStandardHelpOptions = true, version = "Warren 0.1.0",
+        description = "Routes events to browsers over long-lived HTTP tunnels.", sortOptions = false,
+        showDefaultValues = true)
+public final class WarrenConfig {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (formats are defined there).")
+    File config;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port.")
+    int port;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Event loops (tunnel shards); 0 = one per core.")
+    int threads;
+
+    @Option(names = "--tunnel-timeout", defaultValue = "60s", description = "Cull a tunnel detached this long.")
+    String tunnelTimeout;
+
+    @Option(names = "--keepalive", defaultValue = "25s", description = "Keepalive interval of idle streams.")
+    String keepalive;
+
+    @Option(names = "--poll-timeout", defaultValue = "25s", description = "How long a poll is held when there is nothing to send.")
+    String pollTimeout;
+
+    @Option(names = "--replay-size", defaultValue = "256", description = "Datagrams kept per tunnel for resume.")
+    int replaySize;
+
+    @Option(names = "--replay-bytes", defaultValue = "256k", description = "Bytes kept per tunnel for resume.")
+    String replayBytes;
+
+    @Option(names = "--max-body", defaultValue = "64k", description = "Largest request body.")
+    String maxBody;
+
+    @Option(names = "--publish-key", description = "Bearer key for POST /publish (without it only loopback may publish).")
+    String publishKey;
+
+    private Map<String, Object> file = Map.of();
+
+    /** Parses {@code args}; returns null when help or version was printed. Throws with a clear message on bad input. */
+    public static ServerOptions parse(String[] args, Map<String, String> env) {
+        WarrenConfig c = new WarrenConfig();
+        CommandLine cl = new CommandLine(c);
+        Map<String, Object> fileValues = loadFile(args, env);
+        c.file = fileValues;
+        cl.setDefaultValueProvider(spec -> defaultValue(spec, env, fileValues));
+        CommandLine.ParseResult r = cl.parseArgs(args);
+        if (CommandLine.printHelpIfRequested(r)) {
+            return null;
+        }
+        return c.toOptions();
+    }
+
+    private static String defaultValue(ArgSpec spec, Map<String, String> env, Map<String, Object> file) {
+        if (!(spec instanceof OptionSpec o)) {
+            return null;
+        }
+        String key = o.longestName().substring(2);
+        String e = env.get("WARREN_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
+        if (e != null) {
+            return e;
+        }
+        Object v = file.get(key);
+        if (v != null) {
+            return String.valueOf(v);
+        }
+        return o.defaultValue();
+    }
+
+    private static Map<String, Object> loadFile(String[] args, Map<String, String> env) {
+        String path = env.get("WARREN_CONFIG");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                path = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                path = args[i].substring("--config=".length());
+            }
+        }
+        if (path == null) {
+            return Map.of();
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = new ObjectMapper(new YAMLFactory()).readValue(new File(path), Map.class);
+            m = m == null ? new LinkedHashMap<>() : m;
+            Set<String> known = new TreeSet<>();
+            for (OptionSpec o : new CommandLine(new WarrenConfig()).getCommandSpec().options()) {
+                known.add(o.longestName().substring(2));
+            }
+            known.add("formats");
+            for (String k : m.keySet()) {
+                if (!known.contains(k)) {
+                    throw new IllegalArgumentException("config file " + path + ": unknown key '" + k + "' (known: " + known + ")");
+                }
+            }
+            return m;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage());
+        }
+    }
+
+    ServerOptions toOptions() {
+        NodeOptions node = NodeOptions.defaults()
+                .withTunnelTimeout(check("tunnel-timeout", tunnelTimeout, Units::duration))
+                .withKeepalive(check("keepalive", keepalive, Units::duration))
+                .withPollTimeout(check("poll-timeout", pollTimeout, Units::duration))
+                .withReplaySize(positive("replay-size", replaySize))
+                .withReplayBytes(check("replay-bytes", replayBytes, Units::size));
+        long body = check("max-body", maxBody, Units::size);
+        if (body < 1 || body > 16 * 1024 * 1024) {
+            throw new IllegalArgumentException("max-body must be between 1 byte and 16m, not '" + maxBody + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, not " + port);
+        }
+        Formats.Builder formats = Formats.builder();
+        Object defined = file.get("formats");
+        if (defined != null) {
+            if (!(defined instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("formats must be a mapping from format name to templates");
+            }
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                Format.Builder b = FormatConfig.read(String.valueOf(e.getKey()), e.getValue());
+                formats.add(b);
+            }
+        }
+        Formats built;
+        try {
+            built = formats.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("formats: " + e.getMessage());
+        }
+        return new ServerOptions(host, port, threads, (int) body, publishKey == null || publishKey.isEmpty() ? null : publishKey, node, built);
+    }
+
+    private static int positive(String key, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(key + " must be positive, not " + v);
+        }
+        return v;
+    }
+
+    private static <T> T check(String key, String value, java.util.function.Function<String, T> parse) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.warren.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.warren.engine.Connection;
+import io.warren.engine.Tunnel;
+import io.warren.format.Format;
+import io.warren.format.Mode;
+
+/**
+ * A tunnel connection over one HTTP response. Stream formats send a chunked response, one chunk per
+ * engine flush; poll formats collect one batch and send it as a whole response, keeping the socket open
+ * for the next poll.
+ *
+ * <p>The engine calls in on the tunnel's shard thread, which is usually this channel's event loop; when
+ * it is not (a re-attach accepted on another loop), Netty queues the writes to the channel's loop in
+ * order. Each flush hands one pooled buffer to Netty, which then owns and releases it.
+ */
+public final class HttpTunnelConnection implements Connection {
+    private final Channel channel;
+    private final Format format;
+    private final String callback;
+    private final HttpVersion version;
+    private final boolean keepAlive;
+    private ByteBuf pending;
+    private volatile Tunnel tunnel;
+    private volatile boolean ended;
+
+    HttpTunnelConnection(Channel channel, Format format, String callback, HttpVersion version, boolean keepAlive) {
+        this.channel = channel;
+        this.format = format;
+        this.callback = callback;
+        this.version = version;
+        this.keepAlive = keepAlive;
+    }
+
+    void attached(Tunnel t) {
+        this.tunnel = t;
+    }
+
+    Tunnel tunnel() {
+        return tunnel;
+    }
+
+    /** Whether the response is complete (or was never started because the open was refused). */
+    boolean isEnded() {
+        return ended;
+    }
+
+    void markEnded() {
+        ended = true;
+    }
+
+    @Override
+    public Format format() {
+        return format;
+    }
+
+    @Override
+    public String callback() {
+        return callback;
+    }
+
+    @Override
+    public void open(byte[] header) {
+        if (format.mode() == Mode.STREAM) {
+            HttpResponse response = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+            headers(response);
+            HttpUtil.setTransferEncodingChunked(response, true);
+            channel.write(response);
+        }
+        write(header);
+    }
+
+    private void headers(HttpResponse response) {
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, format.contentType())
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store, must-revalidate")
+                .set("X-Content-Type-Options", "nosniff")
+                .set("X-Accel-Buffering", "no");
+    }
+
+    @Override
+    public void write(byte[] bytes) {
+        if (bytes.length == 0) {
+            return;
+        }
+        if (pending == null) {
+            pending = channel.alloc().directBuffer(Math.max(256, bytes.length));
+        }
+        pending.writeBytes(bytes);
+    }
+
+    @Override
+    public void flush() {
+        if (format.mode() == Mode.STREAM && pending != null) {
+            ByteBuf b = pending;
+            pending = null;
+            channel.writeAndFlush(new DefaultHttpContent(b), channel.voidPromise());
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public boolean isActive() {
+        return channel.isActive();
+    }
+
+    @Override
+    public void end(byte[] footer, String reason) {
+        write(footer);
+        ended = true;
+        ByteBuf b = pending;
+        pending = null;
+        if (format.mode() == Mode.STREAM) {
+            channel.writeAndFlush(b == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(b))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
+                    b == null ? channel.alloc().buffer(0) : b);
+            headers(response);
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            if (keepAlive) {
+                if (version.equals(HttpVersion.HTTP_1_0)) {
+                    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                }
+                channel.writeAndFlush(response, channel.voidPromise());
+            } else {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+}

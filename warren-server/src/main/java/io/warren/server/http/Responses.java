@@ -1,0 +1,77 @@
+package io.warren.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.warren.ErrorCode;
+import io.warren.WarrenException;
+import io.warren.datagram.Ack;
+import io.warren.datagram.Datagram;
+
+import java.util.List;
+
+/** Whole responses: JSON bodies and the JSON error shape {@code {"error":CODE,"message":...}}. */
+public final class Responses {
+    private Responses() {
+    }
+
+    public static void error(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, WarrenException e) {
+        error(ctx, version, keepAlive, e.code(), e.getMessage());
+    }
+
+    public static void error(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, ErrorCode code, String message) {
+        StringBuilder sb = new StringBuilder(96).append('{');
+        Datagram.quote(sb.append("\"error\":"), code.wireName());
+        Datagram.quote(sb.append(",\"message\":"), message == null ? "" : message);
+        sb.append('}');
+        FullHttpResponse r = json(ctx, version, HttpResponseStatus.valueOf(code.httpStatus()), sb);
+        if (code == ErrorCode.METHOD_NOT_ALLOWED) {
+            keepAlive = false;
+        }
+        send(ctx, r, keepAlive);
+    }
+
+    public static void acks(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, List<Ack> acks) {
+        StringBuilder sb = new StringBuilder(64 * acks.size()).append('[');
+        for (int i = 0; i < acks.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(acks.get(i).toJson());
+        }
+        send(ctx, json(ctx, version, HttpResponseStatus.OK, sb.append(']')), keepAlive);
+    }
+
+    public static FullHttpResponse json(ChannelHandlerContext ctx, HttpVersion version, HttpResponseStatus status, CharSequence body) {
+        ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), body);
+        FullHttpResponse r = new DefaultFullHttpResponse(version, status, content);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("X-Content-Type-Options", "nosniff")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        return r;
+    }
+
+    public static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+        if (!ctx.channel().isActive()) {
+            r.release();
+            return;
+        }
+        if (keepAlive) {
+            if (r.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(r, ctx.voidPromise());
+        } else {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.warren.server.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.warren.ErrorCode;
+import io.warren.WarrenException;
+import io.warren.engine.Node;
+import io.warren.engine.Shard;
+import io.warren.engine.Tunnel;
+import io.warren.format.Format;
+import io.warren.path.PathPattern;
+
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /tunnel}: opens ({@code new=1}) or re-attaches ({@code tunnel=T[&last=ID]}) a tunnel and
+ * turns the response into its connection. Everything is validated before authentication runs, so bad
+ * input changes nothing.
+ */
+final class TunnelEndpoint {
+    /** A dotted JavaScript identifier path, such as {@code cb} or {@code app.on_datagram}. */
+    private static final Pattern CALLBACK = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,63}(\\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}");
+    private static final int MAX_LAST = 128;
+
+    private final Node node;
+    private final Function<Channel, Shard> shards;
+
+    TunnelEndpoint(Node node, Function<Channel, Shard> shards) {
+        this.node = node;
+        this.shards = shards;
+    }
+
+    void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, WarrenHttpHandler handler) {
+        if (!req.method().equals(HttpMethod.GET)) {
+            throw ErrorCode.METHOD_NOT_ALLOWED.exception("use GET for /tunnel");
+        }
+        String formatName = Requests.param(q, "format");
+        Format format = node.formats().get(formatName);
+        if (format == null) {
+            throw ErrorCode.UNKNOWN_FORMAT.exception(formatName == null ? "format is required"
+                    : "unknown format '" + formatName + "'");
+        }
+        String callback = callback(Requests.param(q, "callback"), format);
+        String fresh = Requests.param(q, "new");
+        String tunnelId = Requests.tunnelId(Requests.param(q, "tunnel"));
+        boolean isNew = fresh != null && (fresh.equals("1") || fresh.equals("true"));
+        if (isNew == (tunnelId != null)) {
+            throw ErrorCode.BAD_REQUEST.exception("give either new=1 (open a tunnel) or tunnel=T (re-attach)");
+        }
+        String last = Requests.param(q, "last");
+        if (last == null && !isNew) {
+            last = req.headers().get("Last-Event-ID");
+        }
+        if (last != null && (last.isEmpty() || last.length() > MAX_LAST)) {
+            throw ErrorCode.BAD_REQUEST.exception("malformed last datagram id");
+        }
+        List<PathPattern> subscribe = Node.openPatterns(Requests.params(q, "subscribe"));
+        if (subscribe.size() > node.options().maxInterests()) {
+            throw ErrorCode.TOO_LARGE.exception("at most " + node.options().maxInterests() + " interests per tunnel");
+        }
+
+        Channel ch = ctx.channel();
+        HttpTunnelConnection conn = new HttpTunnelConnection(ch, format, callback, req.protocolVersion(),
+                HttpUtil.isKeepAlive(req));
+        handler.connectionStarted(conn);
+        HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress());
+        Shard shard = shards.apply(ch);
+        CompletionStage<Tunnel> stage = isNew
+                ? node.open(open, shard, subscribe, conn)
+                : node.attach(open, shard, tunnelId, last, subscribe, conn);
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        io.netty.handler.codec.http.HttpVersion version = req.protocolVersion();
+        stage.whenComplete((t, e) -> {
+            if (e != null) {
+                conn.markEnded();
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof WarrenException) {
+                    Responses.error(ctx, version, keepAlive, (WarrenException) cause);
+                } else {
+                    Responses.error(ctx, version, false, ErrorCode.OVERLOADED, "the tunnel could not be opened");
+                }
+                return;
+            }
+            conn.attached(t);
+            if (!ch.isActive()) {
+                node.detach(t, conn);
+            }
+        });
+    }
+
+    private static String callback(String callback, Format format) {
+        if (callback == null) {
+            if (format.callbackRequired()) {
+                throw ErrorCode.BAD_CALLBACK.exception("format '" + format.name() + "' needs a callback parameter");
+            }
+            return format.defaultCallback();
+        }
+        if (!CALLBACK.matcher(callback).matches()) {
+            throw ErrorCode.BAD_CALLBACK.exception("callback must be a JavaScript identifier, optionally dotted (a.b.c)");
+        }
+        return callback;
+    }
+}

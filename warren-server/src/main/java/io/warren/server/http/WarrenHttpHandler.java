@@ -1,0 +1,112 @@
+package io.warren.server.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.warren.ErrorCode;
+import io.warren.WarrenException;
+import io.warren.engine.Node;
+import io.warren.engine.Shard;
+import io.warren.engine.Tunnel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.function.Function;
+
+/**
+ * Routes requests to the endpoints and maps refusals to JSON errors. One instance per channel: it
+ * remembers the tunnel connection the channel currently carries, so that a socket closed by the client
+ * detaches its tunnel.
+ */
+public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(WarrenHttpHandler.class);
+
+    private final Endpoints endpoints;
+    private HttpTunnelConnection current;
+
+    public WarrenHttpHandler(Endpoints endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    /** The endpoints, shared by every channel of a server. */
+    public static final class Endpoints {
+        final Node node;
+        final TunnelEndpoint tunnel;
+        final EventsEndpoint events;
+        final PublishEndpoint publish;
+
+        public Endpoints(Node node, Function<Channel, Shard> shards, String publishKey) {
+            this.node = node;
+            this.tunnel = new TunnelEndpoint(node, shards);
+            this.events = new EventsEndpoint(node);
+            this.publish = new PublishEndpoint(node, publishKey);
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (req.decoderResult().isFailure()) {
+            Responses.error(ctx, req.protocolVersion(), false, ErrorCode.BAD_REQUEST, "malformed HTTP request");
+            return;
+        }
+        if (current != null && !current.isEnded()) {
+            // A tunnel response is still open on this socket; HTTP/1.1 has no room for another answer.
+            Responses.error(ctx, req.protocolVersion(), false, ErrorCode.BAD_REQUEST, "a tunnel is open on this connection");
+            return;
+        }
+        try {
+            QueryStringDecoder q = new QueryStringDecoder(req.uri());
+            switch (q.path()) {
+                case "/tunnel" -> endpoints.tunnel.handle(ctx, req, q, this);
+                case "/events" -> endpoints.events.handle(ctx, req, q);
+                case "/publish" -> endpoints.publish.handle(ctx, req);
+                default -> throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + q.path());
+            }
+        } catch (WarrenException e) {
+            Responses.error(ctx, req.protocolVersion(), keepAlive, e);
+        } catch (IllegalArgumentException e) {
+            // QueryStringDecoder rejects broken percent-encoding this way.
+            Responses.error(ctx, req.protocolVersion(), keepAlive, ErrorCode.BAD_REQUEST, "malformed request: " + e.getMessage());
+        }
+    }
+
+    void connectionStarted(HttpTunnelConnection conn) {
+        current = conn;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        HttpTunnelConnection c = current;
+        if (c != null) {
+            Tunnel t = c.tunnel();
+            if (t != null && !c.isEnded()) {
+                endpoints.node.detach(t, c);
+            }
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        HttpTunnelConnection c = current;
+        if (ctx.channel().isWritable() && c != null && c.tunnel() != null && !c.isEnded()) {
+            endpoints.node.writable(c.tunnel());
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("connection error: {}", cause.toString());
+        } else {
+            log.warn("unexpected error on {}", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}
