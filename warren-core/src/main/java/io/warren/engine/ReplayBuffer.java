@@ -41,6 +41,11 @@ final class ReplayBuffer {
         return bytes;
     }
 
+    /** Slots allocated (0 while empty: idle tunnels hold no array). */
+    int capacity() {
+        return ring.length;
+    }
+
     /** Whether appending {@code d} would evict the oldest entry. */
     boolean wouldEvict(Datagram d) {
         return size > 0 && (size == maxCount || bytes + d.weight() > maxBytes);

@@ -1,0 +1,96 @@
+package io.warren.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A shard executor driven by the test: tasks run on {@link #runPending()}, timers on {@link #advance}. */
+final class ManualShardExecutor implements ShardExecutor {
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private final List<Timer> timers = new ArrayList<>();
+    private long now;
+    private boolean running;
+
+    private static final class Timer {
+        final long due;
+        final Runnable task;
+        boolean cancelled;
+
+        Timer(long due, Runnable task) {
+            this.due = due;
+            this.task = task;
+        }
+    }
+
+    long now() {
+        return now;
+    }
+
+    @Override
+    public synchronized void execute(Runnable command) {
+        tasks.add(command);
+    }
+
+    @Override
+    public boolean inShard() {
+        return running;
+    }
+
+    @Override
+    public synchronized Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+        Timer t = new Timer(now + unit.toNanos(delay), task);
+        timers.add(t);
+        return () -> t.cancelled = true;
+    }
+
+    /** Runs queued tasks (and the tasks they queue) until none is left. */
+    void runPending() {
+        running = true;
+        try {
+            Runnable r;
+            while ((r = poll()) != null) {
+                r.run();
+            }
+        } finally {
+            running = false;
+        }
+    }
+
+    private synchronized Runnable poll() {
+        return tasks.poll();
+    }
+
+    /** Moves the clock forward, firing due timers in order, and running tasks as they come. */
+    void advance(long nanos) {
+        long target = now + nanos;
+        runPending();
+        while (true) {
+            Timer next;
+            synchronized (this) {
+                next = timers.stream().filter(t -> !t.cancelled && t.due <= target).min(Comparator.comparingLong(t -> t.due)).orElse(null);
+                if (next != null) {
+                    timers.remove(next);
+                    now = Math.max(now, next.due);
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            running = true;
+            try {
+                next.task.run();
+            } finally {
+                running = false;
+            }
+            runPending();
+        }
+        now = target;
+        runPending();
+    }
+
+    void advanceMillis(long ms) {
+        advance(TimeUnit.MILLISECONDS.toNanos(ms));
+    }
+}
