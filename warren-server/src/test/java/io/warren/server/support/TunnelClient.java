@@ -26,6 +26,7 @@ public final class TunnelClient implements AutoCloseable {
     private final BlockingQueue<JsonNode> datagrams = new LinkedBlockingQueue<>();
     private final BlockingQueue<JsonNode> controls = new LinkedBlockingQueue<>();
     private final List<JsonNode> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final StringBuffer raw = new StringBuffer();
     private volatile String tunnel;
     private volatile String client;
     private volatile String lastId;
@@ -129,7 +130,9 @@ public final class TunnelClient implements AutoCloseable {
             utf8.decode(pending, chars, false);
             pending.compact();
             chars.flip();
-            accept(decoder.feed(chars.toString()));
+            String text = chars.toString();
+            raw.append(text);
+            accept(decoder.feed(text));
         }
     }
 
@@ -138,6 +141,7 @@ public final class TunnelClient implements AutoCloseable {
         current = h;
         lastStatus = h.status();
         String body = h.body();
+        raw.append(body);
         h.close();
         if (h.status() != 200) {
             accept(List.of(WireDecoder.parse(body)));
@@ -212,6 +216,11 @@ public final class TunnelClient implements AutoCloseable {
         synchronized (all) {
             return new ArrayList<>(all);
         }
+    }
+
+    /** All body text received so far (every poll answer, or the stream), as sent by the server. */
+    public String rawText() {
+        return raw.toString();
     }
 
     public BlockingQueue<JsonNode> controls() {
