@@ -3,6 +3,7 @@ package io.warren.server.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -51,7 +52,11 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (req.decoderResult().isFailure()) {
-            Responses.error(ctx, req.protocolVersion(), false, ErrorCode.BAD_REQUEST, "malformed HTTP request");
+            if (req.decoderResult().cause() instanceof TooLongFrameException) {
+                Responses.error(ctx, req.protocolVersion(), false, ErrorCode.TOO_LARGE, "request line or headers too large");
+            } else {
+                Responses.error(ctx, req.protocolVersion(), false, ErrorCode.BAD_REQUEST, "malformed HTTP request");
+            }
             return;
         }
         if (current != null && !current.isEnded()) {
