@@ -6,6 +6,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
@@ -52,10 +53,11 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (req.decoderResult().isFailure()) {
+            // The version of a request that failed to parse is a guess: answer as HTTP/1.1.
             if (req.decoderResult().cause() instanceof TooLongFrameException) {
-                Responses.error(ctx, req.protocolVersion(), false, ErrorCode.TOO_LARGE, "request line or headers too large");
+                Responses.error(ctx, HttpVersion.HTTP_1_1, false, ErrorCode.TOO_LARGE, "request line or headers too large");
             } else {
-                Responses.error(ctx, req.protocolVersion(), false, ErrorCode.BAD_REQUEST, "malformed HTTP request");
+                Responses.error(ctx, HttpVersion.HTTP_1_1, false, ErrorCode.BAD_REQUEST, "malformed HTTP request");
             }
             return;
         }
