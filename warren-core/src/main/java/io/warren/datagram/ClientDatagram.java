@@ -12,4 +12,9 @@ public record ClientDatagram(String tunnel, String path, String data, String ref
     public static ClientDatagram invalid(WarrenException error, String ref) {
         return new ClientDatagram(null, null, null, ref, error);
     }
+
+    /** An unusable entry that still names its tunnel, so the request can be routed and the others proceed. */
+    public static ClientDatagram invalid(WarrenException error, String ref, String tunnel) {
+        return new ClientDatagram(tunnel, null, null, ref, error);
+    }
 }

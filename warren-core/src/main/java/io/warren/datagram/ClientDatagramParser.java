@@ -96,11 +96,19 @@ public final class ClientDatagramParser {
         if (!n.isObject()) {
             return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "a datagram must be a JSON object"), null);
         }
+        JsonNode tunnel = n.get("tunnel");
+        if (tunnel != null && !tunnel.isNull() && !tunnel.isTextual()) {
+            return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "tunnel must be a string"), null);
+        }
+        String t = tunnel == null || tunnel.isNull() ? null : tunnel.asText();
+        if (t != null && (t.isEmpty() || t.length() > MAX_TUNNEL_LENGTH)) {
+            return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "malformed tunnel id"), null);
+        }
         String ref = null;
         JsonNode id = n.get("id");
         if (id != null && !id.isNull()) {
             if (!id.isTextual() && !id.isIntegralNumber()) {
-                return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "id must be a string or an integer"), null);
+                return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "id must be a string or an integer"), null, t);
             }
             ref = id.asText();
         }
@@ -110,19 +118,13 @@ public final class ClientDatagramParser {
             if (path == null || !path.isTextual()) {
                 throw new WarrenException(ErrorCode.BAD_REQUEST, "path is required and must be a string");
             }
-            JsonNode tunnel = n.get("tunnel");
-            if (tunnel != null && !tunnel.isNull() && !tunnel.isTextual()) {
-                throw new WarrenException(ErrorCode.BAD_REQUEST, "tunnel must be a string");
-            }
-            String t = tunnel == null || tunnel.isNull() ? null : tunnel.asText();
-            checkTunnel(t);
             JsonNode data = n.get("data");
             String json = data == null ? null : MAPPER.writeValueAsString(data);
             return new ClientDatagram(t, path.asText(), json, ref, null);
         } catch (WarrenException e) {
-            return ClientDatagram.invalid(e, ref);
+            return ClientDatagram.invalid(e, ref, t);
         } catch (JsonProcessingException e) {
-            return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_JSON, "data cannot be encoded"), ref);
+            return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_JSON, "data cannot be encoded"), ref, t);
         }
     }
 

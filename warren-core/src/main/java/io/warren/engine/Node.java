@@ -378,6 +378,12 @@ public final class Node implements AutoCloseable {
             CompletionStage<Ack> ack = publishOne(d, ref);
             if (ref != null) {
                 t.rememberAck(ref, ack, options.idempotencyWindow());
+                // A failed publish is forgotten, so that a retry with the same id can succeed.
+                ack.thenAccept(a -> {
+                    if (!a.ok()) {
+                        t.shard().executor().execute(() -> t.forgetAck(ref, ack));
+                    }
+                });
             }
             return ack;
         } catch (WarrenException e) {

@@ -156,6 +156,12 @@ public final class Tunnel {
         refs.put(ref, ack);
     }
 
+    void forgetAck(String ref, CompletionStage<Ack> ack) {
+        if (refs != null) {
+            refs.remove(ref, ack);
+        }
+    }
+
     // ---- delivery (shard thread) ----
 
     /** Routes one datagram into this tunnel; flushed at the end of the shard's batch. */

@@ -146,6 +146,34 @@ class NodeTest {
     }
 
     @Test
+    void aRetryOfAFailedPublishIsPublishedNotAnsweredFromTheWindow() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        io.warren.broker.MemoryBroker memory = new io.warren.broker.MemoryBroker();
+        io.warren.broker.Broker flaky = new io.warren.broker.Broker() {
+            public CompletionStage<Void> start(Listener l) { return memory.start(l); }
+            public CompletionStage<Void> publish(io.warren.datagram.Datagram d) {
+                return down.get() ? CompletableFuture.failedFuture(new java.io.IOException("backend down")) : memory.publish(d);
+            }
+            public CompletionStage<Void> subscribe(PathPattern p) { return memory.subscribe(p); }
+            public CompletionStage<Void> unsubscribe(PathPattern p) { return memory.unsubscribe(p); }
+            public void close() { memory.close(); }
+        };
+        node = Node.builder().executors(List.of(exec)).clock(exec::now).broker(flaky).build();
+        node.start();
+        RecordingConnection c = conn("stream");
+        Tunnel t = open(c, "/r");
+        Ack failed = client(t, "/r", "1", "same").get(0);
+        assertThat(failed.ok()).isFalse();
+        assertThat(failed.error()).isEqualTo(ErrorCode.OVERLOADED);
+        down.set(false);
+        Ack retried = client(t, "/r", "1", "same").get(0);
+        assertThat(retried.ok()).isTrue();
+        assertThat(client(t, "/r", "1", "same").get(0)).isEqualTo(retried);
+        exec.runPending();
+        assertThat(ids(lines(c))).containsExactly(retried.id());
+    }
+
+    @Test
     void controlPathsAreGuarded() {
         node();
         Tunnel t = open(conn("stream"));

@@ -54,7 +54,7 @@ final class EventsEndpoint {
         }
         List<ClientDatagram> checked = new ArrayList<>(entries.size());
         for (ClientDatagram cd : entries) {
-            if (cd.error() == null && cd.tunnel() != null && !cd.tunnel().equals(tunnelId)) {
+            if (cd.tunnel() != null && !cd.tunnel().equals(tunnelId)) {
                 cd = ClientDatagram.invalid(ErrorCode.BAD_REQUEST.exception("one request speaks for one tunnel"), cd.ref());
             }
             checked.add(cd);

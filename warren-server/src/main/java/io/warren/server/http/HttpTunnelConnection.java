@@ -19,6 +19,9 @@ import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.format.Mode;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A tunnel connection over one HTTP response. Stream formats send a chunked response, one chunk per
  * engine flush; poll formats collect one batch and send it as a whole response, keeping the socket open
@@ -27,6 +30,10 @@ import io.warren.format.Mode;
  * <p>The engine calls in on the tunnel's shard thread, which is usually this channel's event loop; when
  * it is not (a re-attach accepted on another loop), Netty queues the writes to the channel's loop in
  * order. Each flush hands one pooled buffer to Netty, which then owns and releases it.
+ *
+ * <p>Buffer ownership: a stream connection's pooled buffer lives only within one engine task (written,
+ * then flushed or ended in the same task). A poll may be held across tasks and abandoned when its
+ * socket closes, so it collects the shared byte arrays and allocates its pooled buffer only to send.
  */
 public final class HttpTunnelConnection implements Connection {
     private final Channel channel;
@@ -34,7 +41,9 @@ public final class HttpTunnelConnection implements Connection {
     private final String callback;
     private final HttpVersion version;
     private final boolean keepAlive;
-    private ByteBuf pending;
+    private ByteBuf pending;              // stream mode
+    private List<byte[]> parts;           // poll mode
+    private int partsLength;
     private volatile Tunnel tunnel;
     private volatile boolean ended;
 
@@ -97,6 +106,14 @@ public final class HttpTunnelConnection implements Connection {
         if (bytes.length == 0) {
             return;
         }
+        if (format.mode() == Mode.POLL) {
+            if (parts == null) {
+                parts = new ArrayList<>(8);
+            }
+            parts.add(bytes);
+            partsLength += bytes.length;
+            return;
+        }
         if (pending == null) {
             pending = channel.alloc().directBuffer(Math.max(256, bytes.length));
         }
@@ -132,8 +149,14 @@ public final class HttpTunnelConnection implements Connection {
             channel.writeAndFlush(b == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(b))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
-            FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK,
-                    b == null ? channel.alloc().buffer(0) : b);
+            ByteBuf body = channel.alloc().directBuffer(partsLength);
+            if (parts != null) {
+                for (byte[] part : parts) {
+                    body.writeBytes(part);
+                }
+                parts = null;
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, body);
             headers(response);
             HttpUtil.setContentLength(response, response.content().readableBytes());
             if (keepAlive) {

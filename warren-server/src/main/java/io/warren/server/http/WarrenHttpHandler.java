@@ -67,7 +67,8 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
             return;
         }
         try {
-            QueryStringDecoder q = new QueryStringDecoder(req.uri());
+            // ';' is an ordinary character: 'callback=x;alert(1)' must not pass as 'x'.
+            QueryStringDecoder q = QueryStringDecoder.builder().semicolonIsNormalChar(true).build(req.uri());
             switch (q.path()) {
                 case "/tunnel" -> endpoints.tunnel.handle(ctx, req, q, this);
                 case "/events" -> endpoints.events.handle(ctx, req, q);

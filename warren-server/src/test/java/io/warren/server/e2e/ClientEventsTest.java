@@ -94,6 +94,14 @@ class ClientEventsTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.json().get(0).get("ok").asBoolean()).isTrue();
             assertThat(r.json().get(1).get("error").asText()).isEqualTo("bad-request");
+            // The only entry naming the tunnel is itself invalid: the request still speaks for that tunnel.
+            TestServer.Response mixed = server.post("/events", "[{\"tunnel\":\"" + a.tunnel() + "\",\"path\":\"/a\",\"id\":true},{\"path\":\"/b\",\"data\":1}]");
+            assertThat(mixed.status()).isEqualTo(200);
+            assertThat(mixed.json().get(0).get("error").asText()).isEqualTo("bad-request");
+            assertThat(mixed.json().get(1).get("ok").asBoolean()).isTrue();
+            TestServer.Response emptyRef = server.post("/events", "{\"tunnel\":\"" + a.tunnel() + "\",\"path\":\"/x\",\"id\":\"\"}");
+            assertThat(emptyRef.status()).isEqualTo(200);
+            assertThat(emptyRef.json().get(0).get("error").asText()).isEqualTo("bad-request");
             TestServer.Response none = server.post("/events", "{\"path\":\"/q\"}");
             assertThat(none.status()).isEqualTo(400);
             assertThat(none.json().get("error").asText()).isEqualTo("bad-request");

@@ -119,6 +119,10 @@ class FormatWireTest {
             String body = h.body();
             assertThat(body).startsWith("/**/jQuery_123.cb([{\"path\":\"/meta/open\"").endsWith("}]);");
         }
+        try (RawHttp h = RawHttp.get(server.port(), "/tunnel?format=jsonp&new=1&callback=x;alert(1)")) {
+            assertThat(h.status()).as("';' does not split parameters").isEqualTo(400);
+            assertThat(h.body()).contains("bad-callback");
+        }
         for (String bad : new String[]{"", "alert(1)", "a-b", "1abc", "a..b", "a.b.c.d.e", "x".repeat(70)}) {
             TestServer.Response r = server.get("/tunnel?format=jsonp&new=1&callback=" + java.net.URLEncoder.encode(bad, StandardCharsets.UTF_8));
             assertThat(r.status()).as(bad).isEqualTo(400);

@@ -27,7 +27,8 @@ class ResumeTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(o -> o.withNode(o.node().withReplaySize(8)));
+        // A long poll timeout, so that a poll answered early was answered for a reason.
+        server = TestServer.start(o -> o.withNode(o.node().withReplaySize(8).withPollTimeout(Duration.ofSeconds(20))));
     }
 
     @AfterAll
@@ -139,16 +140,45 @@ class ResumeTest {
 
     @Test
     void theSameDatagramKeepsItsIdOnEveryTunnel() {
-        try (TunnelClient a = server.open("sse", "subscribe=/same");
-             TunnelClient b = server.open("longpoll", "subscribe=/same");
-             TunnelClient c = server.open("iframe", "subscribe=/same")) {
-            a.awaitOpen();
-            b.awaitOpen();
-            c.awaitOpen();
-            String id = publish("/same", 0, 1).get(0);
-            assertThat(a.next().get("id").asText()).isEqualTo(id);
-            assertThat(b.next().get("id").asText()).isEqualTo(id);
-            assertThat(c.next().get("id").asText()).isEqualTo(id);
+        List<TunnelClient> clients = new ArrayList<>();
+        for (String f : List.of("sse", "stream", "iframe", "longpoll", "jsonp")) {
+            clients.add(server.open(f, "subscribe=/same"));
         }
+        try {
+            clients.forEach(TunnelClient::awaitOpen);
+            List<String> ids = publish("/same", 0, 2);
+            assertThat(ids).doesNotHaveDuplicates();
+            for (TunnelClient c : clients) {
+                assertThat(ResumeTest.ids(c.await(2, Duration.ofSeconds(10)))).containsExactlyElementsOf(ids);
+            }
+        } finally {
+            clients.forEach(TunnelClient::close);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"longpoll", "jsonp"})
+    void aNewPollEndsTheHeldOneWithAnEmptyAnswer(String format) throws Exception {
+        TunnelClient c = server.open(format);
+        c.awaitOpen();
+        c.drop();
+        String target = "/tunnel?format=" + format + "&tunnel=" + c.tunnel() + (format.equals("jsonp") ? "&callback=cb" : "");
+        java.util.concurrent.CompletableFuture<String> held = poll(target);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !held.isDone());
+        java.util.concurrent.CompletableFuture<String> second = poll(target);
+        // The poll timeout is 20 s: an answer within 5 s is the supersede.
+        assertThat(held.get(5, java.util.concurrent.TimeUnit.SECONDS)).isIn("[]", "/**/cb([]);");
+        String id = publish("/client/" + c.client(), 0, 1).get(0);
+        assertThat(second.get(5, java.util.concurrent.TimeUnit.SECONDS)).contains("\"id\":\"" + id + "\"");
+    }
+
+    private static java.util.concurrent.CompletableFuture<String> poll(String target) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (RawHttp h = RawHttp.get(server.port(), target)) {
+                return h.body();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 }

@@ -32,6 +32,13 @@ public final class RawHttp implements AutoCloseable {
 
     /** Sends a request and reads the status line and headers. */
     public static RawHttp request(int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
+        RawHttp h = send(port, method, target, extraHeaders, body);
+        h.readHead();
+        return h;
+    }
+
+    /** Sends a request without waiting for the answer; call {@link #readHead()} next. */
+    public static RawHttp send(int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setSoTimeout(30_000);
@@ -51,7 +58,6 @@ public final class RawHttp implements AutoCloseable {
             out.write(body);
         }
         out.flush();
-        h.readHead();
         return h;
     }
 
@@ -63,7 +69,8 @@ public final class RawHttp implements AutoCloseable {
         return request(port, "GET", target, headers, null);
     }
 
-    private void readHead() throws IOException {
+    /** Reads the status line and headers (blocks until the server answers). */
+    public void readHead() throws IOException {
         String statusLine = readLine();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");

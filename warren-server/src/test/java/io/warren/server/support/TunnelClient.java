@@ -111,9 +111,19 @@ public final class TunnelClient implements AutoCloseable {
         }
     }
 
-    private void stream(String target) throws IOException {
-        RawHttp h = RawHttp.get(port, target);
+    /** Sends the request, makes it droppable at once, then waits for the answer's head. */
+    private RawHttp connect(String target) throws IOException {
+        RawHttp h = RawHttp.send(port, "GET", target, Map.of(), null);
         current = h;
+        if (!running) {
+            h.close();
+        }
+        h.readHead();
+        return h;
+    }
+
+    private void stream(String target) throws IOException {
+        RawHttp h = connect(target);
         lastStatus = h.status();
         if (h.status() != 200) {
             accept(List.of(WireDecoder.parse(h.body())));
@@ -137,8 +147,7 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     private void pollOnce(String target) throws IOException {
-        RawHttp h = RawHttp.get(port, target);
-        current = h;
+        RawHttp h = connect(target);
         lastStatus = h.status();
         String body = h.body();
         raw.append(body);
