@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The formats a server offers, by name: the built-in ones ({@code sse}, {@code stream}, {@code iframe},
- * {@code longpoll}, {@code jsonp}) plus those an operator defines from templates. Immutable once built.
+ * {@code longpoll}, {@code jsonp}, {@code ws}) plus those an operator defines from templates. Immutable
+ * once built.
  */
 public final class Formats {
     /** At most this many formats; each has a render-cache slot per datagram. */
@@ -60,6 +61,11 @@ public final class Formats {
                 .footer("]);")
                 .encoding(Encoding.SCRIPT)
                 .callbackRequired(true));
+        // WebSocket: one text message per datagram, framed by the transport; the server upgrades the request.
+        b.add(Format.builder("ws")
+                .contentType("application/json; charset=utf-8")
+                .envelope("{datagram}")
+                .transportFramed(true));
         return b;
     }
 

@@ -13,6 +13,8 @@ import io.warren.engine.Shard;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.path.PathPattern;
+import io.warren.server.ws.WebSocketTunnelConnection;
+import io.warren.server.ws.WebSocketUpgrade;
 
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -22,7 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /tunnel}: opens ({@code new=1}) or re-attaches ({@code tunnel=T[&last=ID]}) a tunnel and
- * turns the response into its connection. Everything is validated before authentication runs, so bad
+ * turns the response into its connection (or, for a transport-framed format such as {@code ws}, upgrades
+ * the socket to a WebSocket). Everything is validated before authentication runs, so bad
  * input changes nothing.
  */
 final class TunnelEndpoint {
@@ -68,11 +71,17 @@ final class TunnelEndpoint {
         }
 
         Channel ch = ctx.channel();
+        HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress());
+        Shard shard = shards.apply(ch);
+        if (format.transportFramed()) {
+            WebSocketTunnelConnection ws = WebSocketUpgrade.upgrade(ch, req, format, node, ctx.name());
+            (isNew ? node.open(open, shard, subscribe, ws) : node.attach(open, shard, tunnelId, last, subscribe, ws))
+                    .whenComplete((t, e) -> WebSocketUpgrade.opened(ws, node, t, e));
+            return;
+        }
         HttpTunnelConnection conn = new HttpTunnelConnection(ch, format, callback, req.protocolVersion(),
                 HttpUtil.isKeepAlive(req));
         handler.connectionStarted(conn);
-        HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress());
-        Shard shard = shards.apply(ch);
         CompletionStage<Tunnel> stage = isNew
                 ? node.open(open, shard, subscribe, conn)
                 : node.attach(open, shard, tunnelId, last, subscribe, conn);

@@ -40,12 +40,14 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         final TunnelEndpoint tunnel;
         final EventsEndpoint events;
         final PublishEndpoint publish;
+        final StaticEndpoint statics;
 
         public Endpoints(Node node, Function<Channel, Shard> shards, String publishKey) {
             this.node = node;
             this.tunnel = new TunnelEndpoint(node, shards);
             this.events = new EventsEndpoint(node);
             this.publish = new PublishEndpoint(node, publishKey);
+            this.statics = new StaticEndpoint();
         }
     }
 
@@ -73,7 +75,8 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
                 case "/tunnel" -> endpoints.tunnel.handle(ctx, req, q, this);
                 case "/events" -> endpoints.events.handle(ctx, req, q);
                 case "/publish" -> endpoints.publish.handle(ctx, req);
-                default -> throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + q.path());
+                // Anything else may be a bundled file (client library, demo page).
+                default -> endpoints.statics.handle(ctx, req, q.path());
             }
         } catch (WarrenException e) {
             Responses.error(ctx, req.protocolVersion(), keepAlive, e);
