@@ -1,0 +1,21 @@
+import { startProxy, startServer } from '/work/wt/issue3/client/test/support/server.js';
+import { chromium } from 'playwright-core';
+const server = await startServer(['--keepalive=1s']);
+const proxy = await startProxy(server.port);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu'] });
+const page = await browser.newPage();
+page.on('console', m => console.log('console:', m.text()));
+page.on('pageerror', e => console.log('pageerror', e));
+await page.route('**/blank.html', r => r.fulfill({ status: 200, contentType: 'text/html', body: '<html><body></body></html>' }));
+await page.goto(proxy.url + (process.argv[3] || '/blank.html'));
+const r = await page.evaluate(async (t) => {
+  const { Warren } = await import('/warren.js');
+  const w = window.w = new Warren(location.origin, { transport: t });
+  const ev = [];
+  for (const n of ['open','reconnecting','resume','close','error']) w.on(n, i => ev.push(n + JSON.stringify(i)));
+  await new Promise(r => setTimeout(r, 4000));
+  return { ev, state: w.state, core: w._core._conn && w._core._conn.name };
+}, process.argv[2] || 'ws');
+console.log(r, proxy.requests);
+console.log(server.output().slice(-2000));
+await browser.close(); await proxy.close(); await server.stop();
