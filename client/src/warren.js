@@ -94,16 +94,10 @@ export function backoff(attempt, min, max) {
 }
 
 /** Which transports this environment can run. */
-export function available(env = root) {
-  const doc = typeof env.document !== 'undefined';
-  return {
-    ws: typeof env.WebSocket === 'function',
-    sse: typeof env.EventSource === 'function',
-    stream: typeof env.fetch === 'function' && typeof env.ReadableStream === 'function' && typeof env.TextDecoder === 'function',
-    longpoll: typeof env.fetch === 'function',
-    iframe: doc,
-    jsonp: doc,
-  };
+export function available() {
+  const out = {};
+  for (const name of ORDER) out[name] = transports[name].usable();
+  return out;
 }
 
 /** Splits a byte stream of ndjson into lines; `push` returns the complete lines. */
@@ -117,98 +111,117 @@ export class LineSplitter {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Transports. Each opens one connection and reports to the core: core._receive(conn, datagram) for each
+// Transports: usable() tells whether this environment can run it; open() opens one connection, which
+// reports to the core: core._receive(conn, datagram) for each
 // datagram, core._pollAnswered(conn) after each poll answer, core._lost(conn, reason) when it fails or
 // ends. conn.close() stops it silently. Reports from a connection the core has given up are ignored.
 
 export const transports = {
-  ws(core, params) {
-    const sock = new WebSocket(core._url('/tunnel', { format: 'ws', ...params }).replace(/^http/, 'ws'));
-    const conn = {
-      name: 'ws', framed: true,
-      send(obj) { sock.send(JSON.stringify(obj)); },
-      close() { sock.onmessage = sock.onclose = sock.onerror = null; try { sock.close(1000); } catch (e) { /* already closed */ } },
-    };
-    sock.onmessage = e => {
-      let d;
-      try { d = JSON.parse(e.data); } catch (err) { core._lost(conn, 'bad-message'); return; }
-      core._receive(conn, d);
-    };
-    sock.onclose = e => core._lost(conn, e.reason || 'closed');
-    return conn;
+  ws: {
+    usable: () => typeof root.WebSocket === 'function',
+    open(core, params) {
+      const sock = new WebSocket(core._url('/tunnel', { format: 'ws', ...params }).replace(/^http/, 'ws'));
+      const conn = {
+        name: 'ws', framed: true,
+        send(obj) { sock.send(JSON.stringify(obj)); },
+        close() { sock.onmessage = sock.onclose = sock.onerror = null; try { sock.close(1000); } catch (e) { /* already closed */ } },
+      };
+      sock.onmessage = e => {
+        let d;
+        try { d = JSON.parse(e.data); } catch (err) { core._lost(conn, 'bad-message'); return; }
+        core._receive(conn, d);
+      };
+      sock.onclose = e => core._lost(conn, e.reason || 'closed');
+      return conn;
+    },
   },
 
-  sse(core, params) {
-    const es = new EventSource(core._url('/tunnel', { format: 'sse', ...params }));
-    const conn = { name: 'sse', close() { es.onmessage = es.onerror = null; es.close(); } };
-    es.onmessage = e => {
-      let d;
-      try { d = JSON.parse(e.data); } catch (err) { core._lost(conn, 'bad-message'); return; }
-      core._receive(conn, d);
-    };
-    // EventSource would reconnect by itself to the same URL (new=1): close it and reconnect with tunnel=T&last=ID.
-    es.onerror = () => core._lost(conn, 'error');
-    return conn;
+  sse: {
+    usable: () => typeof root.EventSource === 'function',
+    open(core, params) {
+      const es = new EventSource(core._url('/tunnel', { format: 'sse', ...params }));
+      const conn = { name: 'sse', close() { es.onmessage = es.onerror = null; es.close(); } };
+      es.onmessage = e => {
+        let d;
+        try { d = JSON.parse(e.data); } catch (err) { core._lost(conn, 'bad-message'); return; }
+        core._receive(conn, d);
+      };
+      // EventSource would reconnect by itself to the same URL (new=1): close it and reconnect with tunnel=T&last=ID.
+      es.onerror = () => core._lost(conn, 'error');
+      return conn;
+    },
   },
 
-  stream(core, params) {
-    const ctl = new AbortController();
-    const conn = { name: 'stream', close() { ctl.abort(); } };
-    (async () => {
-      const r = await fetch(core._url('/tunnel', { format: 'stream', ...params }), { signal: ctl.signal, cache: 'no-store' });
-      if (!r.ok || !r.body) throw new Error('HTTP ' + r.status);
-      const reader = r.body.getReader();
-      const decoder = new TextDecoder();
-      const lines = new LineSplitter();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        for (const line of lines.push(decoder.decode(value, { stream: true }))) {
-          core._receive(conn, JSON.parse(line));
+  stream: {
+    usable: () => typeof root.fetch === 'function' && typeof root.ReadableStream === 'function' && typeof root.TextDecoder === 'function',
+    open(core, params) {
+      const ctl = new AbortController();
+      const conn = { name: 'stream', close() { ctl.abort(); } };
+      (async () => {
+        const r = await fetch(core._url('/tunnel', { format: 'stream', ...params }), { signal: ctl.signal, cache: 'no-store' });
+        if (!r.ok || !r.body) throw new Error('HTTP ' + r.status);
+        const reader = r.body.getReader();
+        const decoder = new TextDecoder();
+        const lines = new LineSplitter();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          for (const line of lines.push(decoder.decode(value, { stream: true }))) {
+            core._receive(conn, JSON.parse(line));
+          }
         }
-      }
-      throw new Error('ended');
-    })().catch(e => core._lost(conn, e && e.message || 'error'));
-    return conn;
+        throw new Error('ended');
+      })().catch(e => core._lost(conn, e && e.message || 'error'));
+      return conn;
+    },
   },
 
-  longpoll(core, params) {
-    return pollLoop(core, params, 'longpoll', async (url, conn) => {
-      const r = await fetch(url, { signal: conn.ctl.signal, cache: 'no-store' });
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      return r.json();
-    });
+  longpoll: {
+    usable: () => typeof root.fetch === 'function',
+    open(core, params) {
+      return pollLoop(core, params, 'longpoll', async (url, conn) => {
+        const r = await fetch(url, { signal: conn.ctl.signal, cache: 'no-store' });
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      });
+    },
   },
 
-  jsonp(core, params) {
-    return pollLoop(core, params, 'jsonp', (url, conn) => new Promise((resolve, reject) => {
-      const name = '__warren_jsonp' + nextSeq();
-      const script = document.createElement('script');
-      const done = () => { window[name] = () => {}; script.onerror = null; script.remove(); conn.cleanup = null; };
-      window[name] = arr => { done(); resolve(arr); };
-      script.onerror = () => { done(); reject(new Error('script error')); };
-      conn.cleanup = () => { done(); reject(new Error('closed')); };
-      script.src = url + '&callback=' + name;
-      document.head.appendChild(script);
-    }));
+  jsonp: {
+    usable: () => typeof root.document !== 'undefined',
+    open(core, params) {
+      return pollLoop(core, params, 'jsonp', (url, conn) => new Promise((resolve, reject) => {
+        const name = '__warren_jsonp' + nextSeq();
+        const script = document.createElement('script');
+        const done = () => { window[name] = () => {}; script.onerror = null; script.remove(); conn.cleanup = null; };
+        window[name] = arr => { done(); resolve(arr); };
+        script.onerror = () => { done(); reject(new Error('script error')); };
+        conn.cleanup = () => { done(); reject(new Error('closed')); };
+        script.src = url + '&callback=' + name;
+        document.head.appendChild(script);
+      }));
+    },
   },
 
-  iframe(core, params) {
-    const name = '__warren_iframe' + nextSeq();
-    const frame = document.createElement('iframe');
-    const conn = {
-      name: 'iframe',
-      close() { window[name] = () => {}; frame.onload = null; frame.remove(); },
-    };
-    // Objects made in the iframe belong to its realm: copy them into ours.
-    window[name] = d => core._receive(conn, JSON.parse(JSON.stringify(d)));
-    frame.style.display = 'none';
-    frame.setAttribute('aria-hidden', 'true');
-    // The document finishes loading when the response ends, whether by its footer or a cut connection.
-    frame.onload = () => core._lost(conn, 'ended');
-    frame.src = core._url('/tunnel', { format: 'iframe', ...params, callback: name });
-    document.body.appendChild(frame);
-    return conn;
+  iframe: {
+    usable: () => typeof root.document !== 'undefined',
+    open(core, params) {
+      const name = '__warren_iframe' + nextSeq();
+      const frame = document.createElement('iframe');
+      const conn = {
+        name: 'iframe',
+        close() { window[name] = () => {}; frame.onload = null; frame.remove(); },
+      };
+      // Objects made in the iframe belong to its realm: copy them into ours.
+      window[name] = d => core._receive(conn, JSON.parse(JSON.stringify(d)));
+      frame.style.display = 'none';
+      frame.setAttribute('aria-hidden', 'true');
+      // The document finishes loading when the response ends, whether by its footer or a cut connection.
+      frame.onload = () => core._lost(conn, 'ended');
+      frame.src = core._url('/tunnel', { format: 'iframe', ...params, callback: name });
+      document.body.appendChild(frame);
+      return conn;
+    },
   },
 };
 
@@ -286,7 +299,7 @@ class Core {
     const params = this._tunnel ? { tunnel: this._tunnel, last: this._last || undefined } : { new: 1 };
     let conn;
     try {
-      conn = transports[name](this, params);
+      conn = transports[name].open(this, params);
     } catch (e) {
       conn = { name, close() {} };
       this._conn = conn;

@@ -1,0 +1,280 @@
+// Unit tests of the client's logic in Node: pattern matching, the de-duplication window, backoff, line
+// splitting, and the connection state machine driven through scripted transports (registered in place
+// of the real ones), so that each event and retry rule is checked exactly. The real transports are
+// proven against the real server in a real browser by browser.test.js.
+import { afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IdWindow, LineSplitter, Warren, backoff, matcher, transports } from '../src/warren.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const clientDir = path.resolve(here, '..');
+
+describe('matcher', () => {
+  const cases = [
+    ['/a/b', false, '/a/b', true], ['/a/b', false, '/a/b/c', false], ['/a/b', false, '/a', false],
+    ['/a/*', false, '/a/b', true], ['/a/*', false, '/a/b/c', false], ['/a/*', false, '/a', false],
+    ['/a/**', false, '/a/b', true], ['/a/**', false, '/a/b/c', true], ['/a/**', false, '/a', false], ['/a/**', false, '/ab/c', false],
+    ['/a', true, '/a', true], ['/a', true, '/a/b/c', true], ['/a', true, '/ab', false],
+    ['/**', false, '/x/y', true], ['/**', false, '/meta/open', false], ['/**', false, '/client/abc', false],
+    ['/*', false, '/meta', true], ['/*', false, '/meta/x', false],
+  ];
+  for (const [pattern, subpaths, p, expected] of cases) {
+    test(`${pattern}${subpaths ? ' +subpaths' : ''} ${expected ? 'matches' : 'does not match'} ${p}`, () => {
+      assert.equal(matcher(pattern, subpaths)(p), expected);
+    });
+  }
+});
+
+test('IdWindow drops repeats and forgets the oldest beyond its size', () => {
+  const w = new IdWindow(3);
+  assert.deepEqual([1, 2, 3, 2].map(i => w.add('d' + i)), [true, true, true, false]);
+  assert.equal(w.add('d4'), true);        // d1 falls out
+  assert.equal(w.add('d1'), true);
+  assert.equal(w.add('d4'), false);
+  for (let i = 0; i < 10000; i++) w.add('x' + i);
+  assert.equal(w.set.size, 3);
+  assert.ok(w.order.length - w.head === 3 && w.order.length < 5000, 'the order list stays bounded');
+});
+
+test('backoff doubles from min, caps at max, with jitter in the upper half', () => {
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const full = Math.min(8000, 100 * 2 ** attempt);
+    for (let i = 0; i < 20; i++) {
+      const d = backoff(attempt, 100, 8000);
+      assert.ok(d >= full / 2 && d <= full, `attempt ${attempt}: ${d} within [${full / 2}, ${full}]`);
+    }
+  }
+});
+
+test('LineSplitter returns whole lines only, keeping partial ones for later', () => {
+  const s = new LineSplitter();
+  assert.deepEqual(s.push('{"a":1}\n{"b"'), ['{"a":1}']);
+  assert.deepEqual(s.push(':2}\n\n'), ['{"b":2}']);
+  assert.deepEqual(s.push('{"c":3}'), []);
+  assert.deepEqual(s.push('\n'), ['{"c":3}']);
+});
+
+// ---- the state machine, through scripted transports ----
+
+const saved = { ...transports };
+afterEach(() => Object.assign(transports, saved));
+
+/**
+ * Replaces transport `name` with a scripted one: every connection the client opens is recorded with its
+ * parameters; the test then delivers datagrams, acks or failures to the newest one.
+ */
+function script(name, { framed = true, poll = false } = {}) {
+  const s = {
+    conns: [],
+    get last() { return this.conns[this.conns.length - 1]; },
+    deliver(d) { this.last.core._receive(this.last.conn, d); },
+    open(info) { this.deliver({ path: '/meta/open', data: { tunnel: 'T1', client: 'C1', path: '/client/C1', keepalive: 25000, resumed: false, ...info } }); },
+    fail(reason = 'network') { this.last.core._lost(this.last.conn, reason); },
+    /** Acknowledges every datagram sent on the newest connection and not yet acknowledged. */
+    ackAll(extra = {}) {
+      const c = this.last;
+      for (const d of c.sent.splice(0)) {
+        for (const one of Array.isArray(d) ? d : [d]) {
+          this.deliver({ path: '/meta/ack', data: { ok: true, ref: one.id, ...(one.path.startsWith('/meta/') ? {} : { id: 'srv-' + one.id }), ...extra } });
+        }
+      }
+    },
+  };
+  transports[name] = {
+    usable: () => true,
+    open(core, params) {
+      const entry = { core, params, sent: [], closed: false };
+      entry.conn = { name, framed, poll, send: d => entry.sent.push(JSON.parse(JSON.stringify(d))), close() { entry.closed = true; } };
+      s.conns.push(entry);
+      return entry.conn;
+    },
+  };
+  return s;
+}
+
+/** Collects the client's events in order. */
+function record(w) {
+  const seen = [];
+  for (const n of ['open', 'reconnecting', 'resume', 'gap', 'replaced', 'close', 'error']) w.on(n, info => seen.push([n, info]));
+  return seen;
+}
+
+const tick = (ms = 0) => new Promise(r => setTimeout(r, ms));
+async function until(cond, what, timeout = 3000) {
+  const end = Date.now() + timeout;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out: ' + what);
+    await tick(5);
+  }
+}
+
+const FAST = { backoffMin: 10, backoffMax: 40, openTimeout: 200 };
+
+describe('client state machine', () => {
+  test('opens, registers interests after open, resolves ready on the ack, delivers each datagram once', async () => {
+    const ws = script('ws');
+    const w = new Warren('http://example.test', { ...FAST, transport: 'ws' });
+    const seen = record(w);
+    const got = [];
+    const sub = w.subscribe('/chat/**', d => got.push(d));
+    assert.deepEqual(ws.last.params, { new: 1 });
+    ws.open();
+    assert.equal(w.client, 'C1');
+    assert.equal(w.transport, 'ws');
+    assert.deepEqual(seen.map(e => e[0]), ['open']);
+    assert.equal(ws.last.sent.length, 1);
+    assert.equal(ws.last.sent[0].path, '/meta/subscribe');
+    assert.deepEqual(ws.last.sent[0].data, { path: '/chat/**' });
+    ws.ackAll();
+    await sub.ready;
+
+    ws.deliver({ id: 'a', path: '/chat/x', data: { n: 1 }, from: 'C9' });
+    ws.deliver({ id: 'a', path: '/chat/x', data: { n: 1 }, from: 'C9' });
+    ws.deliver({ id: 'b', path: '/other', data: 2 });
+    ws.deliver({ path: '/meta/keepalive', data: null });
+    assert.deepEqual(got, [{ id: 'a', path: '/chat/x', data: { n: 1 }, from: 'C9' }]);
+    w.close();
+    assert.deepEqual(seen.map(e => e[0]), ['open', 'close']);
+  });
+
+  test('a lost connection re-attaches with tunnel and last, resends unacknowledged datagrams with the same id, and resumes', async () => {
+    const ws = script('ws');
+    const w = new Warren('http://example.test', { ...FAST, transport: 'ws' });
+    const seen = record(w);
+    const got = [];
+    w.subscribe('/n/*', d => got.push(d.data));
+    ws.open();
+    ws.ackAll();
+    ws.deliver({ id: 'd1', path: '/n/a', data: 1 });
+    const pub = w.publish('/n/a', 'mine');
+    const sentId = ws.last.sent[0].id;
+    assert.ok(sentId, 'publishes carry a client-chosen id');
+    ws.fail();
+    assert.equal(w.state, 'reconnecting');
+    await until(() => ws.conns.length === 2, 'a second connection');
+    assert.deepEqual(ws.last.params, { tunnel: 'T1', last: 'd1' });
+    ws.open({ resumed: true });
+    assert.equal(ws.last.sent[0].id, sentId, 'the retry has the same id');
+    ws.ackAll();
+    assert.deepEqual(await pub, { ok: true, id: 'srv-' + sentId });
+    ws.deliver({ id: 'd1', path: '/n/a', data: 1 });   // replayed twice by a confused server: still once
+    ws.deliver({ id: 'd2', path: '/n/a', data: 2 });
+    assert.deepEqual(got, [1, 2]);
+    assert.deepEqual(seen.map(e => e[0]), ['open', 'reconnecting', 'resume']);
+    w.close();
+  });
+
+  test('gap, replaced (after interests are registered again) and a final close', async () => {
+    const ws = script('ws');
+    const w = new Warren('http://example.test', { ...FAST, transport: 'ws' });
+    const seen = record(w);
+    w.subscribe('/a', () => {}, { subpaths: true });
+    w.subscribe('/b/*', () => {});
+    ws.open();
+    ws.ackAll();
+    ws.fail();
+    await until(() => ws.conns.length === 2, 'reconnect');
+    ws.open({ resumed: true, gap: true });
+    assert.equal(seen.at(-1)[0], 'gap');
+
+    ws.fail();
+    await until(() => ws.conns.length === 3, 'reconnect');
+    ws.open({ tunnel: 'T2', client: 'C2', resumed: false, replaced: 'T1' });
+    const again = ws.last.sent.flat().map(d => [d.path, d.data]);
+    assert.deepEqual(again, [['/meta/subscribe', { path: '/a', subpaths: true }], ['/meta/subscribe', { path: '/b/*' }]]);
+    assert.ok(!seen.some(e => e[0] === 'replaced'), 'replaced waits for the interests');
+    ws.ackAll();
+    await until(() => seen.some(e => e[0] === 'replaced'), 'replaced');
+    assert.equal(w.client, 'C2');
+
+    ws.deliver({ path: '/meta/close', data: { reason: 'unauthorized', reconnect: false } });
+    assert.equal(w.state, 'closed');
+    await tick(60);
+    assert.equal(ws.conns.length, 3, 'no reconnection after reconnect:false');
+    assert.deepEqual(seen.map(e => e[0]), ['open', 'reconnecting', 'gap', 'reconnecting', 'replaced', 'close']);
+  });
+
+  test('a refused subscription rejects ready and is forgotten; a refused publish rejects with the error code', async () => {
+    const ws = script('ws');
+    const w = new Warren('http://example.test', { ...FAST, transport: 'ws' });
+    ws.open();
+    const sub = w.subscribe('/meta/x', () => {});
+    const pub = w.publish('/meta/y', 1);
+    for (const d of ws.last.sent.splice(0)) {
+      ws.deliver({ path: '/meta/ack', data: { ok: false, ref: d.id, error: 'forbidden', message: 'no' } });
+    }
+    await assert.rejects(sub.ready, e => e.error === 'forbidden');
+    await assert.rejects(pub, e => e.error === 'forbidden');
+    w.close();
+  });
+
+  test('auto falls back when the open datagram does not arrive in time, and sticks with what works', async () => {
+    const ws = script('ws');
+    const sse = script('sse');
+    const w = new Warren('http://example.test', { ...FAST, transport: 'auto' });
+    const seen = record(w);
+    assert.equal(ws.conns.length, 1);
+    await until(() => sse.conns.length === 1, 'fallback to sse', 2000);
+    assert.ok(ws.last.closed, 'the silent ws attempt was closed');
+    sse.open();
+    assert.equal(w.transport, 'sse');
+    sse.fail();
+    await until(() => sse.conns.length === 2, 'sse again');
+    assert.equal(ws.conns.length, 1);
+    assert.deepEqual(seen.map(e => e[0]), ['open', 'reconnecting']);
+    w.close();
+  });
+
+  test('a silent connection (no keepalive) counts as dead and is replaced', async () => {
+    const ws = script('ws');
+    const w = new Warren('http://example.test', { ...FAST, transport: 'ws', deadAfter: 150 });
+    const seen = record(w);
+    ws.open();
+    await until(() => seen.some(e => e[0] === 'reconnecting'), 'silence noticed', 3000);
+    assert.equal(seen.find(e => e[0] === 'reconnecting')[1].reason, 'silent');
+    await until(() => ws.conns.length === 2, 'reconnect');
+    w.close();
+  });
+
+  test('polls resume without an open datagram on their first answer', async () => {
+    const lp = script('longpoll', { framed: false, poll: true });
+    const w = new Warren('http://example.test', { ...FAST, transport: 'longpoll' });
+    const seen = record(w);
+    lp.open();
+    lp.fail();
+    await until(() => lp.conns.length === 2, 'second poll');
+    lp.last.core._pollAnswered(lp.last.conn);
+    assert.deepEqual(seen.map(e => e[0]), ['open', 'reconnecting', 'resume']);
+    w.close();
+  });
+});
+
+describe('package', () => {
+  test('the plain-script build is generated from the module (npm run build)', () => {
+    execFileSync(process.execPath, [path.join(clientDir, 'build.cjs'), '--check'], { stdio: 'pipe' });
+  });
+
+  test('npm pack ships the module, the global build, the types and the readme, and nothing else', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: clientDir, encoding: 'utf8' });
+    const [pkg] = JSON.parse(out);
+    assert.equal(pkg.name, 'warren-client');
+    assert.deepEqual(pkg.files.map(f => f.path).sort(),
+      ['README.md', 'dist/warren.global.js', 'package.json', 'src/warren.d.ts', 'src/warren.js']);
+    const manifest = JSON.parse(readFileSync(path.join(clientDir, 'package.json'), 'utf8'));
+    assert.deepEqual(Object.keys(manifest.dependencies || {}), [], 'no runtime dependency');
+  });
+
+  test('the type declarations cover the public API', () => {
+    const dts = readFileSync(path.join(clientDir, 'src', 'warren.d.ts'), 'utf8');
+    for (const name of ['subscribe', 'publish', 'close', 'drop', 'on', 'off', 'client', 'transport', 'state', 'sharing']) {
+      assert.match(dts, new RegExp('\\b' + name + '\\b'), name);
+    }
+    for (const event of ['open', 'reconnecting', 'resume', 'gap', 'replaced', 'close', 'error']) {
+      assert.match(dts, new RegExp('\\b' + event + ':'), event);
+    }
+  });
+});
