@@ -83,7 +83,20 @@ class FormatTest {
         assertThat(s(jsonp.footer("T", "C", "cb"))).isEqualTo("]);");
         assertThat(s(f.get("longpoll").separator())).isEqualTo(",");
         assertThat(f.get("iframe").callbackRequired()).isFalse();
-        assertThat(f.all()).extracting(Format::name).containsExactly("sse", "stream", "iframe", "longpoll", "jsonp");
+        assertThat(f.all()).extracting(Format::name).containsExactly("sse", "stream", "iframe", "longpoll", "jsonp", "ws");
+    }
+
+    @Test
+    void webSocketFormatIsOneFramedMessageOfPlainJsonPerDatagram() {
+        Format ws = Formats.builtIn().get("ws");
+        assertThat(ws.transportFramed()).isTrue();
+        assertThat(ws.mode()).isEqualTo(Mode.STREAM);
+        assertThat(s(ws.header("T", "C", null))).isEmpty();
+        assertThat(s(ws.footer("T", "C", null))).isEmpty();
+        assertThat(s(ws.separator())).isEmpty();
+        Datagram d = new Datagram("n-1", Path.of("/x"), "{\"a\":\"</script>\"}", "C");
+        assertThat(s(ws.envelope(d))).isEqualTo(s(d.json()));
+        assertThat(s(ws.keepalive())).isEqualTo("{\"path\":\"/meta/keepalive\",\"data\":null}");
     }
 
     @Test
@@ -106,7 +119,7 @@ class FormatTest {
                 .footer("bye {client}\n")
                 .encoding(Encoding.BASE64)).build();
         Format plain = f.get("plain");
-        assertThat(plain.slot()).isEqualTo(5);
+        assertThat(plain.slot()).as("after the six built-in formats").isEqualTo(6);
         Datagram d = new Datagram("n-1", Path.of("/x"), "{\"json\":{\"in\":\"braces\"}}", null);
         String env = s(plain.envelope(d));
         assertThat(env).startsWith("n-1 /x ");
