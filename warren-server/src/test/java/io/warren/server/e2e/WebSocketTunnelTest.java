@@ -10,6 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.DataInputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -151,6 +154,39 @@ class WebSocketTunnelTest {
         // The server is unharmed.
         try (WsClient ws = WsClient.connect(server, "new=1")) {
             ws.next("/meta/open");
+        }
+    }
+
+    @Test
+    void aSilentClientIsPingedThenDisconnected() throws Exception {
+        // A raw socket that completes the handshake and then never answers anything, not even pings.
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /tunnel?format=ws&new=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            boolean pinged = false;
+            long start = System.nanoTime();
+            while (true) {
+                int b0 = in.read();
+                if (b0 < 0) {
+                    break;
+                }
+                int len = in.readUnsignedByte() & 0x7f;
+                if (len == 126) {
+                    len = in.readUnsignedShort();
+                }
+                in.readNBytes(len);
+                pinged |= (b0 & 0x0f) == 0x9;
+            }
+            assertThat(pinged).as("pinged before being closed").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
     }
 
