@@ -112,66 +112,62 @@ for (const transport of TRANSPORTS) {
     test('two pages subscribe, receive, publish and chat (one on the plain-script build)', async () => {
       const a = await blankPage(pageA);
       const b = await blankPage(pageB);
-      {
-        const infoA = await connect(a, { ...CLIENT, transport });
-        const infoB = await connect(b, { ...CLIENT, transport }, true);
-        assert.equal(infoA.transport, transport);
-        assert.equal(infoB.transport, transport);
-        await subscribe(a, '/chat/**');
-        await subscribe(b, '/chat/**');
+      const infoA = await connect(a, { ...CLIENT, transport });
+      const infoB = await connect(b, { ...CLIENT, transport }, true);
+      assert.equal(infoA.transport, transport);
+      assert.equal(infoB.transport, transport);
+      await subscribe(a, '/chat/**');
+      await subscribe(b, '/chat/**');
 
-        const [ack] = await server.publish([{ path: '/chat/news', data: { n: 1 } }]);
-        await awaitCount(a, '/chat/**', 1);
-        await awaitCount(b, '/chat/**', 1);
-        const first = (await received(b, '/chat/**'))[0];
-        assert.deepEqual(first, { id: ack.id, path: '/chat/news', data: { n: 1 } });
+      const [ack] = await server.publish([{ path: '/chat/news', data: { n: 1 } }]);
+      await awaitCount(a, '/chat/**', 1);
+      await awaitCount(b, '/chat/**', 1);
+      const first = (await received(b, '/chat/**'))[0];
+      assert.deepEqual(first, { id: ack.id, path: '/chat/news', data: { n: 1 } });
 
-        const sent = await a.evaluate(() => window.w.publish('/chat/room1', { text: 'hi from A' }));
-        assert.equal(sent.ok, true);
-        await awaitCount(b, '/chat/**', 2);
-        const chat = (await received(b, '/chat/**'))[1];
-        assert.deepEqual(chat, { id: sent.id, path: '/chat/room1', data: { text: 'hi from A' }, from: infoA.client });
+      const sent = await a.evaluate(() => window.w.publish('/chat/room1', { text: 'hi from A' }));
+      assert.equal(sent.ok, true);
+      await awaitCount(b, '/chat/**', 2);
+      const chat = (await received(b, '/chat/**'))[1];
+      assert.deepEqual(chat, { id: sent.id, path: '/chat/room1', data: { text: 'hi from A' }, from: infoA.client });
 
-        await b.evaluate(() => window.w.publish('/chat/room1', 'hello back </script><!-- \u2028'));
-        await awaitCount(a, '/chat/**', 3);
-        const back = (await received(a, '/chat/**'))[2];
-        assert.equal(back.data, 'hello back </script><!-- \u2028');
-        assert.equal(back.from, infoB.client);
+      await b.evaluate(() => window.w.publish('/chat/room1', 'hello back </script><!-- \u2028'));
+      await awaitCount(a, '/chat/**', 3);
+      const back = (await received(a, '/chat/**'))[2];
+      assert.equal(back.data, 'hello back </script><!-- \u2028');
+      assert.equal(back.from, infoB.client);
 
-        const refused = await a.evaluate(() => window.w.publish('/meta/nope', 1).then(() => 'accepted', e => e.error));
-        assert.equal(refused, 'forbidden');
-        assert.deepEqual(await events(a), ['open']);
-      }
+      const refused = await a.evaluate(() => window.w.publish('/meta/nope', 1).then(() => 'accepted', e => e.error));
+      assert.equal(refused, 'forbidden');
+      assert.deepEqual(await events(a), ['open']);
     });
 
     test('cut and frozen connections: every datagram arrives exactly once, in order', async () => {
       const page = await blankPage(pageA);
-      {
-        await connect(page, { ...CLIENT, transport });
-        await subscribe(page, '/seq/*');
-        const total = 60;
-        for (let i = 1; i <= total; i++) {
-          await server.publish({ path: '/seq/n', data: i });
-          if (i === 15 || i === 30) proxy.drop();
-          if (i === 45) {
-            // A silent death: bytes stop, nothing closes; only the keepalive watchdog can notice.
-            await awaitCount(page, '/seq/*', 45);
-            proxy.freeze();
-          }
+      await connect(page, { ...CLIENT, transport });
+      await subscribe(page, '/seq/*');
+      const total = 60;
+      for (let i = 1; i <= total; i++) {
+        await server.publish({ path: '/seq/n', data: i });
+        if (i === 15 || i === 30) proxy.drop();
+        if (i === 45) {
+          // A silent death: bytes stop, nothing closes; only the keepalive watchdog can notice.
+          await awaitCount(page, '/seq/*', 45);
+          proxy.freeze();
         }
-        await awaitCount(page, '/seq/*', total);
-        await server.publish({ path: '/seq/n', data: total + 1 });
-        await awaitCount(page, '/seq/*', total + 1);
-        const got = await received(page, '/seq/*');
-        assert.deepEqual(got.map(d => d.data), Array.from({ length: total + 1 }, (_, i) => i + 1));
-        assert.equal(new Set(got.map(d => d.id)).size, total + 1);
-        const seen = await events(page);
-        // A cut between two polls loses no request, so polls may notice only the frozen one.
-        const expected = ['longpoll', 'jsonp'].includes(transport) ? 1 : 2;
-        assert.ok(seen.filter(n => n === 'reconnecting').length >= expected, 'reconnected: ' + seen);
-        assert.ok(seen.includes('resume'), 'resumed: ' + seen);
-        assert.ok(!seen.includes('gap') && !seen.includes('replaced'), 'nothing lost: ' + seen);
       }
+      await awaitCount(page, '/seq/*', total);
+      await server.publish({ path: '/seq/n', data: total + 1 });
+      await awaitCount(page, '/seq/*', total + 1);
+      const got = await received(page, '/seq/*');
+      assert.deepEqual(got.map(d => d.data), Array.from({ length: total + 1 }, (_, i) => i + 1));
+      assert.equal(new Set(got.map(d => d.id)).size, total + 1);
+      const seen = await events(page);
+      // A cut between two polls loses no request, so polls may notice only the frozen one.
+      const expected = ['longpoll', 'jsonp'].includes(transport) ? 1 : 2;
+      assert.ok(seen.filter(n => n === 'reconnecting').length >= expected, 'reconnected: ' + seen);
+      assert.ok(seen.includes('resume'), 'resumed: ' + seen);
+      assert.ok(!seen.includes('gap') && !seen.includes('replaced'), 'nothing lost: ' + seen);
     });
 
     test('a culled tunnel comes back replaced, with its interests restored', async () => {
@@ -255,6 +251,17 @@ describe('shareTabs', { skip }, () => {
         // Tab one never subscribed to /tabs/two: its handlers saw only its own path.
         assert.deepEqual((await received(one, '/tabs/one')).map(d => d.data), [1]);
         assert.equal(own.newTunnels().length, 1);
+
+        if (!variant.sharedWorker) {
+          // The leader tab goes away: the other tab takes the lead, opens a tunnel and keeps its interests.
+          await blankPage(one);
+          await two.waitForFunction(() => window.events.filter(e => e.n === 'open').length >= 2, null, { timeout: 15000, polling: 50 });
+          assert.equal(own.newTunnels().length, 2);
+          await until(async () => {
+            await server.publish({ path: '/tabs/two', data: 'after the leader left' });
+            return (await received(two, '/tabs/two')).some(d => d.data === 'after the leader left');
+          }, 'tab two to receive from its own tunnel');
+        }
       } finally {
         await two.close();
         await blankPage(pageA);
@@ -267,32 +274,30 @@ describe('shareTabs', { skip }, () => {
 describe('demo page', { skip }, () => {
   test('chats between two pages, drops the connection and resumes without losing a message', async () => {
     const [a, b] = [pageA, pageB];
-    {
-      await a.goto(proxy.url + '/');
-      await b.goto(proxy.url + '/?transport=sse');
-      for (const p of [a, b]) await p.waitForFunction(() => document.getElementById('state').textContent === 'open');
-      assert.equal(await a.textContent('#transport'), 'ws');
-      assert.equal(await b.textContent('#transport'), 'sse');
+    await a.goto(proxy.url + '/');
+    await b.goto(proxy.url + '/?transport=sse');
+    for (const p of [a, b]) await p.waitForFunction(() => document.getElementById('state').textContent === 'open');
+    assert.equal(await a.textContent('#transport'), 'ws');
+    assert.equal(await b.textContent('#transport'), 'sse');
 
-      await a.fill('#text', 'Hello from the demo');
-      await a.click('button[type=submit]');
-      await b.waitForFunction(() => document.getElementById('messages').textContent.includes('Hello from the demo'));
-      await server.publish({ path: '/ticker/WRN', data: { price: 42.5 } });
-      await a.waitForFunction(() => document.getElementById('ticker').textContent.includes('42.50'));
-      await a.screenshot({ path: path.join(ARTIFACTS, 'demo-chat.png') });
+    await a.fill('#text', 'Hello from the demo');
+    await a.click('button[type=submit]');
+    await b.waitForFunction(() => document.getElementById('messages').textContent.includes('Hello from the demo'));
+    await server.publish({ path: '/ticker/WRN', data: { price: 42.5 } });
+    await a.waitForFunction(() => document.getElementById('ticker').textContent.includes('42.50'));
+    await a.screenshot({ path: path.join(ARTIFACTS, 'demo-chat.png') });
 
-      await a.click('#drop');
-      await server.publish({ path: '/chat/lobby', data: { text: 'sent while you were away' } });
-      await a.waitForFunction(() => document.getElementById('messages').textContent.includes('sent while you were away'));
-      await a.waitForFunction(() => document.getElementById('state').textContent === 'open');
-      assert.match(await a.textContent('#log'), /resume/);
-      const ids = await a.evaluate(() => window.demo.received);
-      assert.equal(new Set(ids).size, ids.length);
-      assert.equal(ids.length, 3);
-      await a.screenshot({ path: path.join(ARTIFACTS, 'demo-resumed.png') });
-      await blankPage(a);
-      await blankPage(b);
-    }
+    await a.click('#drop');
+    await server.publish({ path: '/chat/lobby', data: { text: 'sent while you were away' } });
+    await a.waitForFunction(() => document.getElementById('messages').textContent.includes('sent while you were away'));
+    await a.waitForFunction(() => document.getElementById('state').textContent === 'open');
+    assert.match(await a.textContent('#log'), /resume/);
+    const ids = await a.evaluate(() => window.demo.received);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.equal(ids.length, 3);
+    await a.screenshot({ path: path.join(ARTIFACTS, 'demo-resumed.png') });
+    await blankPage(a);
+    await blankPage(b);
   });
 
   test('serves the client files with types, ETags and 404 JSON for unknown files', async () => {
