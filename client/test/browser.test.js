@@ -225,6 +225,7 @@ describe('auto', { skip }, () => {
 
 describe('shareTabs', { skip }, () => {
   for (const variant of [{ name: 'SharedWorker', sharedWorker: true, sharing: 'shared-worker' },
+    { name: 'SharedWorker, plain-script build', sharedWorker: true, sharing: 'shared-worker', global: true },
     { name: 'BroadcastChannel leader', sharedWorker: false, sharing: 'broadcast-channel' }]) {
     test(`two tabs hold one tunnel between them (${variant.name}), each with its own subscriptions`, async () => {
       const own = await startProxy(server.port);
@@ -233,8 +234,8 @@ describe('shareTabs', { skip }, () => {
         const one = await blankPage(pageA, own);
         await blankPage(two, own);
         const options = { ...CLIENT, shareTabs: true, sharedWorker: variant.sharedWorker };
-        const a = await connect(one, options);
-        const b = await connect(two, options);
+        const a = await connect(one, options, variant.global);
+        const b = await connect(two, options, variant.global);
         assert.equal(await one.evaluate(() => window.w.sharing), variant.sharing);
         assert.equal(a.client, b.client);
         assert.equal(own.newTunnels().length, 1, 'tunnels opened: ' + own.newTunnels());
