@@ -17,9 +17,9 @@ const TRANSPORTS = ['ws', 'sse', 'stream', 'longpoll', 'iframe', 'jsonp'];
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 // Fast timers so that dead connections and retries happen within seconds; a second server culls
-// detached tunnels after 2 s for the replacement tests.
+// detached tunnels after 2 s and keeps only 8 datagrams per tunnel, for the replacement and gap tests.
 const SERVER_ARGS = ['--keepalive=1s', '--poll-timeout=1s', '--tunnel-timeout=10s'];
-const CULLING_ARGS = ['--keepalive=1s', '--poll-timeout=1s', '--tunnel-timeout=2s'];
+const CULLING_ARGS = ['--keepalive=1s', '--poll-timeout=1s', '--tunnel-timeout=2s', '--replay-size=8'];
 const CLIENT = { backoffMin: 100, backoffMax: 1000, openTimeout: 5000 };
 
 let playwright = null;
@@ -196,6 +196,27 @@ for (const transport of TRANSPORTS) {
     });
   });
 }
+
+describe('gap', { skip }, () => {
+  test('missing more than the replay buffer holds is reported as a gap, with what it still held', async () => {
+    const page = await blankPage(pageA, cullingProxy);
+    try {
+      await connect(page, { ...CLIENT, transport: 'ws' });
+      await subscribe(page, '/gap/*');
+      cullingProxy.refuse(true);
+      cullingProxy.drop();
+      await page.waitForFunction(() => window.w.state === 'reconnecting', null, { polling: 50 });
+      await culling.publish(Array.from({ length: 20 }, (_, i) => ({ path: '/gap/n', data: i + 1 })));
+      cullingProxy.refuse(false);
+      await page.waitForFunction(() => window.events.some(e => e.n === 'gap'), null, { timeout: 15000, polling: 50 });
+      await awaitCount(page, '/gap/*', 8);
+      assert.deepEqual((await received(page, '/gap/*')).map(d => d.data), [13, 14, 15, 16, 17, 18, 19, 20]);
+      assert.ok(!(await events(page)).includes('replaced'));
+    } finally {
+      cullingProxy.refuse(false);
+    }
+  });
+});
 
 describe('auto', { skip }, () => {
   test('falls back past a proxy that buffers streams and breaks WebSockets, down to long polling', async () => {
