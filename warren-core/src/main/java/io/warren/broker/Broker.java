@@ -3,6 +3,9 @@ package io.warren.broker;
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,7 +24,11 @@ import java.util.concurrent.CompletionStage;
  *   when several of its patterns match). Datagrams published to one path through one broker instance
  *   arrive at each listener in publish order.</li>
  *   <li><b>Loss.</b> When the broker loses datagrams (its backend was unreachable) it says so through
- *   {@link Listener#onGap()} so that tunnels can report a gap instead of silently missing data.</li>
+ *   {@link Listener#onGap()} once it delivers again (every interest active again), so that tunnels can
+ *   report a gap instead of silently missing data.</li>
+ *   <li><b>Replay.</b> A broker with a shared log answers {@link #replay} with the datagrams published
+ *   after a given one, so that a tunnel re-attached on another node misses nothing; one without a log
+ *   answers {@link Replay#NONE}.</li>
  *   <li><b>Threading.</b> All methods are thread-safe and must not block: they return at once and
  *   complete their stage later. The listener may be called from any thread, but never concurrently for
  *   datagrams of one path.</li>
@@ -43,9 +50,29 @@ public interface Broker extends AutoCloseable {
     /** Drops this node's interest in {@code pattern}. */
     CompletionStage<Void> unsubscribe(PathPattern pattern);
 
+    /**
+     * The datagrams published after the one with id {@code after} whose path one of {@code patterns}
+     * matches, oldest first, at most {@code max} (the newest ones when there are more).
+     * {@link Replay#complete()} says whether that is all of them: false when {@code after} is no longer
+     * in the log, or more than {@code max} matched. The default has no log.
+     */
+    default CompletionStage<Replay> replay(String after, Collection<PathPattern> patterns, int max) {
+        return CompletableFuture.completedFuture(Replay.NONE);
+    }
+
     /** Stops delivering and releases resources. */
     @Override
     void close();
+
+    /** An answer to {@link #replay}: the datagrams found and whether nothing is missing. */
+    record Replay(List<Datagram> datagrams, boolean complete) {
+        /** No log: nothing found, and nothing can be vouched for. */
+        public static final Replay NONE = new Replay(List.of(), false);
+
+        public Replay {
+            datagrams = List.copyOf(datagrams);
+        }
+    }
 
     /** Receives datagrams for this node. */
     interface Listener {

@@ -8,6 +8,8 @@ import io.warren.auth.Authenticator;
 import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.broker.Broker;
+import io.warren.broker.TunnelRecord;
+import io.warren.broker.TunnelRegistry;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
@@ -48,6 +50,7 @@ public final class Node implements AutoCloseable {
     private final NodeOptions options;
     private final Formats formats;
     private final Broker broker;
+    private final TunnelRegistry registry;
     private final Authenticator authenticator;
     private final NodeListener listener;
     private final DatagramIds ids;
@@ -63,6 +66,7 @@ public final class Node implements AutoCloseable {
         this.options = b.options;
         this.formats = b.formats;
         this.broker = b.broker;
+        this.registry = b.registry;
         this.authenticator = b.authenticator;
         this.listener = b.listener;
         this.ids = b.ids;
@@ -84,7 +88,17 @@ public final class Node implements AutoCloseable {
         for (Shard s : shards) {
             scheduleSweep(s);
         }
-        return broker.start(this::route);
+        return registry.start(this::evicted).thenCompose(v -> broker.start(new Broker.Listener() {
+            @Override
+            public void onDatagram(Datagram d) {
+                route(d);
+            }
+
+            @Override
+            public void onGap() {
+                brokerGap();
+            }
+        }));
     }
 
     public NodeOptions options() {
@@ -151,7 +165,21 @@ public final class Node implements AutoCloseable {
                                           List<PathPattern> subscribe, Connection connection) {
         Tunnel t = tunnel(tunnelId);
         if (t == null) {
-            return openTunnel(request, shard, subscribe, connection, tunnelId);
+            if (!registry.shared() || !running) {
+                return openTunnel(request, shard, subscribe, connection, tunnelId);
+            }
+            // Cluster: the tunnel may live on (or have lived on) another node.
+            return registry.claim(tunnelId, options.tunnelTimeout())
+                    .handle((record, e) -> {
+                        if (e != null) {
+                            log.warn("tunnel registry unreachable: {}", e.toString());
+                            return CompletableFuture.<Tunnel>failedFuture(
+                                    ErrorCode.OVERLOADED.exception("the cluster's tunnel registry is unreachable"));
+                        }
+                        return record == null ? openTunnel(request, shard, subscribe, connection, tunnelId)
+                                : restore(record, request, shard, last, subscribe, connection);
+                    })
+                    .thenCompose(stage -> stage);
         }
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
         t.shard().executor().execute(() -> {
@@ -159,6 +187,9 @@ public final class Node implements AutoCloseable {
                 if (!t.isClosed()) {
                     for (PathPattern p : subscribe) {
                         subscribe(t, p);
+                    }
+                    if (!subscribe.isEmpty()) {
+                        saveRecord(t);
                     }
                 }
                 if (t.attach(connection, last, false, null, null)) {
@@ -199,6 +230,11 @@ public final class Node implements AutoCloseable {
                     for (PathPattern p : subscribe) {
                         ready.add(subscribe(t, p).toCompletableFuture());
                     }
+                    if (registry.shared()) {
+                        ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
+                                .toCompletableFuture());
+                        t.registered(nanoTime());
+                    }
                     CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
                             shard.executor().execute(() -> {
                                 if (e != null) {
@@ -214,6 +250,66 @@ public final class Node implements AutoCloseable {
                     result.completeExceptionally(e);
                 }
             });
+        });
+        return result;
+    }
+
+    /**
+     * Takes over a tunnel another node held ({@code record} was just claimed): recreates it here with
+     * its ids and interests, waits until those are active, fetches from the broker's log what the client
+     * missed after {@code last}, and attaches. Nothing is lost between the log and live delivery: the
+     * interests are active before the log is read, and {@link Tunnel#restore} drops what arrives twice.
+     */
+    private CompletionStage<Tunnel> restore(TunnelRecord record, OpenRequest request, Shard shard, String last,
+                                            List<PathPattern> subscribe, Connection connection) {
+        CompletableFuture<Tunnel> result = new CompletableFuture<>();
+        shard.executor().execute(() -> {
+            try {
+                Tunnel t = new Tunnel(this, shard, record.tunnelId(), record.clientId(), record.identity(),
+                        options.replaySize(), options.replayBytes());
+                if (tunnels.putIfAbsent(t.id(), t) != null) {
+                    // Restored concurrently by another attach: join it.
+                    attach(request, shard, t.id(), last, subscribe, connection).whenComplete(complete(result));
+                    return;
+                }
+                shard.add(t);
+                List<CompletableFuture<Void>> ready = new ArrayList<>();
+                ready.add(retain(t.clientPattern()).toCompletableFuture());
+                shard.interests.add(t.clientPattern(), t);
+                for (PathPattern p : record.interests()) {
+                    ready.add(subscribe(t, p).toCompletableFuture());
+                }
+                for (PathPattern p : subscribe) {
+                    ready.add(subscribe(t, p).toCompletableFuture());
+                }
+                List<PathPattern> patterns = new ArrayList<>(t.interests());
+                patterns.add(t.clientPattern());
+                CompletableFuture.allOf(ready.toArray(new CompletableFuture[0]))
+                        .thenCompose(v -> last == null
+                                ? CompletableFuture.completedFuture(new Broker.Replay(List.of(), true))
+                                : broker.replay(last, patterns, options.replaySize()))
+                        .whenComplete((replay, e) -> shard.executor().execute(() -> {
+                            if (e != null) {
+                                log.warn("taking over a tunnel failed: {}", e.toString());
+                                drop(t, "culled");
+                                result.completeExceptionally(ErrorCode.OVERLOADED.exception("the tunnel could not be taken over"));
+                                return;
+                            }
+                            t.restore(replay.datagrams(), replay.complete());
+                            t.registered(nanoTime());
+                            if (!subscribe.isEmpty()) {
+                                saveRecord(t);
+                            }
+                            if (t.attach(connection, null, false, null, null)) {
+                                listener.tunnelOpened(t);
+                                result.complete(t);
+                            } else {
+                                openTunnel(request, shard, subscribe, connection, t.id()).whenComplete(complete(result));
+                            }
+                        }));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
         });
         return result;
     }
@@ -292,6 +388,9 @@ public final class Node implements AutoCloseable {
         return interests.compute(p.key(), (k, i) -> {
             if (i == null) {
                 i = new Interest(broker.subscribe(p));
+            } else if (i.ready.toCompletableFuture().isCompletedExceptionally()) {
+                // The broker could not register it (backend unreachable): ask again rather than failing forever.
+                i.ready = broker.subscribe(p);
             }
             i.count++;
             return i;
@@ -310,7 +409,7 @@ public final class Node implements AutoCloseable {
 
     /** This node's interest in one pattern: how many local tunnels hold it, and when the broker made it active. */
     private static final class Interest {
-        final CompletionStage<Void> ready;
+        CompletionStage<Void> ready;
         int count;
 
         Interest(CompletionStage<Void> ready) {
@@ -408,10 +507,16 @@ public final class Node implements AutoCloseable {
         PathPattern pattern = clientPattern(t, data.get("path").asText(), subpaths != null && subpaths.asBoolean());
         String ref = cd.ref();
         if (sub) {
-            return subscribe(t, pattern).handle((v, e) -> e == null ? Ack.ok(null, ref)
+            CompletionStage<Void> ready = subscribe(t, pattern);
+            if (registry.shared()) {
+                // Saved before the ack, so that a node taking the tunnel over knows this interest.
+                ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
+            }
+            return ready.handle((v, e) -> e == null ? Ack.ok(null, ref)
                     : Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref));
         }
         unsubscribe(t, pattern);
+        saveRecord(t);
         return CompletableFuture.completedFuture(Ack.ok(null, ref));
     }
 
@@ -520,14 +625,28 @@ public final class Node implements AutoCloseable {
                 t.keepalive(now, keepalive);
             }
         }
+        if (registry.shared()) {
+            refreshRecords(s, now);
+        }
     }
 
-    /** Shard thread: removes the tunnel with its interests. */
+    /** Shard thread: removes the tunnel with its interests, here and cluster-wide. */
     private void cull(Tunnel t) {
         if (t.isClosed()) {
             return;
         }
-        t.endConnection("culled", true);
+        drop(t, "culled");
+        if (registry.shared()) {
+            registry.remove(t.id());
+        }
+    }
+
+    /** Shard thread: removes the tunnel with its interests from this node, ending its connection. */
+    private void drop(Tunnel t, String reason) {
+        if (t.isClosed()) {
+            return;
+        }
+        t.endConnection(reason, true);
         for (PathPattern p : List.copyOf(t.interests())) {
             unsubscribe(t, p);
         }
@@ -537,6 +656,97 @@ public final class Node implements AutoCloseable {
         t.shard().remove(t);
         tunnels.remove(t.id(), t);
         listener.tunnelClosed(t);
+    }
+
+    // ---- cluster ----
+
+    private static TunnelRecord record(Tunnel t) {
+        return new TunnelRecord(t.id(), t.clientId(), t.identity(), List.copyOf(t.interests()));
+    }
+
+    /** Shard thread: writes the tunnel's record (its interests changed); completes when written. */
+    private CompletionStage<Void> saveRecord(Tunnel t) {
+        if (!registry.shared()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        t.registered(nanoTime());
+        return registry.put(List.of(record(t)), options.tunnelTimeout(), false)
+                .thenAccept(lost -> lost(t.shard(), lost));
+    }
+
+    /**
+     * Shard thread: refreshes the expiry of records not written for a third of the tunnel timeout, so
+     * that only tunnels of dead or stalled nodes expire.
+     */
+    private void refreshRecords(Shard s, long now) {
+        long every = options.tunnelTimeout().toNanos() / 3;
+        List<TunnelRecord> due = null;
+        for (int i = 0; i < s.tunnels.size(); i++) {
+            Tunnel t = s.tunnels.get(i);
+            if (now - t.registeredNanos() >= every) {
+                t.registered(now);
+                if (due == null) {
+                    due = new ArrayList<>();
+                }
+                due.add(record(t));
+            }
+        }
+        if (due != null) {
+            registry.put(due, options.tunnelTimeout(), false).whenComplete((lost, e) -> {
+                if (e != null) {
+                    log.debug("refreshing tunnel records failed: {}", e.toString());
+                } else {
+                    lost(s, lost);
+                }
+            });
+        }
+    }
+
+    /**
+     * Records this node could not write: another node took the tunnel over (its eviction notice may have
+     * been missed), or it expired cluster-wide while this node stalled. Either way it must not live here.
+     */
+    private void lost(Shard s, Map<String, TunnelRegistry.PutResult> lost) {
+        if (lost.isEmpty()) {
+            return;
+        }
+        s.executor().execute(() -> lost.forEach((id, why) -> {
+            Tunnel t = tunnels.get(id);
+            if (t != null && t.shard() == s) {
+                drop(t, why == TunnelRegistry.PutResult.OWNED_ELSEWHERE ? "superseded" : "culled");
+            }
+        }));
+    }
+
+    /** Another node claimed this tunnel: its connection here ends, as with any newer attach. */
+    private void evicted(String tunnelId) {
+        Tunnel t = tunnels.get(tunnelId);
+        if (t != null) {
+            t.shard().executor().execute(() -> drop(t, "superseded"));
+        }
+    }
+
+    /**
+     * The broker delivers again after losing datagrams: every tunnel is told of the gap, and the records
+     * are written again in case the backend lost them too.
+     */
+    private void brokerGap() {
+        log.warn("the broker may have lost datagrams; tunnels are told of a gap");
+        for (Shard s : shards) {
+            s.executor().execute(() -> {
+                long now = nanoTime();
+                List<TunnelRecord> records = new ArrayList<>(s.tunnels.size());
+                for (int i = s.tunnels.size() - 1; i >= 0; i--) {
+                    Tunnel t = s.tunnels.get(i);
+                    t.reportGap();
+                    t.registered(now);
+                    records.add(record(t));
+                }
+                if (registry.shared() && !records.isEmpty()) {
+                    registry.put(records, options.tunnelTimeout(), true).thenAccept(lost -> lost(s, lost));
+                }
+            });
+        }
     }
 
     /**
@@ -567,6 +777,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         running = false;
         broker.close();
+        registry.close();
     }
 
     private static <T> java.util.function.BiConsumer<T, Throwable> complete(CompletableFuture<T> f) {
@@ -584,6 +795,7 @@ public final class Node implements AutoCloseable {
         private NodeOptions options = NodeOptions.defaults();
         private Formats formats = Formats.builtIn();
         private Broker broker;
+        private TunnelRegistry registry = TunnelRegistry.local();
         private Authenticator authenticator = Authenticator.allowAll();
         private NodeListener listener = NodeListener.NONE;
         private DatagramIds ids = new DatagramIds();
@@ -593,6 +805,8 @@ public final class Node implements AutoCloseable {
         public Builder options(NodeOptions v) { this.options = v; return this; }
         public Builder formats(Formats v) { this.formats = v; return this; }
         public Builder broker(Broker v) { this.broker = v; return this; }
+        /** Where tunnels are registered cluster-wide; {@link TunnelRegistry#local()} on a single node. */
+        public Builder registry(TunnelRegistry v) { this.registry = v; return this; }
         public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }
         public Builder listener(NodeListener v) { this.listener = v; return this; }
         public Builder ids(DatagramIds v) { this.ids = v; return this; }

@@ -55,6 +55,8 @@ public final class Tunnel {
     private Datagram lastRouted;          // de-duplicates a datagram matched by several patterns
     private boolean dirty;
     private boolean closed;
+    private boolean gapOwed;              // datagrams were lost while detached: the next attach says gap
+    private long registeredNanos;         // cluster: when the registry record was last refreshed
     int shardSlot = -1;
 
     Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
@@ -251,7 +253,8 @@ public final class Tunnel {
         connection = c;
         detachedAtNanos = 0;
 
-        boolean gap = false;
+        boolean gap = gapOwed;
+        gapOwed = false;
         long cursor;
         if (last != null) {
             long s = replay.seqOf(last);
@@ -401,6 +404,74 @@ public final class Tunnel {
             pollTimer.cancel();
             pollTimer = null;
         }
+    }
+
+    // ---- cluster (shard thread) ----
+
+    /**
+     * Datagrams meant for this tunnel may have been lost (the broker's backend was unreachable). An
+     * attached connection is told at once with a {@code /meta/open} datagram saying {@code gap:true}
+     * (polls: in the next answer); a detached tunnel tells its next attach.
+     */
+    void reportGap() {
+        if (closed) {
+            return;
+        }
+        node.listener().gap();
+        Connection c = connection;
+        if (c == null) {
+            gapOwed = true;
+            return;
+        }
+        Datagram open = openDatagram(true, true, null, null);
+        if (c.format().mode() == Mode.STREAM) {
+            c.write(c.format().envelope(open));
+            lastWriteNanos = node.nanoTime();
+            c.flush();
+        } else {
+            pendingOpen = open;
+            answerPoll(c);
+        }
+    }
+
+    /**
+     * A tunnel taken over from another node: puts {@code missed} (what the client lacks, from the
+     * cluster's log) before whatever was routed here since the interests became active, dropping those
+     * routed twice, so the next attach replays them all in publish order. {@code complete} false means
+     * the log could not vouch for everything: the attach says {@code gap}.
+     */
+    void restore(java.util.List<Datagram> missed, boolean complete) {
+        java.util.List<Datagram> live = new java.util.ArrayList<>(replay.size());
+        for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
+            live.add(replay.get(s));
+        }
+        replay.trimThrough(replay.nextSeq() - 1);
+        long base = replay.firstSeq() - 1;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Datagram d : missed) {
+            if (seen.add(d.id())) {
+                replay.append(d);
+            }
+        }
+        for (Datagram d : live) {
+            if (seen.add(d.id())) {
+                replay.append(d);
+            }
+        }
+        ackedSeq = base;
+        ackedId = null;
+        sentSeq = base;
+        if (!complete) {
+            gapOwed = true;
+        }
+    }
+
+    long registeredNanos() {
+        return registeredNanos;
+    }
+
+    void registered(long nanos) {
+        registeredNanos = nanos;
     }
 
     // ---- timers (shard thread) ----

@@ -1,0 +1,109 @@
+package io.warren.broker;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The cluster-wide register of tunnels, so that a client may re-attach its tunnel on any node. Each
+ * tunnel has exactly one <em>owner</em>, the node that holds it in memory; a node that is asked for a
+ * tunnel it does not know {@linkplain #claim claims} it, and the previous owner is told to let go.
+ * A single node uses {@link #local()}, which knows no tunnel beyond the node's own.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Expiry.</b> A record lives for the {@code ttl} given with its last {@link #put}. The owner
+ *   refreshes the records of its tunnels well within that time; a record whose owner died or stalled
+ *   expires, and that is the cluster-wide cull: nobody can claim it afterwards.</li>
+ *   <li><b>Ownership.</b> {@link #put} only writes a record this node owns (or, with {@code create},
+ *   one that does not exist); {@link #claim} makes this node the owner and calls
+ *   {@link Listener#evicted} on the previous owner's registry (best effort: the previous owner also learns
+ *   it from the answer of its next {@link #put}). {@link #remove} only removes a record this node owns.</li>
+ *   <li><b>Threading.</b> Methods are thread-safe, never block, and complete their stage later. The
+ *   listener may be called from any thread.</li>
+ * </ul>
+ */
+public interface TunnelRegistry extends AutoCloseable {
+
+    /** Starts; {@code listener} hears of tunnels other nodes took over. Called once, first. */
+    CompletionStage<Void> start(Listener listener);
+
+    /** Whether records are shared with other nodes at all; when false the node skips the bookkeeping. */
+    boolean shared();
+
+    /**
+     * Writes records this node owns and sets their expiry to {@code ttl}. With {@code create}, a missing
+     * record is created (a new tunnel, or records lost by the backend); without it, a missing record stays
+     * missing (it expired: the tunnel was culled cluster-wide).
+     *
+     * @return the tunnel ids that were not written, each with why: {@link PutResult#OWNED_ELSEWHERE} or
+     * {@link PutResult#MISSING}; empty when all were written
+     */
+    CompletionStage<Map<String, PutResult>> put(Collection<TunnelRecord> records, Duration ttl, boolean create);
+
+    /**
+     * Makes this node the owner of {@code tunnelId} (expiry {@code ttl}) and returns its record, or
+     * {@code null} when no node has it (unknown, culled, or expired).
+     */
+    CompletionStage<TunnelRecord> claim(String tunnelId, Duration ttl);
+
+    /** Removes the record of a tunnel this node culled, if this node still owns it. */
+    CompletionStage<Void> remove(String tunnelId);
+
+    @Override
+    void close();
+
+    /** Why a record was not written by {@link #put}. */
+    enum PutResult { OWNED_ELSEWHERE, MISSING }
+
+    /** Hears about this node's tunnels. */
+    interface Listener {
+        /** Another node claimed {@code tunnelId}: end its connection here and forget it (without culling). */
+        void evicted(String tunnelId);
+    }
+
+    /** The single-node registry: shares nothing, knows nothing beyond the node itself. */
+    static TunnelRegistry local() {
+        return Local.INSTANCE;
+    }
+
+    /** See {@link #local()}. */
+    final class Local implements TunnelRegistry {
+        static final Local INSTANCE = new Local();
+        private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+        private Local() {
+        }
+
+        @Override
+        public CompletionStage<Void> start(Listener listener) {
+            return DONE;
+        }
+
+        @Override
+        public boolean shared() {
+            return false;
+        }
+
+        @Override
+        public CompletionStage<Map<String, PutResult>> put(Collection<TunnelRecord> records, Duration ttl, boolean create) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+
+        @Override
+        public CompletionStage<TunnelRecord> claim(String tunnelId, Duration ttl) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> remove(String tunnelId) {
+            return DONE;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

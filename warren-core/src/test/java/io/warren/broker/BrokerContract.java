@@ -1,0 +1,218 @@
+package io.warren.broker;
+
+import io.warren.datagram.Datagram;
+import io.warren.datagram.DatagramIds;
+import io.warren.path.Path;
+import io.warren.path.PathPattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@link Broker} contract as tests: every implementation extends this class (see the Javadoc of
+ * {@link Broker}). Brokers are created through {@link #newBroker()}; the implementations' own test
+ * classes add what only they can show (several nodes, a backend restart).
+ */
+public abstract class BrokerContract {
+    protected static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final List<Broker> brokers = new ArrayList<>();
+    protected final DatagramIds ids = new DatagramIds();
+
+    /** A new broker; in a clustered implementation each call is another node of the same cluster. */
+    protected abstract Broker createBroker();
+
+    /** Whether this implementation keeps a log that {@link Broker#replay} reads. */
+    protected abstract boolean hasLog();
+
+    protected final Broker newBroker() {
+        Broker b = createBroker();
+        brokers.add(b);
+        return b;
+    }
+
+    @AfterEach
+    void closeBrokers() {
+        for (Broker b : brokers) {
+            b.close();
+        }
+    }
+
+    /** A listener that records what it is given. */
+    public static final class Recorder implements Broker.Listener {
+        public final BlockingQueue<Datagram> datagrams = new LinkedBlockingQueue<>();
+        public final AtomicInteger gaps = new AtomicInteger();
+
+        @Override
+        public void onDatagram(Datagram datagram) {
+            datagrams.add(datagram);
+        }
+
+        @Override
+        public void onGap() {
+            gaps.incrementAndGet();
+        }
+
+        public Datagram take() {
+            try {
+                Datagram d = datagrams.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(d).as("a datagram within %s", WAIT).isNotNull();
+                return d;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Takes datagrams until one with {@code id} came, returning those before it. */
+        public List<Datagram> takeUntil(String id) {
+            List<Datagram> before = new ArrayList<>();
+            for (Datagram d = take(); !d.id().equals(id); d = take()) {
+                before.add(d);
+            }
+            return before;
+        }
+    }
+
+    protected static <T> T join(java.util.concurrent.CompletionStage<T> s) {
+        try {
+            return s.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    protected Datagram datagram(String path, String data, String from) {
+        return new Datagram(ids.next(), Path.of(path), data, from);
+    }
+
+    protected static void assertSame(Datagram got, Datagram sent) {
+        assertThat(got.id()).isEqualTo(sent.id());
+        assertThat(got.path()).isEqualTo(sent.path());
+        assertThat(got.data()).isEqualTo(sent.data());
+        assertThat(got.from()).isEqualTo(sent.from());
+    }
+
+    protected Recorder started(Broker b) {
+        Recorder r = new Recorder();
+        join(b.start(r));
+        return r;
+    }
+
+    @Test
+    void anInterestIsActiveWhenItsSubscribeCompletes() {
+        Broker b = newBroker();
+        Recorder r = started(b);
+        join(b.subscribe(PathPattern.parse("/contract/a")));
+        Datagram d = datagram("/contract/a", "{\"n\":1}", null);
+        join(b.publish(d));
+        assertSame(r.take(), d);
+    }
+
+    @Test
+    void dataFromAndPathSurviveTheTrip() {
+        Broker b = newBroker();
+        Recorder r = started(b);
+        join(b.subscribe(PathPattern.parse("/contract/**")));
+        List<Datagram> sent = List.of(
+                datagram("/contract/x/y", "\"line\\nbreak \\u2028 é 😀 </script>\"", "client1"),
+                datagram("/contract/x", "{\"a\":[1,2,{\"b\":null}],\"c\":\"\\n\"}", null),
+                datagram("/contract/x", "null", "c"),
+                datagram("/contract/z", "12.5e3", null));
+        for (Datagram d : sent) {
+            join(b.publish(d));
+        }
+        for (Datagram d : sent) {
+            assertSame(r.take(), d);
+        }
+    }
+
+    @Test
+    void overlappingInterestsDeliverEachDatagramOncePerNode() {
+        Broker b = newBroker();
+        Recorder r = started(b);
+        join(b.subscribe(PathPattern.parse("/o/a/b")));
+        join(b.subscribe(PathPattern.parse("/o/a/*")));
+        join(b.subscribe(PathPattern.parse("/o/**")));
+        join(b.subscribe(PathPattern.parse("/o", true)));
+        List<Datagram> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Datagram d = datagram("/o/a/b", Integer.toString(i), null);
+            sent.add(d);
+            join(b.publish(d));
+        }
+        Datagram end = datagram("/o/end", "0", null);
+        join(b.publish(end));
+        List<Datagram> got = r.takeUntil(end.id());
+        assertThat(got).hasSize(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            assertSame(got.get(i), sent.get(i));
+        }
+    }
+
+    @Test
+    void datagramsOfOnePathArriveInPublishOrder() {
+        Broker b = newBroker();
+        Recorder r = started(b);
+        join(b.subscribe(PathPattern.parse("/ord/*")));
+        List<CompletableFuture<Void>> published = new ArrayList<>();
+        List<String> x = new ArrayList<>();
+        List<String> y = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Datagram d = datagram(i % 3 == 0 ? "/ord/y" : "/ord/x", Integer.toString(i), null);
+            (i % 3 == 0 ? y : x).add(d.id());
+            published.add(b.publish(d).toCompletableFuture());
+        }
+        join(CompletableFuture.allOf(published.toArray(new CompletableFuture[0])));
+        List<String> gotX = new ArrayList<>();
+        List<String> gotY = new ArrayList<>();
+        while (gotX.size() + gotY.size() < 300) {
+            Datagram d = r.take();
+            (d.path().toString().equals("/ord/x") ? gotX : gotY).add(d.id());
+        }
+        assertThat(gotX).containsExactlyElementsOf(x);
+        assertThat(gotY).containsExactlyElementsOf(y);
+    }
+
+    @Test
+    void replayAnswersWhatCameAfterAnIdOrSaysItCannot() {
+        Broker b = newBroker();
+        Recorder r = started(b);
+        join(b.subscribe(PathPattern.parse("/rp/**")));
+        List<Datagram> a = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Datagram d = datagram("/rp/a", Integer.toString(i), null);
+            a.add(d);
+            join(b.publish(d));
+            join(b.publish(datagram("/rp/b", Integer.toString(i), null)));
+        }
+        for (int i = 0; i < 12; i++) {
+            r.take();
+        }
+        Broker.Replay after2 = join(b.replay(a.get(2).id(), List.of(PathPattern.parse("/rp/a")), 100));
+        Broker.Replay unknown = join(b.replay(ids.next(), List.of(PathPattern.parse("/rp/a")), 100));
+        Broker.Replay capped = join(b.replay(a.get(0).id(), List.of(PathPattern.parse("/rp/a")), 2));
+        if (hasLog()) {
+            assertThat(after2.complete()).isTrue();
+            assertThat(after2.datagrams()).extracting(Datagram::id).containsExactly(a.get(3).id(), a.get(4).id(), a.get(5).id());
+            assertSame(after2.datagrams().get(0), a.get(3));
+            assertThat(unknown.complete()).as("an id not in the log cannot vouch for anything").isFalse();
+            assertThat(capped.complete()).isFalse();
+            assertThat(capped.datagrams()).extracting(Datagram::id).containsExactly(a.get(4).id(), a.get(5).id());
+        } else {
+            assertThat(after2).isEqualTo(Broker.Replay.NONE);
+            assertThat(unknown).isEqualTo(Broker.Replay.NONE);
+            assertThat(capped).isEqualTo(Broker.Replay.NONE);
+        }
+    }
+}

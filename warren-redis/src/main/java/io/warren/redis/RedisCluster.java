@@ -1,0 +1,260 @@
+package io.warren.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.warren.broker.Broker;
+import io.warren.broker.TunnelRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One node's membership in a Warren cluster on Redis: a Lettuce client with one connection for commands
+ * and one for Pub/Sub, shared by the node's {@link #broker()} and {@link #registry()}. Closing both
+ * closes the connections.
+ *
+ * <pre>{@code
+ * RedisCluster cluster = RedisCluster.connect("redis://127.0.0.1:6379", RedisCluster.Options.defaults());
+ * Node.builder().broker(cluster.broker()).registry(cluster.registry())...
+ * }</pre>
+ *
+ * <p>Keys and channels (prefix {@code warren:} by default): {@code warren:log} the stream of every
+ * published datagram (trimmed by count and age); {@code warren:p:PATH} the Pub/Sub channel of a path;
+ * {@code warren:t:TUNNEL} a tunnel's record (a hash with expiry); {@code warren:n:NODE} each node's
+ * channel for eviction notices. See docs/cluster.md.
+ *
+ * <p>While Redis is unreachable, commands fail at once (Lettuce's queue is bounded and rejects while
+ * disconnected) rather than piling up; the client reconnects on its own, after which the broker
+ * re-subscribes and reports a gap.
+ */
+public final class RedisCluster {
+    private static final Logger log = LoggerFactory.getLogger(RedisCluster.class);
+
+    /**
+     * Settings of a cluster member.
+     *
+     * @param prefix         prefix of every key and channel
+     * @param logSize        datagrams kept in the shared log for resume on another node (approximate)
+     * @param logAge         how long datagrams stay in the log at most; zero keeps them until {@code logSize}
+     * @param commandTimeout how long a Redis command may take before it fails
+     * @param queueSize      commands waiting for Redis at most, per connection
+     */
+    public record Options(String prefix, int logSize, Duration logAge, Duration commandTimeout, int queueSize) {
+        public static Options defaults() {
+            return new Options("warren:", 100_000, Duration.ofMinutes(10), Duration.ofSeconds(5), 65_536);
+        }
+
+        public Options withLogSize(int v) {
+            return new Options(prefix, v, logAge, commandTimeout, queueSize);
+        }
+
+        public Options withLogAge(Duration v) {
+            return new Options(prefix, logSize, v, commandTimeout, queueSize);
+        }
+
+        public Options withPrefix(String v) {
+            return new Options(v, logSize, logAge, commandTimeout, queueSize);
+        }
+    }
+
+    final Options options;
+    final String nodeId;
+    final String logKey;
+    final String pathChannelPrefix;
+    final String tunnelKeyPrefix;
+    final String nodeChannelPrefix;
+    private final RedisClient client;
+    final StatefulRedisConnection<String, String> commands;
+    final StatefulRedisPubSubConnection<String, String> pubsub;
+    private final RedisBroker broker;
+    private final RedisTunnelRegistry registry;
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile boolean brokerTaken;
+    private volatile boolean registryTaken;
+    private volatile boolean pubsubDown;
+    private volatile boolean closed;
+
+    private RedisCluster(RedisURI uri, Options options) {
+        this.options = options;
+        byte[] id = new byte[9];
+        new SecureRandom().nextBytes(id);
+        this.nodeId = HexFormat.of().formatHex(id);
+        this.logKey = options.prefix() + "log";
+        this.pathChannelPrefix = options.prefix() + "p:";
+        this.tunnelKeyPrefix = options.prefix() + "t:";
+        this.nodeChannelPrefix = options.prefix() + "n:";
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(options.queueSize())
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+                if (connection == pubsub && !closed) {
+                    log.warn("lost the Redis Pub/Sub connection; reconnecting");
+                    pubsubDown = true;
+                }
+            }
+
+            @Override
+            public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (connection == pubsub && pubsubDown && !closed) {
+                    pubsubDown = false;
+                    resubscribe(0);
+                }
+            }
+        });
+        this.commands = client.connect();
+        this.pubsub = client.connectPubSub();
+        this.broker = new RedisBroker(this);
+        this.registry = new RedisTunnelRegistry(this);
+        pubsub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                if (channel.startsWith(nodeChannelPrefix)) {
+                    registry.evicted(message);
+                } else {
+                    broker.receive(channel, message, null);
+                }
+            }
+
+            @Override
+            public void message(String pattern, String channel, String message) {
+                broker.receive(channel, message, pattern);
+            }
+        });
+    }
+
+    /**
+     * Connects to Redis at {@code uri} (any URI Lettuce accepts: {@code redis://host:port},
+     * {@code rediss://...}, {@code redis-sentinel://...}). Throws when Redis cannot be reached now.
+     */
+    public static RedisCluster connect(String uri, Options options) {
+        return new RedisCluster(RedisURI.create(uri), options);
+    }
+
+    /** Live fan-out and the shared log. Closing every part taken ({@link #registry()} too) disconnects. */
+    public synchronized Broker broker() {
+        if (!brokerTaken) {
+            brokerTaken = true;
+            open.incrementAndGet();
+        }
+        return broker;
+    }
+
+    /** The cluster-wide tunnel register. Closing every part taken ({@link #broker()} too) disconnects. */
+    public synchronized TunnelRegistry registry() {
+        if (!registryTaken) {
+            registryTaken = true;
+            open.incrementAndGet();
+        }
+        return registry;
+    }
+
+    /** This member's id in keys and channels (random per start). */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    RedisAsyncCommands<String, String> async() {
+        return commands.async();
+    }
+
+    /**
+     * After a reconnect: subscribe to every channel and pattern again (Lettuce does too, but we must know
+     * when it is done), then tell the node what it may have missed.
+     */
+    private void resubscribe(int attempt) {
+        if (closed) {
+            return;
+        }
+        broker.resubscribe().whenComplete((v, e) -> {
+            if (e == null) {
+                broker.gap();
+            } else if (!closed) {
+                log.debug("re-subscribing failed (attempt {}): {}", attempt, e.toString());
+                client.getResources().eventExecutorGroup().schedule(() -> resubscribe(attempt + 1),
+                        Math.min(1000, 50L << Math.min(attempt, 4)), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** Runs {@code script} by its digest, loading it when Redis does not know it (after a restart). */
+    <T> CompletionStage<T> eval(Script script, ScriptOutputType type, String[] keys, String... args) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        RedisAsyncCommands<String, String> a = async();
+        a.<T>evalsha(script.sha, type, keys, args).whenComplete((v, e) -> {
+            if (e == null) {
+                result.complete(v);
+            } else if (unwrap(e) instanceof RedisNoScriptException) {
+                a.<T>eval(script.text, type, keys, args).whenComplete((v2, e2) -> {
+                    if (e2 == null) {
+                        result.complete(v2);
+                    } else {
+                        result.completeExceptionally(unwrap(e2));
+                    }
+                });
+            } else {
+                result.completeExceptionally(unwrap(e));
+            }
+        });
+        return result;
+    }
+
+    static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    void closed() {
+        if (open.decrementAndGet() == 0) {
+            closed = true;
+            pubsub.closeAsync();
+            commands.closeAsync();
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** A Lua script with its SHA-1 digest. */
+    static final class Script {
+        final String text;
+        final String sha;
+
+        Script(String text) {
+            this.text = text;
+            try {
+                this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,195 @@
+package io.warren.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.ScriptOutputType;
+import io.warren.auth.Identity;
+import io.warren.broker.TunnelRecord;
+import io.warren.broker.TunnelRegistry;
+import io.warren.path.PathPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@link TunnelRegistry} of a Redis cluster member: one hash per tunnel ({@code o} owner node,
+ * {@code c} client id, {@code s} subject, {@code a} attributes, {@code i} interests) with a
+ * {@code PEXPIRE}; every change is a Lua script, so ownership checks and writes are atomic. A claim
+ * publishes the tunnel id on the previous owner's node channel.
+ */
+final class RedisTunnelRegistry implements TunnelRegistry {
+    private static final Logger log = LoggerFactory.getLogger(RedisTunnelRegistry.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUBTREE = " +subpaths";
+
+    /** KEYS: record. ARGV: me, ttl ms, create (1/0), client, subject, attributes, interests. 1 written, 0 owned elsewhere, -1 missing. */
+    private static final RedisCluster.Script PUT = new RedisCluster.Script("""
+            local o = redis.call('HGET', KEYS[1], 'o')
+            if not o then
+              if ARGV[3] ~= '1' then return -1 end
+            elseif o ~= ARGV[1] then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'o', ARGV[1], 'c', ARGV[4], 's', ARGV[5], 'a', ARGV[6], 'i', ARGV[7])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """);
+
+    /** KEYS: record. ARGV: me, ttl ms, tunnel id, node channel prefix. The record's fields, or {} when none. */
+    private static final RedisCluster.Script CLAIM = new RedisCluster.Script("""
+            local r = redis.call('HMGET', KEYS[1], 'o', 'c', 's', 'a', 'i')
+            if not r[1] then return {} end
+            redis.call('HSET', KEYS[1], 'o', ARGV[1])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            if r[1] ~= ARGV[1] then redis.call('PUBLISH', ARGV[4] .. r[1], ARGV[3]) end
+            return {r[2], r[3], r[4], r[5]}
+            """);
+
+    /** KEYS: record. ARGV: me. */
+    private static final RedisCluster.Script REMOVE = new RedisCluster.Script("""
+            if redis.call('HGET', KEYS[1], 'o') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0
+            """);
+
+    private final RedisCluster cluster;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Listener listener;
+
+    RedisTunnelRegistry(RedisCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @Override
+    public CompletionStage<Void> start(Listener listener) {
+        this.listener = listener;
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    void evicted(String tunnelId) {
+        Listener l = listener;
+        if (l != null) {
+            l.evicted(tunnelId);
+        }
+    }
+
+    @Override
+    public CompletionStage<Map<String, PutResult>> put(Collection<TunnelRecord> records, Duration ttl, boolean create) {
+        List<CompletableFuture<Long>> results = new ArrayList<>(records.size());
+        List<String> ids = new ArrayList<>(records.size());
+        for (TunnelRecord r : records) {
+            ids.add(r.tunnelId());
+            Identity who = r.identity() == null ? Identity.ANONYMOUS : r.identity();
+            results.add(cluster.<Long>eval(PUT, ScriptOutputType.INTEGER, new String[] {key(r.tunnelId())},
+                    cluster.nodeId, Long.toString(Math.max(1, ttl.toMillis())), create ? "1" : "0", r.clientId(),
+                    who.subject() == null ? "" : "=" + who.subject(), json(who.attributes()), interests(r.interests()))
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).thenApply(v -> {
+            Map<String, PutResult> lost = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                long n = results.get(i).join();
+                if (n == 0) {
+                    lost.put(ids.get(i), PutResult.OWNED_ELSEWHERE);
+                } else if (n < 0) {
+                    lost.put(ids.get(i), PutResult.MISSING);
+                }
+            }
+            return lost;
+        });
+    }
+
+    @Override
+    public CompletionStage<TunnelRecord> claim(String tunnelId, Duration ttl) {
+        return cluster.<List<Object>>eval(CLAIM, ScriptOutputType.MULTI, new String[] {key(tunnelId)},
+                cluster.nodeId, Long.toString(Math.max(1, ttl.toMillis())), tunnelId, cluster.nodeChannelPrefix)
+                .thenApply(r -> {
+                    if (r == null || r.size() < 4) {
+                        return null;
+                    }
+                    String subject = (String) r.get(1);
+                    Identity identity = new Identity(subject == null || subject.isEmpty() ? null : subject.substring(1),
+                            attributes((String) r.get(2)));
+                    return new TunnelRecord(tunnelId, (String) r.get(0), identity, patterns((String) r.get(3)));
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> remove(String tunnelId) {
+        return cluster.<Long>eval(REMOVE, ScriptOutputType.INTEGER, new String[] {key(tunnelId)}, cluster.nodeId)
+                .<Void>thenApply(n -> null)
+                .exceptionally(e -> {
+                    log.debug("removing a tunnel record failed (it expires anyway): {}", e.toString());
+                    return null;
+                });
+    }
+
+    private String key(String tunnelId) {
+        return cluster.tunnelKeyPrefix + tunnelId;
+    }
+
+    static String interests(List<PathPattern> patterns) {
+        List<String> keys = new ArrayList<>(patterns.size());
+        for (PathPattern p : patterns) {
+            keys.add(p.key());
+        }
+        return json(keys);
+    }
+
+    static List<PathPattern> patterns(String json) {
+        List<PathPattern> out = new ArrayList<>();
+        if (json == null || json.isEmpty()) {
+            return out;
+        }
+        try {
+            for (String k : JSON.readValue(json, new TypeReference<List<String>>() { })) {
+                out.add(k.endsWith(SUBTREE) ? PathPattern.parse(k.substring(0, k.length() - SUBTREE.length()), true)
+                        : PathPattern.parse(k, false));
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            log.warn("ignoring unreadable interests in a tunnel record: {}", e.toString());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> attributes(String json) {
+        if (json == null || json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            log.warn("ignoring unreadable identity attributes in a tunnel record: {}", e.toString());
+            return Map.of();
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("tunnel record not serializable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        listener = null;
+        if (closed.compareAndSet(false, true)) {
+            cluster.closed();
+        }
+    }
+}

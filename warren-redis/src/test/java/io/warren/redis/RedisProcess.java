@@ -1,0 +1,143 @@
+package io.warren.redis;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} for tests, on a free loopback port, without persistence. When Redis is not
+ * installed the test is aborted with a message, and under CI ({@code CI=true}) it fails instead: the
+ * suite never passes by skipping the cluster. {@code ./run-tests} installs Debian's {@code redis-server}.
+ */
+public final class RedisProcess implements AutoCloseable {
+    private final String executable;
+    private final int port;
+    private final Path logFile;
+    private Process process;
+
+    private RedisProcess(String executable, int port) throws IOException {
+        this.executable = executable;
+        this.port = port;
+        Path dir = Path.of("target", "redis");
+        Files.createDirectories(dir);
+        this.logFile = dir.resolve("redis-" + port + ".log");
+    }
+
+    /** Starts a fresh redis-server. */
+    public static RedisProcess start() {
+        String exe = find();
+        try {
+            RedisProcess r = new RedisProcess(exe, freePort());
+            r.launch();
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError("cannot start redis-server: " + e, e);
+        }
+    }
+
+    private static String find() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            File f = new File(dir, "redis-server");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        String message = "redis-server is not installed (./run-tests installs Debian's redis-server)";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(message);
+        }
+        Assumptions.abort(message);
+        return null;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void launch() throws IOException {
+        process = new ProcessBuilder(List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", logFile.getParent().toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            if (ping()) {
+                return;
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("redis-server did not come up on port " + port + " (see " + logFile + ")");
+            }
+            try {
+                process.waitFor(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+    }
+
+    private boolean ping() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.setSoTimeout(1000);
+            OutputStream out = s.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] b = new byte[7];
+            int n = in.readNBytes(b, 0, 7);
+            return n == 7 && new String(b, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Kills the server (its data is gone: no persistence). */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Starts it again on the same port, empty. */
+    public void restart() {
+        stop();
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
