@@ -232,9 +232,7 @@ public final class RedisCluster {
     void closed() {
         if (open.decrementAndGet() == 0) {
             closed = true;
-            pubsub.closeAsync();
-            commands.closeAsync();
-            client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS); // closes both connections
         }
     }
 

@@ -12,38 +12,44 @@ import io.warren.format.Formats;
  * @param threads    event loops (shards); 0 means one per core
  * @param maxBody    largest request body in bytes
  * @param publishKey bearer key for {@code POST /publish}, or null to allow loopback clients only
+ * @param cluster    cluster membership on Redis, or null for a single in-memory node
  */
-public record ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats) {
+public record ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats,
+                            ClusterOptions cluster) {
 
     public static ServerOptions defaults() {
-        return new ServerOptions("0.0.0.0", 8080, 0, 64 * 1024, null, NodeOptions.defaults(), Formats.builtIn());
+        return new ServerOptions("0.0.0.0", 8080, 0, 64 * 1024, null, NodeOptions.defaults(), Formats.builtIn(), null);
     }
 
     public ServerOptions withPort(int v) {
-        return new ServerOptions(host, v, threads, maxBody, publishKey, node, formats);
+        return new ServerOptions(host, v, threads, maxBody, publishKey, node, formats, cluster);
     }
 
     public ServerOptions withHost(String v) {
-        return new ServerOptions(v, port, threads, maxBody, publishKey, node, formats);
+        return new ServerOptions(v, port, threads, maxBody, publishKey, node, formats, cluster);
     }
 
     public ServerOptions withMaxBody(int v) {
-        return new ServerOptions(host, port, threads, v, publishKey, node, formats);
+        return new ServerOptions(host, port, threads, v, publishKey, node, formats, cluster);
     }
 
     public ServerOptions withPublishKey(String v) {
-        return new ServerOptions(host, port, threads, maxBody, v, node, formats);
+        return new ServerOptions(host, port, threads, maxBody, v, node, formats, cluster);
     }
 
     public ServerOptions withNode(NodeOptions v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, v, formats);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, v, formats, cluster);
     }
 
     public ServerOptions withFormats(Formats v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, node, v);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, v, cluster);
     }
 
     public ServerOptions withThreads(int v) {
-        return new ServerOptions(host, port, v, maxBody, publishKey, node, formats);
+        return new ServerOptions(host, port, v, maxBody, publishKey, node, formats, cluster);
+    }
+
+    public ServerOptions withCluster(ClusterOptions v) {
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, v);
     }
 }

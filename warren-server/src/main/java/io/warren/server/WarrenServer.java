@@ -22,6 +22,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.warren.auth.Authenticator;
 import io.warren.broker.Broker;
 import io.warren.broker.MemoryBroker;
+import io.warren.broker.TunnelRegistry;
+import io.warren.redis.RedisCluster;
 import io.warren.engine.Node;
 import io.warren.engine.NodeListener;
 import io.warren.engine.Shard;
@@ -66,10 +68,21 @@ public final class WarrenServer implements AutoCloseable {
         for (EventExecutor e : group) {
             executors.add(new EventLoopShardExecutor((EventLoop) e));
         }
+        Broker broker = b.broker;
+        TunnelRegistry registry = b.registry;
+        if (broker == null && options.cluster() != null) {
+            // Cluster member: fails here, at start, when Redis cannot be reached.
+            ClusterOptions c = options.cluster();
+            RedisCluster redis = RedisCluster.connect(c.redis(),
+                    RedisCluster.Options.defaults().withLogSize(c.logSize()).withLogAge(c.logAge()));
+            broker = redis.broker();
+            registry = registry != null ? registry : redis.registry();
+        }
         this.node = Node.builder()
                 .options(options.node())
                 .formats(options.formats())
-                .broker(b.broker != null ? b.broker : new MemoryBroker())
+                .broker(broker != null ? broker : new MemoryBroker())
+                .registry(registry != null ? registry : TunnelRegistry.local())
                 .authenticator(b.authenticator)
                 .listener(b.listener)
                 .executors(executors)
@@ -142,6 +155,7 @@ public final class WarrenServer implements AutoCloseable {
         private final ServerOptions options;
         private Authenticator authenticator = Authenticator.allowAll();
         private Broker broker;
+        private TunnelRegistry registry;
         private NodeListener listener = NodeListener.NONE;
 
         private Builder(ServerOptions options) {
@@ -150,6 +164,8 @@ public final class WarrenServer implements AutoCloseable {
 
         public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }
         public Builder broker(Broker v) { this.broker = v; return this; }
+        /** The cluster-wide tunnel register; by default from {@link ServerOptions#cluster()}, else none. */
+        public Builder registry(TunnelRegistry v) { this.registry = v; return this; }
         public Builder listener(NodeListener v) { this.listener = v; return this; }
 
         public WarrenServer build() {

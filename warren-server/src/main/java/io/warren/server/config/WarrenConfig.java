@@ -63,6 +63,15 @@ public final class WarrenConfig {
     @Option(names = "--publish-key", description = "Bearer key for POST /publish (without it only loopback may publish).")
     String publishKey;
 
+    @Option(names = "--redis", paramLabel = "URI", description = "Join a cluster through this Redis (redis://HOST:PORT; Sentinel URIs too). Without it: one in-memory node.")
+    String redis;
+
+    @Option(names = "--cluster-log-size", defaultValue = "100000", description = "Cluster: datagrams kept in Redis for resuming tunnels on another node.")
+    int clusterLogSize;
+
+    @Option(names = "--cluster-log-age", defaultValue = "10m", description = "Cluster: how long datagrams stay in Redis for resume at most.")
+    String clusterLogAge;
+
     private Map<String, Object> file = Map.of();
 
     /** Parses {@code args}; returns null when help or version was printed. Throws with a clear message on bad input. */
@@ -158,7 +167,20 @@ public final class WarrenConfig {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("formats: " + e.getMessage());
         }
-        return new ServerOptions(host, port, threads, (int) body, publishKey == null || publishKey.isEmpty() ? null : publishKey, node, built);
+        return new ServerOptions(host, port, threads, (int) body, publishKey == null || publishKey.isEmpty() ? null : publishKey, node, built,
+                cluster());
+    }
+
+    private io.warren.server.ClusterOptions cluster() {
+        if (redis == null || redis.isBlank()) {
+            return null;
+        }
+        if (!redis.startsWith("redis://") && !redis.startsWith("rediss://") && !redis.startsWith("redis-sentinel://")
+                && !redis.startsWith("redis-socket://")) {
+            throw new IllegalArgumentException("redis must be a Redis URI such as redis://127.0.0.1:6379, not '" + redis + "'");
+        }
+        return new io.warren.server.ClusterOptions(redis, positive("cluster-log-size", clusterLogSize),
+                check("cluster-log-age", clusterLogAge, Units::duration));
     }
 
     private static int positive(String key, int v) {
