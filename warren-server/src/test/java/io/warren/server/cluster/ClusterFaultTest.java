@@ -52,6 +52,14 @@ class ClusterFaultTest {
             assertThat(stream.next().get("id").asText()).isEqualTo(before);
             assertThat(poll.next().get("id").asText()).isEqualTo(before);
 
+            redis.stop();
+            // Unreachable: publishing is refused at once (nothing queued, nothing acknowledged), tunnels stay open.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode ack = b.publish("{\"path\":\"/rr\",\"data\":0}").get(0);
+                assertThat(ack.get("ok").asBoolean()).isFalse();
+                assertThat(ack.get("error").asText()).isEqualTo("overloaded");
+            });
+            assertThat(stream.ended()).isFalse();
             redis.restart(); // empty: no persistence
 
             // The stream stays open and is told that datagrams may have been lost meanwhile.
