@@ -51,12 +51,21 @@ public interface Broker extends AutoCloseable {
     CompletionStage<Void> unsubscribe(PathPattern pattern);
 
     /**
-     * The datagrams published after the one with id {@code after} whose path one of {@code patterns}
-     * matches, oldest first, at most {@code max} (the newest ones when there are more).
-     * {@link Replay#complete()} says whether that is all of them: false when {@code after} is no longer
-     * in the log, or more than {@code max} matched. The default has no log.
+     * The current end of the log as an opaque position, for {@link #replay} of a tunnel whose client had
+     * received nothing yet; null when there is no log (the default).
      */
-    default CompletionStage<Replay> replay(String after, Collection<PathPattern> patterns, int max) {
+    default CompletionStage<String> mark() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The datagrams published after the one with id {@code after} (or, when {@code after} is null, after
+     * the position {@code mark} from {@link #mark()}) whose path one of {@code patterns} matches, oldest
+     * first, at most {@code max} (the newest ones when there are more). {@link Replay#complete()} says
+     * whether that is all of them: false when the starting point is no longer in the log (trimmed), or
+     * more than {@code max} matched. The default has no log.
+     */
+    default CompletionStage<Replay> replay(String after, String mark, Collection<PathPattern> patterns, int max) {
         return CompletableFuture.completedFuture(Replay.NONE);
     }
 

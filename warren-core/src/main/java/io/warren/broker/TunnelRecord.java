@@ -7,10 +7,12 @@ import java.util.List;
 
 /**
  * What a cluster remembers of one tunnel so that another node can take it over: its secret id, its
- * public client id, who opened it and the patterns it is interested in (its own client path excluded).
+ * public client id, who opened it, the patterns it is interested in (its own client path excluded), and
+ * where the broker's log stood when it opened ({@link io.warren.broker.Broker#mark()}, opaque; null
+ * without a log), so that a client that had received nothing yet still gets what it missed.
  * Immutable.
  */
-public record TunnelRecord(String tunnelId, String clientId, Identity identity, List<PathPattern> interests) {
+public record TunnelRecord(String tunnelId, String clientId, Identity identity, List<PathPattern> interests, String logMark) {
     public TunnelRecord {
         interests = List.copyOf(interests);
     }

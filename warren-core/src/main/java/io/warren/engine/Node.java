@@ -221,37 +221,53 @@ public final class Node implements AutoCloseable {
                 result.completeExceptionally(refusal(error));
                 return;
             }
-            shard.executor().execute(() -> {
-                try {
-                    Tunnel t = create(shard, identity);
-                    List<CompletableFuture<Void>> ready = new ArrayList<>();
-                    ready.add(retain(t.clientPattern()).toCompletableFuture());
-                    t.shard().interests.add(t.clientPattern(), t);
-                    for (PathPattern p : subscribe) {
-                        ready.add(subscribe(t, p).toCompletableFuture());
-                    }
-                    if (registry.shared()) {
-                        ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
-                                .toCompletableFuture());
-                        t.registered(nanoTime());
-                    }
-                    CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
-                            shard.executor().execute(() -> {
-                                if (e != null) {
-                                    cull(t);
-                                    result.completeExceptionally(e);
-                                } else {
-                                    t.attach(connection, null, true, replaced, null);
-                                    listener.tunnelOpened(t);
-                                    result.complete(t);
-                                }
-                            }));
-                } catch (Throwable e) {
-                    result.completeExceptionally(e);
+            // Cluster: where the shared log stands before any interest of the tunnel is active, so that a
+            // node taking the tunnel over can replay from there even when the client has no `last`.
+            CompletionStage<String> mark = registry.shared() ? broker.mark() : CompletableFuture.completedFuture(null);
+            mark.whenComplete((logMark, markError) -> {
+                if (markError != null) {
+                    log.warn("the broker's log is unreachable: {}", markError.toString());
+                    result.completeExceptionally(ErrorCode.OVERLOADED.exception("the cluster is unreachable"));
+                    return;
                 }
+                openOnShard(shard, identity, subscribe, connection, replaced, logMark, result);
             });
         });
         return result;
+    }
+
+    private void openOnShard(Shard shard, Identity identity, List<PathPattern> subscribe, Connection connection,
+                             String replaced, String logMark, CompletableFuture<Tunnel> result) {
+        shard.executor().execute(() -> {
+            try {
+                Tunnel t = create(shard, identity);
+                t.logMark(logMark);
+                List<CompletableFuture<Void>> ready = new ArrayList<>();
+                ready.add(retain(t.clientPattern()).toCompletableFuture());
+                t.shard().interests.add(t.clientPattern(), t);
+                for (PathPattern p : subscribe) {
+                    ready.add(subscribe(t, p).toCompletableFuture());
+                }
+                if (registry.shared()) {
+                    ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
+                            .toCompletableFuture());
+                    t.registered(nanoTime());
+                }
+                CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
+                        shard.executor().execute(() -> {
+                            if (e != null) {
+                                cull(t);
+                                result.completeExceptionally(e);
+                            } else {
+                                t.attach(connection, null, true, replaced, null);
+                                listener.tunnelOpened(t);
+                                result.complete(t);
+                            }
+                        }));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
     }
 
     /**
@@ -272,6 +288,7 @@ public final class Node implements AutoCloseable {
                     attach(request, shard, t.id(), last, subscribe, connection).whenComplete(complete(result));
                     return;
                 }
+                t.logMark(record.logMark());
                 shard.add(t);
                 List<CompletableFuture<Void>> ready = new ArrayList<>();
                 ready.add(retain(t.clientPattern()).toCompletableFuture());
@@ -285,9 +302,7 @@ public final class Node implements AutoCloseable {
                 List<PathPattern> patterns = new ArrayList<>(t.interests());
                 patterns.add(t.clientPattern());
                 CompletableFuture.allOf(ready.toArray(new CompletableFuture[0]))
-                        .thenCompose(v -> last == null
-                                ? CompletableFuture.completedFuture(new Broker.Replay(List.of(), true))
-                                : broker.replay(last, patterns, options.replaySize()))
+                        .thenCompose(v -> broker.replay(last, record.logMark(), patterns, options.replaySize()))
                         .whenComplete((replay, e) -> shard.executor().execute(() -> {
                             if (e != null) {
                                 log.warn("taking over a tunnel failed: {}", e.toString());
@@ -661,7 +676,7 @@ public final class Node implements AutoCloseable {
     // ---- cluster ----
 
     private static TunnelRecord record(Tunnel t) {
-        return new TunnelRecord(t.id(), t.clientId(), t.identity(), List.copyOf(t.interests()));
+        return new TunnelRecord(t.id(), t.clientId(), t.identity(), List.copyOf(t.interests()), t.logMark());
     }
 
     /** Shard thread: writes the tunnel's record (its interests changed); completes when written. */

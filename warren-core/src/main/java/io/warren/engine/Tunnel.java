@@ -57,6 +57,7 @@ public final class Tunnel {
     private boolean closed;
     private boolean gapOwed;              // datagrams were lost while detached: the next attach says gap
     private long registeredNanos;         // cluster: when the registry record was last refreshed
+    private String logMark;               // cluster: where the broker's log stood when the tunnel opened
     int shardSlot = -1;
 
     Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
@@ -464,6 +465,14 @@ public final class Tunnel {
         if (!complete) {
             gapOwed = true;
         }
+    }
+
+    String logMark() {
+        return logMark;
+    }
+
+    void logMark(String mark) {
+        logMark = mark;
     }
 
     long registeredNanos() {

@@ -185,6 +185,33 @@ public abstract class BrokerContract {
     }
 
     @Test
+    void replayFromAMarkAnswersEverythingPublishedSinceTheMark() {
+        Broker b = newBroker();
+        Recorder r = started(b);
+        join(b.subscribe(PathPattern.parse("/mk/*")));
+        Datagram before = datagram("/mk/a", "0", null);
+        join(b.publish(before));
+        r.take();
+        String mark = join(b.mark());
+        List<Datagram> since = new ArrayList<>();
+        for (int i = 1; i < 4; i++) {
+            Datagram d = datagram("/mk/a", Integer.toString(i), null);
+            since.add(d);
+            join(b.publish(d));
+            join(b.publish(datagram("/mk/b", Integer.toString(i), null)));
+        }
+        Broker.Replay replay = join(b.replay(null, mark, List.of(PathPattern.parse("/mk/a")), 100));
+        if (hasLog()) {
+            assertThat(mark).isNotNull();
+            assertThat(replay.complete()).isTrue();
+            assertThat(replay.datagrams()).extracting(Datagram::id).containsExactlyElementsOf(since.stream().map(Datagram::id).toList());
+        } else {
+            assertThat(mark).isNull();
+            assertThat(replay).isEqualTo(Broker.Replay.NONE);
+        }
+    }
+
+    @Test
     void replayAnswersWhatCameAfterAnIdOrSaysItCannot() {
         Broker b = newBroker();
         Recorder r = started(b);
@@ -199,9 +226,9 @@ public abstract class BrokerContract {
         for (int i = 0; i < 12; i++) {
             r.take();
         }
-        Broker.Replay after2 = join(b.replay(a.get(2).id(), List.of(PathPattern.parse("/rp/a")), 100));
-        Broker.Replay unknown = join(b.replay(ids.next(), List.of(PathPattern.parse("/rp/a")), 100));
-        Broker.Replay capped = join(b.replay(a.get(0).id(), List.of(PathPattern.parse("/rp/a")), 2));
+        Broker.Replay after2 = join(b.replay(a.get(2).id(), null, List.of(PathPattern.parse("/rp/a")), 100));
+        Broker.Replay unknown = join(b.replay(ids.next(), null, List.of(PathPattern.parse("/rp/a")), 100));
+        Broker.Replay capped = join(b.replay(a.get(0).id(), null, List.of(PathPattern.parse("/rp/a")), 2));
         if (hasLog()) {
             assertThat(after2.complete()).isTrue();
             assertThat(after2.datagrams()).extracting(Datagram::id).containsExactly(a.get(3).id(), a.get(4).id(), a.get(5).id());

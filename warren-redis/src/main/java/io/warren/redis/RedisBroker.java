@@ -209,16 +209,29 @@ final class RedisBroker implements Broker {
         }
     }
 
+    /** The id of the log's newest entry, {@code 0-0} when it is empty. */
     @Override
-    public CompletionStage<Replay> replay(String after, Collection<PathPattern> patterns, int max) {
+    public CompletionStage<String> mark() {
+        return cluster.async().xrevrange(cluster.logKey, Range.unbounded(), Limit.from(1))
+                .thenApply(last -> last.isEmpty() ? "0-0" : last.get(0).getId());
+    }
+
+    @Override
+    public CompletionStage<Replay> replay(String after, String mark, Collection<PathPattern> patterns, int max) {
+        if (after == null && mark == null) {
+            return CompletableFuture.completedFuture(Replay.NONE);
+        }
         CompletableFuture<Replay> result = new CompletableFuture<>();
         List<Datagram> newestFirst = new ArrayList<>();
-        page(after, List.copyOf(patterns), max, null, 0, newestFirst, result);
+        page(after, after == null ? mark : null, List.copyOf(patterns), max, null, 0, newestFirst, result);
         return result;
     }
 
-    /** Reads one page of the log, newest first, below {@code below} (exclusive; null for the top). */
-    private void page(String after, List<PathPattern> patterns, int max, String below, int scanned,
+    /**
+     * Reads one page of the log, newest first, below {@code below} (exclusive; null for the top), until
+     * the datagram {@code after} or, with {@code mark}, the first entry not newer than the mark.
+     */
+    private void page(String after, String mark, List<PathPattern> patterns, int max, String below, int scanned,
                       List<Datagram> newestFirst, CompletableFuture<Replay> result) {
         Range<String> range = below == null ? Range.unbounded() : Range.create("-", below);
         cluster.async().xrevrange(cluster.logKey, range, Limit.from(PAGE + (below == null ? 0 : 1))).whenComplete((page, e) -> {
@@ -240,8 +253,8 @@ final class RedisBroker implements Broker {
                     if (payload == null || path == null) {
                         continue;
                     }
-                    int a = payload.indexOf('\n');
-                    if (a == after.length() && payload.startsWith(after)) {
+                    if (mark != null ? compareIds(m.getId(), mark) <= 0
+                            : payload.indexOf('\n') == after.length() && payload.startsWith(after)) {
                         result.complete(answer(newestFirst, max, true));
                         return;
                     }
@@ -254,15 +267,43 @@ final class RedisBroker implements Broker {
                     }
                 }
                 int total = scanned + n;
-                if (n < PAGE || total >= cluster.options.logSize()) {
+                if (n < PAGE && mark != null) {
+                    // The whole log is newer than the mark: complete unless entries after it were trimmed.
+                    trimmedAfter(mark).whenComplete((trimmed, x) -> result.complete(
+                            answer(newestFirst, max, x == null && !trimmed)));
+                } else if (n < PAGE || total >= cluster.options.logSize()) {
                     result.complete(answer(newestFirst, max, false)); // not in the log any more
                 } else {
-                    page(after, patterns, max, last, total, newestFirst, result);
+                    page(after, mark, patterns, max, last, total, newestFirst, result);
                 }
             } catch (RuntimeException x) {
                 result.completeExceptionally(x);
             }
         });
+    }
+
+    /** Whether the log dropped entries newer than {@code mark} (XINFO's max-deleted-entry-id, Redis 7). */
+    private CompletionStage<Boolean> trimmedAfter(String mark) {
+        return cluster.async().xinfoStream(cluster.logKey).handle((info, e) -> {
+            if (e != null) {
+                // No log at all: nothing was published since a restart; from an empty mark that is no loss.
+                return !mark.equals("0-0");
+            }
+            for (int i = 0; i + 1 < info.size(); i += 2) {
+                if ("max-deleted-entry-id".equals(String.valueOf(info.get(i)))) {
+                    return compareIds(String.valueOf(info.get(i + 1)), mark) > 0;
+                }
+            }
+            return true; // before Redis 7 we cannot tell: report a gap rather than vouch
+        });
+    }
+
+    /** Compares stream ids {@code MS-SEQ} numerically. */
+    static int compareIds(String x, String y) {
+        int dx = x.indexOf('-');
+        int dy = y.indexOf('-');
+        int c = Long.compareUnsigned(Long.parseUnsignedLong(x.substring(0, dx)), Long.parseUnsignedLong(y.substring(0, dy)));
+        return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(x.substring(dx + 1)), Long.parseUnsignedLong(y.substring(dy + 1)));
     }
 
     private static Replay answer(List<Datagram> newestFirst, int max, boolean found) {

@@ -110,6 +110,27 @@ class RedisBrokerTest extends BrokerContract {
     }
 
     @Test
+    void aMarkOnAnEmptyLogCoversEverythingPublishedSince() {
+        Broker a = newBroker();
+        Recorder r = started(a);
+        String mark = join(a.mark());
+        assertThat(mark).isEqualTo("0-0");
+        join(a.subscribe(PathPattern.parse("/e")));
+        Datagram d1 = datagram("/e", "1", null);
+        Datagram d2 = datagram("/e", "2", null);
+        join(a.publish(d1));
+        join(a.publish(d2));
+        r.take();
+        r.take();
+        Broker.Replay replay = join(a.replay(null, mark, java.util.List.of(PathPattern.parse("/e")), 10));
+        assertThat(replay.complete()).isTrue();
+        assertThat(replay.datagrams()).extracting(Datagram::id).containsExactly(d1.id(), d2.id());
+        assertThat(RedisBroker.compareIds("10-2", "9-5")).isPositive();
+        assertThat(RedisBroker.compareIds("10-2", "10-10")).isNegative();
+        assertThat(RedisBroker.compareIds("0-0", "0-0")).isZero();
+    }
+
+    @Test
     void afterARedisRestartItResubscribesReportsAGapAndDeliversAgain() {
         try (RedisProcess own = RedisProcess.start()) {
             Broker a = RedisCluster.connect(own.uri(), RedisCluster.Options.defaults()).broker();

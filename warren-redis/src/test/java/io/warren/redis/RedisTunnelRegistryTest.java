@@ -72,7 +72,8 @@ class RedisTunnelRegistryTest {
 
     private static TunnelRecord record(String id) {
         return new TunnelRecord(id, "client-" + id, new Identity("alice", Map.of("role", "admin", "n", 3)),
-                List.of(PathPattern.parse("/a/b"), PathPattern.parse("/a/*"), PathPattern.parse("/x/**"), PathPattern.parse("/t", true)));
+                List.of(PathPattern.parse("/a/b"), PathPattern.parse("/a/*"), PathPattern.parse("/x/**"), PathPattern.parse("/t", true)),
+                "1700000000000-3");
     }
 
     @Test

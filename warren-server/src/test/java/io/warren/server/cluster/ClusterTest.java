@@ -173,6 +173,21 @@ class ClusterTest {
     }
 
     @Test
+    void aClientThatHadReceivedNothingStillGetsWhatItMissedOnAnotherNode() {
+        TunnelClient onA = a.open("stream", "subscribe=/quiet");
+        onA.awaitOpen();
+        onA.drop();
+        List<String> missed = publish(c, "/quiet", 0, 2);
+        try (TunnelClient onB = TunnelClient.attach(b.port(), "stream", onA.tunnel(), null)) {
+            JsonNode open = onB.awaitOpen();
+            assertThat(open.get("resumed").asBoolean()).isTrue();
+            assertThat(open.has("gap")).isFalse();
+            assertThat(ids(onB.await(2, Duration.ofSeconds(10)))).containsExactlyElementsOf(missed);
+            assertThat(onB.pending()).isEmpty();
+        }
+    }
+
+    @Test
     void reattachingOnAnotherNodeEndsTheOldConnection() {
         TunnelClient onA = a.open("sse", "subscribe=/old");
         onA.awaitOpen();
