@@ -69,6 +69,16 @@ public interface Broker extends AutoCloseable {
         return CompletableFuture.completedFuture(Replay.NONE);
     }
 
+    /**
+     * The history of one path (see {@link HistoryRule}), oldest first: the datagrams after the one with
+     * id {@code since} when it is given, else the newest {@code recent}. {@link Replay#complete()} is
+     * false when {@code since} is no longer in the history. A path without history, or a broker without
+     * any (the default), answers {@link Replay#NONE}.
+     */
+    default CompletionStage<Replay> history(io.warren.path.Path path, String since, int recent) {
+        return CompletableFuture.completedFuture(Replay.NONE);
+    }
+
     /** Stops delivering and releases resources. */
     @Override
     void close();

@@ -5,12 +5,22 @@ import io.warren.WarrenException;
 
 /**
  * The answer to one client or backend datagram: {@code {"ok":true,"id":ID,"ref":REF}} or
- * {@code {"ok":false,"error":CODE,"message":...,"ref":REF}}. Immutable.
+ * {@code {"ok":false,"error":CODE,"message":...,"ref":REF}}; a {@code /meta/subscribe} that asked for
+ * history the node could not fully serve says {@code "gap":true}. Immutable.
  */
-public record Ack(boolean ok, String id, String ref, ErrorCode error, String message) {
+public record Ack(boolean ok, String id, String ref, ErrorCode error, String message, boolean gap) {
+
+    public Ack(boolean ok, String id, String ref, ErrorCode error, String message) {
+        this(ok, id, ref, error, message, false);
+    }
 
     public static Ack ok(String id, String ref) {
         return new Ack(true, id, ref, null, null);
+    }
+
+    /** A successful {@code /meta/subscribe} whose requested history was incomplete when {@code gap}. */
+    public static Ack subscribed(String ref, boolean gap) {
+        return new Ack(true, null, ref, null, null, gap);
     }
 
     public static Ack error(ErrorCode code, String message, String ref) {
@@ -28,6 +38,9 @@ public record Ack(boolean ok, String id, String ref, ErrorCode error, String mes
         }
         if (ref != null) {
             Datagram.quote(sb.append(",\"ref\":"), ref);
+        }
+        if (gap) {
+            sb.append(",\"gap\":true");
         }
         if (!ok) {
             Datagram.quote(sb.append(",\"error\":"), error.wireName());

@@ -521,6 +521,11 @@ public final class Node implements AutoCloseable {
         }
         PathPattern pattern = clientPattern(t, data.get("path").asText(), subpaths != null && subpaths.asBoolean());
         String ref = cd.ref();
+        JsonNode since = data.get("since");
+        JsonNode recent = data.get("recent");
+        if (sub && (since != null || recent != null)) {
+            return subscribeWithHistory(t, pattern, since, recent, ref);
+        }
         if (sub) {
             CompletionStage<Void> ready = subscribe(t, pattern);
             if (registry.shared()) {
@@ -533,6 +538,42 @@ public final class Node implements AutoCloseable {
         unsubscribe(t, pattern);
         saveRecord(t);
         return CompletableFuture.completedFuture(Ack.ok(null, ref));
+    }
+
+    /**
+     * {@code /meta/subscribe} with {@code "since": ID} or {@code "recent": N}: the interest becomes active,
+     * then the path's history is read and delivered to this tunnel only, before anything routed
+     * meanwhile. The ack says {@code gap} when the history did not reach back to {@code since} (or the
+     * path keeps none).
+     */
+    private CompletionStage<Ack> subscribeWithHistory(Tunnel t, PathPattern pattern, JsonNode since, JsonNode recent, String ref) {
+        if (pattern.kind() != PathPattern.Kind.EXACT) {
+            throw ErrorCode.BAD_REQUEST.exception("since and recent need an exact path: history is kept per path");
+        }
+        if (since != null && recent != null) {
+            throw ErrorCode.BAD_REQUEST.exception("give either since or recent, not both");
+        }
+        if (since != null && !since.isTextual()) {
+            throw ErrorCode.BAD_REQUEST.exception("since must be a datagram id");
+        }
+        if (recent != null && (!recent.canConvertToInt() || !recent.isIntegralNumber() || recent.asInt() < 1 || recent.asInt() > 10_000)) {
+            throw ErrorCode.BAD_REQUEST.exception("recent must be an integer from 1 to 10000");
+        }
+        CompletionStage<Void> ready = subscribe(t, pattern);
+        t.hold();
+        if (registry.shared()) {
+            ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
+        }
+        String sinceId = since == null ? null : since.asText();
+        int count = recent == null ? Integer.MAX_VALUE : recent.asInt();
+        CompletableFuture<Ack> ack = new CompletableFuture<>();
+        ready.thenCompose(v -> broker.history(Path.of(pattern.base()), sinceId, count))
+                .whenComplete((history, e) -> t.shard().executor().execute(() -> {
+                    t.release(e == null ? history.datagrams() : List.of());
+                    ack.complete(e != null ? Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref)
+                            : Ack.subscribed(ref, !history.complete()));
+                }));
+        return ack;
     }
 
     /**

@@ -58,6 +58,9 @@ public final class Tunnel {
     private boolean gapOwed;              // datagrams were lost while detached: the next attach says gap
     private long registeredNanos;         // cluster: when the registry record was last refreshed
     private String logMark;               // cluster: where the broker's log stood when the tunnel opened
+    private int holds;                    // history requests in flight: deliveries wait in `held`
+    private java.util.ArrayList<Datagram> held;
+    private boolean heldOverflow;
     int shardSlot = -1;
 
     Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
@@ -173,6 +176,14 @@ public final class Tunnel {
             return;
         }
         lastRouted = d;
+        if (holds > 0) {
+            hold(d);
+            return;
+        }
+        append(d);
+    }
+
+    private void append(Datagram d) {
         Connection c = connection;
         if (c != null && c.format().mode() == Mode.STREAM && replay.wouldEvict(d) && replay.firstSeq() > sentSeq) {
             // The oldest buffered datagram has not been written yet: write now if the socket takes it,
@@ -473,6 +484,67 @@ public final class Tunnel {
 
     void logMark(String mark) {
         logMark = mark;
+    }
+
+    // ---- history (shard thread) ----
+
+    /**
+     * A history request for a new interest is in flight: until {@link #release} what is routed here
+     * waits, so that the history comes first and everything stays in publish order.
+     */
+    void hold() {
+        holds++;
+    }
+
+    private void hold(Datagram d) {
+        if (held == null) {
+            held = new java.util.ArrayList<>();
+        }
+        if (held.size() >= node.options().replaySize()) {
+            held.remove(0); // bounded like the replay buffer; the client learns of the gap
+            heldOverflow = true;
+        }
+        held.add(d);
+    }
+
+    /**
+     * The history answered: delivers {@code history} (what this tunnel does not have yet), then what
+     * was held meanwhile, without duplicates.
+     */
+    void release(java.util.List<Datagram> history) {
+        holds--;
+        java.util.Set<String> have = new java.util.HashSet<>();
+        for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
+            have.add(replay.get(s).id());
+        }
+        java.util.ArrayList<Datagram> next = new java.util.ArrayList<>(history.size() + (held == null ? 0 : held.size()));
+        for (Datagram d : history) {
+            if (have.add(d.id())) {
+                next.add(d);
+            }
+        }
+        if (held != null) {
+            for (Datagram d : held) {
+                if (have.add(d.id())) {
+                    next.add(d);
+                }
+            }
+        }
+        held = null;
+        if (holds > 0) {
+            held = next; // another history request still waits: keep holding, this history first
+            return;
+        }
+        for (Datagram d : next) {
+            if (!closed) {
+                append(d);
+            }
+        }
+        if (heldOverflow) {
+            heldOverflow = false;
+            reportGap();
+        }
+        shard.flushDirty();
     }
 
     long registeredNanos() {

@@ -29,14 +29,20 @@ public abstract class BrokerContract {
     private final List<Broker> brokers = new ArrayList<>();
     protected final DatagramIds ids = new DatagramIds();
 
-    /** A new broker; in a clustered implementation each call is another node of the same cluster. */
-    protected abstract Broker createBroker();
+    /** Every broker of the contract keeps history for {@code /hist/**}: 3 datagrams per path, for an hour. */
+    protected static final List<HistoryRule> HISTORY = List.of(new HistoryRule(PathPattern.parse("/hist/**"), 3, Duration.ofHours(1)));
+
+    /**
+     * A new broker with these history rules; in a clustered implementation each call is another node of
+     * the same cluster.
+     */
+    protected abstract Broker createBroker(List<HistoryRule> history);
 
     /** Whether this implementation keeps a log that {@link Broker#replay} reads. */
     protected abstract boolean hasLog();
 
     protected final Broker newBroker() {
-        Broker b = createBroker();
+        Broker b = createBroker(HISTORY);
         brokers.add(b);
         return b;
     }
@@ -182,6 +188,42 @@ public abstract class BrokerContract {
         }
         assertThat(gotX).containsExactlyElementsOf(x);
         assertThat(gotY).containsExactlyElementsOf(y);
+    }
+
+    @Test
+    void historyServesTheRecentDatagramsOfAPathOrWhatCameAfterAnId() {
+        Broker b = newBroker();
+        Recorder r = started(b);
+        join(b.subscribe(PathPattern.parse("/**")));
+        List<Datagram> a = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Datagram d = datagram("/hist/a", Integer.toString(i), i % 2 == 0 ? null : "c" + i);
+            a.add(d);
+            join(b.publish(d));
+        }
+        Datagram other = datagram("/hist/b", "9", null);
+        join(b.publish(other));
+        join(b.publish(datagram("/nohist", "9", null)));
+        for (int i = 0; i < 7; i++) {
+            r.take();
+        }
+        Path path = Path.of("/hist/a");
+        Broker.Replay recent2 = join(b.history(path, null, 2));
+        assertThat(recent2.complete()).isTrue();
+        assertThat(recent2.datagrams()).extracting(Datagram::id).containsExactly(a.get(3).id(), a.get(4).id());
+        assertSame(recent2.datagrams().get(1), a.get(4));
+        Broker.Replay recentMany = join(b.history(path, null, 100));
+        assertThat(recentMany.datagrams()).as("bounded by the rule's size").extracting(Datagram::id)
+                .containsExactly(a.get(2).id(), a.get(3).id(), a.get(4).id());
+        Broker.Replay since = join(b.history(path, a.get(2).id(), Integer.MAX_VALUE));
+        assertThat(since.complete()).isTrue();
+        assertThat(since.datagrams()).extracting(Datagram::id).containsExactly(a.get(3).id(), a.get(4).id());
+        Broker.Replay tooOld = join(b.history(path, a.get(0).id(), Integer.MAX_VALUE));
+        assertThat(tooOld.complete()).as("history no longer reaches back to it").isFalse();
+        assertThat(tooOld.datagrams()).extracting(Datagram::id).containsExactly(a.get(2).id(), a.get(3).id(), a.get(4).id());
+        assertThat(join(b.history(Path.of("/hist/b"), null, 5)).datagrams()).extracting(Datagram::id).containsExactly(other.id());
+        assertThat(join(b.history(Path.of("/nohist"), null, 5))).isEqualTo(Broker.Replay.NONE);
+        assertThat(join(b.history(Path.of("/hist/never"), null, 5)).datagrams()).isEmpty();
     }
 
     @Test

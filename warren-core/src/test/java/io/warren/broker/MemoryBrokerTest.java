@@ -3,8 +3,8 @@ package io.warren.broker;
 /** The in-memory broker against the shared contract. */
 class MemoryBrokerTest extends BrokerContract {
     @Override
-    protected Broker createBroker() {
-        return new MemoryBroker();
+    protected Broker createBroker(java.util.List<HistoryRule> history) {
+        return new MemoryBroker(history);
     }
 
     @Override

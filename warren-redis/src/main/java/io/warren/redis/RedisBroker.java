@@ -5,6 +5,8 @@ import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.warren.broker.Broker;
+import io.warren.broker.HistoryRule;
+import io.warren.broker.MemoryBroker;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
@@ -46,13 +48,23 @@ final class RedisBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final int PAGE = 1000;
 
+    /**
+     * KEYS: log[, path history]. ARGV: log size, log age ms, path, payload, channel[, history size,
+     * history ttl ms]. One script, so that log, history and live delivery agree on the order.
+     */
     private static final RedisCluster.Script PUBLISH = new RedisCluster.Script("""
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'p', ARGV[3], 'd', ARGV[4])
             local age = tonumber(ARGV[2])
             if age > 0 then
-              local t = redis.call('TIME')
-              local minid = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - age
-              redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%d', minid))
+              redis.call('XTRIM', KEYS[1], 'MINID', '~', string.format('%d', now - age))
+            end
+            if KEYS[2] then
+              local ttl = tonumber(ARGV[7])
+              redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[6], '*', 'd', ARGV[4])
+              redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d', now - ttl))
+              redis.call('PEXPIRE', KEYS[2], ttl)
             end
             return redis.call('PUBLISH', ARGV[5], ARGV[4])
             """);
@@ -81,9 +93,17 @@ final class RedisBroker implements Broker {
     public CompletionStage<Void> publish(Datagram d) {
         String path = d.path().toString();
         String payload = payload(d);
-        return cluster.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, new String[] {cluster.logKey},
-                Integer.toString(cluster.options.logSize()), Long.toString(cluster.options.logAge().toMillis()),
-                path, payload, cluster.pathChannelPrefix + path).thenApply(n -> null);
+        String size = Integer.toString(cluster.options.logSize());
+        String age = Long.toString(cluster.options.logAge().toMillis());
+        String channel = cluster.pathChannelPrefix + path;
+        HistoryRule rule = cluster.options.history().isEmpty() ? null : HistoryRule.find(cluster.options.history(), d.path());
+        if (rule == null) {
+            return cluster.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, new String[] {cluster.logKey},
+                    size, age, path, payload, channel).thenApply(n -> null);
+        }
+        return cluster.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, new String[] {cluster.logKey, cluster.historyKeyPrefix + path},
+                size, age, path, payload, channel, Integer.toString(rule.size()), Long.toString(rule.ttl().toMillis()))
+                .thenApply(n -> null);
     }
 
     static String payload(Datagram d) {
@@ -207,6 +227,29 @@ final class RedisBroker implements Broker {
         if (l != null) {
             l.onGap();
         }
+    }
+
+    @Override
+    public CompletionStage<Replay> history(Path path, String since, int recent) {
+        HistoryRule rule = HistoryRule.find(cluster.options.history(), path);
+        if (rule == null) {
+            return CompletableFuture.completedFuture(Replay.NONE);
+        }
+        int count = since != null ? rule.size() : Math.min(recent, rule.size());
+        return cluster.async().xrevrange(cluster.historyKeyPrefix + path, Range.unbounded(), Limit.from(count))
+                .thenApply(entries -> {
+                    long oldest = System.currentTimeMillis() - rule.ttl().toMillis();
+                    List<Datagram> kept = new ArrayList<>(entries.size());
+                    for (int i = entries.size() - 1; i >= 0; i--) {
+                        StreamMessage<String, String> m = entries.get(i);
+                        String payload = m.getBody().get("d");
+                        long ms = Long.parseLong(m.getId().substring(0, m.getId().indexOf('-')));
+                        if (payload != null && ms >= oldest) {
+                            kept.add(parse(path, payload));
+                        }
+                    }
+                    return MemoryBroker.select(kept, since, recent);
+                });
     }
 
     /** The id of the log's newest entry, {@code 0-0} when it is empty. */

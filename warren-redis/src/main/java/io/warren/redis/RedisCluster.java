@@ -12,6 +12,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.warren.broker.Broker;
+import io.warren.broker.HistoryRule;
 import io.warren.broker.TunnelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -59,22 +61,32 @@ public final class RedisCluster {
      * @param logAge         how long datagrams stay in the log at most; zero keeps them until {@code logSize}
      * @param commandTimeout how long a Redis command may take before it fails
      * @param queueSize      commands waiting for Redis at most, per connection
+     * @param history        per-path history rules (a stream per path, {@code PREFIXh:PATH})
      */
-    public record Options(String prefix, int logSize, Duration logAge, Duration commandTimeout, int queueSize) {
+    public record Options(String prefix, int logSize, Duration logAge, Duration commandTimeout, int queueSize,
+                          List<HistoryRule> history) {
+        public Options {
+            history = List.copyOf(history);
+        }
+
         public static Options defaults() {
-            return new Options("warren:", 100_000, Duration.ofMinutes(10), Duration.ofSeconds(5), 65_536);
+            return new Options("warren:", 100_000, Duration.ofMinutes(10), Duration.ofSeconds(5), 65_536, List.of());
         }
 
         public Options withLogSize(int v) {
-            return new Options(prefix, v, logAge, commandTimeout, queueSize);
+            return new Options(prefix, v, logAge, commandTimeout, queueSize, history);
         }
 
         public Options withLogAge(Duration v) {
-            return new Options(prefix, logSize, v, commandTimeout, queueSize);
+            return new Options(prefix, logSize, v, commandTimeout, queueSize, history);
         }
 
         public Options withPrefix(String v) {
-            return new Options(v, logSize, logAge, commandTimeout, queueSize);
+            return new Options(v, logSize, logAge, commandTimeout, queueSize, history);
+        }
+
+        public Options withHistory(List<HistoryRule> v) {
+            return new Options(prefix, logSize, logAge, commandTimeout, queueSize, v);
         }
     }
 
@@ -84,6 +96,7 @@ public final class RedisCluster {
     final String pathChannelPrefix;
     final String tunnelKeyPrefix;
     final String nodeChannelPrefix;
+    final String historyKeyPrefix;
     private final RedisClient client;
     final StatefulRedisConnection<String, String> commands;
     final StatefulRedisPubSubConnection<String, String> pubsub;
@@ -104,6 +117,7 @@ public final class RedisCluster {
         this.pathChannelPrefix = options.prefix() + "p:";
         this.tunnelKeyPrefix = options.prefix() + "t:";
         this.nodeChannelPrefix = options.prefix() + "n:";
+        this.historyKeyPrefix = options.prefix() + "h:";
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)

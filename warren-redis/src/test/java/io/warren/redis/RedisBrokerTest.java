@@ -32,8 +32,8 @@ class RedisBrokerTest extends BrokerContract {
     }
 
     @Override
-    protected Broker createBroker() {
-        return RedisCluster.connect(redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix)).broker();
+    protected Broker createBroker(java.util.List<io.warren.broker.HistoryRule> history) {
+        return RedisCluster.connect(redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix).withHistory(history)).broker();
     }
 
     @Override

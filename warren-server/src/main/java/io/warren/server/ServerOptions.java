@@ -1,7 +1,10 @@
 package io.warren.server;
 
 import io.warren.NodeOptions;
+import io.warren.broker.HistoryRule;
 import io.warren.format.Formats;
+
+import java.util.List;
 
 /**
  * Everything a {@link WarrenServer} needs: where to listen, request limits, the publish key, the
@@ -13,43 +16,52 @@ import io.warren.format.Formats;
  * @param maxBody    largest request body in bytes
  * @param publishKey bearer key for {@code POST /publish}, or null to allow loopback clients only
  * @param cluster    cluster membership on Redis, or null for a single in-memory node
+ * @param history    per-path history rules (first match wins)
  */
 public record ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats,
-                            ClusterOptions cluster) {
+                            ClusterOptions cluster, List<HistoryRule> history) {
+
+    public ServerOptions {
+        history = List.copyOf(history);
+    }
 
     public static ServerOptions defaults() {
-        return new ServerOptions("0.0.0.0", 8080, 0, 64 * 1024, null, NodeOptions.defaults(), Formats.builtIn(), null);
+        return new ServerOptions("0.0.0.0", 8080, 0, 64 * 1024, null, NodeOptions.defaults(), Formats.builtIn(), null, List.of());
     }
 
     public ServerOptions withPort(int v) {
-        return new ServerOptions(host, v, threads, maxBody, publishKey, node, formats, cluster);
+        return new ServerOptions(host, v, threads, maxBody, publishKey, node, formats, cluster, history);
     }
 
     public ServerOptions withHost(String v) {
-        return new ServerOptions(v, port, threads, maxBody, publishKey, node, formats, cluster);
+        return new ServerOptions(v, port, threads, maxBody, publishKey, node, formats, cluster, history);
     }
 
     public ServerOptions withMaxBody(int v) {
-        return new ServerOptions(host, port, threads, v, publishKey, node, formats, cluster);
+        return new ServerOptions(host, port, threads, v, publishKey, node, formats, cluster, history);
     }
 
     public ServerOptions withPublishKey(String v) {
-        return new ServerOptions(host, port, threads, maxBody, v, node, formats, cluster);
+        return new ServerOptions(host, port, threads, maxBody, v, node, formats, cluster, history);
     }
 
     public ServerOptions withNode(NodeOptions v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, v, formats, cluster);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, v, formats, cluster, history);
     }
 
     public ServerOptions withFormats(Formats v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, node, v, cluster);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, v, cluster, history);
     }
 
     public ServerOptions withThreads(int v) {
-        return new ServerOptions(host, port, v, maxBody, publishKey, node, formats, cluster);
+        return new ServerOptions(host, port, v, maxBody, publishKey, node, formats, cluster, history);
     }
 
     public ServerOptions withCluster(ClusterOptions v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, v);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, v, history);
+    }
+
+    public ServerOptions withHistory(List<HistoryRule> v) {
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, cluster, v);
     }
 }

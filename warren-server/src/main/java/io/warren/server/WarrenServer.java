@@ -74,14 +74,15 @@ public final class WarrenServer implements AutoCloseable {
             // Cluster member: fails here, at start, when Redis cannot be reached.
             ClusterOptions c = options.cluster();
             RedisCluster redis = RedisCluster.connect(c.redis(),
-                    RedisCluster.Options.defaults().withLogSize(c.logSize()).withLogAge(c.logAge()));
+                    RedisCluster.Options.defaults().withLogSize(c.logSize()).withLogAge(c.logAge())
+                            .withHistory(options.history()));
             broker = redis.broker();
             registry = registry != null ? registry : redis.registry();
         }
         this.node = Node.builder()
                 .options(options.node())
                 .formats(options.formats())
-                .broker(broker != null ? broker : new MemoryBroker())
+                .broker(broker != null ? broker : new MemoryBroker(options.history()))
                 .registry(registry != null ? registry : TunnelRegistry.local())
                 .authenticator(b.authenticator)
                 .listener(b.listener)

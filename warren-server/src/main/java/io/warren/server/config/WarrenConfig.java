@@ -125,6 +125,7 @@ public final class WarrenConfig {
                 known.add(o.longestName().substring(2));
             }
             known.add("formats");
+            known.add("history");
             for (String k : m.keySet()) {
                 if (!known.contains(k)) {
                     throw new IllegalArgumentException("config file " + path + ": unknown key '" + k + "' (known: " + known + ")");
@@ -168,7 +169,37 @@ public final class WarrenConfig {
             throw new IllegalArgumentException("formats: " + e.getMessage());
         }
         return new ServerOptions(host, port, threads, (int) body, publishKey == null || publishKey.isEmpty() ? null : publishKey, node, built,
-                cluster());
+                cluster(), history());
+    }
+
+    /**
+     * {@code history:} in the config file, a mapping from path pattern to {@code {size: N, ttl: DURATION}}
+     * (a pattern may end in {@code " +subpaths"} for a subtree); the first matching pattern wins.
+     */
+    private java.util.List<io.warren.broker.HistoryRule> history() {
+        Object defined = file.get("history");
+        if (defined == null) {
+            return java.util.List.of();
+        }
+        if (!(defined instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("history must be a mapping from path pattern to {size, ttl}");
+        }
+        java.util.List<io.warren.broker.HistoryRule> rules = new java.util.ArrayList<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String pattern = String.valueOf(e.getKey());
+            if (!(e.getValue() instanceof Map<?, ?> v) || !(v.get("size") instanceof Number size) || v.get("ttl") == null) {
+                throw new IllegalArgumentException("history." + pattern + " must be {size: N, ttl: DURATION}");
+            }
+            try {
+                boolean subtree = pattern.endsWith(" +subpaths");
+                io.warren.path.PathPattern p = io.warren.path.PathPattern.parse(
+                        subtree ? pattern.substring(0, pattern.length() - " +subpaths".length()) : pattern, subtree);
+                rules.add(new io.warren.broker.HistoryRule(p, size.intValue(), Units.duration(String.valueOf(v.get("ttl")))));
+            } catch (RuntimeException x) {
+                throw new IllegalArgumentException("history." + pattern + ": " + x.getMessage());
+            }
+        }
+        return rules;
     }
 
     private io.warren.server.ClusterOptions cluster() {

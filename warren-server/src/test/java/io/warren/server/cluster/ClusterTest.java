@@ -1,6 +1,8 @@
 package io.warren.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.broker.HistoryRule;
+import io.warren.path.PathPattern;
 import io.warren.redis.RedisProcess;
 import io.warren.server.ClusterOptions;
 import io.warren.server.support.TestServer;
@@ -49,7 +51,8 @@ class ClusterTest {
     }
 
     static TestServer node(RedisProcess redis) {
-        return TestServer.start(o -> o.withNode(o.node().withReplaySize(16)).withCluster(ClusterOptions.redis(redis.uri())));
+        return TestServer.start(o -> o.withNode(o.node().withReplaySize(16)).withCluster(ClusterOptions.redis(redis.uri()))
+                .withHistory(List.of(new HistoryRule(PathPattern.parse("/hist/**"), 3, Duration.ofHours(1)))));
     }
 
     static List<String> publish(TestServer via, String path, int from, int to) {
@@ -216,6 +219,22 @@ class ClusterTest {
             List<String> ids = publish(c, "/later/x", 0, 1);
             ids.addAll(publish(c, "/later", 1, 2));
             assertThat(ids(onB.await(2, Duration.ofSeconds(10)))).containsExactlyElementsOf(ids);
+        }
+    }
+
+    @Test
+    void aLateSubscriberOnAnotherNodeGetsThePathsHistory() {
+        List<String> old = publish(a, "/hist/room", 0, 4);
+        try (TunnelClient onB = b.open("sse")) {
+            onB.awaitOpen();
+            JsonNode ack = b.events("{\"tunnel\":\"" + onB.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/hist/room\",\"recent\":10}}").get(0);
+            assertThat(ack.get("ok").asBoolean()).isTrue();
+            assertThat(ids(onB.await(3, Duration.ofSeconds(10)))).as("the last 3 kept").containsExactlyElementsOf(old.subList(1, 4));
+            JsonNode since = b.events("{\"tunnel\":\"" + onB.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/hist/room\",\"since\":\"" + old.get(0) + "\"}}").get(0);
+            assertThat(since.get("gap").asBoolean()).as("history no longer reaches back that far").isTrue();
+            String live = publish(c, "/hist/room", 4, 5).get(0);
+            assertThat(onB.next().get("id").asText()).isEqualTo(live);
+            assertThat(onB.pending()).isEmpty();
         }
     }
 
