@@ -134,7 +134,8 @@ public abstract class BrokerContract {
                 datagram("/contract/x/y", "\"line\\nbreak \\u2028 é 😀 </script>\"", "client1"),
                 datagram("/contract/x", "{\"a\":[1,2,{\"b\":null}],\"c\":\"\\n\"}", null),
                 datagram("/contract/x", "null", "c"),
-                datagram("/contract/z", "12.5e3", null));
+                datagram("/contract/z", "12.5e3", null),
+                datagram("/contract/z", "{\n  \"pretty\": [1,\n 2]\n}", "from\u00e9"));
         for (Datagram d : sent) {
             join(b.publish(d));
         }

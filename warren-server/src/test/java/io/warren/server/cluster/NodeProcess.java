@@ -92,7 +92,8 @@ final class NodeProcess implements AutoCloseable {
 
     private void signal(String sig) {
         try {
-            int rc = new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start().waitFor();
+            // bash's builtin kill: no dependency on procps being installed.
+            int rc = new ProcessBuilder("bash", "-c", "kill " + sig + " " + process.pid()).inheritIO().start().waitFor();
             if (rc != 0) {
                 throw new AssertionError("kill " + sig + " failed with " + rc);
             }
