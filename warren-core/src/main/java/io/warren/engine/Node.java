@@ -215,59 +215,50 @@ public final class Node implements AutoCloseable {
         } catch (RuntimeException e) {
             auth = CompletableFuture.failedFuture(e);
         }
+        // Cluster: where the shared log stands (read while authenticating, before any interest of the tunnel is
+        // active), so that a node taking the tunnel over can replay from there when the client has no `last`.
+        CompletableFuture<String> mark = !registry.shared() ? CompletableFuture.completedFuture(null)
+                : broker.mark().toCompletableFuture().exceptionally(e -> {
+                    throw ErrorCode.OVERLOADED.exception("the cluster is unreachable");
+                });
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        auth.whenComplete((identity, error) -> {
+        auth.thenCombine(mark, (identity, m) -> identity).whenComplete((identity, error) -> {
             if (error != null || identity == null) {
                 result.completeExceptionally(refusal(error));
                 return;
             }
-            // Cluster: where the shared log stands before any interest of the tunnel is active, so that a
-            // node taking the tunnel over can replay from there even when the client has no `last`.
-            CompletionStage<String> mark = registry.shared() ? broker.mark() : CompletableFuture.completedFuture(null);
-            mark.whenComplete((logMark, markError) -> {
-                if (markError != null) {
-                    log.warn("the broker's log is unreachable: {}", markError.toString());
-                    result.completeExceptionally(ErrorCode.OVERLOADED.exception("the cluster is unreachable"));
-                    return;
+            shard.executor().execute(() -> {
+                try {
+                    Tunnel t = create(shard, identity);
+                    t.logMark(mark.join());
+                    List<CompletableFuture<Void>> ready = new ArrayList<>();
+                    ready.add(retain(t.clientPattern()).toCompletableFuture());
+                    t.shard().interests.add(t.clientPattern(), t);
+                    for (PathPattern p : subscribe) {
+                        ready.add(subscribe(t, p).toCompletableFuture());
+                    }
+                    if (registry.shared()) {
+                        ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
+                                .toCompletableFuture());
+                        t.registered(nanoTime());
+                    }
+                    CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
+                            shard.executor().execute(() -> {
+                                if (e != null) {
+                                    cull(t);
+                                    result.completeExceptionally(e);
+                                } else {
+                                    t.attach(connection, null, true, replaced, null);
+                                    listener.tunnelOpened(t);
+                                    result.complete(t);
+                                }
+                            }));
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
                 }
-                openOnShard(shard, identity, subscribe, connection, replaced, logMark, result);
             });
         });
         return result;
-    }
-
-    private void openOnShard(Shard shard, Identity identity, List<PathPattern> subscribe, Connection connection,
-                             String replaced, String logMark, CompletableFuture<Tunnel> result) {
-        shard.executor().execute(() -> {
-            try {
-                Tunnel t = create(shard, identity);
-                t.logMark(logMark);
-                List<CompletableFuture<Void>> ready = new ArrayList<>();
-                ready.add(retain(t.clientPattern()).toCompletableFuture());
-                t.shard().interests.add(t.clientPattern(), t);
-                for (PathPattern p : subscribe) {
-                    ready.add(subscribe(t, p).toCompletableFuture());
-                }
-                if (registry.shared()) {
-                    ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
-                            .toCompletableFuture());
-                    t.registered(nanoTime());
-                }
-                CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
-                        shard.executor().execute(() -> {
-                            if (e != null) {
-                                cull(t);
-                                result.completeExceptionally(e);
-                            } else {
-                                t.attach(connection, null, true, replaced, null);
-                                listener.tunnelOpened(t);
-                                result.complete(t);
-                            }
-                        }));
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        });
     }
 
     /**
