@@ -8,8 +8,11 @@ import io.warren.format.Mode;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -59,7 +62,7 @@ public final class Tunnel {
     private long registeredNanos;         // cluster: when the registry record was last refreshed
     private String logMark;               // cluster: where the broker's log stood when the tunnel opened
     private int holds;                    // history requests in flight: deliveries wait in `held`
-    private java.util.ArrayList<Datagram> held;
+    private ArrayList<Datagram> held;
     private boolean heldOverflow;
     int shardSlot = -1;
 
@@ -452,14 +455,14 @@ public final class Tunnel {
      * routed twice, so the next attach replays them all in publish order. {@code complete} false means
      * the log could not vouch for everything: the attach says {@code gap}.
      */
-    void restore(java.util.List<Datagram> missed, boolean complete) {
-        java.util.List<Datagram> live = new java.util.ArrayList<>(replay.size());
+    void restore(List<Datagram> missed, boolean complete) {
+        List<Datagram> live = new ArrayList<>(replay.size());
         for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
             live.add(replay.get(s));
         }
         replay.trimThrough(replay.nextSeq() - 1);
         long base = replay.firstSeq() - 1;
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (Datagram d : missed) {
             if (seen.add(d.id())) {
                 replay.append(d);
@@ -498,7 +501,7 @@ public final class Tunnel {
 
     private void hold(Datagram d) {
         if (held == null) {
-            held = new java.util.ArrayList<>();
+            held = new ArrayList<>();
         }
         if (held.size() >= node.options().replaySize()) {
             held.remove(0); // bounded like the replay buffer; the client learns of the gap
@@ -511,13 +514,13 @@ public final class Tunnel {
      * The history answered: delivers {@code history} (what this tunnel does not have yet), then what
      * was held meanwhile, without duplicates.
      */
-    void release(java.util.List<Datagram> history) {
+    void release(List<Datagram> history) {
         holds--;
-        java.util.Set<String> have = new java.util.HashSet<>();
+        Set<String> have = new HashSet<>();
         for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
             have.add(replay.get(s).id());
         }
-        java.util.ArrayList<Datagram> next = new java.util.ArrayList<>(history.size() + (held == null ? 0 : held.size()));
+        ArrayList<Datagram> next = new ArrayList<>(history.size() + (held == null ? 0 : held.size()));
         for (Datagram d : history) {
             if (have.add(d.id())) {
                 next.add(d);
