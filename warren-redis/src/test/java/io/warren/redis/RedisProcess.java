@@ -34,6 +34,28 @@ public final class RedisProcess implements AutoCloseable {
         this.logFile = dir.resolve("redis-" + port + ".log");
     }
 
+    /**
+     * Starts a Sentinel watching {@code master} under the name {@code mymaster}, for
+     * {@code redis-sentinel://127.0.0.1:PORT#mymaster} URIs.
+     */
+    public static RedisProcess sentinel(RedisProcess master) {
+        String exe = find();
+        try {
+            RedisProcess r = new RedisProcess(exe, freePort());
+            Path conf = r.logFile.getParent().resolve("sentinel-" + r.port + ".conf");
+            Files.writeString(conf, "port " + r.port + "\nbind 127.0.0.1\ndaemonize no\n"
+                    + "sentinel monitor mymaster 127.0.0.1 " + master.port + " 1\n");
+            r.process = new ProcessBuilder(List.of(exe, conf.toString(), "--sentinel"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(r.logFile.toFile()))
+                    .start();
+            r.awaitPing();
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError("cannot start redis-sentinel: " + e, e);
+        }
+    }
+
     /** Starts a fresh redis-server. */
     public static RedisProcess start() {
         String exe = find();
@@ -73,6 +95,10 @@ public final class RedisProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
+        awaitPing();
+    }
+
+    private void awaitPing() throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             if (ping()) {
