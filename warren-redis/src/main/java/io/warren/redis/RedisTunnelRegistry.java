@@ -95,7 +95,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
             Identity who = r.identity() == null ? Identity.ANONYMOUS : r.identity();
             results.add(cluster.<Long>eval(PUT, ScriptOutputType.INTEGER, new String[] {key(r.tunnelId())},
                     cluster.nodeId, Long.toString(Math.max(1, ttl.toMillis())), create ? "1" : "0", r.clientId(),
-                    who.subject() == null ? "" : "=" + who.subject(), json(who.attributes()), interests(r.interests()),
+                    who.subject() == null ? "" : "=" + who.subject(), attributesJson(who.attributes()), interests(r.interests()),
                     r.logMark() == null ? "" : r.logMark())
                     .toCompletableFuture());
         }
@@ -177,6 +177,27 @@ final class RedisTunnelRegistry implements TunnelRegistry {
         } catch (JsonProcessingException e) {
             log.warn("ignoring unreadable identity attributes in a tunnel record: {}", e.toString());
             return Map.of();
+        }
+    }
+
+    /**
+     * The identity's attributes as JSON; a value Jackson cannot write (an authenticator's own type) is
+     * kept as its {@code toString()} rather than failing the tunnel.
+     */
+    static String attributesJson(Map<String, Object> attributes) {
+        try {
+            return JSON.writeValueAsString(attributes);
+        } catch (JsonProcessingException e) {
+            Map<String, Object> plain = new HashMap<>();
+            attributes.forEach((k, v) -> {
+                try {
+                    JSON.writeValueAsString(v);
+                    plain.put(k, v);
+                } catch (JsonProcessingException notJson) {
+                    plain.put(k, String.valueOf(v));
+                }
+            });
+            return json(plain);
         }
     }
 

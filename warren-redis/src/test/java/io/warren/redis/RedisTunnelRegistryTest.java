@@ -97,6 +97,18 @@ class RedisTunnelRegistryTest {
     }
 
     @Test
+    void attributesJacksonCannotWriteAreKeptAsText() {
+        Object opaque = new Object() {
+            @Override
+            public String toString() {
+                return "opaque";
+            }
+        };
+        String json = RedisTunnelRegistry.attributesJson(Map.of("n", 1, "o", opaque, "list", List.of("a")));
+        assertThat(json).contains("\"n\":1").contains("\"o\":\"opaque\"").contains("\"list\":[\"a\"]");
+    }
+
+    @Test
     void unknownAndRemovedTunnelsCannotBeClaimedAndOnlyTheOwnerRemoves() {
         Member a = member();
         Member b = member();
