@@ -7,8 +7,10 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.warren.broker.Broker;
@@ -23,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -97,8 +100,8 @@ public final class RedisCluster {
     final String tunnelKeyPrefix;
     final String nodeChannelPrefix;
     final String historyKeyPrefix;
-    private final RedisClient client;
-    final StatefulRedisConnection<String, String> commands;
+    private final AbstractRedisClient client;
+    private final RedisClusterAsyncCommands<String, String> async;
     final StatefulRedisPubSubConnection<String, String> pubsub;
     private final RedisBroker broker;
     private final RedisTunnelRegistry registry;
@@ -108,27 +111,24 @@ public final class RedisCluster {
     private volatile boolean pubsubDown;
     private volatile boolean closed;
 
-    private RedisCluster(RedisURI uri, Options options) {
+    private RedisCluster(String uri, Options options) {
         this.options = options;
         byte[] id = new byte[9];
         new SecureRandom().nextBytes(id);
         this.nodeId = HexFormat.of().formatHex(id);
-        this.logKey = options.prefix() + "log";
+        boolean sharded = uri.startsWith(CLUSTER_SCHEME);
+        // On Redis Cluster every key shares one hash tag: the publish script writes the log and a path's
+        // history together, which Redis Cluster allows only within one slot.
+        String keys = sharded ? "{" + options.prefix().replaceAll(":$", "") + "}:" : options.prefix();
+        this.logKey = keys + "log";
+        this.tunnelKeyPrefix = keys + "t:";
+        this.historyKeyPrefix = keys + "h:";
         this.pathChannelPrefix = options.prefix() + "p:";
-        this.tunnelKeyPrefix = options.prefix() + "t:";
         this.nodeChannelPrefix = options.prefix() + "n:";
-        this.historyKeyPrefix = options.prefix() + "h:";
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(options.queueSize())
-                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .build());
-        client.addListener(new RedisConnectionStateListener() {
+        RedisConnectionStateListener watch = new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
-                if (connection == pubsub && !closed) {
+                if (connection instanceof StatefulRedisPubSubConnection && !closed) {
                     log.warn("lost the Redis Pub/Sub connection; reconnecting");
                     pubsubDown = true;
                 }
@@ -136,14 +136,43 @@ public final class RedisCluster {
 
             @Override
             public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (connection == pubsub && pubsubDown && !closed) {
+                if (connection instanceof StatefulRedisPubSubConnection && pubsubDown && !closed) {
                     pubsubDown = false;
                     resubscribe(0);
                 }
             }
-        });
-        this.commands = client.connect();
-        this.pubsub = client.connectPubSub();
+        };
+        if (sharded) {
+            List<RedisURI> seeds = new ArrayList<>();
+            for (String hostPort : uri.substring(CLUSTER_SCHEME.length()).split(",")) {
+                seeds.add(RedisURI.create("redis://" + hostPort));
+            }
+            RedisClusterClient c = RedisClusterClient.create(seeds);
+            // Lettuce connects to each cluster node lazily, and a node connection still connecting would
+            // reject commands: here they wait instead, bounded by the queue size and the command timeout.
+            c.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .requestQueueSize(options.queueSize())
+                    .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                    .build());
+            c.addListener(watch);
+            this.client = c;
+            this.async = c.connect().async();
+            this.pubsub = c.connectPubSub();
+        } else {
+            RedisClient c = RedisClient.create(RedisURI.create(uri));
+            c.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .requestQueueSize(options.queueSize())
+                    .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                    .build());
+            c.addListener(watch);
+            this.client = c;
+            this.async = c.connect().async();
+            this.pubsub = c.connectPubSub();
+        }
         this.broker = new RedisBroker(this);
         this.registry = new RedisTunnelRegistry(this);
         pubsub.addListener(new RedisPubSubAdapter<>() {
@@ -168,8 +197,11 @@ public final class RedisCluster {
      * {@code rediss://...}, {@code redis-sentinel://...}). Throws when Redis cannot be reached now.
      */
     public static RedisCluster connect(String uri, Options options) {
-        return new RedisCluster(RedisURI.create(uri), options);
+        return new RedisCluster(uri, options);
     }
+
+    /** A Redis Cluster: {@code redis-cluster://HOST:PORT[,HOST:PORT...]} (seed nodes). */
+    public static final String CLUSTER_SCHEME = "redis-cluster://";
 
     /** Live fan-out and the shared log. Closing every part taken ({@link #registry()} too) disconnects. */
     public synchronized Broker broker() {
@@ -194,8 +226,8 @@ public final class RedisCluster {
         return nodeId;
     }
 
-    RedisAsyncCommands<String, String> async() {
-        return commands.async();
+    RedisClusterAsyncCommands<String, String> async() {
+        return async;
     }
 
     /**
@@ -220,7 +252,7 @@ public final class RedisCluster {
     /** Runs {@code script} by its digest, loading it when Redis does not know it (after a restart). */
     <T> CompletionStage<T> eval(Script script, ScriptOutputType type, String[] keys, String... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        RedisAsyncCommands<String, String> a = async();
+        RedisClusterAsyncCommands<String, String> a = async;
         a.<T>evalsha(script.sha, type, keys, args).whenComplete((v, e) -> {
             if (e == null) {
                 result.complete(v);

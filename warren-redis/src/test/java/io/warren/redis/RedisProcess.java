@@ -25,6 +25,7 @@ public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private Process process;
+    private List<String> extra = List.of();
 
     private RedisProcess(String executable, int port) throws IOException {
         this.executable = executable;
@@ -53,6 +54,37 @@ public final class RedisProcess implements AutoCloseable {
             return r;
         } catch (IOException e) {
             throw new AssertionError("cannot start redis-sentinel: " + e, e);
+        }
+    }
+
+    /**
+     * Starts a one-node Redis Cluster (cluster mode on, all 16384 slots on this node), for
+     * {@code redis-cluster://} URIs.
+     */
+    public static RedisProcess cluster() {
+        String exe = find();
+        try {
+            RedisProcess r = new RedisProcess(exe, freePort());
+            r.extra = List.of("--cluster-enabled", "yes", "--cluster-config-file",
+                    r.logFile.getParent().toAbsolutePath().resolve("nodes-" + r.port + ".conf").toString());
+            r.launch();
+            String added = r.command("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
+            if (!added.equals("+OK")) {
+                throw new AssertionError("CLUSTER ADDSLOTSRANGE answered " + added);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!r.command("SET", "{warren}:probe", "1").equals("+OK")) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the one-node Redis Cluster did not become ready");
+                }
+                Thread.sleep(20); // polling Redis' own readiness; there is nothing to await on
+            }
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError("cannot start a Redis Cluster node: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
@@ -90,8 +122,10 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        process = new ProcessBuilder(List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", logFile.getParent().toString()))
+        List<String> cmd = new java.util.ArrayList<>(List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", logFile.getParent().toString()));
+        cmd.addAll(extra);
+        process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();

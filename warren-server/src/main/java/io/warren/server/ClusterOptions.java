@@ -7,7 +7,8 @@ import java.time.Duration;
  * log it keeps for resuming tunnels on another node. Immutable.
  *
  * @param redis   a Redis URI as Lettuce reads it ({@code redis://HOST:PORT}, {@code rediss://...},
- *                {@code redis-sentinel://...})
+ *                {@code redis-sentinel://...}), or {@code redis-cluster://HOST:PORT[,HOST:PORT...]} for the
+ *                seed nodes of a Redis Cluster
  * @param logSize datagrams kept in the shared log (approximately), cluster-wide
  * @param logAge  how long a datagram stays in the shared log at most
  */

@@ -63,7 +63,7 @@ public final class WarrenConfig {
     @Option(names = "--publish-key", description = "Bearer key for POST /publish (without it only loopback may publish).")
     String publishKey;
 
-    @Option(names = "--redis", paramLabel = "URI", description = "Join a cluster through this Redis (redis://HOST:PORT; Sentinel URIs too). Without it: one in-memory node.")
+    @Option(names = "--redis", paramLabel = "URI", description = "Join a cluster through this Redis (redis://HOST:PORT, redis-sentinel://..., redis-cluster://HOST:PORT,...). Without it: one in-memory node.")
     String redis;
 
     @Option(names = "--cluster-log-size", defaultValue = "100000", description = "Cluster: datagrams kept in Redis for resuming tunnels on another node.")
@@ -207,7 +207,7 @@ public final class WarrenConfig {
             return null;
         }
         if (!redis.startsWith("redis://") && !redis.startsWith("rediss://") && !redis.startsWith("redis-sentinel://")
-                && !redis.startsWith("redis-socket://")) {
+                && !redis.startsWith("redis-socket://") && !redis.startsWith("redis-cluster://")) {
             throw new IllegalArgumentException("redis must be a Redis URI such as redis://127.0.0.1:6379, not '" + redis + "'");
         }
         return new io.warren.server.ClusterOptions(redis, positive("cluster-log-size", clusterLogSize),

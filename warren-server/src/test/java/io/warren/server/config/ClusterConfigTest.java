@@ -33,6 +33,8 @@ class ClusterConfigTest {
         ServerOptions env = WarrenConfig.parse(new String[0], Map.of("WARREN_REDIS", "redis-sentinel://h:26379#mymaster"));
         assertThat(env.cluster().redis()).isEqualTo("redis-sentinel://h:26379#mymaster");
         assertThat(env.cluster().logSize()).isEqualTo(100_000);
+        assertThat(WarrenConfig.parse(new String[] {"--redis=redis-cluster://10.0.0.1:7000,10.0.0.2:7000"}, Map.of())
+                .cluster().redis()).isEqualTo("redis-cluster://10.0.0.1:7000,10.0.0.2:7000");
     }
 
     @Test
