@@ -3,7 +3,6 @@ package io.warren.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
@@ -20,9 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -249,26 +245,14 @@ public final class RedisCluster {
         });
     }
 
-    /** Runs {@code script} by its digest, loading it when Redis does not know it (after a restart). */
+    /**
+     * Runs {@code script}. Always by its text ({@code EVAL}), never {@code EVALSHA} with a fallback: after a
+     * Redis restart the fallback would let later calls overtake earlier ones (a publish order broken, an
+     * older tunnel record written last). Redis caches the compiled script, so this costs bytes, not CPU.
+     */
     <T> CompletionStage<T> eval(Script script, ScriptOutputType type, String[] keys, String... args) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        RedisClusterAsyncCommands<String, String> a = async;
-        a.<T>evalsha(script.sha, type, keys, args).whenComplete((v, e) -> {
-            if (e == null) {
-                result.complete(v);
-            } else if (unwrap(e) instanceof RedisNoScriptException) {
-                a.<T>eval(script.text, type, keys, args).whenComplete((v2, e2) -> {
-                    if (e2 == null) {
-                        result.complete(v2);
-                    } else {
-                        result.completeExceptionally(unwrap(e2));
-                    }
-                });
-            } else {
-                result.completeExceptionally(unwrap(e));
-            }
-        });
-        return result;
+        return async.<T>eval(script.text, type, keys, args).toCompletableFuture()
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e)));
     }
 
     static Throwable unwrap(Throwable e) {
@@ -286,18 +270,12 @@ public final class RedisCluster {
         return closed;
     }
 
-    /** A Lua script with its SHA-1 digest. */
+    /** A Lua script. */
     static final class Script {
         final String text;
-        final String sha;
 
         Script(String text) {
             this.text = text;
-            try {
-                this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 
