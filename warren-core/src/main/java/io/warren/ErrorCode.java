@@ -13,6 +13,10 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized", 401),
     FORBIDDEN("forbidden", 403),
     NOT_FOUND("not-found", 404),
+    /** A per-tunnel rate (events per second) was exceeded; the entry was dropped. */
+    RATE_LIMITED("rate-limited", 429),
+    /** A count limit (interests per tunnel, tunnels per client address) was reached. */
+    TOO_MANY("too-many", 429),
     OVERLOADED("overloaded", 503);
 
     private final String wireName;

@@ -64,6 +64,10 @@ public record NodeOptions(
         return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, v, idempotencyWindow, maxInterests, shardInboxLimit);
     }
 
+    public NodeOptions withMaxInterests(int v) {
+        return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, v, shardInboxLimit);
+    }
+
     /** How often each shard checks keepalives and culls: a quarter of the shortest timer, within [20 ms, 1 s]. */
     public Duration sweepInterval() {
         long ms = Math.min(Math.min(tunnelTimeout.toMillis(), keepalive.toMillis()), 4000) / 4;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.WarrenException;
+import io.warren.Limits;
 import io.warren.auth.Authenticator;
+import io.warren.auth.Authorizer;
 import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.broker.Broker;
@@ -21,7 +23,11 @@ import io.warren.path.PathPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.IdentityHashMap;
@@ -32,6 +38,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -52,12 +59,16 @@ public final class Node implements AutoCloseable {
     private final Broker broker;
     private final TunnelRegistry registry;
     private final Authenticator authenticator;
+    private final Authorizer authorizer;
+    private final Limits limits;
     private final NodeListener listener;
     private final DatagramIds ids;
     private final LongSupplier clock;
     private final Shard[] shards;
     private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
+    /** Keyed by {@link #lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
     private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> tunnelsPerAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Interest> interests = new ConcurrentHashMap<>();
     private volatile boolean running;
     private int nextShard;
@@ -68,6 +79,8 @@ public final class Node implements AutoCloseable {
         this.broker = b.broker;
         this.registry = b.registry;
         this.authenticator = b.authenticator;
+        this.authorizer = b.authorizer;
+        this.limits = b.limits;
         this.listener = b.listener;
         this.ids = b.ids;
         this.clock = b.clock;
@@ -109,6 +122,10 @@ public final class Node implements AutoCloseable {
         return formats;
     }
 
+    public Limits limits() {
+        return limits;
+    }
+
     public DatagramIds ids() {
         return ids;
     }
@@ -132,10 +149,33 @@ public final class Node implements AutoCloseable {
         return s;
     }
 
-    /** The tunnel with this id, or null. */
+    /**
+     * The tunnel with this id, or null. The id is a bearer secret: it is looked up by its SHA-256 digest and
+     * then compared in constant time, so response timing tells nothing about how much of a guess matched.
+     */
     public Tunnel tunnel(String id) {
-        Tunnel t = id == null ? null : tunnels.get(id);
-        return t == null || t.isClosed() ? null : t;
+        if (id == null) {
+            return null;
+        }
+        Tunnel t = tunnels.get(lookupKey(id));
+        if (t == null || t.isClosed()
+                || !MessageDigest.isEqual(t.id().getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8))) {
+            return null;
+        }
+        return t;
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    static String lookupKey(String tunnelId) {
+        byte[] d = SHA256.get().digest(tunnelId.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(d);
     }
 
     public int tunnelCount() {
@@ -177,22 +217,39 @@ public final class Node implements AutoCloseable {
                                     ErrorCode.OVERLOADED.exception("the cluster's tunnel registry is unreachable"));
                         }
                         return record == null ? openTunnel(request, shard, subscribe, connection, tunnelId)
-                                : restore(record, request, shard, last, subscribe, connection);
+                                : authorizeSubscriptions(record.identity(), subscribe).thenCompose(allowed -> {
+                                    // Only what the identity may subscribe to (refusals are not listed on a takeover).
+                                    List<PathPattern> permitted = new ArrayList<>();
+                                    for (int i = 0; i < subscribe.size(); i++) {
+                                        if (allowed.get(i)) {
+                                            permitted.add(subscribe.get(i));
+                                        }
+                                    }
+                                    return restore(record, request, shard, last, permitted, connection);
+                                });
                     })
                     .thenCompose(stage -> stage);
         }
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        t.shard().executor().execute(() -> {
+        authorizeSubscriptions(t.identity(), subscribe).whenComplete((allowed, ignored) -> t.shard().executor().execute(() -> {
             try {
+                if (!t.isClosed() && t.identity().isExpired(Instant.now())) {
+                    expire(t);
+                }
+                List<PathPattern> refused = new ArrayList<>();
                 if (!t.isClosed()) {
-                    for (PathPattern p : subscribe) {
-                        subscribe(t, p);
+                    for (int i = 0; i < subscribe.size(); i++) {
+                        if (allowed.get(i)) {
+                            subscribe(t, subscribe.get(i));
+                        } else {
+                            refused.add(subscribe.get(i));
+                        }
                     }
                     if (!subscribe.isEmpty()) {
                         saveRecord(t);
                     }
                 }
-                if (t.attach(connection, last, false, null, null)) {
+                if (t.attach(connection, last, false, null, refusedJson(refused))) {
                     result.complete(t);
                 } else {
                     openTunnel(request, shard, subscribe, connection, tunnelId).whenComplete(complete(result));
@@ -200,7 +257,7 @@ public final class Node implements AutoCloseable {
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
-        });
+        }));
         return result;
     }
 
@@ -208,6 +265,11 @@ public final class Node implements AutoCloseable {
                                                Connection connection, String replaced) {
         if (!running) {
             return CompletableFuture.failedFuture(ErrorCode.OVERLOADED.exception("the server is shutting down"));
+        }
+        String address = request.remoteAddress();
+        if (!reserveAddress(address)) {
+            return CompletableFuture.failedFuture(ErrorCode.TOO_MANY.exception(
+                    "at most " + limits.maxTunnelsPerAddress() + " tunnels per client address"));
         }
         CompletionStage<Identity> auth;
         try {
@@ -222,38 +284,62 @@ public final class Node implements AutoCloseable {
                     throw ErrorCode.OVERLOADED.exception("the cluster is unreachable");
                 });
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        auth.thenCombine(mark, (identity, m) -> identity).whenComplete((identity, error) -> {
-            if (error != null || identity == null) {
+        auth.thenCombine(mark, (identity, m) -> identity).thenCompose(identity -> {
+            if (identity == null) {
+                throw ErrorCode.UNAUTHORIZED.exception("authentication failed");
+            }
+            return allowed(() -> authorizer.canOpen(identity, request)).thenCompose(open -> {
+                if (!open) {
+                    throw ErrorCode.FORBIDDEN.exception("this identity may not open a tunnel");
+                }
+                return authorizeSubscriptions(identity, subscribe).thenApply(allowed -> new Opening(identity, allowed));
+            });
+        }).whenComplete((opening, error) -> {
+            if (error != null) {
+                releaseAddress(address);
                 result.completeExceptionally(refusal(error));
                 return;
             }
             shard.executor().execute(() -> {
+                Tunnel t = null;
                 try {
-                    Tunnel t = create(shard, identity);
+                    t = create(shard, opening.identity, address);
+                    Tunnel tunnel = t;
                     t.logMark(mark.join());
                     List<CompletableFuture<Void>> ready = new ArrayList<>();
                     ready.add(retain(t.clientPattern()).toCompletableFuture());
                     t.shard().interests.add(t.clientPattern(), t);
-                    for (PathPattern p : subscribe) {
-                        ready.add(subscribe(t, p).toCompletableFuture());
+                    List<PathPattern> refused = new ArrayList<>();
+                    for (int i = 0; i < subscribe.size(); i++) {
+                        if (opening.allowed.get(i)) {
+                            ready.add(subscribe(t, subscribe.get(i)).toCompletableFuture());
+                        } else {
+                            refused.add(subscribe.get(i));
+                        }
                     }
                     if (registry.shared()) {
                         ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
                                 .toCompletableFuture());
                         t.registered(nanoTime());
                     }
+                    String refusedJson = refusedJson(refused);
                     CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
                             shard.executor().execute(() -> {
                                 if (e != null) {
-                                    cull(t);
+                                    cull(tunnel);
                                     result.completeExceptionally(e);
                                 } else {
-                                    t.attach(connection, null, true, replaced, null);
-                                    listener.tunnelOpened(t);
-                                    result.complete(t);
+                                    tunnel.attach(connection, null, true, replaced, refusedJson);
+                                    listener.tunnelOpened(tunnel);
+                                    result.complete(tunnel);
                                 }
                             }));
                 } catch (Throwable e) {
+                    if (t != null) {
+                        cull(t);
+                    } else {
+                        releaseAddress(address);
+                    }
                     result.completeExceptionally(e);
                 }
             });
@@ -274,7 +360,7 @@ public final class Node implements AutoCloseable {
             try {
                 Tunnel t = new Tunnel(this, shard, record.tunnelId(), record.clientId(), record.identity(),
                         options.replaySize(), options.replayBytes());
-                if (tunnels.putIfAbsent(t.id(), t) != null) {
+                if (tunnels.putIfAbsent(lookupKey(t.id()), t) != null) {
                     // Restored concurrently by another attach: join it.
                     attach(request, shard, t.id(), last, subscribe, connection).whenComplete(complete(result));
                     return;
@@ -320,6 +406,88 @@ public final class Node implements AutoCloseable {
         return result;
     }
 
+    /** An identity on its way to a tunnel, with the authorizer's answer for each {@code subscribe=}. */
+    private record Opening(Identity identity, List<Boolean> allowed) {
+    }
+
+    /** Asks the authorizer about each pattern; the stage never fails (a failure or null is a refusal). */
+    private CompletionStage<List<Boolean>> authorizeSubscriptions(Identity identity, List<PathPattern> patterns) {
+        if (patterns.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>(patterns.size());
+        for (PathPattern p : patterns) {
+            answers.add(allowed(() -> authorizer.canSubscribe(identity, p)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture[0])).thenApply(v -> {
+            List<Boolean> out = new ArrayList<>(answers.size());
+            for (CompletableFuture<Boolean> a : answers) {
+                out.add(a.join());
+            }
+            return out;
+        });
+    }
+
+    /** An authorizer's answer where anything but {@code true} (false, null, an exception) means no. */
+    private static CompletionStage<Boolean> allowed(java.util.function.Supplier<CompletionStage<Boolean>> question) {
+        CompletionStage<Boolean> answer;
+        try {
+            answer = question.get();
+        } catch (RuntimeException e) {
+            log.warn("authorizer failed; refusing", e);
+            return Authorizer.DENY;
+        }
+        if (answer == null) {
+            return Authorizer.DENY;
+        }
+        return answer.handle((ok, e) -> {
+            if (e != null) {
+                log.warn("authorizer failed; refusing", e);
+            }
+            return e == null && Boolean.TRUE.equals(ok);
+        });
+    }
+
+    private static String refusedJson(List<PathPattern> refused) {
+        if (refused.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(32 * refused.size()).append('[');
+        for (int i = 0; i < refused.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Datagram.quote(sb, refused.get(i).wirePath());
+        }
+        return sb.append(']').toString();
+    }
+
+    private boolean reserveAddress(String address) {
+        int max = limits.maxTunnelsPerAddress();
+        if (max <= 0 || address == null) {
+            return true;
+        }
+        boolean[] ok = {false};
+        tunnelsPerAddress.compute(address, (k, n) -> {
+            if (n == null) {
+                n = new AtomicInteger();
+            }
+            if (n.get() < max) {
+                n.incrementAndGet();
+                ok[0] = true;
+            }
+            return n;
+        });
+        return ok[0];
+    }
+
+    private void releaseAddress(String address) {
+        if (limits.maxTunnelsPerAddress() <= 0 || address == null) {
+            return;
+        }
+        tunnelsPerAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
     private static Throwable refusal(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof WarrenException) {
@@ -331,10 +499,11 @@ public final class Node implements AutoCloseable {
         return ErrorCode.UNAUTHORIZED.exception("authentication failed");
     }
 
-    private Tunnel create(Shard shard, Identity identity) {
+    private Tunnel create(Shard shard, Identity identity, String address) {
         while (true) {
             Tunnel t = new Tunnel(this, shard, newTunnelId(), newClientId(), identity, options.replaySize(), options.replayBytes());
-            if (tunnels.putIfAbsent(t.id(), t) == null) {
+            t.remoteAddress = address;
+            if (tunnels.putIfAbsent(lookupKey(t.id()), t) == null) {
                 shard.add(t);
                 return t;
             }
@@ -375,7 +544,7 @@ public final class Node implements AutoCloseable {
             return interests.get(p.key()).ready;
         }
         if (t.interestCount() >= options.maxInterests()) {
-            throw ErrorCode.TOO_LARGE.exception("at most " + options.maxInterests() + " interests per tunnel");
+            throw ErrorCode.TOO_MANY.exception("at most " + options.maxInterests() + " interests per tunnel");
         }
         t.addInterest(p);
         t.shard().interests.add(p, t);
@@ -469,10 +638,15 @@ public final class Node implements AutoCloseable {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
+            if (!t.takeToken(nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
+                throw ErrorCode.RATE_LIMITED.exception("at most " + limits.eventsPerSecond() + " datagrams per second per tunnel");
+            }
             Path path = Path.of(cd.path());
             if (path.isMeta()) {
                 return control(t, path, cd);
             }
+            limits.checkPath(path.toString(), path.depth());
+            checkSize(cd);
             if (ref != null) {
                 CompletionStage<Ack> earlier = t.rememberedAck(ref);
                 if (earlier != null) {
@@ -480,7 +654,13 @@ public final class Node implements AutoCloseable {
                 }
             }
             Datagram d = new Datagram(ids.next(), path, cd.data(), t.clientId());
-            CompletionStage<Ack> ack = publishOne(d, ref);
+            CompletionStage<Ack> ack;
+            if (path.equals(t.clientPath())) {
+                ack = publishOne(d, ref);   // a client may always write to its own path
+            } else {
+                ack = allowed(() -> authorizer.canPublish(t.identity(), path)).thenCompose(ok -> ok ? publishOne(d, ref)
+                        : CompletableFuture.completedFuture(Ack.error(ErrorCode.FORBIDDEN, "not allowed to publish to " + path, ref)));
+            }
             if (ref != null) {
                 t.rememberAck(ref, ack, options.idempotencyWindow());
                 // A failed publish is forgotten, so that a retry with the same id can succeed.
@@ -511,6 +691,7 @@ public final class Node implements AutoCloseable {
             throw ErrorCode.BAD_REQUEST.exception("subpaths must be true or false");
         }
         PathPattern pattern = clientPattern(t, data.get("path").asText(), subpaths != null && subpaths.asBoolean());
+        limits.checkPath(pattern.key(), depth(pattern));
         String ref = cd.ref();
         JsonNode since = data.get("since");
         JsonNode recent = data.get("recent");
@@ -518,6 +699,28 @@ public final class Node implements AutoCloseable {
             return subscribeWithHistory(t, pattern, since, recent, ref);
         }
         if (sub) {
+            CompletionStage<Boolean> allowed = allowed(() -> authorizer.canSubscribe(t.identity(), pattern));
+            CompletableFuture<Boolean> answered = allowed.toCompletableFuture();
+            if (answered.isDone()) {
+                return subscribeAllowed(t, pattern, answered.join(), ref);
+            }
+            // An asynchronous answer: back to the tunnel's thread, which owns its interests.
+            return allowed.thenComposeAsync(ok -> subscribeAllowed(t, pattern, ok, ref), t.shard().executor());
+        }
+        unsubscribe(t, pattern);
+        saveRecord(t);
+        return CompletableFuture.completedFuture(Ack.ok(null, ref));
+    }
+
+    /** Shard thread of {@code t}; never fails. */
+    private CompletionStage<Ack> subscribeAllowed(Tunnel t, PathPattern pattern, boolean ok, String ref) {
+        if (!ok) {
+            return CompletableFuture.completedFuture(Ack.error(ErrorCode.FORBIDDEN, "not allowed to subscribe to " + pattern.wirePath(), ref));
+        }
+        try {
+            if (t.isClosed()) {
+                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
+            }
             CompletionStage<Void> ready = subscribe(t, pattern);
             if (registry.shared()) {
                 // Saved before the ack, so that a node taking the tunnel over knows this interest.
@@ -525,10 +728,26 @@ public final class Node implements AutoCloseable {
             }
             return ready.handle((v, e) -> e == null ? Ack.ok(null, ref)
                     : Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref));
+        } catch (WarrenException e) {
+            return CompletableFuture.completedFuture(Ack.error(e, ref));
         }
-        unsubscribe(t, pattern);
-        saveRecord(t);
-        return CompletableFuture.completedFuture(Ack.ok(null, ref));
+    }
+
+    private static int depth(PathPattern p) {
+        String k = p.key();
+        int d = 0;
+        for (int i = 0; i < k.length(); i++) {
+            if (k.charAt(i) == '/') {
+                d++;
+            }
+        }
+        return d;
+    }
+
+    private void checkSize(ClientDatagram cd) {
+        if (cd.data() != null && cd.data().length() > limits.maxDatagramBytes()) {
+            throw ErrorCode.TOO_LARGE.exception("data may have at most " + limits.maxDatagramBytes() + " bytes");
+        }
     }
 
     /**
@@ -582,9 +801,15 @@ public final class Node implements AutoCloseable {
 
     /** Validates patterns a client names when opening a tunnel, before anything is created. */
     public static List<PathPattern> openPatterns(List<String> texts) {
+        return openPatterns(texts, Limits.defaults());
+    }
+
+    /** Validates patterns a client names when opening a tunnel against {@code limits}. */
+    public static List<PathPattern> openPatterns(List<String> texts, Limits limits) {
         List<PathPattern> out = new ArrayList<>(texts.size());
         for (String text : texts) {
             PathPattern p = PathPattern.parse(text, false).requireNotMeta();
+            limits.checkPath(p.key(), depth(p));
             if (p.isClient() || p.base().equals("/client")) {
                 throw ErrorCode.FORBIDDEN.exception("client paths cannot be subscribed");
             }
@@ -610,6 +835,7 @@ public final class Node implements AutoCloseable {
                     if (path.isMeta()) {
                         throw ErrorCode.FORBIDDEN.exception("datagrams cannot be published to /meta/ paths");
                     }
+                    checkSize(cd);
                     ack = publishOne(new Datagram(ids.next(), path, cd.data(), null), cd.ref());
                 } catch (WarrenException e) {
                     ack = CompletableFuture.completedFuture(Ack.error(e, cd.ref()));
@@ -664,9 +890,12 @@ public final class Node implements AutoCloseable {
         long now = nanoTime();
         long keepalive = options.keepalive().toNanos();
         long timeout = options.tunnelTimeout().toNanos();
+        Instant wall = Instant.now();
         for (int i = s.tunnels.size() - 1; i >= 0; i--) {
             Tunnel t = s.tunnels.get(i);
-            if (t.expired(now, timeout)) {
+            if (t.identity().isExpired(wall)) {
+                expire(t);
+            } else if (t.expired(now, timeout)) {
                 cull(t);
             } else {
                 t.keepalive(now, keepalive);
@@ -675,6 +904,16 @@ public final class Node implements AutoCloseable {
         if (registry.shared()) {
             refreshRecords(s, now);
         }
+    }
+
+    /**
+     * Shard thread: the tunnel's credentials expired. Its connection (a held poll too) gets
+     * {@code /meta/close} with reason {@code expired} and the tunnel is removed; re-attaching
+     * authenticates again (a fresh token).
+     */
+    private void expire(Tunnel t) {
+        t.endConnection("expired", true, true);
+        cull(t);
     }
 
     /** Shard thread: removes the tunnel with its interests, here and cluster-wide. */
@@ -701,7 +940,8 @@ public final class Node implements AutoCloseable {
         release(t.clientPattern());
         t.markClosed();
         t.shard().remove(t);
-        tunnels.remove(t.id(), t);
+        tunnels.remove(lookupKey(t.id()), t);
+        releaseAddress(t.remoteAddress);
         listener.tunnelClosed(t);
     }
 
@@ -758,7 +998,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         s.executor().execute(() -> lost.forEach((id, why) -> {
-            Tunnel t = tunnels.get(id);
+            Tunnel t = tunnels.get(lookupKey(id));
             if (t != null && t.shard() == s) {
                 drop(t, why == TunnelRegistry.PutResult.OWNED_ELSEWHERE ? "superseded" : "culled");
             }
@@ -767,7 +1007,7 @@ public final class Node implements AutoCloseable {
 
     /** Another node claimed this tunnel: its connection here ends, as with any newer attach. */
     private void evicted(String tunnelId) {
-        Tunnel t = tunnels.get(tunnelId);
+        Tunnel t = tunnels.get(lookupKey(tunnelId));
         if (t != null) {
             t.shard().executor().execute(() -> drop(t, "superseded"));
         }
@@ -844,6 +1084,8 @@ public final class Node implements AutoCloseable {
         private Broker broker;
         private TunnelRegistry registry = TunnelRegistry.local();
         private Authenticator authenticator = Authenticator.allowAll();
+        private Authorizer authorizer = Authorizer.allowAll();
+        private Limits limits = Limits.defaults();
         private NodeListener listener = NodeListener.NONE;
         private DatagramIds ids = new DatagramIds();
         private LongSupplier clock = System::nanoTime;
@@ -855,6 +1097,9 @@ public final class Node implements AutoCloseable {
         /** Where tunnels are registered cluster-wide; {@link TunnelRegistry#local()} on a single node. */
         public Builder registry(TunnelRegistry v) { this.registry = v; return this; }
         public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }
+        /** Decides subscribes and publishes; the default allows everything. */
+        public Builder authorizer(Authorizer v) { this.authorizer = v; return this; }
+        public Builder limits(Limits v) { this.limits = v; return this; }
         public Builder listener(NodeListener v) { this.listener = v; return this; }
         public Builder ids(DatagramIds v) { this.ids = v; return this; }
         /** A nanosecond clock; tests pass a manual one to drive culling and keepalives. */

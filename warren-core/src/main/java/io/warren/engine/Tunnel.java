@@ -64,7 +64,11 @@ public final class Tunnel {
     private int holds;                    // history requests in flight: deliveries wait in `held`
     private ArrayList<Datagram> held;
     private boolean heldOverflow;
+    private double tokens = -1;           // events token bucket; -1 until first use (starts full)
+    private long tokensAtNanos;
     int shardSlot = -1;
+    /** The client address that opened the tunnel (for the per-address limit); set once at creation. */
+    String remoteAddress;
 
     Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
         this.node = node;
@@ -140,6 +144,26 @@ public final class Tunnel {
 
     Set<PathPattern> interests() {
         return interests == null ? Set.of() : interests;
+    }
+
+    // ---- rate limit (shard thread) ----
+
+    /** Takes one token from the events bucket ({@code rate} per second, {@code burst} at most); false when empty. */
+    boolean takeToken(long now, int rate, int burst) {
+        if (rate <= 0) {
+            return true;
+        }
+        if (tokens < 0) {
+            tokens = burst;
+        } else {
+            tokens = Math.min(burst, tokens + (now - tokensAtNanos) * rate / 1e9);
+        }
+        tokensAtNanos = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
     }
 
     // ---- idempotency window (shard thread) ----
@@ -393,6 +417,14 @@ public final class Tunnel {
      * poll is answered empty.
      */
     void endConnection(String reason, boolean reconnect) {
+        endConnection(reason, reconnect, false);
+    }
+
+    /**
+     * As {@link #endConnection(String, boolean)}; with {@code tellPolls}, a held poll is answered with the
+     * {@code /meta/close} datagram too (used when the tunnel ends for good, such as expired credentials).
+     */
+    void endConnection(String reason, boolean reconnect, boolean tellPolls) {
         Connection c = connection;
         if (c == null) {
             return;
@@ -401,7 +433,7 @@ public final class Tunnel {
         cancelPollTimer();
         detachedAtNanos = node.nanoTime();
         Format f = c.format();
-        if (f.mode() == Mode.STREAM) {
+        if (f.mode() == Mode.STREAM || tellPolls) {
             c.write(f.envelope(closeDatagram(reason, reconnect)));
         }
         c.end(f.footer(id, clientId, c.callback()), reason);

@@ -23,7 +23,14 @@ public final class Main {
         if (options == null) {
             return;
         }
-        WarrenServer server = WarrenServer.builder(options).build().start();
+        WarrenServer server;
+        try {
+            server = WarrenServer.builder(options).build().start();
+        } catch (IllegalArgumentException e) {
+            System.err.println("warren: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -17,51 +17,63 @@ import java.util.List;
  * @param publishKey bearer key for {@code POST /publish}, or null to allow loopback clients only
  * @param cluster    cluster membership on Redis, or null for a single in-memory node
  * @param history    per-path history rules (first match wins)
+ * @param security   authentication, authorization rules, origins and limits
  */
 public record ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats,
-                            ClusterOptions cluster, List<HistoryRule> history) {
+                            ClusterOptions cluster, List<HistoryRule> history, SecurityOptions security) {
 
     public ServerOptions {
         history = List.copyOf(history);
     }
 
+    /** Options without security settings (kept for callers that predate them). */
+    public ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats,
+                         ClusterOptions cluster, List<HistoryRule> history) {
+        this(host, port, threads, maxBody, publishKey, node, formats, cluster, history, SecurityOptions.defaults());
+    }
+
     public static ServerOptions defaults() {
-        return new ServerOptions("0.0.0.0", 8080, 0, 64 * 1024, null, NodeOptions.defaults(), Formats.builtIn(), null, List.of());
+        return new ServerOptions("0.0.0.0", 8080, 0, 64 * 1024, null, NodeOptions.defaults(), Formats.builtIn(), null, List.of(),
+                SecurityOptions.defaults());
     }
 
     public ServerOptions withPort(int v) {
-        return new ServerOptions(host, v, threads, maxBody, publishKey, node, formats, cluster, history);
+        return new ServerOptions(host, v, threads, maxBody, publishKey, node, formats, cluster, history, security);
     }
 
     public ServerOptions withHost(String v) {
-        return new ServerOptions(v, port, threads, maxBody, publishKey, node, formats, cluster, history);
+        return new ServerOptions(v, port, threads, maxBody, publishKey, node, formats, cluster, history, security);
     }
 
     public ServerOptions withMaxBody(int v) {
-        return new ServerOptions(host, port, threads, v, publishKey, node, formats, cluster, history);
+        return new ServerOptions(host, port, threads, v, publishKey, node, formats, cluster, history, security);
     }
 
     public ServerOptions withPublishKey(String v) {
-        return new ServerOptions(host, port, threads, maxBody, v, node, formats, cluster, history);
+        return new ServerOptions(host, port, threads, maxBody, v, node, formats, cluster, history, security);
     }
 
     public ServerOptions withNode(NodeOptions v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, v, formats, cluster, history);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, v, formats, cluster, history, security);
     }
 
     public ServerOptions withFormats(Formats v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, node, v, cluster, history);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, v, cluster, history, security);
     }
 
     public ServerOptions withThreads(int v) {
-        return new ServerOptions(host, port, v, maxBody, publishKey, node, formats, cluster, history);
+        return new ServerOptions(host, port, v, maxBody, publishKey, node, formats, cluster, history, security);
     }
 
     public ServerOptions withCluster(ClusterOptions v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, v, history);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, v, history, security);
     }
 
     public ServerOptions withHistory(List<HistoryRule> v) {
-        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, cluster, v);
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, cluster, v, security);
+    }
+
+    public ServerOptions withSecurity(SecurityOptions v) {
+        return new ServerOptions(host, port, threads, maxBody, publishKey, node, formats, cluster, history, v);
     }
 }

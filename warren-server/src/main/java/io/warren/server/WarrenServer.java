@@ -20,6 +20,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.auth.Authenticator;
+import io.warren.auth.Authorizer;
+import io.warren.auth.Permissions;
 import io.warren.broker.Broker;
 import io.warren.broker.MemoryBroker;
 import io.warren.broker.TunnelRegistry;
@@ -27,12 +29,18 @@ import io.warren.redis.RedisCluster;
 import io.warren.engine.Node;
 import io.warren.engine.NodeListener;
 import io.warren.engine.Shard;
+import io.warren.server.auth.CallbackAuthenticator;
+import io.warren.server.auth.JwtAuthenticator;
 import io.warren.server.http.BoundedAggregator;
+import io.warren.server.http.OriginHandler;
+import io.warren.server.http.RequestTimeoutHandler;
 import io.warren.server.http.WarrenHttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -60,6 +68,10 @@ public final class WarrenServer implements AutoCloseable {
 
     private WarrenServer(Builder b) {
         this.options = b.options;
+        // Security first: a bad key or secret fails here, before any thread is started.
+        SecurityOptions security = options.security();
+        Authenticator authenticator = b.authenticator != null ? b.authenticator : authenticator(security);
+        Authorizer authorizer = b.authorizer != null ? b.authorizer : authorizer(security);
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
@@ -84,13 +96,33 @@ public final class WarrenServer implements AutoCloseable {
                 .formats(options.formats())
                 .broker(broker != null ? broker : new MemoryBroker(options.history()))
                 .registry(registry != null ? registry : TunnelRegistry.local())
-                .authenticator(b.authenticator)
+                .authenticator(authenticator)
+                .authorizer(authorizer)
+                .limits(security.limits())
                 .listener(b.listener)
                 .executors(executors)
                 .build();
         for (EventLoopShardExecutor e : executors) {
             shards.put(e.loop(), node.shardFor(e));
         }
+    }
+
+    /** JWT when configured, else the HTTP callback, else everyone in as anonymous. */
+    static Authenticator authenticator(SecurityOptions s) {
+        if (s.jwt() == null && s.callback() == null) {
+            return Authenticator.allowAll();
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        return s.jwt() != null ? new JwtAuthenticator(s.jwt(), http) : new CallbackAuthenticator(s.callback(), http);
+    }
+
+    /** Per-path rules once any authentication or anonymous rule is configured (deny by default), else allow all. */
+    static Authorizer authorizer(SecurityOptions s) {
+        if (!s.rulesConfigured()) {
+            return Authorizer.allowAll();
+        }
+        return Authorizer.byPermissions(Permissions.parse(s.anonymousSubscribe(), s.anonymousPublish()));
     }
 
     public static Builder builder(ServerOptions options) {
@@ -114,8 +146,13 @@ public final class WarrenServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+                        SecurityOptions s = options.security();
+                        p.addLast("http", new HttpServerCodec(s.maxInitialLine(), s.maxHeaderSize(), 8192));
+                        p.addLast("timeouts", new RequestTimeoutHandler(s.idleTimeout(), s.requestTimeout()));
                         p.addLast("aggregate", new BoundedAggregator(options.maxBody()));
+                        if (!s.allowedOrigins().isEmpty()) {
+                            p.addLast("origins", new OriginHandler(s.allowedOrigins()));
+                        }
                         p.addLast("warren", new WarrenHttpHandler(endpoints));
                     }
                 });
@@ -154,7 +191,8 @@ public final class WarrenServer implements AutoCloseable {
     /** Assembles a server; authentication, broker and listener are the extension points. */
     public static final class Builder {
         private final ServerOptions options;
-        private Authenticator authenticator = Authenticator.allowAll();
+        private Authenticator authenticator;
+        private Authorizer authorizer;
         private Broker broker;
         private TunnelRegistry registry;
         private NodeListener listener = NodeListener.NONE;
@@ -163,7 +201,10 @@ public final class WarrenServer implements AutoCloseable {
             this.options = options;
         }
 
+        /** Replaces the authenticator the security options would configure (JWT, callback, none). */
         public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }
+        /** Replaces the authorizer the security options would configure (permissions, or allow all). */
+        public Builder authorizer(Authorizer v) { this.authorizer = v; return this; }
         public Builder broker(Broker v) { this.broker = v; return this; }
         /** The cluster-wide tunnel register; by default from {@link ServerOptions#cluster()}, else none. */
         public Builder registry(TunnelRegistry v) { this.registry = v; return this; }

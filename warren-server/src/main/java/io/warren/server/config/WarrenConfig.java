@@ -2,9 +2,12 @@ package io.warren.server.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.warren.Limits;
 import io.warren.NodeOptions;
+import io.warren.auth.Permissions;
 import io.warren.format.Format;
 import io.warren.format.Formats;
+import io.warren.server.SecurityOptions;
 import io.warren.server.ServerOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +17,9 @@ import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -71,6 +76,90 @@ public final class WarrenConfig {
 
     @Option(names = "--cluster-log-age", defaultValue = "10m", description = "Cluster: how long datagrams stay in Redis for resume at most.")
     String clusterLogAge;
+
+    // ---- security (docs/security.md) ----
+
+    @Option(names = "--jwt-secret", description = "HS256 shared secret (at least 32 bytes); turns JWT authentication on.")
+    String jwtSecret;
+
+    @Option(names = "--jwt-public-key", paramLabel = "FILE", description = "PEM file with RS256/ES256 public keys or certificates.")
+    String jwtPublicKey;
+
+    @Option(names = "--jwt-jwks-file", paramLabel = "FILE", description = "JWKS file with the keys tokens are signed with.")
+    String jwtJwksFile;
+
+    @Option(names = "--jwt-jwks-url", paramLabel = "URL", description = "JWKS URL (fetched asynchronously, cached).")
+    String jwtJwksUrl;
+
+    @Option(names = "--jwt-jwks-refresh", defaultValue = "5m", description = "How often the JWKS URL is fetched again.")
+    String jwtJwksRefresh;
+
+    @Option(names = "--jwt-cookie", description = "Cookie that may carry the token (besides Authorization: Bearer and ?token=).")
+    String jwtCookie;
+
+    @Option(names = "--jwt-issuer", description = "Required iss claim.")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", description = "Required aud claim.")
+    String jwtAudience;
+
+    @Option(names = "--jwt-clock-skew", defaultValue = "30s", description = "Tolerance on exp and nbf.")
+    String jwtClockSkew;
+
+    @Option(names = "--allow-anonymous", defaultValue = "false", arity = "0..1",
+            description = "With JWT on, a request without any token opens as anonymous (anonymous rules apply).")
+    boolean allowAnonymous;
+
+    @Option(names = "--auth-callback", paramLabel = "URL", description = "Application URL asked (GET) to authenticate each tunnel open.")
+    String authCallback;
+
+    @Option(names = "--auth-callback-headers", defaultValue = "", description = "Request headers forwarded to the callback besides Cookie (comma-separated).")
+    String authCallbackHeaders;
+
+    @Option(names = "--auth-callback-timeout", defaultValue = "5s", description = "How long the callback may take.")
+    String authCallbackTimeout;
+
+    @Option(names = "--anonymous-subscribe", defaultValue = "", description = "Patterns anonymous clients may subscribe to (comma-separated); turns authorization on.")
+    String anonymousSubscribe;
+
+    @Option(names = "--anonymous-publish", defaultValue = "", description = "Patterns anonymous clients may publish to (comma-separated); turns authorization on.")
+    String anonymousPublish;
+
+    @Option(names = "--allowed-origins", defaultValue = "", description = "Browser origins allowed on /tunnel and /events (comma-separated, * for any); empty: no check.")
+    String allowedOrigins;
+
+    @Option(names = "--max-datagram", defaultValue = "32k", description = "Largest data of one datagram.")
+    String maxDatagram;
+
+    @Option(names = "--max-interests", defaultValue = "256", description = "Patterns one tunnel may subscribe to.")
+    int maxInterests;
+
+    @Option(names = "--events-per-second", defaultValue = "200", description = "Client datagrams per second per tunnel (token bucket; 0 = no limit).")
+    int eventsPerSecond;
+
+    @Option(names = "--events-burst", defaultValue = "1000", description = "Token bucket size for client datagrams.")
+    int eventsBurst;
+
+    @Option(names = "--max-tunnels-per-address", defaultValue = "0", description = "Tunnels open at once per client address (0 = no limit).")
+    int maxTunnelsPerAddress;
+
+    @Option(names = "--max-path-length", defaultValue = "256", description = "Characters of a path or pattern (at most 256).")
+    int maxPathLength;
+
+    @Option(names = "--max-path-depth", defaultValue = "16", description = "Segments of a path or pattern (at most 16).")
+    int maxPathDepth;
+
+    @Option(names = "--max-header-size", defaultValue = "8k", description = "Bytes of request headers.")
+    String maxHeaderSize;
+
+    @Option(names = "--max-initial-line", defaultValue = "4k", description = "Bytes of the request line.")
+    String maxInitialLine;
+
+    @Option(names = "--idle-timeout", defaultValue = "30s", description = "Close a connection with no request in progress after this long.")
+    String idleTimeout;
+
+    @Option(names = "--request-timeout", defaultValue = "10s", description = "A request's body must arrive within this long after its head.")
+    String requestTimeout;
 
     private Map<String, Object> file = Map.of();
 
@@ -168,8 +257,8 @@ public final class WarrenConfig {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("formats: " + e.getMessage());
         }
-        return new ServerOptions(host, port, threads, (int) body, publishKey == null || publishKey.isEmpty() ? null : publishKey, node, built,
-                cluster(), history());
+        return new ServerOptions(host, port, threads, (int) body, publishKey == null || publishKey.isEmpty() ? null : publishKey,
+                node.withMaxInterests(positive("max-interests", maxInterests)), built, cluster(), history(), security());
     }
 
     /**
@@ -212,6 +301,84 @@ public final class WarrenConfig {
         }
         return new io.warren.server.ClusterOptions(redis, positive("cluster-log-size", clusterLogSize),
                 check("cluster-log-age", clusterLogAge, Units::duration));
+    }
+
+    private SecurityOptions security() {
+        Limits limits;
+        try {
+            limits = Limits.defaults()
+                    .withMaxDatagramBytes((int) Math.min(Integer.MAX_VALUE, check("max-datagram", maxDatagram, Units::size)))
+                    .withEventsPerSecond(eventsPerSecond)
+                    .withEventsBurst(eventsBurst)
+                    .withMaxTunnelsPerAddress(maxTunnelsPerAddress)
+                    .withMaxPathLength(maxPathLength)
+                    .withMaxPathDepth(maxPathDepth);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        SecurityOptions s = SecurityOptions.defaults()
+                .withLimits(limits)
+                .withAnonymous(list(anonymousSubscribe), list(anonymousPublish))
+                .withAllowedOrigins(list(allowedOrigins))
+                .withMaxHeaderSize((int) Math.min(1 << 20, check("max-header-size", maxHeaderSize, Units::size)))
+                .withMaxInitialLine((int) Math.min(1 << 20, check("max-initial-line", maxInitialLine, Units::size)))
+                .withTimeouts(check("idle-timeout", idleTimeout, Units::duration), check("request-timeout", requestTimeout, Units::duration));
+        try {
+            Permissions.parse(s.anonymousSubscribe(), s.anonymousPublish());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("anonymous-subscribe/anonymous-publish: " + e.getMessage());
+        }
+        if (present(jwtSecret) || present(jwtPublicKey) || present(jwtJwksFile) || present(jwtJwksUrl)) {
+            s = s.withJwt(new SecurityOptions.Jwt(present(jwtSecret) ? jwtSecret : null,
+                    present(jwtPublicKey) ? java.nio.file.Path.of(jwtPublicKey) : null,
+                    present(jwtJwksFile) ? java.nio.file.Path.of(jwtJwksFile) : null,
+                    present(jwtJwksUrl) ? uri("jwt-jwks-url", jwtJwksUrl) : null,
+                    check("jwt-jwks-refresh", jwtJwksRefresh, Units::duration),
+                    present(jwtCookie) ? jwtCookie : null,
+                    present(jwtIssuer) ? jwtIssuer : null,
+                    present(jwtAudience) ? jwtAudience : null,
+                    check("jwt-clock-skew", jwtClockSkew, Units::duration),
+                    allowAnonymous));
+        }
+        if (present(authCallback)) {
+            s = s.withCallback(new SecurityOptions.Callback(uri("auth-callback", authCallback), list(authCallbackHeaders),
+                    check("auth-callback-timeout", authCallbackTimeout, Units::duration)));
+        }
+        return s;
+    }
+
+    private static boolean present(String v) {
+        return v != null && !v.isBlank();
+    }
+
+    private static java.net.URI uri(String key, String v) {
+        try {
+            java.net.URI u = new java.net.URI(v.trim());
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                throw new IllegalArgumentException("must be an http or https URL");
+            }
+            return u;
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' " + e.getMessage());
+        }
+    }
+
+    /** A comma-separated list; also takes a YAML sequence (which arrives as {@code [a, b]}). */
+    static List<String> list(String v) {
+        if (v == null) {
+            return List.of();
+        }
+        String t = v.trim();
+        if (t.startsWith("[") && t.endsWith("]")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : t.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return out;
     }
 
     private static int positive(String key, int v) {

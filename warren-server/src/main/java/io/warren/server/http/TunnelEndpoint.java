@@ -65,9 +65,9 @@ final class TunnelEndpoint {
         if (last != null && (last.isEmpty() || last.length() > MAX_LAST)) {
             throw ErrorCode.BAD_REQUEST.exception("malformed last datagram id");
         }
-        List<PathPattern> subscribe = Node.openPatterns(Requests.params(q, "subscribe"));
+        List<PathPattern> subscribe = Node.openPatterns(Requests.params(q, "subscribe"), node.limits());
         if (subscribe.size() > node.options().maxInterests()) {
-            throw ErrorCode.TOO_LARGE.exception("at most " + node.options().maxInterests() + " interests per tunnel");
+            throw ErrorCode.TOO_MANY.exception("at most " + node.options().maxInterests() + " interests per tunnel");
         }
 
         Channel ch = ctx.channel();

@@ -113,7 +113,7 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
             log.debug("connection error: {}", cause.toString());
         } else {
             log.warn("unexpected error on {}", ctx.channel(), cause);

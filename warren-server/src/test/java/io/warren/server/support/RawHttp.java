@@ -37,9 +37,27 @@ public final class RawHttp implements AutoCloseable {
         return h;
     }
 
+    /**
+     * As {@link #request(int, String, String, Map, byte[])} from local address {@code from} (such as
+     * {@code 127.0.0.2}), so a test can play several client addresses; null for any.
+     */
+    public static RawHttp request(String from, int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
+        RawHttp h = send(from, port, method, target, extraHeaders, body);
+        h.readHead();
+        return h;
+    }
+
     /** Sends a request without waiting for the answer; call {@link #readHead()} next. */
     public static RawHttp send(int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
+        return send(null, port, method, target, extraHeaders, body);
+    }
+
+    /** As {@link #send(int, String, String, Map, byte[])} from local address {@code from}, or any when null. */
+    public static RawHttp send(String from, int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
         Socket s = new Socket();
+        if (from != null) {
+            s.bind(new InetSocketAddress(from, 0));
+        }
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setSoTimeout(30_000);
         RawHttp h = new RawHttp(s);

@@ -35,6 +35,8 @@ public final class TunnelClient implements AutoCloseable {
     private volatile boolean ended;
     private volatile int lastStatus;
     private Thread thread;
+    private Map<String, String> headers = Map.of();
+    private volatile java.util.function.Consumer<JsonNode> observer;
 
     private TunnelClient(int port, String format) {
         this.port = port;
@@ -49,6 +51,24 @@ public final class TunnelClient implements AutoCloseable {
     public static TunnelClient open(int port, String format, String... query) {
         TunnelClient c = new TunnelClient(port, format);
         c.start(c.target(true, null, query));
+        return c;
+    }
+
+    /** Opens a new tunnel sending {@code headers} (Authorization, Cookie, Origin...) with every request. */
+    public static TunnelClient open(int port, String format, Map<String, String> headers, String... query) {
+        TunnelClient c = new TunnelClient(port, format);
+        c.headers = Map.copyOf(headers);
+        c.start(c.target(true, null, query));
+        return c;
+    }
+
+    /** Attaches to an existing tunnel id, sending {@code headers} with every request. */
+    public static TunnelClient attach(int port, String format, Map<String, String> headers, String tunnel, String last, String... query) {
+        TunnelClient c = new TunnelClient(port, format);
+        c.headers = Map.copyOf(headers);
+        c.tunnel = tunnel;
+        c.lastId = last;
+        c.start(c.target(false, last, query));
         return c;
     }
 
@@ -113,7 +133,7 @@ public final class TunnelClient implements AutoCloseable {
 
     /** Sends the request, makes it droppable at once, then waits for the answer's head. */
     private RawHttp connect(String target) throws IOException {
-        RawHttp h = RawHttp.send(port, "GET", target, Map.of(), null);
+        RawHttp h = RawHttp.send(port, "GET", target, headers, null);
         current = h;
         if (!running) {
             h.close();
@@ -175,9 +195,18 @@ public final class TunnelClient implements AutoCloseable {
                 if (d.hasNonNull("id")) {
                     lastId = d.get("id").asText();
                 }
+                java.util.function.Consumer<JsonNode> o = observer;
+                if (o != null) {
+                    o.accept(d);
+                }
                 datagrams.add(d);
             }
         }
+    }
+
+    /** Calls {@code o} on the client's thread as each ordinary datagram arrives (for timing), before it is queued. */
+    public void observe(java.util.function.Consumer<JsonNode> o) {
+        this.observer = o;
     }
 
     /** The next control datagram (or error answer), waiting up to {@code timeout}. */
