@@ -26,7 +26,7 @@ class WebSocketTunnelTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(o -> o.withMaxBody(4096).withNode(NodeOptions.defaults()
-                .withPollTimeout(Duration.ofSeconds(2)).withKeepalive(Duration.ofMillis(400))));
+                .withPollTimeout(Duration.ofSeconds(2)).withKeepalive(Duration.ofMillis(1000))));
     }
 
     @AfterAll
@@ -39,7 +39,7 @@ class WebSocketTunnelTest {
         try (WsClient ws = WsClient.connect(server, "new=1&subscribe=/news/*")) {
             JsonNode open = ws.next("/meta/open").get("data");
             assertThat(open.get("resumed").asBoolean()).isFalse();
-            assertThat(open.get("keepalive").asLong()).isEqualTo(400);
+            assertThat(open.get("keepalive").asLong()).isEqualTo(1000);
             String client = open.get("client").asText();
 
             JsonNode acks = server.publish("{\"path\":\"/news/today\",\"data\":{\"n\":1}}");
