@@ -31,11 +31,12 @@ public final class LoadRun implements AutoCloseable {
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final Layout layout;
 
-    public LoadRun(int port, Target target, String format, Layout layout, int from, int to, int perWorker, int sourceIps) throws IOException {
+    public LoadRun(int port, Target target, String format, Layout layout, int from, int to, int perWorker, int sourceIps,
+                   List<String> workerJvm) throws IOException {
         this.layout = layout;
         for (int a = from; a < to; a += perWorker) {
             int b = Math.min(to, a + perWorker);
-            workers.add(new WorkerProcess(port, target, format, layout, a, b, sourceIps));
+            workers.add(new WorkerProcess(port, target, format, layout, a, b, sourceIps, workerJvm));
         }
     }
 
@@ -179,11 +180,14 @@ public final class LoadRun implements AutoCloseable {
         final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
         final StringBuilder errors = new StringBuilder();
 
-        WorkerProcess(int port, Target target, String format, Layout layout, int from, int to, int sourceIps) throws IOException {
-            List<String> cmd = List.of(ServerProcess.javaBin("java"), "-Xss256k", "-Xms64m", "-Xmx768m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=4", "-cp", System.getProperty("java.class.path"), Worker.class.getName(),
+        WorkerProcess(int port, Target target, String format, Layout layout, int from, int to, int sourceIps,
+                      List<String> jvm) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ServerProcess.javaBin("java"));
+            cmd.addAll(jvm);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName(),
                     "127.0.0.1", String.valueOf(port), target.label(), format, layout.encode(),
-                    String.valueOf(from), String.valueOf(to), String.valueOf(sourceIps));
+                    String.valueOf(from), String.valueOf(to), String.valueOf(sourceIps)));
             process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
             Thread t = new Thread(this::read, "worker-" + from);

@@ -26,6 +26,8 @@ public final class Scenarios {
         public List<String> serverJvm = List.of("-Xms512m", "-Xmx3g", "-XX:+UseG1GC", "-Xss512k");
         public List<String> serverOptions = List.of();
         public int nchanWorkers = 2;
+        /** Generator worker JVMs: a small serial-GC heap, so the generator's GC does not take a core. */
+        public List<String> workerJvm = List.of("-Xss256k", "-Xms64m", "-Xmx768m", "-XX:+UseSerialGC");
         public Path out = Path.of("warren-bench/results");
         public Path work = Path.of("warren-bench/target/bench-work");
         public long connectTimeoutMillis = 120_000;
@@ -83,22 +85,24 @@ public final class Scenarios {
     /** Idle SSE tunnels held at each step; heap after GC (Warren) and RSS per tunnel. */
     public Report capacity(List<Integer> steps, long holdMillis, int keepaliveSeconds) throws Exception {
         Report report = new Report("capacity", List.of("open", "disconnects", "keepalives", "heapMiB", "heapPerTunnelB",
-                "rssMiB", "rssPerTunnelB", "connectSec", "load1"), List.of("rssPerTunnelB"));
+                "heapSlopeB", "rssMiB", "rssPerTunnelB", "rssSlopeB", "connectSec", "load1"), List.of("rssPerTunnelB", "rssSlopeB"));
         for (int run = 1; run <= s.runs; run++) {
             for (Target t : s.targets) {
                 List<LoadRun> loads = new ArrayList<>();
                 try (ServerProcess server = start(t, keepaliveSeconds)) {
                     long heap0 = server.heapAfterGc();
                     long rss0 = server.rssBytes();
+                    long prevHeap = heap0;
+                    long prevRss = rss0;
                     int have = 0;
                     for (int n : steps) {
                         long t0 = System.nanoTime();
-                        LoadRun lr = new LoadRun(server.port(), t, "sse", Layout.broadcast(n), have, n, s.perWorker, s.sourceIps);
+                        LoadRun lr = new LoadRun(server.port(), t, "sse", Layout.broadcast(n), have, n, s.perWorker, s.sourceIps, s.workerJvm);
                         loads.add(lr);
                         lr.awaitConnected(s.connectTimeoutMillis);
                         double connectSec = (System.nanoTime() - t0) / 1e9;
-                        have = n;
                         Thread.sleep(holdMillis);
+                        int added = n - have;
                         long[] st = {0, 0, 0};
                         for (LoadRun l : loads) {
                             long[] x = l.status();
@@ -116,9 +120,14 @@ public final class Scenarios {
                         if (heap >= 0) {
                             row.put("heapMiB", heap / 1048576.0);
                             row.put("heapPerTunnelB", (double) (heap - heap0) / n);
+                            row.put("heapSlopeB", (double) (heap - prevHeap) / added);
                         }
                         row.put("rssMiB", rss / 1048576.0);
                         row.put("rssPerTunnelB", (double) (rss - rss0) / n);
+                        row.put("rssSlopeB", (double) (rss - prevRss) / added);
+                        prevHeap = heap;
+                        prevRss = rss;
+                        have = n;
                         row.put("connectSec", connectSec);
                         row.put("load1", load1());
                         report.add(row);
@@ -174,7 +183,7 @@ public final class Scenarios {
                 + " rate=" + fmtRate(rate) + (s.batch > 1 ? " batch=" + s.batch : "");
         Map<String, Object> row = row(scenario, t, run, point);
         try (ServerProcess server = start(t, 25);
-             LoadRun lr = new LoadRun(server.port(), t, s.format, layout, 0, layout.subscribers(), s.perWorker, s.sourceIps);
+             LoadRun lr = new LoadRun(server.port(), t, s.format, layout, 0, layout.subscribers(), s.perWorker, s.sourceIps, s.workerJvm);
              Publisher pub = new Publisher("127.0.0.1", server.port(), t, layout)) {
             lr.awaitConnected(s.connectTimeoutMillis);
             if (layout.kind() == Layout.Kind.DIRECT && t == Target.WARREN) {
