@@ -25,7 +25,12 @@ import java.util.concurrent.Callable;
         subcommands = {Main.Capacity.class, Main.Broadcast.class, Main.Paths.class, Main.Direct.class,
                 Main.Reconnect.class, Main.PlotCmd.class, Main.Jmh.class})
 public final class Main {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("jmh")) {
+            // JMH parses its own options
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         System.exit(new CommandLine(new Main()).execute(args));
     }
 

@@ -460,20 +460,27 @@ public final class Worker {
         }
 
         private void feed(ByteBuf buf) {
-            for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end; i++) {
-                byte c = buf.getByte(i);
-                if (c == '\n') {
-                    segment(s, line, 0, len);
-                    len = 0;
-                } else {
-                    if (len == line.length) {
-                        if (line.length >= 1 << 16) {
-                            continue; // an absurd line: keep its head only
-                        }
-                        line = java.util.Arrays.copyOf(line, line.length * 2);
+            int i = buf.readerIndex();
+            int end = buf.writerIndex();
+            while (i < end) {
+                int nl = buf.indexOf(i, end, (byte) '\n');
+                int stop = nl < 0 ? end : nl;
+                int n = stop - i;
+                if (len + n > line.length) {
+                    if (len + n <= 1 << 16) {
+                        line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, len + n));
+                    } else {
+                        n = Math.max(0, line.length - len); // an absurd line: keep its head only
                     }
-                    line[len++] = c;
                 }
+                buf.getBytes(i, line, len, n);
+                len += n;
+                if (nl < 0) {
+                    break;
+                }
+                segment(s, line, 0, len);
+                len = 0;
+                i = nl + 1;
             }
         }
 

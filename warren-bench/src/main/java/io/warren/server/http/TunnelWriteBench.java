@@ -1,0 +1,86 @@
+package io.warren.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.warren.format.Formats;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's per-subscriber write path: {@code perFlush} envelopes written to one SSE tunnel connection
+ * and flushed, through the real HTTP codec on an {@link EmbeddedChannel} (no socket, so the syscall is
+ * not in the figure). {@code codec=combined} is the server's pipeline ({@link HttpServerCodec});
+ * {@code codec=split} the same codec as two handlers, for comparing write-path variants that depend on
+ * the pipeline's shape.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class TunnelWriteBench {
+    @Param({"combined", "split"})
+    String codec;
+
+    @Param({"1", "8"})
+    int perFlush;
+
+    EmbeddedChannel ch;
+    HttpTunnelConnection conn;
+    byte[] envelope;
+
+    @Setup(Level.Iteration)
+    public void setUp() {
+        ch = codec.equals("combined")
+                ? new EmbeddedChannel(new HttpServerCodec())
+                : new EmbeddedChannel(new HttpRequestDecoder(), new HttpResponseEncoder());
+        ch.writeInbound(ch.alloc().buffer().writeBytes("GET /tunnel?format=sse HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        for (Object o; (o = ch.readInbound()) != null; ) {
+            ReferenceCountUtil.release(o);
+        }
+        conn = new HttpTunnelConnection(ch, Formats.builtIn().get("sse"), null, HttpVersion.HTTP_1_1, true);
+        conn.open(":\n\n".getBytes(StandardCharsets.UTF_8));
+        envelope = ("id: n1-12345\ndata: {\"id\":\"n1-12345\",\"path\":\"/bench/p0\",\"data\":{\"k\":0,\"s\":123,\"t\":4567890123}}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Benchmark
+    public int writeAndFlush() {
+        for (int i = 0; i < perFlush; i++) {
+            conn.write(envelope);
+        }
+        conn.flush();
+        // EmbeddedChannel queues what a socket would send; drain it as the socket would.
+        int n = 0;
+        for (Object o; (o = ch.outboundMessages().poll()) != null; ) {
+            n += o instanceof ByteBuf b ? b.readableBytes() : 1;
+            ReferenceCountUtil.release(o);
+        }
+        return n;
+    }
+
+    @TearDown(Level.Iteration)
+    public void tearDown() {
+        ch.finishAndReleaseAll();
+    }
+}
