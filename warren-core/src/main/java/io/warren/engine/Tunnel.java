@@ -9,6 +9,7 @@ import io.warren.path.Path;
 import io.warren.path.PathPattern;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -45,7 +46,8 @@ public final class Tunnel {
     private final Identity identity;
     private final ReplayBuffer replay;
 
-    private Set<PathPattern> interests;           // lazily allocated: most tunnels have few
+    private PathPattern[] interests = NO_INTERESTS; // a compact set: most tunnels hold a handful
+    private int interestCount;
     private Map<String, CompletionStage<Ack>> refs; // idempotency window, lazily allocated
     private Connection connection;
     private long sentSeq;                 // stream mode: last seq written to the connection
@@ -69,6 +71,8 @@ public final class Tunnel {
     int shardSlot = -1;
     /** The client address that opened the tunnel (for the per-address limit); set once at creation. */
     String remoteAddress;
+
+    private static final PathPattern[] NO_INTERESTS = new PathPattern[0];
 
     Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
         this.node = node;
@@ -124,26 +128,51 @@ public final class Tunnel {
     // ---- interests (shard thread) ----
 
     boolean hasInterest(PathPattern p) {
-        return interests != null && interests.contains(p);
+        return indexOfInterest(p) >= 0;
     }
 
     int interestCount() {
-        return interests == null ? 0 : interests.size();
+        return interestCount;
     }
 
+    /** Adds a pattern the caller checked is absent ({@link #hasInterest}); capped by the node's limit. */
     void addInterest(PathPattern p) {
-        if (interests == null) {
-            interests = new LinkedHashSet<>(4);
+        if (indexOfInterest(p) >= 0) {
+            return;
         }
-        interests.add(p);
+        if (interestCount == interests.length) {
+            interests = Arrays.copyOf(interests, Math.max(2, interestCount * 2));
+        }
+        interests[interestCount++] = p;
     }
 
     boolean removeInterest(PathPattern p) {
-        return interests != null && interests.remove(p);
+        int i = indexOfInterest(p);
+        if (i < 0) {
+            return false;
+        }
+        // keep insertion order (interests() is reported in it)
+        System.arraycopy(interests, i + 1, interests, i, interestCount - i - 1);
+        interests[--interestCount] = null;
+        return true;
     }
 
+    private int indexOfInterest(PathPattern p) {
+        PathPattern[] a = interests;
+        for (int i = 0, n = interestCount; i < n; i++) {
+            if (a[i].equals(p)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A snapshot of the interests, in the order they were added. */
     Set<PathPattern> interests() {
-        return interests == null ? Set.of() : interests;
+        if (interestCount == 0) {
+            return Set.of();
+        }
+        return new LinkedHashSet<>(Arrays.asList(interests).subList(0, interestCount));
     }
 
     // ---- rate limit (shard thread) ----
