@@ -132,6 +132,12 @@ public final class Scenarios {
                         row.put("load1", load1());
                         report.add(row);
                     }
+                    if (run == 1 && server instanceof ServerProcess.Warren w) {
+                        // What the heap holds at the largest step, by class: where the bytes per tunnel go.
+                        Files.createDirectories(s.out);
+                        Files.writeString(s.out.resolve("capacity-histogram-warren.txt"),
+                                "# " + have + " idle SSE tunnels\n" + w.classHistogram());
+                    }
                 } finally {
                     for (LoadRun l : loads) {
                         l.close();

@@ -162,6 +162,15 @@ public abstract class ServerProcess implements AutoCloseable {
             }
         }
 
+        /** {@code jcmd GC.class_histogram}: what the heap holds, by class. */
+        public String classHistogram() {
+            try {
+                return jcmd("GC.class_histogram");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         private String jcmd(String what) throws IOException {
             Process p = new ProcessBuilder(javaBin("jcmd"), String.valueOf(process.pid()), what).redirectErrorStream(true).start();
             try (InputStream in = p.getInputStream()) {
