@@ -130,12 +130,14 @@ public final class Main {
         @Mixin Common c;
         @Option(names = "--subscribers", defaultValue = "10000") int subscribers;
         @Option(names = "--paths", defaultValue = "1000") int paths;
+        @Option(names = "--per-group", defaultValue = "10", description = "Paths per subscriber (a wildcard over them; 1 = one exact path).") int perGroup;
         @Option(names = "--rates", defaultValue = "1000") String rates;
+        @Option(names = "--name", defaultValue = "paths", description = "Result file name.") String name;
 
         @Override
         public Integer call() throws Exception {
             Scenarios sc = new Scenarios(c.settings());
-            return c.finish(sc, sc.load("paths", List.of(Layout.paths(subscribers, paths)), doubles(rates), false));
+            return c.finish(sc, sc.load(name, List.of(Layout.paths(subscribers, paths, perGroup)), doubles(rates), false));
         }
     }
 

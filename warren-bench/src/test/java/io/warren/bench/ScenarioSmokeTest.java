@@ -94,8 +94,10 @@ class ScenarioSmokeTest {
 
     @Test
     void manyPathsWithWildcards() throws Exception {
-        Report r = new Scenarios(settings).load("paths", List.of(Layout.paths(100, 50)), List.of(500.0), false);
+        Report r = new Scenarios(settings).load("paths", List.of(Layout.paths(100, 50, 10)), List.of(500.0), false);
         assertExactlyOnce(r, 2);
+        // 100 subscribers in 5 groups of 10 paths: each datagram reaches 20 subscribers
+        assertThat(r.rows()).allSatisfy(m -> assertThat(m.get("expected")).isEqualTo(20L * (Long) m.get("published")));
     }
 
     @Test

@@ -10,46 +10,46 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code broadcast}: one key; everybody subscribes {@code /bench/p0}.</li>
- *   <li>{@code paths}: {@code groups*10} keys {@code /bench/gG/pP}; subscriber {@code i} takes group
- *       {@code i % groups} with the wildcard {@code /bench/gG/*} (nchan: the group's ten channels,
- *       multiplexed on one connection).</li>
+ *   <li>{@code paths}: {@code groups*perGroup} keys {@code /bench/gG/pP}; subscriber {@code i} takes
+ *       group {@code i % groups} with the wildcard {@code /bench/gG/*} (nchan: the group's channels,
+ *       multiplexed on one connection); with one path per group, the exact path instead.</li>
  *   <li>{@code direct}: one key per subscriber, its own {@code /client/C} path (nchan: channel {@code cI}).</li>
  * </ul>
  */
-public record Layout(Kind kind, int subscribers, int groups) {
-    public static final int PATHS_PER_GROUP = 10;
+public record Layout(Kind kind, int subscribers, int groups, int perGroup) {
 
     public enum Kind { BROADCAST, PATHS, DIRECT }
 
     public static Layout broadcast(int subscribers) {
-        return new Layout(Kind.BROADCAST, subscribers, 1);
+        return new Layout(Kind.BROADCAST, subscribers, 1, 1);
     }
 
-    public static Layout paths(int subscribers, int paths) {
-        if (paths % PATHS_PER_GROUP != 0) {
-            throw new IllegalArgumentException("paths must be a multiple of " + PATHS_PER_GROUP);
+    /** {@code paths} keys in groups of {@code perGroup}; each subscriber listens to one group. */
+    public static Layout paths(int subscribers, int paths, int perGroup) {
+        if (perGroup < 1 || paths % perGroup != 0) {
+            throw new IllegalArgumentException("paths must be a multiple of the paths per group");
         }
-        return new Layout(Kind.PATHS, subscribers, paths / PATHS_PER_GROUP);
+        return new Layout(Kind.PATHS, subscribers, paths / perGroup, perGroup);
     }
 
     public static Layout direct(int subscribers) {
-        return new Layout(Kind.DIRECT, subscribers, 1);
+        return new Layout(Kind.DIRECT, subscribers, 1, 1);
     }
 
     public static Layout parse(String s) {
         String[] p = s.split(":");
         Kind k = Kind.valueOf(p[0]);
-        return new Layout(k, Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+        return new Layout(k, Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
     }
 
     public String encode() {
-        return kind + ":" + subscribers + ":" + groups;
+        return kind + ":" + subscribers + ":" + groups + ":" + perGroup;
     }
 
     public int keys() {
         return switch (kind) {
             case BROADCAST -> 1;
-            case PATHS -> groups * PATHS_PER_GROUP;
+            case PATHS -> groups * perGroup;
             case DIRECT -> subscribers;
         };
     }
@@ -57,13 +57,13 @@ public record Layout(Kind kind, int subscribers, int groups) {
     public int firstKey(int subscriber) {
         return switch (kind) {
             case BROADCAST -> 0;
-            case PATHS -> (subscriber % groups) * PATHS_PER_GROUP;
+            case PATHS -> (subscriber % groups) * perGroup;
             case DIRECT -> subscriber;
         };
     }
 
     public int keyCount(int subscriber) {
-        return kind == Kind.PATHS ? PATHS_PER_GROUP : 1;
+        return kind == Kind.PATHS ? perGroup : 1;
     }
 
     /** How many subscribers receive a datagram published to {@code key}. */
@@ -71,7 +71,7 @@ public record Layout(Kind kind, int subscribers, int groups) {
         return switch (kind) {
             case BROADCAST -> subscribers;
             case PATHS -> {
-                int g = key / PATHS_PER_GROUP;
+                int g = key / perGroup;
                 yield subscribers / groups + (g < subscribers % groups ? 1 : 0);
             }
             case DIRECT -> 1;
@@ -82,7 +82,7 @@ public record Layout(Kind kind, int subscribers, int groups) {
     public List<String> warrenSubscriptions(int subscriber) {
         return switch (kind) {
             case BROADCAST -> List.of("/bench/p0");
-            case PATHS -> List.of("/bench/g" + (subscriber % groups) + "/*");
+            case PATHS -> List.of(perGroup == 1 ? warrenPath(firstKey(subscriber)) : "/bench/g" + (subscriber % groups) + "/*");
             case DIRECT -> List.of();
         };
     }
@@ -91,7 +91,7 @@ public record Layout(Kind kind, int subscribers, int groups) {
     public String warrenPath(int key) {
         return switch (kind) {
             case BROADCAST -> "/bench/p0";
-            case PATHS -> "/bench/g" + key / PATHS_PER_GROUP + "/p" + key % PATHS_PER_GROUP;
+            case PATHS -> "/bench/g" + key / perGroup + "/p" + key % perGroup;
             case DIRECT -> null;
         };
     }
@@ -100,7 +100,7 @@ public record Layout(Kind kind, int subscribers, int groups) {
     public String nchanChannel(int key) {
         return switch (kind) {
             case BROADCAST -> "p0";
-            case PATHS -> "g" + key / PATHS_PER_GROUP + "p" + key % PATHS_PER_GROUP;
+            case PATHS -> "g" + key / perGroup + "p" + key % perGroup;
             case DIRECT -> "c" + key;
         };
     }

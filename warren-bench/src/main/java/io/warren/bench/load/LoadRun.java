@@ -34,8 +34,11 @@ public final class LoadRun implements AutoCloseable {
     public LoadRun(int port, Target target, String format, Layout layout, int from, int to, int perWorker, int sourceIps,
                    List<String> workerJvm) throws IOException {
         this.layout = layout;
-        for (int a = from; a < to; a += perWorker) {
-            int b = Math.min(to, a + perWorker);
+        int count = Math.max(1, (to - from + perWorker - 1) / perWorker);
+        for (int w = 0; w < count; w++) {
+            // even slices, so that no worker is the lone bottleneck
+            int a = from + (int) ((long) (to - from) * w / count);
+            int b = from + (int) ((long) (to - from) * (w + 1) / count);
             workers.add(new WorkerProcess(port, target, format, layout, a, b, sourceIps, workerJvm));
         }
     }

@@ -27,45 +27,55 @@ public final class Plot {
         Files.createDirectories(data);
         List<String> latencySeries = new ArrayList<>();
         List<String> throughputSeries = new ArrayList<>();
+        // One series per target over every broadcast-shaped result (broadcast*, saturation*):
+        // offered deliveries/s -> p99, p50, achieved deliveries/s; points labelled "subscribers x rate".
+        Map<String, TreeMap<Double, double[]>> series = new TreeMap<>();
+        Map<String, Map<Double, String>> labels = new TreeMap<>();
         try (var files = Files.list(results)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("broadcast") && p.toString().endsWith(".json")).sorted().toList()) {
+            for (Path f : files.filter(p -> {
+                String n = p.getFileName().toString();
+                return (n.startsWith("broadcast") || n.startsWith("saturation")) && n.endsWith(".json");
+            }).sorted().toList()) {
                 JsonNode medians = new ObjectMapper().readTree(f.toFile()).get("medians");
-                // series per (subscribers, target): offered deliveries/s -> p99, p50, deliveries/s
-                Map<String, TreeMap<Double, double[]>> series = new TreeMap<>();
                 medians.fields().forEachRemaining(point -> point.getValue().fields().forEachRemaining(t -> {
                     JsonNode m = t.getValue();
-                    String key = t.getKey() + " " + (long) m.get("subscribers").asDouble() + " subs";
-                    series.computeIfAbsent(key, k -> new TreeMap<>()).put(m.get("offeredPerSec").asDouble(),
+                    double x = m.get("offeredPerSec").asDouble();
+                    series.computeIfAbsent(t.getKey(), k -> new TreeMap<>()).put(x,
                             new double[]{m.get("p99Ms").asDouble(), m.get("p50Ms").asDouble(), m.get("deliveriesPerSec").asDouble()});
+                    labels.computeIfAbsent(t.getKey(), k -> new TreeMap<>()).put(x,
+                            (long) m.get("subscribers").asDouble() + "x" + (long) m.get("rate").asDouble());
                 }));
-                for (var e : series.entrySet()) {
-                    String name = f.getFileName().toString().replace(".json", "") + "-" + e.getKey().replace(' ', '_');
-                    Path dat = data.resolve(name + ".dat");
-                    StringBuilder sb = new StringBuilder("# offered p99ms p50ms delivered\n");
-                    e.getValue().forEach((x, v) -> sb.append(String.format(Locale.ROOT, "%f %f %f %f%n", x, v[0], v[1], v[2])));
-                    Files.writeString(dat, sb);
-                    latencySeries.add(String.format("'%s' using 1:2 with linespoints title '%s p99'", dat, e.getKey()));
-                    throughputSeries.add(String.format("'%s' using 1:4 with linespoints title '%s'", dat, e.getKey()));
-                }
             }
+        }
+        for (var e : series.entrySet()) {
+            Path dat = data.resolve("broadcast-" + e.getKey() + ".dat");
+            StringBuilder sb = new StringBuilder("# offered p99ms p50ms delivered label\n");
+            e.getValue().forEach((x, v) -> sb.append(String.format(Locale.ROOT, "%f %f %f %f %s%n", x, v[0], v[1], v[2],
+                    labels.get(e.getKey()).get(x))));
+            Files.writeString(dat, sb);
+            latencySeries.add(String.format("'%s' using 1:2 with linespoints title '%s p99'", dat, e.getKey()));
+            latencySeries.add(String.format("'%s' using 1:3 with linespoints dashtype 2 title '%s p50'", dat, e.getKey()));
+            latencySeries.add(String.format("'%s' using 1:2:5 with labels offset 0,1 font ',8' notitle", dat));
+            throughputSeries.add(String.format("'%s' using 1:4 with linespoints title '%s'", dat, e.getKey()));
+            throughputSeries.add(String.format("'%s' using 1:4:5 with labels offset 0,1 font ',8' notitle", dat));
         }
         if (!latencySeries.isEmpty()) {
             gnuplot(out.resolve("latency-vs-rate.png"), "Broadcast: p99 publish-to-receive latency",
-                    "offered deliveries/s", "p99 latency (ms)", "set logscale xy", latencySeries);
+                    "offered deliveries/s (points: subscribers x datagrams/s)", "latency (ms)", "set logscale xy", latencySeries);
             gnuplot(out.resolve("throughput-vs-rate.png"), "Broadcast: deliveries/s achieved",
-                    "offered deliveries/s", "delivered/s", "set logscale xy", throughputSeries);
+                    "offered deliveries/s (points: subscribers x datagrams/s)", "delivered/s", "set logscale xy", throughputSeries);
         }
         Path cap = results.resolve("capacity.json");
         if (Files.exists(cap)) {
             JsonNode medians = new ObjectMapper().readTree(cap.toFile()).get("medians");
-            Map<String, TreeMap<Double, double[]>> series = new TreeMap<>();
+            Map<String, TreeMap<Double, double[]>> capSeries = new TreeMap<>();
             medians.fields().forEachRemaining(point -> point.getValue().fields().forEachRemaining(t -> {
                 JsonNode m = t.getValue();
-                series.computeIfAbsent(t.getKey(), k -> new TreeMap<>()).put(m.get("tunnels").asDouble(),
+                capSeries.computeIfAbsent(t.getKey(), k -> new TreeMap<>()).put(m.get("tunnels").asDouble(),
                         new double[]{m.get("rssMiB").asDouble(), m.has("heapMiB") ? m.get("heapMiB").asDouble() : Double.NaN});
             }));
             List<String> lines = new ArrayList<>();
-            for (var e : series.entrySet()) {
+            for (var e : capSeries.entrySet()) {
                 Path dat = data.resolve("capacity-" + e.getKey() + ".dat");
                 StringBuilder sb = new StringBuilder("# tunnels rssMiB heapMiB\n");
                 e.getValue().forEach((x, v) -> sb.append(String.format(Locale.ROOT, "%f %f %s%n", x, v[0], Double.isNaN(v[1]) ? "NaN" : String.valueOf(v[1]))));

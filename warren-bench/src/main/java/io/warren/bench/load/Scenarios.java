@@ -185,7 +185,7 @@ public final class Scenarios {
 
     private Map<String, Object> loadPoint(String scenario, Target t, Layout layout, double rate, int run, boolean storm) throws Exception {
         String point = layout.kind().name().toLowerCase(Locale.ROOT) + " subs=" + layout.subscribers()
-                + (layout.kind() == Layout.Kind.PATHS ? " paths=" + layout.keys() : "")
+                + (layout.kind() == Layout.Kind.PATHS ? " paths=" + layout.keys() + " per-sub=" + layout.perGroup() : "")
                 + " rate=" + fmtRate(rate) + (s.batch > 1 ? " batch=" + s.batch : "");
         Map<String, Object> row = row(scenario, t, run, point);
         try (ServerProcess server = start(t, 25);
