@@ -39,7 +39,8 @@ public final class Plot {
                 JsonNode medians = new ObjectMapper().readTree(f.toFile()).get("medians");
                 medians.fields().forEachRemaining(point -> point.getValue().fields().forEachRemaining(t -> {
                     JsonNode m = t.getValue();
-                    double x = m.get("offeredPerSec").asDouble();
+                    // points with the same offered rate (100 x 1000/s, 1000 x 100/s) must not overwrite each other
+                    double x = m.get("offeredPerSec").asDouble() + m.get("subscribers").asDouble() * 1e-6;
                     series.computeIfAbsent(t.getKey(), k -> new TreeMap<>()).put(x,
                             new double[]{m.get("p99Ms").asDouble(), m.get("p50Ms").asDouble(), m.get("deliveriesPerSec").asDouble()});
                     labels.computeIfAbsent(t.getKey(), k -> new TreeMap<>()).put(x,
