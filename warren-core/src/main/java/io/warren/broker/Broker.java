@@ -79,6 +79,15 @@ public interface Broker extends AutoCloseable {
         return CompletableFuture.completedFuture(Replay.NONE);
     }
 
+    /**
+     * Checks that the broker's backend answers, for readiness probes: completes normally when it does,
+     * exceptionally (with the reason) when it does not. Must not block; the caller applies its own
+     * timeout. The default, for brokers without a backend, is always healthy.
+     */
+    default CompletionStage<Void> ping() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Stops delivering and releases resources. */
     @Override
     void close();

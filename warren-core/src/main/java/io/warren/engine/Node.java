@@ -54,7 +54,7 @@ public final class Node implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] CLIENT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
-    private final NodeOptions options;
+    private volatile NodeOptions options;
     private final Formats formats;
     private final Broker broker;
     private final TunnelRegistry registry;
@@ -116,6 +116,41 @@ public final class Node implements AutoCloseable {
 
     public NodeOptions options() {
         return options;
+    }
+
+    /**
+     * Applies new engine settings while running (configuration reload). Timers (keepalive, poll
+     * timeout, tunnel timeout) apply from the next sweep or poll; replay bounds apply to tunnels opened
+     * from now on. Any thread.
+     */
+    public void reconfigure(NodeOptions v) {
+        this.options = java.util.Objects.requireNonNull(v);
+    }
+
+    /** Whether the broker answers; completes exceptionally when it does not. For readiness checks. */
+    public CompletionStage<Void> pingBroker() {
+        try {
+            return broker.ping();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Opens a tunnel for an identity the caller has already established (an operator page guarded by its
+     * own key, an embedding application), without running the authenticator. {@code subscribe} is
+     * trusted: it may name paths clients cannot subscribe to, such as exact {@code /meta/...} paths.
+     */
+    public CompletionStage<Tunnel> openTrusted(Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
+        return openTunnel(new Trusted(identity), shard, subscribe, connection, null);
+    }
+
+    /** An open request whose identity is already established: the authenticator is not asked. */
+    private record Trusted(Identity identity) implements OpenRequest {
+        @Override public String remoteAddress() { return "trusted"; }
+        @Override public String header(String name) { return null; }
+        @Override public String query(String name) { return null; }
+        @Override public String cookie(String name) { return null; }
     }
 
     public Formats formats() {
@@ -273,7 +308,8 @@ public final class Node implements AutoCloseable {
         }
         CompletionStage<Identity> auth;
         try {
-            auth = authenticator.authenticate(request);
+            auth = request instanceof Trusted trusted ? CompletableFuture.completedFuture(trusted.identity())
+                    : authenticator.authenticate(request);
         } catch (RuntimeException e) {
             auth = CompletableFuture.failedFuture(e);
         }
@@ -548,6 +584,7 @@ public final class Node implements AutoCloseable {
         }
         t.addInterest(p);
         t.shard().interests.add(p, t);
+        listener.subscribed(t, p);
         return retain(p);
     }
 
@@ -555,6 +592,7 @@ public final class Node implements AutoCloseable {
     private void unsubscribe(Tunnel t, PathPattern p) {
         if (t.removeInterest(p)) {
             t.shard().interests.remove(p, t);
+            listener.unsubscribed(t, p);
             release(p);
         }
     }

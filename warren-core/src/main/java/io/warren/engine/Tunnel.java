@@ -320,6 +320,7 @@ public final class Tunnel {
         cancelPollTimer();
         connection = c;
         detachedAtNanos = 0;
+        node.listener().attached(this, c.format());
 
         boolean gap = gapOwed;
         gapOwed = false;
@@ -344,7 +345,8 @@ public final class Tunnel {
         }
         if (gap) {
             node.listener().gap();
-        } else if (!fresh) {
+        } else if (!fresh && c.format().mode() == Mode.STREAM) {
+            // Every poll re-attaches; only a stream coming back is a resume worth counting.
             node.listener().replayHit();
         }
 
@@ -429,6 +431,7 @@ public final class Tunnel {
         }
         connection = null;
         detachedAtNanos = node.nanoTime();
+        node.listener().detached(this, f);
         c.end(f.footer(id, clientId, c.callback()), "poll");
     }
 
@@ -438,6 +441,7 @@ public final class Tunnel {
             connection = null;
             cancelPollTimer();
             detachedAtNanos = node.nanoTime();
+            node.listener().detached(this, c.format());
         }
     }
 
@@ -462,6 +466,7 @@ public final class Tunnel {
         cancelPollTimer();
         detachedAtNanos = node.nanoTime();
         Format f = c.format();
+        node.listener().detached(this, f);
         if (f.mode() == Mode.STREAM || tellPolls) {
             c.write(f.envelope(closeDatagram(reason, reconnect)));
         }

@@ -89,6 +89,12 @@ final class RedisBroker implements Broker {
                 .thenApply(v -> null);
     }
 
+    /** Readiness: Redis answers PING on the command connection within Lettuce's command timeout. */
+    @Override
+    public CompletionStage<Void> ping() {
+        return cluster.async().ping().toCompletableFuture().thenApply(pong -> null);
+    }
+
     @Override
     public CompletionStage<Void> publish(Datagram d) {
         String path = d.path().toString();

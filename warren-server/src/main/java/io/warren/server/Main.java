@@ -1,41 +1,122 @@
 package io.warren.server;
 
 import io.warren.server.config.WarrenConfig;
+import io.warren.server.ops.Logging;
+import io.warren.server.ops.OperationsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code warren [--key=value ...]}: starts a server and runs until SIGTERM or SIGINT. */
+/**
+ * {@code warren [--key=value ...]}: starts a server and runs until SIGTERM or SIGINT.
+ *
+ * <ul>
+ *   <li>Exit code 2: the configuration is invalid (the message names the key and value); nothing started.</li>
+ *   <li>Exit code 1: the server could not start (the port is taken, for instance).</li>
+ *   <li>SIGTERM / SIGINT: graceful shutdown (stop accepting, {@code /meta/close} with reason
+ *   {@code shutdown} to every tunnel, let queued events go out), bounded by {@code shutdown-timeout};
+ *   the process halts if it takes longer than that plus five seconds.</li>
+ *   <li>SIGHUP (or {@code POST /admin/reload}): re-reads flags, environment and file and applies what can
+ *   change live; an invalid configuration is refused whole and the running one kept.</li>
+ * </ul>
+ */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ServerOptions options;
+        Map<String, String> env = System.getenv();
+        WarrenConfig.Loaded loaded;
         try {
-            options = WarrenConfig.parse(args, System.getenv());
+            loaded = WarrenConfig.load(args, env, System.out);
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             System.err.println("warren: " + e.getMessage());
             System.err.println("Try 'warren --help' for the options.");
             System.exit(2);
             return;
         }
-        if (options == null) {
+        if (loaded == null) {
             return;
         }
+        for (String name : WarrenConfig.unknownEnvironment(env)) {
+            System.err.println("warren: warning: environment variable " + name + " names no option; ignored");
+        }
+        OperationsOptions ops = loaded.operations();
+        Logging.apply(ops.logLevel(), ops.logFormat());
+        Logger log = LoggerFactory.getLogger(Main.class);
+
         WarrenServer server;
         try {
-            server = WarrenServer.builder(options).build().start();
+            server = WarrenServer.builder(loaded.server()).operations(ops).build().start();
         } catch (IllegalArgumentException e) {
+            // Security settings are checked as the server is built (keys, secrets): a configuration error.
             System.err.println("warren: " + e.getMessage());
             System.exit(2);
             return;
+        } catch (Throwable e) {
+            System.err.println("warren: cannot start: " + e);
+            System.exit(1);
+            return;
         }
+        server.operations().reloader(() -> reload(server, args, env));
+        onHangup(() -> {
+            try {
+                reload(server, args, env);
+            } catch (RuntimeException e) {
+                log.error("configuration reload refused, the running configuration stays: {}", e.getMessage());
+            }
+        });
+
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long bound = server.operations().options().shutdownTimeout().toMillis() + 5000;
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(bound);
+                    System.err.println("warren: shutdown took longer than " + bound + " ms; halting");
+                    Runtime.getRuntime().halt(1);
+                } catch (InterruptedException ignored) {
+                    // shutdown finished in time
+                }
+            }, "warren-shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            log.info("shutting down: closing tunnels with reason 'shutdown'");
             server.close();
+            log.info("stopped");
+            watchdog.interrupt();
             stopped.countDown();
         }, "warren-shutdown"));
         stopped.await();
+    }
+
+    private static List<String> reload(WarrenServer server, String[] args, Map<String, String> env) {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        WarrenConfig.Loaded next;
+        try {
+            next = WarrenConfig.load(args, env, quiet);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (next == null) {
+            return List.of();
+        }
+        Logging.apply(next.operations().logLevel(), next.operations().logFormat());
+        return server.reconfigure(next.server(), next.operations());
+    }
+
+    /** Runs {@code action} on SIGHUP where the JVM lets us (jdk.unsupported's sun.misc.Signal). */
+    private static void onHangup(Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> action.run());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LoggerFactory.getLogger(Main.class).warn("SIGHUP reload unavailable: {}", e.getMessage());
+        }
     }
 }

@@ -34,7 +34,15 @@ import io.warren.server.auth.JwtAuthenticator;
 import io.warren.server.http.BoundedAggregator;
 import io.warren.server.http.OriginHandler;
 import io.warren.server.http.RequestTimeoutHandler;
+import io.warren.server.http.Responses;
 import io.warren.server.http.WarrenHttpHandler;
+import io.warren.server.ops.AccessLogHandler;
+import io.warren.server.ops.AdminStats;
+import io.warren.server.ops.ByteCounter;
+import io.warren.server.ops.Operations;
+import io.warren.server.ops.OperationsOptions;
+import io.warren.server.ops.WarrenMetrics;
+import io.warren.datagram.Ack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +53,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,8 +69,14 @@ import java.util.concurrent.TimeUnit;
 public final class WarrenServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WarrenServer.class);
 
-    private final ServerOptions options;
+    private volatile ServerOptions options;
     private final EventLoopGroup group;
+    private final WarrenMetrics metrics = new WarrenMetrics();
+    private final Operations operations;
+    private final AdminStats adminStats;
+    private WarrenHttpHandler.Endpoints endpoints;
+    private ByteCounter bytes;
+    private final boolean listen;
     private final Node node;
     private final Map<EventLoop, Shard> shards = new IdentityHashMap<>();
     private final boolean epoll;
@@ -72,6 +88,7 @@ public final class WarrenServer implements AutoCloseable {
         SecurityOptions security = options.security();
         Authenticator authenticator = b.authenticator != null ? b.authenticator : authenticator(security);
         Authorizer authorizer = b.authorizer != null ? b.authorizer : authorizer(security);
+        this.listen = b.listen;
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
@@ -99,9 +116,11 @@ public final class WarrenServer implements AutoCloseable {
                 .authenticator(authenticator)
                 .authorizer(authorizer)
                 .limits(security.limits())
-                .listener(b.listener)
+                .listener(NodeListener.all(List.of(metrics, b.listener)))
                 .executors(executors)
                 .build();
+        this.operations = new Operations(node, metrics, b.operations);
+        this.adminStats = new AdminStats(node, metrics, node.ids().tag());
         for (EventLoopShardExecutor e : executors) {
             shards.put(e.loop(), node.shardFor(e));
         }
@@ -129,11 +148,27 @@ public final class WarrenServer implements AutoCloseable {
         return new Builder(options);
     }
 
+    /** A builder with the default options (port 8080, every interface, in memory, no authentication). */
+    public static Builder builder() {
+        return new Builder(ServerOptions.defaults());
+    }
+
     /** Starts the engine and binds the port. */
     public WarrenServer start() {
         node.start().toCompletableFuture().join();
-        WarrenHttpHandler.Endpoints endpoints = new WarrenHttpHandler.Endpoints(node,
-                ch -> shards.get(ch.eventLoop()), options.publishKey());
+        metrics.bind(node);
+        // A channel on one of our loops joins that loop's shard; a mounted channel on an application's
+        // loop is given a shard round-robin (the engine then writes to it across threads, which Netty orders).
+        endpoints = new WarrenHttpHandler.Endpoints(node, ch -> {
+            Shard s = shards.get(ch.eventLoop());
+            return s != null ? s : node.shardFor(ch.eventLoop());
+        }, options.publishKey(), operations);
+        bytes = new ByteCounter(metrics);
+        applyAdmin(operations.options());
+        if (!listen) {
+            log.info("Warren started without a port of its own ({} event loops): mount channels with mount()", shards.size());
+            return this;
+        }
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -142,18 +177,11 @@ public final class WarrenServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childAttr(Responses.METRICS, metrics)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        SecurityOptions s = options.security();
-                        p.addLast("http", new HttpServerCodec(s.maxInitialLine(), s.maxHeaderSize(), 8192));
-                        p.addLast("timeouts", new RequestTimeoutHandler(s.idleTimeout(), s.requestTimeout()));
-                        p.addLast("aggregate", new BoundedAggregator(options.maxBody()));
-                        if (!s.allowedOrigins().isEmpty()) {
-                            p.addLast("origins", new OriginHandler(s.allowedOrigins()));
-                        }
-                        p.addLast("warren", new WarrenHttpHandler(endpoints));
+                        install(ch.pipeline());
                     }
                 });
         serverChannel = b.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();
@@ -161,13 +189,118 @@ public final class WarrenServer implements AutoCloseable {
         return this;
     }
 
+    private void install(ChannelPipeline p) {
+        SecurityOptions s = options.security();
+        p.addLast("bytes", bytes);
+        p.addLast("http", new HttpServerCodec(s.maxInitialLine(), s.maxHeaderSize(), 8192));
+        if (operations.options().accessLog()) {
+            p.addLast("access", new AccessLogHandler());
+        }
+        p.addLast("timeouts", new RequestTimeoutHandler(s.idleTimeout(), s.requestTimeout()));
+        p.addLast("aggregate", new BoundedAggregator(options.maxBody()));
+        if (!s.allowedOrigins().isEmpty()) {
+            p.addLast("origins", new OriginHandler(s.allowedOrigins()));
+        }
+        p.addLast("warren", new WarrenHttpHandler(endpoints));
+    }
+
+    /**
+     * Mounts Warren on a connection the application accepted itself, for instance in its own Netty
+     * {@code ServerBootstrap} ({@code childHandler(ch -> warren.mount(ch))}) or after port unification
+     * decided a connection speaks HTTP to Warren. Appends Warren's HTTP handlers to the channel's pipeline:
+     * from then on the connection serves every Warren endpoint. The channel may belong to the
+     * application's event loops. Call after {@link #start()}; typically with {@link Builder#listen(boolean)
+     * listen(false)}.
+     */
+    public void mount(Channel channel) {
+        if (endpoints == null) {
+            throw new IllegalStateException("start() the server before mounting channels");
+        }
+        channel.attr(Responses.METRICS).set(metrics);
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+        install(channel.pipeline());
+    }
+
     /** The bound port. */
     public int port() {
+        if (serverChannel == null) {
+            throw new IllegalStateException("this server has no port of its own (listen(false))");
+        }
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
     public Node node() {
         return node;
+    }
+
+    /** Publishes a datagram from code, as {@code POST /publish} would; {@code dataJson} is any JSON value. Any thread. */
+    public CompletionStage<Ack> publish(String path, String dataJson) {
+        return node.publish(path, dataJson);
+    }
+
+    /** The meters behind {@code /metrics}; add your own to {@code metrics().registry()}. */
+    public WarrenMetrics metrics() {
+        return metrics;
+    }
+
+    public Operations operations() {
+        return operations;
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    /**
+     * Applies a new configuration to the running server, as far as it can change live: the engine's
+     * timers and replay bounds (for tunnels opened from now on), the publish key, and every operations
+     * option (admin key, metrics, access log for new connections). What needs a restart (host, port,
+     * threads, max-body, formats) is kept and reported. Returns a line per change.
+     */
+    public synchronized List<String> reconfigure(ServerOptions next, OperationsOptions nextOps) {
+        List<String> applied = new ArrayList<>();
+        ServerOptions cur = options;
+        if (!cur.node().equals(next.node())) {
+            node.reconfigure(next.node());
+            applied.add("engine options");
+        }
+        if (!Objects.equals(cur.publishKey(), next.publishKey())) {
+            endpoints.publishKey(next.publishKey());
+            applied.add("publish-key");
+        }
+        OperationsOptions ops = operations.options();
+        if (!ops.equals(nextOps)) {
+            operations.options(nextOps);
+            applyAdmin(nextOps);
+            applied.add("operations options");
+        }
+        List<String> restart = new ArrayList<>();
+        if (!cur.host().equals(next.host()) || (cur.port() != next.port() && next.port() != 0)) {
+            restart.add("host/port");
+        }
+        if (cur.threads() != next.threads()) {
+            restart.add("threads");
+        }
+        if (cur.maxBody() != next.maxBody()) {
+            restart.add("max-body");
+        }
+        if (!cur.formats().all().stream().map(f -> f.name()).toList().equals(next.formats().all().stream().map(f -> f.name()).toList())) {
+            restart.add("formats");
+        }
+        if (!restart.isEmpty()) {
+            log.warn("configuration reload: {} need a restart to change", restart);
+        }
+        options = cur.withPublishKey(next.publishKey()).withNode(next.node());
+        log.info("configuration reloaded: {}", applied.isEmpty() ? "nothing changed" : applied);
+        return applied;
+    }
+
+    private void applyAdmin(OperationsOptions ops) {
+        if (ops.adminKey() != null) {
+            adminStats.start(group.next(), ops.statsInterval().toMillis());
+        } else {
+            adminStats.stop();
+        }
     }
 
     /**
@@ -176,16 +309,26 @@ public final class WarrenServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + operations.options().shutdownTimeout().toNanos();
+        operations.startDraining();
+        adminStats.stop();
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
         try {
-            node.shutdown("shutdown").toCompletableFuture().get(5, TimeUnit.SECONDS);
+            // Queued fan-out runs before each shard's shutdown task (one queue per event loop), so events
+            // already accepted reach their tunnels ahead of the close datagram.
+            node.shutdown("shutdown").toCompletableFuture().get(remainingMillis(deadline, 500), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("tunnels did not all close in time: {}", e.toString());
         }
         node.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        long quiet = Math.min(200, remainingMillis(deadline, 0));
+        group.shutdownGracefully(quiet, Math.max(quiet, remainingMillis(deadline, 100)), TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    private static long remainingMillis(long deadline, long atLeast) {
+        return Math.max(atLeast, (deadline - System.nanoTime()) / 1_000_000);
     }
 
     /** Assembles a server; authentication, broker and listener are the extension points. */
@@ -196,10 +339,18 @@ public final class WarrenServer implements AutoCloseable {
         private Broker broker;
         private TunnelRegistry registry;
         private NodeListener listener = NodeListener.NONE;
+        private OperationsOptions operations = OperationsOptions.defaults();
+        private boolean listen = true;
 
         private Builder(ServerOptions options) {
             this.options = options;
         }
+
+        /** Metrics, status page, access log and shutdown bounds; {@link OperationsOptions#defaults()} otherwise. */
+        public Builder operations(OperationsOptions v) { this.operations = Objects.requireNonNull(v); return this; }
+
+        /** false: {@link #start()} binds no port; the application hands connections to {@link #mount}. */
+        public Builder listen(boolean v) { this.listen = v; return this; }
 
         /** Replaces the authenticator the security options would configure (JWT, callback, none). */
         public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }

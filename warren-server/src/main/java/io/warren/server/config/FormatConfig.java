@@ -45,15 +45,31 @@ final class FormatConfig {
             String v = e.getValue() == null ? "" : String.valueOf(e.getValue());
             switch (key) {
                 case "content-type" -> b.contentType(v);
-                case "mode" -> b.mode(Mode.valueOf(v.toUpperCase(Locale.ROOT)));
+                case "mode" -> {
+                    if (!v.equalsIgnoreCase("stream") && !v.equalsIgnoreCase("poll")) {
+                        throw new IllegalArgumentException("formats." + name + ".mode: '" + v + "' is not stream or poll");
+                    }
+                    b.mode(Mode.valueOf(v.toUpperCase(Locale.ROOT)));
+                }
                 case "header" -> b.header(v);
                 case "envelope" -> b.envelope(v);
                 case "control" -> b.control(v);
                 case "separator" -> b.separator(v);
                 case "keepalive" -> b.keepalive(v);
                 case "footer" -> b.footer(v);
-                case "encoding" -> b.encoding(Encoding.byName(v));
-                case "callback-required" -> b.callbackRequired(Boolean.parseBoolean(v));
+                case "encoding" -> {
+                    try {
+                        b.encoding(Encoding.byName(v));
+                    } catch (IllegalArgumentException bad) {
+                        throw new IllegalArgumentException("formats." + name + ".encoding: " + bad.getMessage());
+                    }
+                }
+                case "callback-required" -> {
+                    if (!v.equals("true") && !v.equals("false")) {
+                        throw new IllegalArgumentException("formats." + name + ".callback-required: '" + v + "' is not true or false");
+                    }
+                    b.callbackRequired(Boolean.parseBoolean(v));
+                }
                 case "default-callback" -> b.defaultCallback(v);
                 default -> throw new AssertionError(key);
             }

@@ -9,6 +9,7 @@ import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.server.SecurityOptions;
 import io.warren.server.ServerOptions;
+import io.warren.server.ops.OperationsOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -161,20 +162,149 @@ public final class WarrenConfig {
     @Option(names = "--request-timeout", defaultValue = "10s", description = "A request's body must arrive within this long after its head.")
     String requestTimeout;
 
+    // ---- operations (docs/operations.md) ----
+
+    @Option(names = "--metrics", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Serve Prometheus metrics at GET /metrics.")
+    boolean metrics;
+
+    @Option(names = "--admin-key", description = "Key for the /admin status page (without it the page is off).")
+    String adminKey;
+
+    @Option(names = "--stats-interval", defaultValue = "1s", description = "How often the status page gets fresh figures.")
+    String statsInterval;
+
+    @Option(names = "--access-log", arity = "0..1", defaultValue = "false", fallbackValue = "true",
+            description = "Log every request to the warren.access logger (tunnel ids and keys redacted).")
+    boolean accessLog;
+
+    @Option(names = "--log-level", defaultValue = "INFO", description = "Root log level: TRACE, DEBUG, INFO, WARN or ERROR.")
+    String logLevel;
+
+    @Option(names = "--log-format", defaultValue = "text", description = "Log lines as text or json (one JSON object per line).")
+    String logFormat;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "10s", description = "Longest graceful shutdown before the process exits anyway.")
+    String shutdownTimeout;
+
+    @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
+    boolean printConfig;
+
+    /** Options that are never read from the environment or the file. */
+    private static final Set<String> COMMAND_ONLY = Set.of("help", "version", "print-config");
+    /** Options whose values are masked by --print-config. */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(".*(key|secret|password|token).*");
+    private static final java.util.regex.Pattern CREDENTIALS = java.util.regex.Pattern.compile("([a-z][a-z0-9+.-]*://)[^/@\\s]*@");
+    private static final java.util.regex.Pattern ADMIN_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{8,256}");
+
     private Map<String, Object> file = Map.of();
+
+    /** The result of reading every source: what the server serves and how it is run. */
+    public record Loaded(ServerOptions server, OperationsOptions operations) {
+    }
 
     /** Parses {@code args}; returns null when help or version was printed. Throws with a clear message on bad input. */
     public static ServerOptions parse(String[] args, Map<String, String> env) {
+        Loaded l = load(args, env, System.out);
+        return l == null ? null : l.server();
+    }
+
+    /**
+     * Reads flags, {@code WARREN_*} variables and the file; returns null when help, the version or the
+     * effective configuration was printed to {@code out}. Throws {@link IllegalArgumentException} or
+     * {@link CommandLine.ParameterException} with a message naming the offending key and value.
+     */
+    public static Loaded load(String[] args, Map<String, String> env, java.io.PrintStream out) {
         WarrenConfig c = new WarrenConfig();
         CommandLine cl = new CommandLine(c);
         Map<String, Object> fileValues = loadFile(args, env);
         c.file = fileValues;
         cl.setDefaultValueProvider(spec -> defaultValue(spec, env, fileValues));
         CommandLine.ParseResult r = cl.parseArgs(args);
-        if (CommandLine.printHelpIfRequested(r)) {
+        if (r.isUsageHelpRequested()) {
+            cl.usage(out);
             return null;
         }
-        return c.toOptions();
+        if (r.isVersionHelpRequested()) {
+            cl.printVersionHelp(out);
+            return null;
+        }
+        Loaded loaded = new Loaded(c.toOptions(), c.toOperations());
+        if (c.printConfig) {
+            out.print(c.describe(cl, r, env));
+            return null;
+        }
+        return loaded;
+    }
+
+    /** {@code WARREN_*} variables that name no option (the launcher's own are left alone). */
+    public static List<String> unknownEnvironment(Map<String, String> env) {
+        Set<String> known = new TreeSet<>();
+        for (String k : knownKeys()) {
+            known.add(envName(k));
+        }
+        known.add("WARREN_JAVA_OPTS");
+        List<String> unknown = new ArrayList<>();
+        for (String k : env.keySet()) {
+            if (k.startsWith("WARREN_") && !known.contains(k)) {
+                unknown.add(k);
+            }
+        }
+        java.util.Collections.sort(unknown);
+        return unknown;
+    }
+
+    static String envName(String key) {
+        return "WARREN_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private static Set<String> knownKeys() {
+        Set<String> known = new TreeSet<>();
+        for (OptionSpec o : new CommandLine(new WarrenConfig()).getCommandSpec().options()) {
+            String k = o.longestName().substring(2);
+            if (!COMMAND_ONLY.contains(k)) {
+                known.add(k);
+            }
+        }
+        return known;
+    }
+
+    /** The effective configuration as YAML, each value with its source; secrets masked. */
+    private String describe(CommandLine cl, CommandLine.ParseResult r, Map<String, String> env) {
+        StringBuilder sb = new StringBuilder("# Effective Warren configuration (precedence: flag > environment > file > default)\n");
+        for (OptionSpec o : cl.getCommandSpec().options()) {
+            String key = o.longestName().substring(2);
+            if (COMMAND_ONLY.contains(key)) {
+                continue;
+            }
+            Object v = o.getValue();
+            String source = r.hasMatchedOption(o) ? "flag" : env.containsKey(envName(key)) ? "env " + envName(key)
+                    : file.containsKey(key) ? "file" : "default";
+            String shown;
+            if (v == null) {
+                shown = "~";
+            } else if (SECRET.matcher(key).matches()) {
+                shown = "'****'";
+            } else if (CREDENTIALS.matcher(String.valueOf(v)).find()) {
+                // A URI with user:password@ (redis://:secret@host): keep the scheme and host, hide the rest.
+                shown = yamlScalar(CREDENTIALS.matcher(String.valueOf(v)).replaceAll("$1****@"));
+            } else {
+                shown = yamlScalar(String.valueOf(v));
+            }
+            sb.append(key).append(": ").append(shown).append("   # ").append(source).append('\n');
+        }
+        Object defined = file.get("formats");
+        if (defined instanceof Map<?, ?> m && !m.isEmpty()) {
+            sb.append("formats:   # file; built in: sse, stream, iframe, longpoll, jsonp\n");
+            for (Object name : m.keySet()) {
+                sb.append("  ").append(name).append(": { ... }\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String yamlScalar(String v) {
+        return v.matches("[A-Za-z0-9_./:-]+") ? v : "'" + v.replace("'", "''") + "'";
     }
 
     private static String defaultValue(ArgSpec spec, Map<String, String> env, Map<String, Object> file) {
@@ -182,11 +312,17 @@ public final class WarrenConfig {
             return null;
         }
         String key = o.longestName().substring(2);
-        String e = env.get("WARREN_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
+        if (COMMAND_ONLY.contains(key)) {
+            return o.defaultValue();
+        }
+        String e = env.get(envName(key));
         if (e != null) {
             return e;
         }
         Object v = file.get(key);
+        if (v instanceof Map<?, ?> || v instanceof List<?>) {
+            throw new IllegalArgumentException("config file: " + key + " must be a single value, not " + v);
+        }
         if (v != null) {
             return String.valueOf(v);
         }
@@ -205,14 +341,16 @@ public final class WarrenConfig {
         if (path == null) {
             return Map.of();
         }
+        File f = new File(path);
+        if (!f.isFile() || !f.canRead()) {
+            throw new IllegalArgumentException("config: cannot read file '" + path + "'" + (f.exists() ? "" : " (no such file)"));
+        }
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = new ObjectMapper(new YAMLFactory()).readValue(new File(path), Map.class);
+            Map<String, Object> m = new ObjectMapper(new YAMLFactory()).readValue(f, Map.class);
             m = m == null ? new LinkedHashMap<>() : m;
-            Set<String> known = new TreeSet<>();
-            for (OptionSpec o : new CommandLine(new WarrenConfig()).getCommandSpec().options()) {
-                known.add(o.longestName().substring(2));
-            }
+            Set<String> known = knownKeys();
+            known.remove("config");
             known.add("formats");
             known.add("history");
             for (String k : m.keySet()) {
@@ -222,7 +360,8 @@ public final class WarrenConfig {
             }
             return m;
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage());
+            throw new IllegalArgumentException("config: file '" + path + "' is not a YAML mapping of options: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
@@ -239,6 +378,12 @@ public final class WarrenConfig {
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, not " + port);
+        }
+        if (threads < 0 || threads > 1024) {
+            throw new IllegalArgumentException("threads must be 0..1024, not " + threads);
+        }
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
         }
         Formats.Builder formats = Formats.builder();
         Object defined = file.get("formats");
@@ -379,6 +524,27 @@ public final class WarrenConfig {
             }
         }
         return out;
+    }
+
+    OperationsOptions toOperations() {
+        if (adminKey != null && !adminKey.isEmpty() && !ADMIN_KEY.matcher(adminKey).matches()) {
+            throw new IllegalArgumentException("admin-key must be 8 to 256 characters of A-Z a-z 0-9 . _ ~ - (the given value is not shown)");
+        }
+        String level = logLevel.toUpperCase(Locale.ROOT);
+        if (!Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level)) {
+            throw new IllegalArgumentException("log-level: '" + logLevel + "' is not TRACE, DEBUG, INFO, WARN, ERROR or OFF");
+        }
+        String format = logFormat.toLowerCase(Locale.ROOT);
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new IllegalArgumentException("log-format: '" + logFormat + "' is not text or json");
+        }
+        java.time.Duration shutdown = check("shutdown-timeout", shutdownTimeout, Units::duration);
+        java.time.Duration stats = check("stats-interval", statsInterval, Units::duration);
+        if (stats.toMillis() < 100) {
+            throw new IllegalArgumentException("stats-interval must be at least 100ms, not '" + statsInterval + "'");
+        }
+        return new OperationsOptions(metrics, adminKey == null || adminKey.isEmpty() ? null : adminKey, accessLog,
+                level, format, shutdown, stats);
     }
 
     private static int positive(String key, int v) {

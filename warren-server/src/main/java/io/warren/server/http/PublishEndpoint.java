@@ -23,10 +23,15 @@ import java.util.List;
  */
 final class PublishEndpoint {
     private final Node node;
-    private final byte[] key;
+    private volatile byte[] key;
 
     PublishEndpoint(Node node, String publishKey) {
         this.node = node;
+        key(publishKey);
+    }
+
+    /** Sets the key (null: loopback only); a reload calls this while requests run. */
+    void key(String publishKey) {
         this.key = publishKey == null ? null : ("Bearer " + publishKey).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -50,6 +55,7 @@ final class PublishEndpoint {
     }
 
     private void authorize(ChannelHandlerContext ctx, FullHttpRequest req) {
+        byte[] key = this.key;
         if (key == null) {
             if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress a) || !a.getAddress().isLoopbackAddress()) {
                 throw ErrorCode.UNAUTHORIZED.exception("publishing from other hosts needs a publish-key");

@@ -10,15 +10,20 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
 import io.warren.datagram.Ack;
 import io.warren.datagram.Datagram;
+import io.warren.server.ops.WarrenMetrics;
 
 import java.util.List;
 
 /** Whole responses: JSON bodies and the JSON error shape {@code {"error":CODE,"message":...}}. */
 public final class Responses {
+    /** Where error answers are counted ({@code warren_errors_total{code}}); set per channel by the server. */
+    public static final AttributeKey<WarrenMetrics> METRICS = AttributeKey.valueOf("warren.metrics");
+
     private Responses() {
     }
 
@@ -26,7 +31,15 @@ public final class Responses {
         error(ctx, version, keepAlive, e.code(), e.getMessage());
     }
 
+    private static void count(ChannelHandlerContext ctx, ErrorCode code) {
+        WarrenMetrics m = ctx.channel().attr(METRICS).get();
+        if (m != null) {
+            m.error(code);
+        }
+    }
+
     public static void error(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, ErrorCode code, String message) {
+        count(ctx, code);
         StringBuilder sb = new StringBuilder(96).append('{');
         Datagram.quote(sb.append("\"error\":"), code.wireName());
         Datagram.quote(sb.append(",\"message\":"), message == null ? "" : message);
@@ -44,7 +57,11 @@ public final class Responses {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append(acks.get(i).toJson());
+            Ack a = acks.get(i);
+            if (!a.ok()) {
+                count(ctx, a.error());
+            }
+            sb.append(a.toJson());
         }
         send(ctx, json(ctx, version, HttpResponseStatus.OK, sb.append(']')), keepAlive);
     }

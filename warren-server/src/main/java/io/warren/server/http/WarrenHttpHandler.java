@@ -13,6 +13,7 @@ import io.warren.WarrenException;
 import io.warren.engine.Node;
 import io.warren.engine.Shard;
 import io.warren.engine.Tunnel;
+import io.warren.server.ops.Operations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +42,25 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         final EventsEndpoint events;
         final PublishEndpoint publish;
         final StaticEndpoint statics;
+        final OpsEndpoint ops;
 
         public Endpoints(Node node, Function<Channel, Shard> shards, String publishKey) {
+            this(node, shards, publishKey, null);
+        }
+
+        /** With operator endpoints (/metrics, /healthz, /readyz, /admin) when {@code ops} is not null. */
+        public Endpoints(Node node, Function<Channel, Shard> shards, String publishKey, Operations ops) {
             this.node = node;
             this.tunnel = new TunnelEndpoint(node, shards);
             this.events = new EventsEndpoint(node);
             this.publish = new PublishEndpoint(node, publishKey);
             this.statics = new StaticEndpoint();
+            this.ops = ops == null ? null : new OpsEndpoint(ops, shards);
+        }
+
+        /** Replaces the publish key (configuration reload); applies to the next request. */
+        public void publishKey(String key) {
+            publish.key(key);
         }
     }
 
@@ -75,6 +88,12 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
                 case "/tunnel" -> endpoints.tunnel.handle(ctx, req, q, this);
                 case "/events" -> endpoints.events.handle(ctx, req, q);
                 case "/publish" -> endpoints.publish.handle(ctx, req);
+                case "/metrics", "/healthz", "/readyz", "/admin", "/admin/", "/admin/events", "/admin/reload" -> {
+                    if (endpoints.ops == null) {
+                        throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + q.path());
+                    }
+                    endpoints.ops.handle(ctx, req, q, this);
+                }
                 // Anything else may be a bundled file (client library, demo page).
                 default -> endpoints.statics.handle(ctx, req, q.path());
             }

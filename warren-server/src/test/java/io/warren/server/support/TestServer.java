@@ -62,7 +62,12 @@ public final class TestServer implements AutoCloseable {
 
     /** A plain request; returns status and body. */
     public Response send(String method, String pathAndQuery, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(pathAndQuery))).timeout(Duration.ofSeconds(20))
+        return sendTo(port(), method, pathAndQuery, body, headers);
+    }
+
+    /** A plain request to another loopback port (a proxy in front of the server, say). */
+    public static Response sendTo(int port, String method, String pathAndQuery, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);

@@ -1,0 +1,231 @@
+package io.warren.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.warren.ErrorCode;
+import io.warren.WarrenException;
+import io.warren.auth.Identity;
+import io.warren.datagram.Datagram;
+import io.warren.engine.Node;
+import io.warren.engine.Shard;
+import io.warren.format.Format;
+import io.warren.path.Path;
+import io.warren.path.PathPattern;
+import io.warren.server.ops.AdminStats;
+import io.warren.server.ops.Operations;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Operator endpoints: {@code /metrics} (Prometheus text), {@code /healthz} (alive), {@code /readyz}
+ * (accepting, and the broker answers), and the status page {@code /admin} with its live feed
+ * {@code /admin/events} and {@code POST /admin/reload}.
+ *
+ * <p>The status page is guarded by {@code admin-key} (absent: the page does not exist). The key comes as
+ * {@code ?key=}, {@code Authorization: Bearer}, or the {@code warren-admin} cookie the page sets, so that
+ * its {@code EventSource} (which cannot send headers) is authorized too. The feed is an ordinary Warren
+ * {@code sse} tunnel subscribed, server-side, to {@value AdminStats#PATH}: a {@code /meta/} path, which no
+ * client can subscribe to and no wildcard matches.
+ */
+final class OpsEndpoint {
+    static final String COOKIE = "warren-admin";
+    private static final byte[] PAGE = resource("admin.html");
+
+    private final Operations ops;
+    private final Function<Channel, Shard> shards;
+
+    OpsEndpoint(Operations ops, Function<Channel, Shard> shards) {
+        this.ops = ops;
+        this.shards = shards;
+    }
+
+    void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, WarrenHttpHandler handler) {
+        HttpVersion version = req.protocolVersion();
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        switch (q.path()) {
+            case "/healthz" -> {
+                requireGet(req);
+                Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.OK, "{\"status\":\"ok\"}"), keepAlive);
+            }
+            case "/readyz" -> {
+                requireGet(req);
+                ready(ctx, version, keepAlive);
+            }
+            case "/metrics" -> {
+                requireGet(req);
+                if (!ops.options().metrics()) {
+                    throw ErrorCode.NOT_FOUND.exception("metrics are disabled (metrics: false)");
+                }
+                // Rendering every meter takes milliseconds: not on an event loop that carries tunnels.
+                CompletableFuture.supplyAsync(ops.metrics()::scrape).whenComplete((text, e) -> {
+                    if (e != null) {
+                        Responses.error(ctx, version, keepAlive, ErrorCode.OVERLOADED, "metrics could not be rendered");
+                        return;
+                    }
+                    ByteBuf body = io.netty.buffer.ByteBufUtil.writeUtf8(ctx.alloc(), text);
+                    FullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, body);
+                    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                            .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                    Responses.send(ctx, r, keepAlive);
+                });
+            }
+            case "/admin", "/admin/" -> {
+                requireGet(req);
+                String key = authorize(req, q);
+                FullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, Unpooled.wrappedBuffer(PAGE));
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+                        .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                        .set("X-Content-Type-Options", "nosniff")
+                        .set("X-Frame-Options", "DENY")
+                        .set("Referrer-Policy", "no-referrer")
+                        .set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+                        .set(HttpHeaderNames.SET_COOKIE, COOKIE + "=" + key + "; Path=/admin; HttpOnly; SameSite=Strict"
+                                + ("https".equalsIgnoreCase(req.headers().get("X-Forwarded-Proto")) ? "; Secure" : ""))
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, PAGE.length);
+                Responses.send(ctx, r, keepAlive);
+            }
+            case "/admin/events" -> {
+                requireGet(req);
+                authorize(req, q);
+                feed(ctx, req, handler);
+            }
+            case "/admin/reload" -> {
+                if (!req.method().equals(HttpMethod.POST)) {
+                    throw ErrorCode.METHOD_NOT_ALLOWED.exception("use POST for /admin/reload");
+                }
+                authorize(req, q);
+                List<String> applied;
+                try {
+                    applied = ops.reload();
+                } catch (IllegalArgumentException e) {
+                    throw ErrorCode.BAD_REQUEST.exception("configuration refused, nothing changed: " + e.getMessage());
+                }
+                if (applied == null) {
+                    throw ErrorCode.NOT_FOUND.exception("this server has no configuration to reload");
+                }
+                StringBuilder sb = new StringBuilder("{\"ok\":true,\"applied\":[");
+                for (int i = 0; i < applied.size(); i++) {
+                    Datagram.quote(i > 0 ? sb.append(',') : sb, applied.get(i));
+                }
+                Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.OK, sb.append("]}")), keepAlive);
+            }
+            default -> throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + q.path());
+        }
+    }
+
+    private static void requireGet(FullHttpRequest req) {
+        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            throw ErrorCode.METHOD_NOT_ALLOWED.exception("use GET");
+        }
+    }
+
+    private void ready(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive) {
+        if (ops.draining()) {
+            Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "{\"status\":\"draining\"}"), keepAlive);
+            return;
+        }
+        ops.node().pingBroker().toCompletableFuture().orTimeout(2, TimeUnit.SECONDS).whenComplete((v, e) -> {
+            if (e == null) {
+                Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.OK,
+                        "{\"status\":\"ready\",\"broker\":\"ok\"}"), keepAlive);
+            } else {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                StringBuilder sb = new StringBuilder("{\"status\":\"unready\",\"broker\":");
+                Datagram.quote(sb, cause instanceof java.util.concurrent.TimeoutException ? "no answer within 2s" : String.valueOf(cause.getMessage()));
+                Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.SERVICE_UNAVAILABLE, sb.append('}')), keepAlive);
+            }
+        });
+    }
+
+    /** Checks the admin key (query, bearer header or cookie) in constant time; returns it. Deny by default. */
+    private String authorize(FullHttpRequest req, QueryStringDecoder q) {
+        String expected = ops.options().adminKey();
+        if (expected == null) {
+            throw ErrorCode.NOT_FOUND.exception("the status page is disabled (set admin-key to enable it)");
+        }
+        String given = Requests.param(q, "key");
+        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (given == null && auth != null && auth.startsWith("Bearer ")) {
+            given = auth.substring("Bearer ".length());
+        }
+        if (given == null) {
+            String cookies = req.headers().get(HttpHeaderNames.COOKIE);
+            if (cookies != null) {
+                for (Cookie c : ServerCookieDecoder.STRICT.decode(cookies)) {
+                    if (c.name().equals(COOKIE)) {
+                        given = c.value();
+                    }
+                }
+            }
+        }
+        if (given == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+            throw ErrorCode.UNAUTHORIZED.exception("missing or wrong admin key");
+        }
+        return expected;
+    }
+
+    /** Opens an sse tunnel subscribed to the stats path, bypassing the client authenticator (the admin key stood in). */
+    private void feed(ChannelHandlerContext ctx, FullHttpRequest req, WarrenHttpHandler handler) {
+        Node node = ops.node();
+        Format format = node.formats().get("sse");
+        Channel ch = ctx.channel();
+        HttpTunnelConnection conn = new HttpTunnelConnection(ch, format, null, req.protocolVersion(), HttpUtil.isKeepAlive(req));
+        handler.connectionStarted(conn);
+        Identity admin = new Identity("admin", Map.of("role", "admin"));
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpVersion version = req.protocolVersion();
+        node.openTrusted(admin, shards.apply(ch), List.of(PathPattern.exact(Path.of(AdminStats.PATH))), conn)
+                .whenComplete((t, e) -> {
+                    if (e != null) {
+                        conn.markEnded();
+                        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                        if (cause instanceof WarrenException w) {
+                            Responses.error(ctx, version, keepAlive, w);
+                        } else {
+                            Responses.error(ctx, version, false, ErrorCode.OVERLOADED, "the feed could not be opened");
+                        }
+                        return;
+                    }
+                    conn.attached(t);
+                    if (!ch.isActive()) {
+                        node.detach(t, conn);
+                    }
+                });
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = OpsEndpoint.class.getResourceAsStream("/io/warren/server/admin/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
