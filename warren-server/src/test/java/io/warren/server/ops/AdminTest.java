@@ -91,6 +91,18 @@ class AdminTest {
     }
 
     @Test
+    void theFeedWorksWhenAuthorizationDeniesByDefault() throws Exception {
+        // Anonymous rules turn per-path authorization on: clients may only subscribe to /news/*.
+        try (TestServer server = TestServer.start(o -> o.withSecurity(o.security().withAnonymous(List.of("/news/*"), List.of())),
+                b -> b.operations(OperationsOptions.defaults().withAdminKey(KEY).withStatsInterval(Duration.ofMillis(200))))) {
+            TestServer.Response r = server.get("/tunnel?format=stream&new=1&subscribe=/meta/admin/stats");
+            assertThat(r.status()).isEqualTo(403);
+            List<JsonNode> feed = readFeed(server.port(), Map.of("Authorization", "Bearer " + KEY), 2);
+            assertThat(feed.get(1).get("path").asText()).as("the key, not the client rules, admits the page").isEqualTo("/meta/admin/stats");
+        }
+    }
+
+    @Test
     void clientsCannotReachTheStatsPath() {
         try (TestServer server = start()) {
             TestServer.Response r = server.get("/tunnel?format=stream&new=1&subscribe=/meta/admin/stats");
