@@ -320,8 +320,8 @@ public final class WarrenConfig {
             return e;
         }
         Object v = file.get(key);
-        if (v instanceof Map<?, ?> || v instanceof List<?>) {
-            throw new IllegalArgumentException("config file: " + key + " must be a single value, not " + v);
+        if (v instanceof Map<?, ?>) {
+            throw new IllegalArgumentException("config file: " + key + " must be a single value or a list, not a mapping: " + v);
         }
         if (v != null) {
             return String.valueOf(v);

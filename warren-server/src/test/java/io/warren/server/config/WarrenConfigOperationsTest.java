@@ -79,8 +79,10 @@ class WarrenConfigOperationsTest {
         assertThatThrownBy(() -> load(Map.of(), "--admin-key=short"))
                 .hasMessageContaining("admin-key").hasMessageNotContaining("short");
         assertThatThrownBy(() -> load(Map.of(), "--no-such-option=1")).hasMessageContaining("--no-such-option");
-        Path f = file("keepalive: [1, 2]\n");
-        assertThatThrownBy(() -> load(Map.of(), "--config", f.toString())).hasMessageContaining("keepalive").hasMessageContaining("single value");
+        Path f = file("keepalive: {every: 5s}\n");
+        assertThatThrownBy(() -> load(Map.of(), "--config", f.toString())).hasMessageContaining("keepalive").hasMessageContaining("mapping");
+        Path l = file("keepalive: [1, 2]\n");
+        assertThatThrownBy(() -> load(Map.of(), "--config", l.toString())).hasMessageContaining("keepalive");
     }
 
     @Test

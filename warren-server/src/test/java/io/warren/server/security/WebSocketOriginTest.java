@@ -49,6 +49,7 @@ class WebSocketOriginTest {
 
     @Test
     void theAllowedOriginAndNonBrowsersUpgrade() throws IOException {
+        int before = server.server().node().tunnelCount();
         try (RawHttp ok = handshake(APP)) {
             assertThat(ok.status()).isEqualTo(101);
             assertThat(ok.header("Sec-WebSocket-Accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
@@ -56,5 +57,9 @@ class WebSocketOriginTest {
         try (RawHttp noOrigin = handshake(null)) {
             assertThat(noOrigin.status()).isEqualTo(101);
         }
+        // The 101 goes out before the engine has created the tunnel: wait for both, so that the other
+        // test's count (whichever runs next) is not disturbed by an open still in flight.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> server.server().node().tunnelCount() >= before + 2);
     }
 }
