@@ -158,14 +158,15 @@ class JwtAuthTest {
     @ParameterizedTest
     @ValueSource(strings = {"sse", "stream"})
     void expiryClosesTheTunnelAndAFreshTokenReopens(String format) {
-        String shortLived = Tokens.hs256(Tokens.claims("carol", 2, NEWS, null));
+        // JWT expiry has one-second resolution: 4 s leave room for a slow open on a loaded machine.
+        String shortLived = Tokens.hs256(Tokens.claims("carol", 4, NEWS, null));
         String tunnel;
         try (TunnelClient c = TunnelClient.open(server.port(), format, Tokens.bearer(shortLived), "subscribe=/news/*")) {
             c.awaitOpen();
             tunnel = c.tunnel();
-            JsonNode close = c.awaitControl("/meta/close", Duration.ofSeconds(10)).get("data");
+            JsonNode close = c.awaitControl("/meta/close", Duration.ofSeconds(15)).get("data");
             assertThat(close.get("reason").asText()).isEqualTo("expired");
-            await().atMost(Duration.ofSeconds(5)).until(c::ended);
+            await().atMost(Duration.ofSeconds(10)).until(c::ended);
         }
         assertThat(server.server().node().tunnel(tunnel)).isNull();
         // The old token no longer opens anything, not even through the old tunnel id.
@@ -184,13 +185,14 @@ class JwtAuthTest {
     @ParameterizedTest
     @ValueSource(strings = {"longpoll", "jsonp"})
     void expiryAnswersTheHeldPollWithCloseThenRefusesTheOldToken(String format) {
-        String shortLived = Tokens.hs256(Tokens.claims("dave", 2, NEWS, null));
+        // JWT expiry has one-second resolution: 4 s leave room for a slow open on a loaded machine.
+        String shortLived = Tokens.hs256(Tokens.claims("dave", 4, NEWS, null));
         try (TunnelClient c = TunnelClient.open(server.port(), format, Tokens.bearer(shortLived), "subscribe=/news/*")) {
             c.awaitOpen();
             String tunnel = c.tunnel();
-            JsonNode close = c.awaitControl("/meta/close", Duration.ofSeconds(10)).get("data");
+            JsonNode close = c.awaitControl("/meta/close", Duration.ofSeconds(15)).get("data");
             assertThat(close.get("reason").asText()).isEqualTo("expired");
-            await().atMost(Duration.ofSeconds(5)).until(c::ended);   // its next poll was refused
+            await().atMost(Duration.ofSeconds(10)).until(c::ended);   // its next poll was refused
             assertThat(c.lastStatus()).isEqualTo(401);
             assertThat(server.server().node().tunnel(tunnel)).isNull();
         }
