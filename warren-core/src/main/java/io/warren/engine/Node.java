@@ -731,7 +731,7 @@ public final class Node implements AutoCloseable {
         if (subpaths != null && !subpaths.isBoolean() && !subpaths.isNull()) {
             throw ErrorCode.BAD_REQUEST.exception("subpaths must be true or false");
         }
-        PathPattern pattern = clientPattern(t, data.get("path").asText(), subpaths != null && subpaths.asBoolean());
+        PathPattern pattern = clientPattern(data.get("path").asText(), subpaths != null && subpaths.asBoolean());
         limits.checkPath(pattern.key(), depth(pattern));
         String ref = cd.ref();
         JsonNode since = data.get("since");
@@ -832,7 +832,7 @@ public final class Node implements AutoCloseable {
      * {@code /meta/}, and under {@code /client/} for anything but the client's own exact path (which it
      * always has).
      */
-    public static PathPattern clientPattern(Tunnel t, String text, boolean subpaths) {
+    public static PathPattern clientPattern(String text, boolean subpaths) {
         PathPattern p = PathPattern.parse(text, subpaths).requireNotMeta();
         if (p.isClient() || p.base().equals("/client")) {
             throw ErrorCode.FORBIDDEN.exception("client paths cannot be subscribed; each tunnel receives its own /client/C already");
@@ -849,11 +849,8 @@ public final class Node implements AutoCloseable {
     public static List<PathPattern> openPatterns(List<String> texts, Limits limits) {
         List<PathPattern> out = new ArrayList<>(texts.size());
         for (String text : texts) {
-            PathPattern p = PathPattern.parse(text, false).requireNotMeta();
+            PathPattern p = clientPattern(text, false);
             limits.checkPath(p.key(), depth(p));
-            if (p.isClient() || p.base().equals("/client")) {
-                throw ErrorCode.FORBIDDEN.exception("client paths cannot be subscribed");
-            }
             if (!out.contains(p)) {
                 out.add(p);
             }
