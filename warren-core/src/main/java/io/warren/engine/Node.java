@@ -658,13 +658,7 @@ public final class Node implements AutoCloseable {
             for (ClientDatagram cd : datagrams) {
                 acks.add(clientDatagram(t, cd).toCompletableFuture());
             }
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).whenComplete((v, e) -> {
-                List<Ack> out = new ArrayList<>(acks.size());
-                for (CompletableFuture<Ack> a : acks) {
-                    out.add(a.join());
-                }
-                result.complete(out);
-            });
+            inOrder(acks).thenAccept(result::complete);
         });
         return result;
     }
@@ -881,6 +875,11 @@ public final class Node implements AutoCloseable {
             }
             acks.add(ack.toCompletableFuture());
         }
+        return inOrder(acks);
+    }
+
+    /** The acks in request order, once all are done (ack stages never fail). */
+    private static CompletableFuture<List<Ack>> inOrder(List<CompletableFuture<Ack>> acks) {
         return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).thenApply(v -> {
             List<Ack> out = new ArrayList<>(acks.size());
             for (CompletableFuture<Ack> a : acks) {
