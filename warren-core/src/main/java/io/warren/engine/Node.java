@@ -59,7 +59,7 @@ public final class Node implements AutoCloseable {
     private final Broker broker;
     private final TunnelRegistry registry;
     private final Authenticator authenticator;
-    private final Authorizer authorizer;
+    private final AccessGate gate;
     private final Limits limits;
     private final NodeListener listener;
     private final DatagramIds ids;
@@ -79,7 +79,7 @@ public final class Node implements AutoCloseable {
         this.broker = b.broker;
         this.registry = b.registry;
         this.authenticator = b.authenticator;
-        this.authorizer = b.authorizer;
+        this.gate = new AccessGate(b.authorizer);
         this.limits = b.limits;
         this.listener = b.listener;
         this.ids = b.ids;
@@ -139,7 +139,8 @@ public final class Node implements AutoCloseable {
     /**
      * Opens a tunnel for an identity the caller has already established (an operator page guarded by its
      * own key, an embedding application), without running the authenticator or the authorizer. {@code subscribe} is
-     * trusted: it may name paths clients cannot subscribe to, such as exact {@code /meta/...} paths.
+     * trusted (granted by {@link AccessGate#trusted}): it may name paths clients cannot subscribe to, such as exact
+     * {@code /meta/...} paths.
      */
     public CompletionStage<Tunnel> openTrusted(Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
         return openTunnel(new Trusted(identity), shard, subscribe, connection, null);
@@ -251,40 +252,33 @@ public final class Node implements AutoCloseable {
                             return CompletableFuture.<Tunnel>failedFuture(
                                     ErrorCode.OVERLOADED.exception("the cluster's tunnel registry is unreachable"));
                         }
-                        return record == null ? openTunnel(request, shard, subscribe, connection, tunnelId)
-                                : authorizeSubscriptions(record.identity(), subscribe).thenCompose(allowed -> {
-                                    // Only what the identity may subscribe to (refusals are not listed on a takeover).
-                                    List<PathPattern> permitted = new ArrayList<>();
-                                    for (int i = 0; i < subscribe.size(); i++) {
-                                        if (allowed.get(i)) {
-                                            permitted.add(subscribe.get(i));
-                                        }
-                                    }
-                                    return restore(record, request, shard, last, permitted, connection);
-                                });
+                        if (record == null) {
+                            return openTunnel(request, shard, subscribe, connection, tunnelId);
+                        }
+                        // The restored interests are asked again too: only what the identity may subscribe to now
+                        // (refusals are not listed on a takeover).
+                        List<PathPattern> wanted = new ArrayList<>(record.interests());
+                        wanted.addAll(subscribe);
+                        return gate.subscribe(record.identity(), wanted)
+                                .thenCompose(grants -> restore(record, grants, request, shard, last, subscribe, connection));
                     })
                     .thenCompose(stage -> stage);
         }
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        authorizeSubscriptions(t.identity(), subscribe).whenComplete((allowed, ignored) -> t.shard().executor().execute(() -> {
+        gate.subscribe(t.identity(), subscribe).whenComplete((grants, ignored) -> t.shard().executor().execute(() -> {
             try {
                 if (!t.isClosed() && t.identity().isExpired(Instant.now())) {
                     expire(t);
                 }
-                List<PathPattern> refused = new ArrayList<>();
                 if (!t.isClosed()) {
-                    for (int i = 0; i < subscribe.size(); i++) {
-                        if (allowed.get(i)) {
-                            subscribe(t, subscribe.get(i));
-                        } else {
-                            refused.add(subscribe.get(i));
-                        }
+                    for (AccessGate.SubscribeGrant g : grants.granted()) {
+                        subscribe(t, g);
                     }
                     if (!subscribe.isEmpty()) {
                         saveRecord(t);
                     }
                 }
-                if (t.attach(connection, last, false, null, refusedJson(refused))) {
+                if (t.attach(connection, last, false, null, refusedJson(grants.refused()))) {
                     result.complete(t);
                 } else {
                     openTunnel(request, shard, subscribe, connection, tunnelId).whenComplete(complete(result));
@@ -325,13 +319,14 @@ public final class Node implements AutoCloseable {
                 throw ErrorCode.UNAUTHORIZED.exception("authentication failed");
             }
             // A trusted open (openTrusted) was vouched for by its caller: the authorizer is not asked either.
-            boolean trusted = request instanceof Trusted;
-            return (trusted ? Authorizer.ALLOW : allowed(() -> authorizer.canOpen(identity, request))).thenCompose(open -> {
+            if (request instanceof Trusted) {
+                return CompletableFuture.completedFuture(new Opening(identity, gate.trusted(identity, subscribe)));
+            }
+            return gate.open(identity, request).thenCompose(open -> {
                 if (!open) {
                     throw ErrorCode.FORBIDDEN.exception("this identity may not open a tunnel");
                 }
-                return (trusted ? CompletableFuture.completedFuture(java.util.Collections.nCopies(subscribe.size(), Boolean.TRUE))
-                        : authorizeSubscriptions(identity, subscribe)).thenApply(allowed -> new Opening(identity, allowed));
+                return gate.subscribe(identity, subscribe).thenApply(grants -> new Opening(identity, grants));
             });
         }).whenComplete((opening, error) -> {
             if (error != null) {
@@ -346,22 +341,16 @@ public final class Node implements AutoCloseable {
                     Tunnel tunnel = t;
                     t.logMark(mark.join());
                     List<CompletableFuture<Void>> ready = new ArrayList<>();
-                    ready.add(retain(t.clientPattern()).toCompletableFuture());
-                    t.shard().interests.add(t.clientPattern(), t);
-                    List<PathPattern> refused = new ArrayList<>();
-                    for (int i = 0; i < subscribe.size(); i++) {
-                        if (opening.allowed.get(i)) {
-                            ready.add(subscribe(t, subscribe.get(i)).toCompletableFuture());
-                        } else {
-                            refused.add(subscribe.get(i));
-                        }
+                    ready.add(listenOwnPath(t).toCompletableFuture());
+                    for (AccessGate.SubscribeGrant g : opening.grants.granted()) {
+                        ready.add(subscribe(t, g).toCompletableFuture());
                     }
                     if (registry.shared()) {
                         ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
                                 .toCompletableFuture());
                         t.registered(nanoTime());
                     }
-                    String refusedJson = refusedJson(refused);
+                    String refusedJson = refusedJson(opening.grants.refused());
                     CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
                             shard.executor().execute(() -> {
                                 if (e != null) {
@@ -391,9 +380,10 @@ public final class Node implements AutoCloseable {
      * its ids and interests, waits until those are active, fetches from the broker's log what the client
      * missed after {@code last}, and attaches. Nothing is lost between the log and live delivery: the
      * interests are active before the log is read, and {@link Tunnel#restore} drops what arrives twice.
+     * {@code grants} are the gate's answers for the record's interests followed by {@code subscribe}.
      */
-    private CompletionStage<Tunnel> restore(TunnelRecord record, OpenRequest request, Shard shard, String last,
-                                            List<PathPattern> subscribe, Connection connection) {
+    private CompletionStage<Tunnel> restore(TunnelRecord record, AccessGate.Grants grants, OpenRequest request, Shard shard,
+                                            String last, List<PathPattern> subscribe, Connection connection) {
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
         shard.executor().execute(() -> {
             try {
@@ -407,13 +397,9 @@ public final class Node implements AutoCloseable {
                 t.logMark(record.logMark());
                 shard.add(t);
                 List<CompletableFuture<Void>> ready = new ArrayList<>();
-                ready.add(retain(t.clientPattern()).toCompletableFuture());
-                shard.interests.add(t.clientPattern(), t);
-                for (PathPattern p : record.interests()) {
-                    ready.add(subscribe(t, p).toCompletableFuture());
-                }
-                for (PathPattern p : subscribe) {
-                    ready.add(subscribe(t, p).toCompletableFuture());
+                ready.add(listenOwnPath(t).toCompletableFuture());
+                for (AccessGate.SubscribeGrant g : grants.granted()) {
+                    ready.add(subscribe(t, g).toCompletableFuture());
                 }
                 List<PathPattern> patterns = new ArrayList<>(t.interests());
                 patterns.add(t.clientPattern());
@@ -428,7 +414,7 @@ public final class Node implements AutoCloseable {
                             }
                             t.restore(replay.datagrams(), replay.complete());
                             t.registered(nanoTime());
-                            if (!subscribe.isEmpty()) {
+                            if (!subscribe.isEmpty() || !grants.refused().isEmpty()) {
                                 saveRecord(t);
                             }
                             if (t.attach(connection, null, false, null, null)) {
@@ -445,46 +431,8 @@ public final class Node implements AutoCloseable {
         return result;
     }
 
-    /** An identity on its way to a tunnel, with the authorizer's answer for each {@code subscribe=}. */
-    private record Opening(Identity identity, List<Boolean> allowed) {
-    }
-
-    /** Asks the authorizer about each pattern; the stage never fails (a failure or null is a refusal). */
-    private CompletionStage<List<Boolean>> authorizeSubscriptions(Identity identity, List<PathPattern> patterns) {
-        if (patterns.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-        List<CompletableFuture<Boolean>> answers = new ArrayList<>(patterns.size());
-        for (PathPattern p : patterns) {
-            answers.add(allowed(() -> authorizer.canSubscribe(identity, p)).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(answers.toArray(new CompletableFuture[0])).thenApply(v -> {
-            List<Boolean> out = new ArrayList<>(answers.size());
-            for (CompletableFuture<Boolean> a : answers) {
-                out.add(a.join());
-            }
-            return out;
-        });
-    }
-
-    /** An authorizer's answer where anything but {@code true} (false, null, an exception) means no. */
-    private static CompletionStage<Boolean> allowed(java.util.function.Supplier<CompletionStage<Boolean>> question) {
-        CompletionStage<Boolean> answer;
-        try {
-            answer = question.get();
-        } catch (RuntimeException e) {
-            log.warn("authorizer failed; refusing", e);
-            return Authorizer.DENY;
-        }
-        if (answer == null) {
-            return Authorizer.DENY;
-        }
-        return answer.handle((ok, e) -> {
-            if (e != null) {
-                log.warn("authorizer failed; refusing", e);
-            }
-            return e == null && Boolean.TRUE.equals(ok);
-        });
+    /** An identity on its way to a tunnel, with the gate's answers for its {@code subscribe=}. */
+    private record Opening(Identity identity, AccessGate.Grants grants) {
     }
 
     private static String refusedJson(List<PathPattern> refused) {
@@ -578,23 +526,31 @@ public final class Node implements AutoCloseable {
     // ---- interests ----
 
     /** Shard thread of {@code t}. Completes when the interest is active on every node. */
-    private CompletionStage<Void> subscribe(Tunnel t, PathPattern p) {
+    private CompletionStage<Void> subscribe(Tunnel t, AccessGate.SubscribeGrant grant) {
+        PathPattern p = grant.patternFor(t);
         if (t.hasInterest(p)) {
             return interests.get(p.key()).ready;
         }
         if (t.interestCount() >= options.maxInterests()) {
             throw ErrorCode.TOO_MANY.exception("at most " + options.maxInterests() + " interests per tunnel");
         }
-        t.addInterest(p);
-        t.shard().interests.add(p, t);
+        t.addInterest(grant);
+        t.shard().listen(t, grant);
         listener.subscribed(t, p);
         return retain(p);
+    }
+
+    /** Shard thread of {@code t}: routes its own {@code /client/C} to it (not listed among its interests). */
+    private CompletionStage<Void> listenOwnPath(Tunnel t) {
+        CompletionStage<Void> ready = retain(t.clientPattern());
+        t.shard().listen(t, gate.ownPath(t));
+        return ready;
     }
 
     /** Shard thread of {@code t}. */
     private void unsubscribe(Tunnel t, PathPattern p) {
         if (t.removeInterest(p)) {
-            t.shard().interests.remove(p, t);
+            t.shard().unlisten(t, p);
             listener.unsubscribed(t, p);
             release(p);
         }
@@ -689,13 +645,8 @@ public final class Node implements AutoCloseable {
                 }
             }
             Datagram d = new Datagram(ids.next(), path, cd.data(), t.clientId());
-            CompletionStage<Ack> ack;
-            if (path.equals(t.clientPath())) {
-                ack = publishOne(d, ref);   // a client may always write to its own path
-            } else {
-                ack = allowed(() -> authorizer.canPublish(t.identity(), path)).thenCompose(ok -> ok ? publishOne(d, ref)
-                        : CompletableFuture.completedFuture(Ack.error(ErrorCode.FORBIDDEN, "not allowed to publish to " + path, ref)));
-            }
+            CompletionStage<Ack> ack = gate.publish(t, d).handle((grant, e) -> e == null ? publishOne(grant, ref)
+                    : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))).thenCompose(a -> a);
             if (ref != null) {
                 t.rememberAck(ref, ack, options.idempotencyWindow());
                 // A failed publish is forgotten, so that a retry with the same id can succeed.
@@ -730,17 +681,16 @@ public final class Node implements AutoCloseable {
         String ref = cd.ref();
         JsonNode since = data.get("since");
         JsonNode recent = data.get("recent");
-        if (sub && (since != null || recent != null)) {
-            return subscribeWithHistory(t, pattern, since, recent, ref);
-        }
         if (sub) {
-            CompletionStage<Boolean> allowed = allowed(() -> authorizer.canSubscribe(t.identity(), pattern));
-            CompletableFuture<Boolean> answered = allowed.toCompletableFuture();
-            if (answered.isDone()) {
-                return subscribeAllowed(t, pattern, answered.join(), ref);
+            boolean history = since != null || recent != null;
+            if (history) {
+                checkHistory(pattern, since, recent);
             }
-            // An asynchronous answer: back to the tunnel's thread, which owns its interests.
-            return allowed.thenComposeAsync(ok -> subscribeAllowed(t, pattern, ok, ref), t.shard().executor());
+            // Plain or with history, the gate decides; its answer comes back on the tunnel's thread.
+            return gate.subscribe(t, pattern).handle((grant, e) -> e != null
+                    ? CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))
+                    : history ? subscribeWithHistory(t, grant, since, recent, ref) : subscribeGranted(t, grant, ref))
+                    .thenCompose(a -> a);
         }
         unsubscribe(t, pattern);
         saveRecord(t);
@@ -748,15 +698,12 @@ public final class Node implements AutoCloseable {
     }
 
     /** Shard thread of {@code t}; never fails. */
-    private CompletionStage<Ack> subscribeAllowed(Tunnel t, PathPattern pattern, boolean ok, String ref) {
-        if (!ok) {
-            return CompletableFuture.completedFuture(Ack.error(ErrorCode.FORBIDDEN, "not allowed to subscribe to " + pattern.wirePath(), ref));
-        }
+    private CompletionStage<Ack> subscribeGranted(Tunnel t, AccessGate.SubscribeGrant grant, String ref) {
         try {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
-            CompletionStage<Void> ready = subscribe(t, pattern);
+            CompletionStage<Void> ready = subscribe(t, grant);
             if (registry.shared()) {
                 // Saved before the ack, so that a node taking the tunnel over knows this interest.
                 ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
@@ -789,22 +736,20 @@ public final class Node implements AutoCloseable {
      * {@code /meta/subscribe} with {@code "since": ID} or {@code "recent": N}: the interest becomes active,
      * then the path's history is read and delivered to this tunnel only, before anything routed
      * meanwhile. The ack says {@code gap} when the history did not reach back to {@code since} (or the
-     * path keeps none).
+     * path keeps none). Shard thread of {@code t}, after the gate granted the interest; never fails.
      */
-    private CompletionStage<Ack> subscribeWithHistory(Tunnel t, PathPattern pattern, JsonNode since, JsonNode recent, String ref) {
-        if (pattern.kind() != PathPattern.Kind.EXACT) {
-            throw ErrorCode.BAD_REQUEST.exception("since and recent need an exact path: history is kept per path");
+    private CompletionStage<Ack> subscribeWithHistory(Tunnel t, AccessGate.SubscribeGrant grant, JsonNode since, JsonNode recent,
+                                                      String ref) {
+        CompletionStage<Void> ready;
+        try {
+            if (t.isClosed()) {
+                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
+            }
+            ready = subscribe(t, grant);
+        } catch (WarrenException e) {
+            return CompletableFuture.completedFuture(Ack.error(e, ref));
         }
-        if (since != null && recent != null) {
-            throw ErrorCode.BAD_REQUEST.exception("give either since or recent, not both");
-        }
-        if (since != null && !since.isTextual()) {
-            throw ErrorCode.BAD_REQUEST.exception("since must be a datagram id");
-        }
-        if (recent != null && (!recent.canConvertToInt() || !recent.isIntegralNumber() || recent.asInt() < 1 || recent.asInt() > 10_000)) {
-            throw ErrorCode.BAD_REQUEST.exception("recent must be an integer from 1 to 10000");
-        }
-        CompletionStage<Void> ready = subscribe(t, pattern);
+        PathPattern pattern = grant.pattern();
         t.hold();
         if (registry.shared()) {
             ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
@@ -819,6 +764,22 @@ public final class Node implements AutoCloseable {
                             : Ack.subscribed(ref, !history.complete()));
                 }));
         return ack;
+    }
+
+    /** The history options of a {@code /meta/subscribe}: {@code bad-request} unless well-formed. */
+    private static void checkHistory(PathPattern pattern, JsonNode since, JsonNode recent) {
+        if (pattern.kind() != PathPattern.Kind.EXACT) {
+            throw ErrorCode.BAD_REQUEST.exception("since and recent need an exact path: history is kept per path");
+        }
+        if (since != null && recent != null) {
+            throw ErrorCode.BAD_REQUEST.exception("give either since or recent, not both");
+        }
+        if (since != null && !since.isTextual()) {
+            throw ErrorCode.BAD_REQUEST.exception("since must be a datagram id");
+        }
+        if (recent != null && (!recent.canConvertToInt() || !recent.isIntegralNumber() || recent.asInt() < 1 || recent.asInt() > 10_000)) {
+            throw ErrorCode.BAD_REQUEST.exception("recent must be an integer from 1 to 10000");
+        }
     }
 
     /**
@@ -863,12 +824,9 @@ public final class Node implements AutoCloseable {
                 ack = CompletableFuture.completedFuture(Ack.error(cd.error(), cd.ref()));
             } else {
                 try {
-                    Path path = Path.of(cd.path());
-                    if (path.isMeta()) {
-                        throw ErrorCode.FORBIDDEN.exception("datagrams cannot be published to /meta/ paths");
-                    }
+                    AccessGate.PublishGrant grant = gate.backend(new Datagram(ids.next(), Path.of(cd.path()), cd.data(), null));
                     checkSize(cd);
-                    ack = publishOne(new Datagram(ids.next(), path, cd.data(), null), cd.ref());
+                    ack = publishOne(grant, cd.ref());
                 } catch (WarrenException e) {
                     ack = CompletableFuture.completedFuture(Ack.error(e, cd.ref()));
                 }
@@ -889,12 +847,14 @@ public final class Node implements AutoCloseable {
         });
     }
 
-    /** Publishes one datagram from code (embedding); the id is assigned here. */
+    /** Publishes one datagram from code (embedding); the id is assigned here. Trusted: {@code /meta/} paths too. */
     public CompletionStage<Ack> publish(String path, String dataJson) {
-        return publishOne(new Datagram(ids.next(), Path.of(path), dataJson, null), null);
+        return publishOne(gate.inProcess(new Datagram(ids.next(), Path.of(path), dataJson, null)), null);
     }
 
-    private CompletionStage<Ack> publishOne(Datagram d, String ref) {
+    /** The one way to the broker: only with the gate's grant ({@link AccessGate}). */
+    private CompletionStage<Ack> publishOne(AccessGate.PublishGrant grant, String ref) {
+        Datagram d = grant.datagram();
         listener.published(d);
         CompletionStage<Void> sent;
         try {
@@ -973,7 +933,7 @@ public final class Node implements AutoCloseable {
         for (PathPattern p : List.copyOf(t.interests())) {
             unsubscribe(t, p);
         }
-        t.shard().interests.remove(t.clientPattern(), t);
+        t.shard().unlisten(t, t.clientPattern());
         release(t.clientPattern());
         t.markClosed();
         t.shard().remove(t);

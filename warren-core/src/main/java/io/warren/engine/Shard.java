@@ -1,6 +1,7 @@
 package io.warren.engine;
 
 import io.warren.datagram.Datagram;
+import io.warren.path.PathPattern;
 import io.warren.routing.InterestIndex;
 
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class Shard {
     private final int index;
     private final ShardExecutor executor;
     private final int inboxLimit;
-    final InterestIndex<Tunnel> interests = new InterestIndex<>();
+    private final InterestIndex<Tunnel> interests = new InterestIndex<>(); // written only through a grant
     final ArrayList<Tunnel> tunnels = new ArrayList<>();
     private final ArrayList<Tunnel> dirty = new ArrayList<>();
     private final ConcurrentLinkedQueue<Datagram> inbox = new ConcurrentLinkedQueue<>();
@@ -80,6 +81,15 @@ public final class Shard {
 
     private void route(Datagram d) {
         interests.match(d.path(), t -> t.deliver(d));
+    }
+
+    /** Routes what {@code grant} covers to {@code t}: the only way into the index ({@link AccessGate}). */
+    void listen(Tunnel t, AccessGate.SubscribeGrant grant) {
+        interests.add(grant.patternFor(t), t);
+    }
+
+    void unlisten(Tunnel t, PathPattern p) {
+        interests.remove(p, t);
     }
 
     void markDirty(Tunnel t) {

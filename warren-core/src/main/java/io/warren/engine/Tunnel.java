@@ -135,8 +135,9 @@ public final class Tunnel {
         return interestCount;
     }
 
-    /** Adds a pattern the caller checked is absent ({@link #hasInterest}); capped by the node's limit. */
-    void addInterest(PathPattern p) {
+    /** Records the granted pattern as an interest ({@link AccessGate}: no interest without a grant). */
+    void addInterest(AccessGate.SubscribeGrant grant) {
+        PathPattern p = grant.patternFor(this);
         if (indexOfInterest(p) >= 0) {
             return;
         }

@@ -1,0 +1,262 @@
+package io.warren.server.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.auth.Authorizer;
+import io.warren.auth.Identity;
+import io.warren.auth.OpenRequest;
+import io.warren.broker.HistoryRule;
+import io.warren.path.Path;
+import io.warren.path.PathPattern;
+import io.warren.redis.RedisProcess;
+import io.warren.server.ClusterOptions;
+import io.warren.server.SecurityOptions;
+import io.warren.server.support.TestServer;
+import io.warren.server.support.TunnelClient;
+import io.warren.server.support.WsClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The one authorization gate, end to end: every way a tunnel gains an interest and every way a client
+ * publishes asks the authorizer, and with an authorizer that refuses, no entry point delivers anything.
+ */
+class AccessGateTest {
+
+    /** Lets tunnels open (so the entry points behind an open can be driven), refuses and records every other question. */
+    static final class RefuseAndRecord implements Authorizer {
+        final List<String> asked = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletionStage<Boolean> canOpen(Identity identity, OpenRequest request) {
+            return ALLOW;
+        }
+
+        @Override
+        public CompletionStage<Boolean> canSubscribe(Identity identity, PathPattern pattern) {
+            asked.add("subscribe " + pattern.wirePath());
+            return DENY;
+        }
+
+        @Override
+        public CompletionStage<Boolean> canPublish(Identity identity, Path path) {
+            asked.add("publish " + path);
+            return DENY;
+        }
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String meta(String tunnel, String data, String ref) {
+        return "{" + (tunnel == null ? "" : "\"tunnel\":\"" + tunnel + "\",") + "\"path\":\"/meta/subscribe\",\"data\":" + data
+                + ",\"id\":\"" + ref + "\"}";
+    }
+
+    static String publish(String tunnel, String path, String ref) {
+        return "{" + (tunnel == null ? "" : "\"tunnel\":\"" + tunnel + "\",") + "\"path\":\"" + path + "\",\"data\":\"x\",\"id\":\"" + ref + "\"}";
+    }
+
+    /** The three {@code /meta/subscribe} forms for {@code base}: plain, with recent, with since. */
+    static List<String> subscribes(String base, String sinceId) {
+        return List.of("{\"path\":\"" + base + "\"}", "{\"path\":\"" + base + "-recent\",\"recent\":5}",
+                "{\"path\":\"" + base + "-since\",\"since\":\"" + sinceId + "\"}");
+    }
+
+    /** GET /events with one datagram: its single ack. */
+    static JsonNode getEvent(TestServer server, String tunnel, String path, String data) {
+        TestServer.Response r = server.get("/events?tunnel=" + tunnel + "&path=" + enc(path) + (data == null ? "" : "&data=" + enc(data)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get(0);
+    }
+
+    /** The next {@code n} acks on a WebSocket; any ordinary datagram arriving meanwhile fails the test. */
+    static List<JsonNode> wsAcks(WsClient ws, int n) {
+        List<JsonNode> acks = new ArrayList<>();
+        while (acks.size() < n) {
+            JsonNode m = ws.next();
+            String path = m.path("path").asText();
+            if (path.equals("/meta/ack")) {
+                acks.add(m.get("data"));
+            } else {
+                assertThat(path).as("nothing but acks and keepalives: %s", m).isEqualTo("/meta/keepalive");
+            }
+        }
+        return acks;
+    }
+
+    /** The next ordinary WebSocket message, skipping acks and keepalives. */
+    static JsonNode wsNextDatagram(WsClient ws) {
+        while (true) {
+            JsonNode m = ws.next();
+            if (!m.path("path").asText().startsWith("/meta/")) {
+                return m;
+            }
+        }
+    }
+
+    @Test
+    void everyEntryPointAsksTheGateAndARefusingAuthorizerLetsNothingThrough() {
+        RefuseAndRecord authorizer = new RefuseAndRecord();
+        try (TestServer server = TestServer.start(o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1)))),
+                b -> b.authorizer(authorizer))) {
+            // History the recent/since forms would hand out if the gate were skipped.
+            List<String> withHistory = List.of("/g/post-recent", "/g/post-since", "/g/get-recent", "/g/get-since", "/g/ws-recent", "/g/ws-since");
+            StringBuilder old = new StringBuilder("[");
+            for (String p : withHistory) {
+                old.append(old.length() > 1 ? "," : "").append("{\"path\":\"").append(p).append("\",\"data\":\"old\"}");
+            }
+            String sinceId = server.publish(old.append(']').toString()).get(0).get("id").asText();
+
+            List<String> expected = new ArrayList<>();
+            // Open with subscribe= (HTTP stream and WebSocket).
+            TunnelClient sse = server.open("sse", "subscribe=/g/open-sse");
+            assertThat(sse.awaitOpen().get("refused")).extracting(JsonNode::asText).containsExactly("/g/open-sse");
+            expected.add("subscribe /g/open-sse");
+            String t = sse.tunnel();
+            WsClient ws = WsClient.connect(server, "new=1&subscribe=/g/open-ws");
+            JsonNode wsOpen = ws.next("/meta/open").get("data");
+            assertThat(wsOpen.get("refused")).extracting(JsonNode::asText).containsExactly("/g/open-ws");
+            expected.add("subscribe /g/open-ws");
+
+            // Re-attach to the live tunnel with subscribe=, and attach to an unknown tunnel (a replacement opens).
+            sse.drop();
+            TunnelClient reattached = TunnelClient.attach(server.port(), "sse", t, null, "subscribe=/g/reattach");
+            assertThat(reattached.awaitOpen().get("refused")).extracting(JsonNode::asText).containsExactly("/g/reattach");
+            expected.add("subscribe /g/reattach");
+            TunnelClient replacement = TunnelClient.attach(server.port(), "stream", "unknownTunnelId0123456789", null, "subscribe=/g/replace");
+            JsonNode replaced = replacement.awaitOpen();
+            assertThat(replaced.get("replaced").asText()).isEqualTo("unknownTunnelId0123456789");
+            assertThat(replaced.get("refused")).extracting(JsonNode::asText).containsExactly("/g/replace");
+            expected.add("subscribe /g/replace");
+
+            // /meta/subscribe, plain and with history, and a client publish: over POST /events ...
+            List<String> post = new ArrayList<>();
+            int ref = 0;
+            for (String data : subscribes("/g/post", sinceId)) {
+                post.add(meta(t, data, "r" + ref++));
+            }
+            post.add(publish(t, "/g/pub-post", "r" + ref++));
+            JsonNode postAcks = server.events("[" + String.join(",", post) + "]");
+            assertThat(postAcks).hasSize(4).allSatisfy(a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
+            expected.addAll(List.of("subscribe /g/post", "subscribe /g/post-recent", "subscribe /g/post-since", "publish /g/pub-post"));
+
+            // ... over GET /events ...
+            for (String data : subscribes("/g/get", sinceId)) {
+                assertThat(getEvent(server, t, "/meta/subscribe", data).get("error").asText()).isEqualTo("forbidden");
+            }
+            assertThat(getEvent(server, t, "/g/pub-get", "1").get("error").asText()).isEqualTo("forbidden");
+            expected.addAll(List.of("subscribe /g/get", "subscribe /g/get-recent", "subscribe /g/get-since", "publish /g/pub-get"));
+
+            // ... and over the WebSocket.
+            List<String> viaWs = new ArrayList<>();
+            for (String data : subscribes("/g/ws", sinceId)) {
+                viaWs.add(meta(null, data, "w" + viaWs.size()));
+            }
+            viaWs.add(publish(null, "/g/pub-ws", "w3"));
+            ws.send("[" + String.join(",", viaWs) + "]");
+            assertThat(wsAcks(ws, 4)).allSatisfy(a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
+            expected.addAll(List.of("subscribe /g/ws", "subscribe /g/ws-recent", "subscribe /g/ws-since", "publish /g/pub-ws"));
+
+            assertThat(authorizer.asked).containsExactlyInAnyOrderElementsOf(expected);
+
+            // Nothing reaches any tunnel: the backend publishes to every path asked about, then a marker to
+            // each tunnel's own path, which must be the first datagram each receives.
+            StringBuilder all = new StringBuilder("[");
+            for (String asked : expected) {
+                String path = asked.substring(asked.indexOf(' ') + 1);
+                all.append(all.length() > 1 ? "," : "").append("{\"path\":\"").append(path).append("\",\"data\":\"leak\"}");
+            }
+            server.publish(all.append(']').toString());
+            server.publish("[{\"path\":\"/client/" + reattached.client() + "\",\"data\":\"marker\"},"
+                    + "{\"path\":\"/client/" + replacement.client() + "\",\"data\":\"marker\"},"
+                    + "{\"path\":\"/client/" + wsOpen.get("client").asText() + "\",\"data\":\"marker\"}]");
+            assertThat(reattached.next().get("data").asText()).isEqualTo("marker");
+            assertThat(replacement.next().get("data").asText()).isEqualTo("marker");
+            assertThat(wsNextDatagram(ws).get("data").asText()).isEqualTo("marker");
+            assertThat(reattached.pending()).isEmpty();
+            assertThat(replacement.pending()).isEmpty();
+            reattached.close();
+            replacement.close();
+            ws.close();
+        }
+    }
+
+    /**
+     * Finding 1 (critical): {@code /meta/subscribe} with {@code recent} or {@code since} skipped
+     * authorization, so an anonymous client read any path's history and live datagrams. It is refused
+     * like a plain subscribe, over POST /events, GET /events and WebSocket, with or without a history rule.
+     */
+    @ParameterizedTest(name = "history rule configured: {0}")
+    @ValueSource(booleans = {true, false})
+    void finding1_metaSubscribeWithRecentOrSinceIsAuthorized(boolean historyRule) {
+        SecurityOptions rules = SecurityOptions.defaults().withAnonymous(List.of("/public/**"), List.of());
+        List<HistoryRule> history = historyRule
+                ? List.of(new HistoryRule(PathPattern.parse("/**"), 10, Duration.ofHours(1))) : List.of();
+        try (TestServer server = TestServer.start(o -> o.withSecurity(rules).withHistory(history));
+             TunnelClient sse = server.open("sse");
+             WsClient ws = WsClient.connect(server, "new=1")) {
+            String secretId = server.publish("{\"path\":\"/secret/x\",\"data\":\"old secret\"}").get(0).get("id").asText();
+            sse.awaitOpen();
+            JsonNode wsOpen = ws.next("/meta/open").get("data");
+            String t = sse.tunnel();
+            String recent = "{\"path\":\"/secret/x\",\"recent\":5}";
+            String since = "{\"path\":\"/secret/x\",\"since\":\"" + secretId + "\"}";
+
+            JsonNode acks = server.events("[" + meta(t, recent, "a") + "," + meta(t, since, "b") + ","
+                    + meta(t, "{\"path\":\"/public/p\",\"recent\":5}", "c") + "]");
+            assertThat(acks.get(0).get("error").asText()).isEqualTo("forbidden");
+            assertThat(acks.get(1).get("error").asText()).isEqualTo("forbidden");
+            assertThat(acks.get(2).get("ok").asBoolean()).as("allowed paths still take history").isTrue();
+            assertThat(getEvent(server, t, "/meta/subscribe", recent).get("error").asText()).isEqualTo("forbidden");
+            assertThat(getEvent(server, t, "/meta/subscribe", since).get("error").asText()).isEqualTo("forbidden");
+            ws.send("[" + meta(null, recent, "a") + "," + meta(null, since, "b") + "]");
+            assertThat(wsAcks(ws, 2)).allSatisfy(a -> assertThat(a.get("error").asText()).isEqualTo("forbidden"));
+
+            // Neither the history nor live datagrams of /secret/x arrive: the marker published after a live one comes first.
+            server.publish("[{\"path\":\"/secret/x\",\"data\":\"live secret\"},{\"path\":\"/public/p\",\"data\":\"marker\"},"
+                    + "{\"path\":\"/client/" + wsOpen.get("client").asText() + "\",\"data\":\"marker\"}]");
+            assertThat(sse.next().get("data").asText()).isEqualTo("marker");
+            assertThat(wsNextDatagram(ws).get("data").asText()).isEqualTo("marker");
+            assertThat(sse.pending()).isEmpty();
+        }
+    }
+
+    /**
+     * Cluster takeover: the interests a record carries are asked about again on the node taking the tunnel
+     * over, so a node whose authorizer refuses them restores none of them.
+     */
+    @Test
+    void aTakeoverAsksTheGateForTheInterestsItRestores() {
+        RefuseAndRecord refusing = new RefuseAndRecord();
+        try (RedisProcess redis = RedisProcess.start();
+             TestServer a = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())));
+             TestServer b = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())), x -> x.authorizer(refusing))) {
+            TunnelClient onA = a.open("sse", "subscribe=/t/x");
+            assertThat(onA.awaitOpen().has("refused")).isFalse();
+            String tunnel = onA.tunnel();
+            String client = onA.client();
+            onA.drop();
+            try (TunnelClient onB = TunnelClient.attach(b.port(), "sse", tunnel, null, "subscribe=/t/new")) {
+                JsonNode open = onB.awaitOpen();
+                assertThat(open.get("resumed").asBoolean()).as("taken over, not replaced").isTrue();
+                assertThat(refusing.asked).containsExactlyInAnyOrder("subscribe /t/x", "subscribe /t/new");
+                b.publish("[{\"path\":\"/t/x\",\"data\":\"leak\"},{\"path\":\"/t/new\",\"data\":\"leak\"},"
+                        + "{\"path\":\"/client/" + client + "\",\"data\":\"marker\"}]");
+                assertThat(onB.next().get("data").asText()).isEqualTo("marker");
+                assertThat(onB.pending()).isEmpty();
+            }
+        }
+    }
+}
