@@ -8,9 +8,19 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Decides what an authenticated {@link Identity} may do: open a tunnel, subscribe to a pattern, publish
- * to a path. Consulted by the node for every open, every {@code subscribe=} at open, every
- * {@code /meta/subscribe} and every client publish; backend publishing ({@code POST /publish}) is not a
- * client action and is not asked.
+ * to a path. The node asks it through one gate (the engine's {@code AccessGate}, its only holder), and
+ * nothing reaches a tunnel's interests or the broker without that gate's grant. It is asked:
+ * <ul>
+ *   <li>{@link #canOpen}: every open, and every re-attach that opens a replacement;</li>
+ *   <li>{@link #canSubscribe}: every {@code subscribe=} at open and at re-attach, every
+ *       {@code /meta/subscribe} with or without {@code recent}/{@code since} (over {@code POST} and
+ *       {@code GET /events} and WebSocket alike), and, on a cluster takeover, every interest the tunnel's
+ *       record carries (one refused there is dropped silently);</li>
+ *   <li>{@link #canPublish}: every client publish except to the client's own {@code /client/C}.</li>
+ * </ul>
+ * Not asked: backend publishing ({@code POST /publish}, guarded by the publish key; never to
+ * {@code /meta/}), publishing from code in the process, and tunnels opened with
+ * {@code Node.openTrusted} (their opener vouched for the identity and the patterns).
  *
  * <p><b>Deny by default.</b> Each method refuses unless overridden; a stage that completes with
  * {@code false}, with {@code null}, or exceptionally is a refusal. A refused open is answered 403
