@@ -77,7 +77,7 @@ final class AccessGate {
 
         /** The pattern, after checking this grant was given for {@code t}'s identity. */
         PathPattern patternFor(Tunnel t) {
-            if (!identity.equals(t.identity())) {
+            if (!java.util.Objects.equals(identity, t.identity())) {
                 throw new IllegalStateException("a grant for another identity");
             }
             return pattern;
