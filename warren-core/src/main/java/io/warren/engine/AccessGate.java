@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * gate. {@link Tunnel#addInterest}, {@link Shard#listen} (the routing index) and the node's single call
  * to {@code Broker.publish} take a {@link SubscribeGrant} or a {@link PublishGrant}, and only this class
  * can construct one, so a new entry point (a new transport, a new control datagram, a server-side
- * subscribe, a cluster takeover) cannot compile without asking here. {@code AccessGateInvariantTest}
+ * subscribe, a cluster takeover) cannot compile without asking here. A unit test ({@code AccessGateTest})
  * additionally checks that the broker and the routing index are reached only from those methods.
  *
  * <p>Grants, by who asks:
