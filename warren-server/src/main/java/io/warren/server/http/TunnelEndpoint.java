@@ -3,6 +3,7 @@ package io.warren.server.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -35,10 +36,12 @@ final class TunnelEndpoint {
 
     private final Node node;
     private final Function<Channel, Shard> shards;
+    private final OriginPolicy origins;
 
-    TunnelEndpoint(Node node, Function<Channel, Shard> shards) {
+    TunnelEndpoint(Node node, Function<Channel, Shard> shards, OriginPolicy origins) {
         this.node = node;
         this.shards = shards;
+        this.origins = origins;
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, WarrenHttpHandler handler) {
@@ -74,6 +77,10 @@ final class TunnelEndpoint {
         HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress());
         Shard shard = shards.apply(ch);
         if (format.transportFramed()) {
+            // Checked here as well as in OriginHandler: the upgrade is what a cross-site page would hijack.
+            if (!origins.allows(req.headers().get(HttpHeaderNames.ORIGIN))) {
+                throw ErrorCode.FORBIDDEN.exception("origin not allowed");
+            }
             WebSocketTunnelConnection ws = WebSocketUpgrade.upgrade(ch, req, format, node, ctx.name());
             (isNew ? node.open(open, shard, subscribe, ws) : node.attach(open, shard, tunnelId, last, subscribe, ws))
                     .whenComplete((t, e) -> WebSocketUpgrade.opened(ws, node, t, e));
