@@ -34,6 +34,7 @@ import io.warren.server.auth.JwtAuthenticator;
 import io.warren.server.http.BoundedAggregator;
 import io.warren.server.http.OriginHandler;
 import io.warren.server.http.OriginPolicy;
+import io.warren.server.http.PublishGuard;
 import io.warren.server.http.RequestTimeoutHandler;
 import io.warren.server.http.Responses;
 import io.warren.server.http.WarrenHttpHandler;
@@ -186,6 +187,10 @@ public final class WarrenServer implements AutoCloseable {
                     }
                 });
         serverChannel = b.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();
+        String open = PublishGuard.openWarning(options.host(), options.publishKey());
+        if (open != null) {
+            log.warn(open);
+        }
         log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), shards.size(), epoll ? "epoll" : "nio");
         return this;
     }

@@ -58,7 +58,7 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
             this.node = node;
             this.tunnel = new TunnelEndpoint(node, shards, origins);
             this.events = new EventsEndpoint(node);
-            this.publish = new PublishEndpoint(node, publishKey);
+            this.publish = new PublishEndpoint(node, publishKey, origins);
             this.statics = new StaticEndpoint();
             this.ops = ops == null ? null : new OpsEndpoint(ops, shards);
         }
