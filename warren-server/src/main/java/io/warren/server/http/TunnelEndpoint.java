@@ -74,7 +74,8 @@ final class TunnelEndpoint {
         }
 
         Channel ch = ctx.channel();
-        HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress());
+        HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress(),
+                ScriptInclusion.cookiesAllowed(format, req.headers()));
         Shard shard = shards.apply(ch);
         if (format.transportFramed()) {
             // Checked here as well as in OriginHandler: the upgrade is what a cross-site page would hijack.
