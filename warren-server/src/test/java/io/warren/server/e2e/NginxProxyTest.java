@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Real nginx from Debian in front of Warren, configured with the very files operators install
  * ({@code deploy/nginx/warren-http.conf} and {@code warren-proxy.conf}): every format still delivers
  * each datagram promptly through the proxy, client events pass, and re-attach works; {@code /publish},
- * {@code /admin} and {@code /metrics} are not reachable from the public side.
+ * {@code /admin} and {@code /metrics} are not reachable from the public side; the access log has no
+ * query strings.
  */
 class NginxProxyTest {
     private static final Path DEPLOY = Path.of("..", "deploy", "nginx").toAbsolutePath().normalize();
@@ -206,6 +207,16 @@ class NginxProxyTest {
         assertThat(warren.post("/publish", json, "Authorization", "Bearer proxy-test-publish-key").status()).isEqualTo(200);
         assertThat(warren.get("/metrics").status()).isEqualTo(200);
         assertThat(proxied("GET", "/healthz", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void finding7_theShippedAccessLogHasNoQueryStrings() throws IOException {
+        String secret = "eyJhbGciOiJIUzI1NiJ9.secret-token-in-the-query.sig";
+        assertThat(proxied("GET", "/tunnel?format=nope&tunnel=SECRETTUNNELID&token=" + secret, null).status()).isEqualTo(400);
+        Path log = dir.resolve("access.log");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.readString(log).contains("GET /tunnel "));
+        String text = Files.readString(log);
+        assertThat(text).doesNotContain(secret).doesNotContain("SECRETTUNNELID").doesNotContain("token=");
     }
 
     private static void publish(String json) {
