@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /tunnel}: opens ({@code new=1}) or re-attaches ({@code tunnel=T[&last=ID]}) a tunnel and
@@ -30,8 +29,6 @@ import java.util.regex.Pattern;
  * input changes nothing.
  */
 final class TunnelEndpoint {
-    /** A dotted JavaScript identifier path, such as {@code cb} or {@code app.on_datagram}. */
-    private static final Pattern CALLBACK = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,63}(\\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}");
     private static final int MAX_LAST = 128;
 
     private final Node node;
@@ -120,8 +117,8 @@ final class TunnelEndpoint {
             }
             return format.defaultCallback();
         }
-        if (!CALLBACK.matcher(callback).matches()) {
-            throw ErrorCode.BAD_CALLBACK.exception("callback must be a JavaScript identifier, optionally dotted (a.b.c)");
+        if (!Callbacks.valid(callback)) {
+            throw ErrorCode.BAD_CALLBACK.exception("callback must be " + Callbacks.RULE);
         }
         return callback;
     }
