@@ -187,10 +187,7 @@ public final class WarrenServer implements AutoCloseable {
                     }
                 });
         serverChannel = b.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();
-        String open = PublishGuard.openWarning(options.host(), options.publishKey());
-        if (open != null) {
-            log.warn(open);
-        }
+        PublishGuard.warnIfOpen(options.host(), options.publishKey());
         log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), shards.size(), epoll ? "epoll" : "nio");
         return this;
     }

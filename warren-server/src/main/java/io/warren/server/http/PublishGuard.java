@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import io.warren.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +29,8 @@ import java.util.Locale;
  * </ol>
  */
 public final class PublishGuard {
+    private static final Logger log = LoggerFactory.getLogger(PublishGuard.class);
+
     private final OriginPolicy origins;
     private volatile byte[] key;
 
@@ -66,6 +70,14 @@ public final class PublishGuard {
         CharSequence type = HttpUtil.getMimeType(req);
         if (type == null || !type.toString().trim().toLowerCase(Locale.ROOT).equals("application/json")) {
             throw ErrorCode.BAD_REQUEST.exception("/publish takes Content-Type: application/json");
+        }
+    }
+
+    /** Logs, at start, a warning when a server on {@code host} without a key may be reached by other hosts. */
+    public static void warnIfOpen(String host, String publishKey) {
+        String warning = openWarning(host, publishKey);
+        if (warning != null) {
+            log.warn(warning);
         }
     }
 
