@@ -28,6 +28,24 @@ class ProcessIT {
     @TempDir
     Path dir;
 
+    /** Finding 3 (issue 10): a server reachable beyond loopback without a publish key says so at start. */
+    @Test
+    void finding3_startWarnsWithoutAPublishKeyBeyondLoopback() throws Exception {
+        try (WarrenProcess p = WarrenProcess.start(Map.of(), "--host=0.0.0.0", "--port=0")) {
+            p.awaitPort();
+            assertThat(p.output()).contains("WARN", "no publish-key while listening on 0.0.0.0");
+        }
+        try (WarrenProcess p = WarrenProcess.start(Map.of("WARREN_PUBLISH_KEY", "a-long-enough-publish-key"), "--host=0.0.0.0", "--port=0")) {
+            p.awaitPort();
+            assertThat(p.output()).doesNotContain("no publish-key");
+        }
+        try (WarrenProcess p = WarrenProcess.start(Map.of(), "--publish-key=short")) {
+            assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.process.exitValue()).as("finding 12: a short publish key is a configuration error").isEqualTo(2);
+            assertThat(p.output()).contains("publish-key must be at least 16 characters", "the given value is not shown");
+        }
+    }
+
     @Test
     void invalidConfigurationExitsWithCode2AndNamesKeyAndValue() throws Exception {
         try (WarrenProcess p = WarrenProcess.start(Map.of(), "--keepalive=5x")) {
