@@ -31,7 +31,9 @@ export async function startServer(args = []) {
     port, url,
     output: () => output,
     async publish(datagrams) {
-      const r = await fetch(url + '/publish', { method: 'POST', body: JSON.stringify(datagrams) });
+      const r = await fetch(url + '/publish', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(datagrams)
+      });
       if (r.status !== 200) throw new Error('publish: ' + r.status + ' ' + await r.text());
       return r.json();
     },

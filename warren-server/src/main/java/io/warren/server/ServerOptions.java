@@ -14,7 +14,8 @@ import java.util.List;
  * @param port       TCP port, 0 for any free one
  * @param threads    event loops (shards); 0 means one per core
  * @param maxBody    largest request body in bytes
- * @param publishKey bearer key for {@code POST /publish}, or null to allow loopback clients only
+ * @param publishKey bearer key for {@code POST /publish} (at least {@value #MIN_PUBLISH_KEY} characters), or
+ *                   null to allow direct (unproxied) loopback clients only
  * @param cluster    cluster membership on Redis, or null for a single in-memory node
  * @param history    per-path history rules (first match wins)
  * @param security   authentication, authorization rules, origins and limits
@@ -22,8 +23,15 @@ import java.util.List;
 public record ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats,
                             ClusterOptions cluster, List<HistoryRule> history, SecurityOptions security) {
 
+    /** Shortest accepted publish key: long enough that guessing it over the network is hopeless. */
+    public static final int MIN_PUBLISH_KEY = 16;
+
     public ServerOptions {
         history = List.copyOf(history);
+        if (publishKey != null && publishKey.length() < MIN_PUBLISH_KEY) {
+            throw new IllegalArgumentException("publish-key must be at least " + MIN_PUBLISH_KEY
+                    + " characters (the given value is not shown)");
+        }
     }
 
     /** Options without security settings (kept for callers that predate them). */

@@ -33,6 +33,8 @@ import io.warren.server.auth.CallbackAuthenticator;
 import io.warren.server.auth.JwtAuthenticator;
 import io.warren.server.http.BoundedAggregator;
 import io.warren.server.http.OriginHandler;
+import io.warren.server.http.OriginPolicy;
+import io.warren.server.http.PublishGuard;
 import io.warren.server.http.RequestTimeoutHandler;
 import io.warren.server.http.Responses;
 import io.warren.server.http.WarrenHttpHandler;
@@ -162,7 +164,7 @@ public final class WarrenServer implements AutoCloseable {
         endpoints = new WarrenHttpHandler.Endpoints(node, ch -> {
             Shard s = shards.get(ch.eventLoop());
             return s != null ? s : node.shardFor(ch.eventLoop());
-        }, options.publishKey(), operations);
+        }, options.publishKey(), operations, OriginPolicy.of(options.security().allowedOrigins()));
         bytes = new ByteCounter(metrics);
         applyAdmin(operations.options());
         if (!listen) {
@@ -185,6 +187,7 @@ public final class WarrenServer implements AutoCloseable {
                     }
                 });
         serverChannel = b.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();
+        PublishGuard.warnIfOpen(options.host(), options.publishKey());
         log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), shards.size(), epoll ? "epoll" : "nio");
         return this;
     }
@@ -199,7 +202,7 @@ public final class WarrenServer implements AutoCloseable {
         p.addLast("timeouts", new RequestTimeoutHandler(s.idleTimeout(), s.requestTimeout()));
         p.addLast("aggregate", new BoundedAggregator(options.maxBody()));
         if (!s.allowedOrigins().isEmpty()) {
-            p.addLast("origins", new OriginHandler(s.allowedOrigins()));
+            p.addLast("origins", new OriginHandler(OriginPolicy.of(s.allowedOrigins())));
         }
         p.addLast("warren", new WarrenHttpHandler(endpoints));
     }

@@ -3,10 +3,12 @@ package io.warren.server.config;
 import io.warren.format.Encoding;
 import io.warren.format.Format;
 import io.warren.format.Mode;
+import io.warren.server.http.Callbacks;
 
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads an operator-defined format from the configuration file:
@@ -29,6 +31,11 @@ final class FormatConfig {
     private static final Set<String> KEYS = Set.of("content-type", "mode", "header", "envelope", "control",
             "separator", "keepalive", "footer", "encoding", "callback-required", "default-callback");
 
+    /** type/subtype with optional parameters: no control characters, so it cannot break the header block. */
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
+                    + "( *; *[A-Za-z0-9!#$&^_.+-]+=([A-Za-z0-9!#$&^_.+-]+|\"[ !#-\\[\\]-~]*\"))*");
+
     private FormatConfig() {
     }
 
@@ -44,7 +51,13 @@ final class FormatConfig {
             }
             String v = e.getValue() == null ? "" : String.valueOf(e.getValue());
             switch (key) {
-                case "content-type" -> b.contentType(v);
+                case "content-type" -> {
+                    if (!MEDIA_TYPE.matcher(v).matches()) {
+                        throw new IllegalArgumentException("formats." + name + ".content-type: not a media type such as"
+                                + " 'text/plain; charset=utf-8' (letters, digits and ;= only, no line breaks)");
+                    }
+                    b.contentType(v);
+                }
                 case "mode" -> {
                     if (!v.equalsIgnoreCase("stream") && !v.equalsIgnoreCase("poll")) {
                         throw new IllegalArgumentException("formats." + name + ".mode: '" + v + "' is not stream or poll");
@@ -70,7 +83,12 @@ final class FormatConfig {
                     }
                     b.callbackRequired(Boolean.parseBoolean(v));
                 }
-                case "default-callback" -> b.defaultCallback(v);
+                case "default-callback" -> {
+                    if (!Callbacks.valid(v)) {
+                        throw new IllegalArgumentException("formats." + name + ".default-callback: must be " + Callbacks.RULE);
+                    }
+                    b.defaultCallback(v);
+                }
                 default -> throw new AssertionError(key);
             }
         }

@@ -66,7 +66,7 @@ public final class WarrenConfig {
     @Option(names = "--max-body", defaultValue = "64k", description = "Largest request body.")
     String maxBody;
 
-    @Option(names = "--publish-key", description = "Bearer key for POST /publish (without it only loopback may publish).")
+    @Option(names = "--publish-key", description = "Bearer key for POST /publish, 16+ characters (without it only direct loopback may publish).")
     String publishKey;
 
     @Option(names = "--redis", paramLabel = "URI", description = "Join a cluster through this Redis (redis://HOST:PORT, redis-sentinel://..., redis-cluster://HOST:PORT,...). Without it: one in-memory node.")

@@ -10,16 +10,22 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 
-/** A tunnel-open request as authenticators see it. Holds the request's headers, not its body. */
+/**
+ * A tunnel-open request as authenticators see it. Holds the request's headers, not its body. When the
+ * request's cookies may not authenticate it ({@link ScriptInclusion}), it shows neither cookies nor a
+ * {@code Cookie} header.
+ */
 final class HttpOpenRequest implements OpenRequest {
     private final HttpHeaders headers;
     private final QueryStringDecoder query;
     private final SocketAddress remote;
+    private final boolean cookies;
 
-    HttpOpenRequest(HttpHeaders headers, QueryStringDecoder query, SocketAddress remote) {
+    HttpOpenRequest(HttpHeaders headers, QueryStringDecoder query, SocketAddress remote, boolean cookies) {
         this.headers = headers;
         this.query = query;
         this.remote = remote;
+        this.cookies = cookies;
     }
 
     @Override
@@ -29,6 +35,9 @@ final class HttpOpenRequest implements OpenRequest {
 
     @Override
     public String header(String name) {
+        if (!cookies && name.equalsIgnoreCase("Cookie")) {
+            return null;
+        }
         return headers.get(name);
     }
 
@@ -40,6 +49,9 @@ final class HttpOpenRequest implements OpenRequest {
 
     @Override
     public String cookie(String name) {
+        if (!cookies) {
+            return null;
+        }
         for (String h : headers.getAll("Cookie")) {
             for (Cookie c : ServerCookieDecoder.STRICT.decodeAll(h)) {
                 if (c.name().equals(name)) {

@@ -45,8 +45,9 @@ import java.util.function.Function;
  * {@code /admin/events} and {@code POST /admin/reload}.
  *
  * <p>The status page is guarded by {@code admin-key} (absent: the page does not exist). The key comes as
- * {@code ?key=}, {@code Authorization: Bearer}, or the {@code warren-admin} cookie the page sets, so that
- * its {@code EventSource} (which cannot send headers) is authorized too. The feed is an ordinary Warren
+ * {@code ?key=} or {@code Authorization: Bearer}; the page then sets the {@code warren-admin} cookie, an
+ * {@link AdminSession} (an HMAC of an expiry, never the key), so that its {@code EventSource} (which cannot
+ * send headers) is authorized too. Wrong keys are throttled per address ({@link AdminThrottle}). The feed is an ordinary Warren
  * {@code sse} tunnel subscribed, server-side, to {@value AdminStats#PATH}: a {@code /meta/} path, which no
  * client can subscribe to and no wildcard matches.
  */
@@ -56,6 +57,7 @@ final class OpsEndpoint {
 
     private final Operations ops;
     private final Function<Channel, Shard> shards;
+    private final AdminThrottle throttle = new AdminThrottle();
 
     OpsEndpoint(Operations ops, Function<Channel, Shard> shards) {
         this.ops = ops;
@@ -95,7 +97,7 @@ final class OpsEndpoint {
             }
             case "/admin", "/admin/" -> {
                 requireGet(req);
-                String key = authorize(req, q);
+                String key = authorize(ctx, req, q);
                 FullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, Unpooled.wrappedBuffer(PAGE));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
@@ -103,21 +105,22 @@ final class OpsEndpoint {
                         .set("X-Frame-Options", "DENY")
                         .set("Referrer-Policy", "no-referrer")
                         .set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
-                        .set(HttpHeaderNames.SET_COOKIE, COOKIE + "=" + key + "; Path=/admin; HttpOnly; SameSite=Strict"
-                                + ("https".equalsIgnoreCase(req.headers().get("X-Forwarded-Proto")) ? "; Secure" : ""))
+                        // Always Secure: browsers keep it over https and on http://localhost / 127.0.0.1 only.
+                        .set(HttpHeaderNames.SET_COOKIE, COOKIE + "=" + AdminSession.issue(key, nowSeconds())
+                                + "; Path=/admin; Max-Age=" + AdminSession.TTL.toSeconds() + "; HttpOnly; SameSite=Strict; Secure")
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, PAGE.length);
                 Responses.send(ctx, r, keepAlive);
             }
             case "/admin/events" -> {
                 requireGet(req);
-                authorize(req, q);
+                authorize(ctx, req, q);
                 feed(ctx, req, handler);
             }
             case "/admin/reload" -> {
                 if (!req.method().equals(HttpMethod.POST)) {
                     throw ErrorCode.METHOD_NOT_ALLOWED.exception("use POST for /admin/reload");
                 }
-                authorize(req, q);
+                authorize(ctx, req, q);
                 List<String> applied;
                 try {
                     applied = ops.reload();
@@ -162,31 +165,51 @@ final class OpsEndpoint {
         });
     }
 
-    /** Checks the admin key (query, bearer header or cookie) in constant time; returns it. Deny by default. */
-    private String authorize(FullHttpRequest req, QueryStringDecoder q) {
+    /**
+     * Checks the admin key (query or bearer header, constant time) or the session cookie; returns the key.
+     * Deny by default; a locked-out address is refused before its key is looked at.
+     */
+    private String authorize(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
         String expected = ops.options().adminKey();
         if (expected == null) {
             throw ErrorCode.NOT_FOUND.exception("the status page is disabled (set admin-key to enable it)");
         }
+        String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+        throttle.check(address);
         String given = Requests.param(q, "key");
         String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (given == null && auth != null && auth.startsWith("Bearer ")) {
             given = auth.substring("Bearer ".length());
         }
-        if (given == null) {
-            String cookies = req.headers().get(HttpHeaderNames.COOKIE);
-            if (cookies != null) {
-                for (Cookie c : ServerCookieDecoder.STRICT.decode(cookies)) {
-                    if (c.name().equals(COOKIE)) {
-                        given = c.value();
-                    }
-                }
-            }
+        boolean ok;
+        if (given != null) {
+            ok = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+        } else {
+            String session = sessionCookie(req);
+            ok = session != null && AdminSession.valid(expected, session, nowSeconds());
         }
-        if (given == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+        if (!ok) {
+            throttle.failed(address);
             throw ErrorCode.UNAUTHORIZED.exception("missing or wrong admin key");
         }
         return expected;
+    }
+
+    private static String sessionCookie(FullHttpRequest req) {
+        String given = null;
+        for (String header : req.headers().getAll(HttpHeaderNames.COOKIE)) {
+            for (Cookie c : ServerCookieDecoder.STRICT.decode(header)) {
+                if (c.name().equals(COOKIE)) {
+                    given = c.value();
+                }
+            }
+        }
+        return given;
+    }
+
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
     }
 
     /** Opens an sse tunnel subscribed to the stats path, bypassing the client authenticator (the admin key stood in). */

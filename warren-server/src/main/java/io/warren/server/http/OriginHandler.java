@@ -13,17 +13,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.warren.ErrorCode;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-
 /**
  * Allowed origins for the browser-facing endpoints ({@code /tunnel}, {@code /events}; WebSocket upgrades
  * arrive at {@code /tunnel} too): a request whose {@code Origin} is not allowed is answered 403
  * {@code forbidden} and reaches nothing; a CORS preflight ({@code OPTIONS} with
  * {@code Access-Control-Request-Method}) from an allowed origin is answered 204 here; responses to an
- * allowed origin carry {@code Access-Control-Allow-Origin} (that origin, with credentials) and
- * {@code Vary: Origin}. Requests without {@code Origin} (same-origin GETs, servers, curl) pass.
+ * allowed origin carry {@code Access-Control-Allow-Origin} and {@code Vary: Origin}: an origin listed exactly
+ * gets itself back with {@code Access-Control-Allow-Credentials: true}; any other origin admitted by
+ * {@code *} gets {@code *} and no credentials. Requests without {@code Origin} (same-origin GETs, servers,
+ * curl) pass. The path comes from {@link RequestPath}, as the router's does; a non-canonical path passes
+ * through to the router, which refuses it.
  *
  * <p>Sits after the aggregator, so it sees whole requests. One instance per channel (it remembers the
  * origin of the request being answered).
@@ -31,14 +30,11 @@ import java.util.Set;
 public final class OriginHandler extends ChannelDuplexHandler {
     private static final String ALLOWED_HEADERS = "Content-Type, Authorization, Last-Event-ID, X-Requested-With";
 
-    private final Set<String> allowed;
-    private final boolean any;
+    private final OriginPolicy policy;
     private String answering;   // origin of the request being answered, when allowed
 
-    /** {@code origins}: exact origins such as {@code https://app.example.com}, or {@code *} for any. */
-    public OriginHandler(List<String> origins) {
-        this.any = origins.contains("*");
-        this.allowed = Set.copyOf(origins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList());
+    public OriginHandler(OriginPolicy policy) {
+        this.policy = policy;
     }
 
     @Override
@@ -47,17 +43,15 @@ public final class OriginHandler extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        String path = req.uri();
-        int q = path.indexOf('?');
-        path = q < 0 ? path : path.substring(0, q);
+        String path = RequestPath.orNull(req.uri());
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         answering = null;
-        if (origin == null || !(path.equals("/tunnel") || path.equals("/events"))) {
+        if (origin == null || path == null || !(path.equals("/tunnel") || path.equals("/events"))) {
             ctx.fireChannelRead(msg);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        if (!isAllowed(origin)) {
+        if (!policy.allows(origin)) {
             req.release();
             Responses.error(ctx, req.protocolVersion(), keepAlive, ErrorCode.FORBIDDEN, "origin not allowed");
             return;
@@ -77,10 +71,6 @@ public final class OriginHandler extends ChannelDuplexHandler {
         ctx.fireChannelRead(msg);
     }
 
-    boolean isAllowed(String origin) {
-        return any || allowed.contains(origin.toLowerCase(Locale.ROOT));
-    }
-
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof HttpResponse r && answering != null) {
@@ -90,8 +80,12 @@ public final class OriginHandler extends ChannelDuplexHandler {
     }
 
     private void allowOrigin(HttpResponse r) {
-        r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, answering)
-                .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
-                .add(HttpHeaderNames.VARY, "Origin");
+        if (policy.credentials(answering)) {
+            r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, answering)
+                    .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        } else {
+            r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
+        r.headers().add(HttpHeaderNames.VARY, "Origin");
     }
 }

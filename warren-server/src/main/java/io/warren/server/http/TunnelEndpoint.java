@@ -3,6 +3,7 @@ package io.warren.server.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /tunnel}: opens ({@code new=1}) or re-attaches ({@code tunnel=T[&last=ID]}) a tunnel and
@@ -29,16 +29,16 @@ import java.util.regex.Pattern;
  * input changes nothing.
  */
 final class TunnelEndpoint {
-    /** A dotted JavaScript identifier path, such as {@code cb} or {@code app.on_datagram}. */
-    private static final Pattern CALLBACK = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,63}(\\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}");
     private static final int MAX_LAST = 128;
 
     private final Node node;
     private final Function<Channel, Shard> shards;
+    private final OriginPolicy origins;
 
-    TunnelEndpoint(Node node, Function<Channel, Shard> shards) {
+    TunnelEndpoint(Node node, Function<Channel, Shard> shards, OriginPolicy origins) {
         this.node = node;
         this.shards = shards;
+        this.origins = origins;
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, WarrenHttpHandler handler) {
@@ -71,9 +71,14 @@ final class TunnelEndpoint {
         }
 
         Channel ch = ctx.channel();
-        HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress());
+        HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress(),
+                ScriptInclusion.cookiesAllowed(format, req.headers()));
         Shard shard = shards.apply(ch);
         if (format.transportFramed()) {
+            // Checked here as well as in OriginHandler: the upgrade is what a cross-site page would hijack.
+            if (!origins.allows(req.headers().get(HttpHeaderNames.ORIGIN))) {
+                throw ErrorCode.FORBIDDEN.exception("origin not allowed");
+            }
             WebSocketTunnelConnection ws = WebSocketUpgrade.upgrade(ch, req, format, node, ctx.name());
             (isNew ? node.open(open, shard, subscribe, ws) : node.attach(open, shard, tunnelId, last, subscribe, ws))
                     .whenComplete((t, e) -> WebSocketUpgrade.opened(ws, node, t, e));
@@ -112,8 +117,8 @@ final class TunnelEndpoint {
             }
             return format.defaultCallback();
         }
-        if (!CALLBACK.matcher(callback).matches()) {
-            throw ErrorCode.BAD_CALLBACK.exception("callback must be a JavaScript identifier, optionally dotted (a.b.c)");
+        if (!Callbacks.valid(callback)) {
+            throw ErrorCode.BAD_CALLBACK.exception("callback must be " + Callbacks.RULE);
         }
         return callback;
     }

@@ -50,10 +50,15 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
 
         /** With operator endpoints (/metrics, /healthz, /readyz, /admin) when {@code ops} is not null. */
         public Endpoints(Node node, Function<Channel, Shard> shards, String publishKey, Operations ops) {
+            this(node, shards, publishKey, ops, OriginPolicy.of(java.util.List.of()));
+        }
+
+        /** As above, with the allowed origins that the WebSocket upgrade and {@code /publish} check too. */
+        public Endpoints(Node node, Function<Channel, Shard> shards, String publishKey, Operations ops, OriginPolicy origins) {
             this.node = node;
-            this.tunnel = new TunnelEndpoint(node, shards);
+            this.tunnel = new TunnelEndpoint(node, shards, origins);
             this.events = new EventsEndpoint(node);
-            this.publish = new PublishEndpoint(node, publishKey);
+            this.publish = new PublishEndpoint(node, publishKey, origins);
             this.statics = new StaticEndpoint();
             this.ops = ops == null ? null : new OpsEndpoint(ops, shards);
         }
@@ -83,19 +88,21 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         }
         try {
             // ';' is an ordinary character: 'callback=x;alert(1)' must not pass as 'x'.
+            // The path decision belongs to RequestPath (the origin check asked it too); q serves the parameters.
+            String path = RequestPath.of(req.uri());
             QueryStringDecoder q = QueryStringDecoder.builder().semicolonIsNormalChar(true).build(req.uri());
-            switch (q.path()) {
+            switch (path) {
                 case "/tunnel" -> endpoints.tunnel.handle(ctx, req, q, this);
                 case "/events" -> endpoints.events.handle(ctx, req, q);
                 case "/publish" -> endpoints.publish.handle(ctx, req);
                 case "/metrics", "/healthz", "/readyz", "/admin", "/admin/", "/admin/events", "/admin/reload" -> {
                     if (endpoints.ops == null) {
-                        throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + q.path());
+                        throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);
                     }
                     endpoints.ops.handle(ctx, req, q, this);
                 }
                 // Anything else may be a bundled file (client library, demo page).
-                default -> endpoints.statics.handle(ctx, req, q.path());
+                default -> endpoints.statics.handle(ctx, req, path);
             }
         } catch (WarrenException e) {
             Responses.error(ctx, req.protocolVersion(), keepAlive, e);

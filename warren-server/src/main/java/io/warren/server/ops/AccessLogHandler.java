@@ -12,17 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Logs one line per answered request to the {@code warren.access} logger: client address, method,
- * target with secrets redacted, status, bytes, duration. A stream is logged when it ends. Installed per
+ * target with secrets redacted by decoded parameter name, status, bytes, duration. A stream is logged when it ends. Installed per
  * channel only when the access log is on, so it costs nothing otherwise.
  */
 public final class AccessLogHandler extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger("warren.access");
-    private static final Pattern SECRET = Pattern.compile("([?&](?:tunnel|key)=)([^&]*)");
 
     private String method;
     private String target;
@@ -30,16 +27,9 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
     private int status;
     private long bytes;
 
-    /** The request target with tunnel ids and keys cut to a 4-character prefix. */
+    /** The request target with secrets redacted ({@link QueryRedactor}). */
     public static String redact(String uri) {
-        Matcher m = SECRET.matcher(uri);
-        StringBuilder sb = new StringBuilder(uri.length());
-        while (m.find()) {
-            String v = m.group(2);
-            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + (v.length() <= 4 ? "…" : v.substring(0, 4) + "…")));
-        }
-        m.appendTail(sb);
-        return sb.toString();
+        return QueryRedactor.redact(uri);
     }
 
     @Override

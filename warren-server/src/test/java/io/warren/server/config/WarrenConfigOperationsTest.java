@@ -118,7 +118,7 @@ class WarrenConfigOperationsTest {
     void printConfigShowsSourcesAndMasksSecrets() throws IOException {
         Path f = file("keepalive: 9s\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        WarrenConfig.Loaded l = WarrenConfig.load(new String[]{"--config", f.toString(), "--publish-key=hunter2-publish", "--print-config"},
+        WarrenConfig.Loaded l = WarrenConfig.load(new String[]{"--config", f.toString(), "--publish-key=hunter2-publish-key", "--print-config"},
                 Map.of("WARREN_ADMIN_KEY", "hunter2-admin", "WARREN_PORT", "9005"), new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(l).as("print-config does not start a server").isNull();
         String text = out.toString(StandardCharsets.UTF_8);

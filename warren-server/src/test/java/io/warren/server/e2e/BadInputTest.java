@@ -25,7 +25,7 @@ class BadInputTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(o -> o.withMaxBody(1024).withPublishKey("k"));
+        server = TestServer.start(o -> o.withMaxBody(1024).withPublishKey("bad-input-test-key"));
         bystanders = List.of(server.open("sse", "subscribe=/by"), server.open("longpoll", "subscribe=/by"),
                 server.open("iframe", "subscribe=/by"));
         bystanders.forEach(TunnelClient::awaitOpen);
@@ -46,7 +46,7 @@ class BadInputTest {
     }
 
     private static void bystandersStillReceive(int n) {
-        assertThat(server.post("/publish", "{\"path\":\"/by\",\"data\":" + n + "}", "Authorization", "Bearer k").status()).isEqualTo(200);
+        assertThat(server.post("/publish", "{\"path\":\"/by\",\"data\":" + n + "}", "Authorization", "Bearer bad-input-test-key").status()).isEqualTo(200);
         for (TunnelClient c : bystanders) {
             assertThat(c.next().get("data").asInt()).isEqualTo(n);
         }

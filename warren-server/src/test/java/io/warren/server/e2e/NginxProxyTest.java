@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Real nginx from Debian in front of Warren, configured with the very files operators install
  * ({@code deploy/nginx/warren-http.conf} and {@code warren-proxy.conf}): every format still delivers
- * each datagram promptly through the proxy, client events pass, and re-attach works.
+ * each datagram promptly through the proxy, client events pass, and re-attach works; {@code /publish},
+ * {@code /admin} and {@code /metrics} are not reachable from the public side; the access log has no
+ * query strings.
  */
 class NginxProxyTest {
     private static final Path DEPLOY = Path.of("..", "deploy", "nginx").toAbsolutePath().normalize();
@@ -50,12 +52,15 @@ class NginxProxyTest {
             }
             assumeTrue(false, "nginx is not installed: run ./run-tests, which installs it");
         }
-        warren = TestServer.start(o -> o.withPublishKey("proxy-test-key"));
+        warren = TestServer.start(o -> o.withPublishKey("proxy-test-publish-key"));
         dir = Files.createTempDirectory("warren-nginx");
         port = freePort();
         String http = Files.readString(DEPLOY.resolve("warren-http.conf"))
                 .replace("server 127.0.0.1:8080;", "server 127.0.0.1:" + warren.port() + ";");
         Files.writeString(dir.resolve("warren-http.conf"), http);
+        String proxy = Files.readString(DEPLOY.resolve("warren-proxy.conf"))
+                .replace("/var/log/nginx/warren.access.log", dir.resolve("access.log").toString());
+        Files.writeString(dir.resolve("warren-proxy.conf"), proxy);
         String conf = (isRoot() ? "user root;\n" : "") + """
                 worker_processes 1;
                 daemon off;
@@ -75,7 +80,7 @@ class NginxProxyTest {
                         include %3$s;
                     }
                 }
-                """.formatted(dir, port, DEPLOY.resolve("warren-proxy.conf"));
+                """.formatted(dir, port, dir.resolve("warren-proxy.conf"));
         Files.writeString(dir.resolve("nginx.conf"), conf);
         nginx = new ProcessBuilder(bin.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
@@ -184,16 +189,38 @@ class NginxProxyTest {
     }
 
     @Test
-    void publishingThroughTheProxyNeedsTheKey() {
-        // Behind a proxy every request comes from loopback: only the key tells the backend apart.
-        assertThat(proxied("POST", "/publish", "{\"path\":\"/proxy/x\",\"data\":1}").status()).isEqualTo(401);
-        TestServer.Response ok = proxiedWithKey("{\"path\":\"/proxy/x\",\"data\":1}");
-        assertThat(ok.status()).isEqualTo(200);
+    void finding3_publishAdminAndMetricsAreNotReachableThroughTheShippedProxy() {
+        // Behind a proxy every request comes from loopback: the backend publishes to Warren directly.
+        String json = "{\"path\":\"/proxy/x\",\"data\":1}";
+        for (String target : new String[]{"/publish", "/%70ublish", "//publish", "/x/../publish"}) {
+            TestServer.Response r = TestServer.sendTo(port, "POST", target, json,
+                    "Authorization", "Bearer proxy-test-publish-key", "Content-Type", "application/json");
+            assertThat(r.status()).as("POST %s through nginx, even with the key", target).isEqualTo(404);
+            assertThat(r.body()).contains("not served through the proxy");
+        }
+        for (String target : new String[]{"/metrics", "/%6detrics", "/admin", "/admin/", "/admin/events", "/admin?key=x", "/%61dmin"}) {
+            TestServer.Response r = proxied("GET", target, null);
+            assertThat(r.status()).as("GET %s through nginx", target).isEqualTo(404);
+            assertThat(r.body()).contains("not served through the proxy");
+        }
+        // The same key straight to Warren works, and the public endpoints still pass the proxy.
+        assertThat(warren.post("/publish", json, "Authorization", "Bearer proxy-test-publish-key").status()).isEqualTo(200);
+        assertThat(warren.get("/metrics").status()).isEqualTo(200);
         assertThat(proxied("GET", "/healthz", null).status()).isEqualTo(200);
     }
 
+    @Test
+    void finding7_theShippedAccessLogHasNoQueryStrings() throws IOException {
+        String secret = "eyJhbGciOiJIUzI1NiJ9.secret-token-in-the-query.sig";
+        assertThat(proxied("GET", "/tunnel?format=nope&tunnel=SECRETTUNNELID&token=" + secret, null).status()).isEqualTo(400);
+        Path log = dir.resolve("access.log");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.readString(log).contains("GET /tunnel "));
+        String text = Files.readString(log);
+        assertThat(text).doesNotContain(secret).doesNotContain("SECRETTUNNELID").doesNotContain("token=");
+    }
+
     private static void publish(String json) {
-        TestServer.Response r = warren.post("/publish", json, "Authorization", "Bearer proxy-test-key");
+        TestServer.Response r = warren.post("/publish", json, "Authorization", "Bearer proxy-test-publish-key");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
@@ -202,7 +229,7 @@ class NginxProxyTest {
     }
 
     private static TestServer.Response proxiedWithKey(String body) {
-        return TestServer.sendTo(port, "POST", "/publish", body, "Authorization", "Bearer proxy-test-key");
+        return TestServer.sendTo(port, "POST", "/publish", body, "Authorization", "Bearer proxy-test-publish-key");
     }
 
     private static boolean isRoot() {

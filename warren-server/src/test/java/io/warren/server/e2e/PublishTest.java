@@ -11,15 +11,15 @@ class PublishTest {
 
     @Test
     void withAKeyOnlyTheRightBearerPublishes() {
-        try (TestServer server = TestServer.start(o -> o.withPublishKey("s3cret"));
+        try (TestServer server = TestServer.start(o -> o.withPublishKey("s3cret-publish-key"));
              TunnelClient c = server.open("sse", "subscribe=/k")) {
             c.awaitOpen();
             TestServer.Response none = server.post("/publish", "{\"path\":\"/k\",\"data\":1}");
             assertThat(none.status()).isEqualTo(401);
             assertThat(none.json().get("error").asText()).isEqualTo("unauthorized");
-            TestServer.Response wrong = server.post("/publish", "{\"path\":\"/k\",\"data\":2}", "Authorization", "Bearer s3cret!");
+            TestServer.Response wrong = server.post("/publish", "{\"path\":\"/k\",\"data\":2}", "Authorization", "Bearer s3cret-publish-key!");
             assertThat(wrong.status()).isEqualTo(401);
-            TestServer.Response ok = server.post("/publish", "{\"path\":\"/k\",\"data\":3}", "Authorization", "Bearer s3cret");
+            TestServer.Response ok = server.post("/publish", "{\"path\":\"/k\",\"data\":3}", "Authorization", "Bearer s3cret-publish-key");
             assertThat(ok.status()).isEqualTo(200);
             assertThat(c.next().get("data").asInt()).as("refused publishes changed nothing").isEqualTo(3);
         }

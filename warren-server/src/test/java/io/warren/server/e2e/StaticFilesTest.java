@@ -52,12 +52,21 @@ class StaticFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/nope.js", "/..%2fpom.xml", "/../logback.xml", "/logback.xml", "/io/warren/server/Main.class",
+    @ValueSource(strings = {"/nope.js", "/logback.xml", "/io/warren/server/Main.class",
             "/warren-static/warren.js", "/.hidden", "/a/b/c/d/e.js"})
     void anythingElseIsANotFoundJsonError(String path) {
         TestServer.Response r = server.get(path);
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.json().get("error").asText()).isEqualTo("not-found");
+    }
+
+    /** Non-canonical paths never reach the file lookup (RequestPath refuses them for every endpoint). */
+    @ParameterizedTest
+    @ValueSource(strings = {"/..%2fpom.xml", "/../logback.xml", "/%77arren.js", "//warren.js"})
+    void nonCanonicalPathsAreABadRequest(String path) {
+        TestServer.Response r = server.get(path);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asText()).isEqualTo("bad-request");
     }
 
     @Test

@@ -28,6 +28,24 @@ class ProcessIT {
     @TempDir
     Path dir;
 
+    /** Finding 3 (issue 10): a server reachable beyond loopback without a publish key says so at start. */
+    @Test
+    void finding3_startWarnsWithoutAPublishKeyBeyondLoopback() throws Exception {
+        try (WarrenProcess p = WarrenProcess.start(Map.of(), "--host=0.0.0.0", "--port=0")) {
+            p.awaitPort();
+            assertThat(p.output()).contains("WARN", "no publish-key while listening on 0.0.0.0");
+        }
+        try (WarrenProcess p = WarrenProcess.start(Map.of("WARREN_PUBLISH_KEY", "a-long-enough-publish-key"), "--host=0.0.0.0", "--port=0")) {
+            p.awaitPort();
+            assertThat(p.output()).doesNotContain("no publish-key");
+        }
+        try (WarrenProcess p = WarrenProcess.start(Map.of(), "--publish-key=short")) {
+            assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.process.exitValue()).as("finding 12: a short publish key is a configuration error").isEqualTo(2);
+            assertThat(p.output()).contains("publish-key must be at least 16 characters", "the given value is not shown");
+        }
+    }
+
     @Test
     void invalidConfigurationExitsWithCode2AndNamesKeyAndValue() throws Exception {
         try (WarrenProcess p = WarrenProcess.start(Map.of(), "--keepalive=5x")) {
@@ -68,7 +86,7 @@ class ProcessIT {
                 batch.append(i > 0 ? "," : "").append("{\"path\":\"/news/x\",\"data\":").append(i).append('}');
             }
             HttpResponse<String> acks = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/publish"))
-                    .POST(HttpRequest.BodyPublishers.ofString(batch.append(']').toString())).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(batch.append(']').toString())).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(WireDecoder.parse(acks.body()).size()).isEqualTo(50);
 
             long t0 = System.nanoTime();
@@ -102,14 +120,14 @@ class ProcessIT {
             try (TunnelClient c = TunnelClient.open(port, "stream")) {
                 assertThat(c.awaitOpen().get("keepalive").asLong()).isEqualTo(25_000);
             }
-            Files.writeString(file, "host: 127.0.0.1\nport: 0\nkeepalive: 7s\npublish-key: rotated-key\n");
+            Files.writeString(file, "host: 127.0.0.1\nport: 0\nkeepalive: 7s\npublish-key: rotated-publish-key\n");
             p.signal("HUP");
             p.awaitLine(Pattern.compile("configuration reloaded: \\[engine options, publish-key\\]"), Duration.ofSeconds(10));
             try (TunnelClient c = TunnelClient.open(port, "stream")) {
                 assertThat(c.awaitOpen().get("keepalive").asLong()).isEqualTo(7_000);
             }
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/publish"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"path\":\"/a\",\"data\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"path\":\"/a\",\"data\":1}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("the new publish key applies").isEqualTo(401);
 
             Files.writeString(file, "host: 127.0.0.1\nport: 0\nkeepalive: soon\n");
@@ -120,10 +138,10 @@ class ProcessIT {
             }
 
             // The same through the status page's admin call (the admin key comes from the file too).
-            Files.writeString(file, "host: 127.0.0.1\nport: 0\nkeepalive: 9s\npublish-key: rotated-key\nadmin-key: reload-key-123\n");
+            Files.writeString(file, "host: 127.0.0.1\nport: 0\nkeepalive: 9s\npublish-key: rotated-publish-key\nadmin-key: reload-key-123\n");
             p.signal("HUP");
             p.awaitLine(Pattern.compile("configuration reloaded: \\[engine options, operations options\\]"), Duration.ofSeconds(10));
-            Files.writeString(file, "host: 127.0.0.1\nport: 0\nkeepalive: 11s\npublish-key: rotated-key\nadmin-key: reload-key-123\n");
+            Files.writeString(file, "host: 127.0.0.1\nport: 0\nkeepalive: 11s\npublish-key: rotated-publish-key\nadmin-key: reload-key-123\n");
             HttpResponse<String> admin = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/reload"))
                     .header("Authorization", "Bearer reload-key-123").POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
