@@ -107,6 +107,10 @@ public final class WarrenConfig {
     @Option(names = "--jwt-clock-skew", defaultValue = "30s", description = "Tolerance on exp and nbf.")
     String jwtClockSkew;
 
+    @Option(names = "--jwt-require-exp", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Refuse tokens without an exp claim.")
+    boolean jwtRequireExp;
+
     @Option(names = "--allow-anonymous", defaultValue = "false", arity = "0..1",
             description = "With JWT on, a request without any token opens as anonymous (anonymous rules apply).")
     boolean allowAnonymous;
@@ -483,7 +487,7 @@ public final class WarrenConfig {
                     present(jwtIssuer) ? jwtIssuer : null,
                     present(jwtAudience) ? jwtAudience : null,
                     check("jwt-clock-skew", jwtClockSkew, Units::duration),
-                    allowAnonymous));
+                    allowAnonymous, jwtRequireExp));
         }
         if (present(authCallback)) {
             s = s.withCallback(new SecurityOptions.Callback(uri("auth-callback", authCallback), list(authCallbackHeaders),
