@@ -391,9 +391,15 @@ public final class Node implements AutoCloseable {
      * its ids and interests, waits until those are active, fetches from the broker's log what the client
      * missed after {@code last}, and attaches. Nothing is lost between the log and live delivery: the
      * interests are active before the log is read, and {@link Tunnel#restore} drops what arrives twice.
+     * A record whose identity has expired is removed and the request opens anew (authenticating again).
      */
     private CompletionStage<Tunnel> restore(TunnelRecord record, OpenRequest request, Shard shard, String last,
                                             List<PathPattern> subscribe, Connection connection) {
+        if (record.identity() != null && record.identity().isExpired(Instant.now())) {
+            // Its credentials ran out while another node held it: culled here, and the client authenticates again.
+            registry.remove(record.tunnelId());
+            return openTunnel(request, shard, subscribe, connection, record.tunnelId());
+        }
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
         shard.executor().execute(() -> {
             try {
