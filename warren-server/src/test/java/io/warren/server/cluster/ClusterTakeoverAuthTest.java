@@ -81,6 +81,34 @@ class ClusterTakeoverAuthTest {
     }
 
     @Test
+    void finding5_aTakeoverCountsAgainstTheTunnelCapsAndARefusedOneLosesNothing() {
+        SecurityOptions.Jwt jwt = new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
+        String token = Tokens.hs256(Tokens.claims("dora", 300, NEWS, null));
+        try (TestServer capped = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
+                .withSecurity(SecurityOptions.defaults().withJwt(jwt).withLimits(io.warren.Limits.defaults().withMaxTunnelsPerAddress(1))));
+             TunnelClient filler = TunnelClient.open(capped.port(), "sse", Tokens.bearer(token))) {
+            filler.awaitOpen();
+            String tunnel;
+            try (TunnelClient onA = TunnelClient.open(a.port(), "sse", Tokens.bearer(token), "subscribe=/news/*")) {
+                onA.awaitOpen();
+                tunnel = onA.tunnel();
+            }
+            TestServer.Response refused = capped.get("/tunnel?format=longpoll&tunnel=" + tunnel);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.json().get("error").asText()).isEqualTo("too-many");
+            assertThat(capped.server().node().tunnel(tunnel)).isNull();
+            // The record outlives the refusal: the client resumes the same tunnel on a node with room.
+            try (TunnelClient onB = TunnelClient.attach(b.port(), "sse", tunnel, null)) {
+                JsonNode open = onB.awaitOpen();
+                assertThat(onB.tunnel()).isEqualTo(tunnel);
+                assertThat(open.has("replaced")).isFalse();
+                a.publish("{\"path\":\"/news/x\",\"data\":\"resumed\"}");
+                assertThat(onB.next().get("data").asText()).isEqualTo("resumed");
+            }
+        }
+    }
+
+    @Test
     void finding4_takeoverKeepsTheExpiry() {
         // JWT expiry has one-second resolution: 4 s leave room for a slow open and takeover.
         String shortLived = Tokens.hs256(Tokens.claims("carol", 4, NEWS, null));
