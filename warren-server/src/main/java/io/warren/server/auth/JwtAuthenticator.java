@@ -46,10 +46,10 @@ import java.util.concurrent.CompletionStage;
  * asynchronously, cached, refreshed). The token is taken from {@code Authorization: Bearer}, else the
  * configured cookie, else the {@code token} query parameter (EventSource cannot set headers).
  *
- * <p>{@code exp} and {@code nbf} are enforced (with the configured clock skew); {@code exp} becomes the
- * identity's expiry (plus the clock skew: a token
- * the skew lets in lives as long as the skew allows), at which the node closes the tunnel with reason
- * {@code expired}. A token without {@code exp} is refused unless {@code jwt-require-exp} is off. The claim
+ * <p>{@code exp} and {@code nbf} are enforced with the configured clock skew. The identity expires at
+ * {@code exp} plus that skew, the same instant up to which an open accepts the token, so a token the skew
+ * lets in is not closed by the next sweep; then the node closes the tunnel with reason {@code expired}.
+ * A token without {@code exp} is refused unless {@code jwt-require-exp} is off. The claim
  * {@code "warren": {"subscribe": [...], "publish": [...]}} becomes the identity's {@link Permissions}; a
  * token without it may open a tunnel but reaches nothing except its own client path.
  *
