@@ -1,5 +1,7 @@
 package io.warren;
 
+import java.time.Duration;
+
 /**
  * What one client may cost the node, enforced by the engine (the server adds its own transport limits:
  * body and header size, request timeouts). Each refusal names its error code. Immutable; build with
@@ -11,10 +13,16 @@ package io.warren;
  *                             0 for no limit: {@code rate-limited}
  * @param eventsBurst          bucket size: datagrams a tunnel may send at once after being quiet
  * @param maxTunnelsPerAddress tunnels open at once from one client address, 0 for no limit: {@code too-many}
+ *                             (default {@value #DEFAULT_TUNNELS_PER_ADDRESS})
  * @param maxPathLength        characters of a published path or a subscribed pattern (at most
  *                             {@link io.warren.path.Path#MAX_LENGTH}): {@code too-large}
  * @param maxPathDepth         segments of a published path or subscribed pattern (at most
  *                             {@link io.warren.path.Path#MAX_DEPTH}): {@code too-large}
+ * @param maxTunnels           tunnels this node holds at once, from all addresses, 0 for no limit:
+ *                             {@code overloaded} (default {@link #defaultMaxTunnels()})
+ * @param firstAttachTimeout   how long a tunnel whose client never came back after its first connection
+ *                             stays before it is culled (the tunnel timeout applies when that is shorter,
+ *                             and to every tunnel that re-attached at least once)
  */
 public record Limits(
         int maxDatagramBytes,
@@ -22,44 +30,70 @@ public record Limits(
         int eventsBurst,
         int maxTunnelsPerAddress,
         int maxPathLength,
-        int maxPathDepth) {
+        int maxPathDepth,
+        int maxTunnels,
+        Duration firstAttachTimeout) {
+
+    /** A browser opens one tunnel per tab: 100 covers an office or a carrier NAT, not a script. */
+    public static final int DEFAULT_TUNNELS_PER_ADDRESS = 100;
+    /** Heap budgeted per tunnel by {@link #defaultMaxTunnels()}: the tunnel (~6 KB) and its connection's buffers. */
+    public static final long HEAP_PER_TUNNEL = 32 * 1024;
 
     public static Limits defaults() {
-        return new Limits(32 * 1024, 200, 1000, 0, io.warren.path.Path.MAX_LENGTH, io.warren.path.Path.MAX_DEPTH);
+        return new Limits(32 * 1024, 200, 1000, DEFAULT_TUNNELS_PER_ADDRESS, io.warren.path.Path.MAX_LENGTH,
+                io.warren.path.Path.MAX_DEPTH, defaultMaxTunnels(), Duration.ofSeconds(10));
+    }
+
+    /**
+     * The largest heap this JVM may use divided by {@link #HEAP_PER_TUNNEL}, at least 1,000: tunnels alone can
+     * then never take more than the heap (a 1 GB heap holds 32,768 tunnels).
+     */
+    public static int defaultMaxTunnels() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1000, Runtime.getRuntime().maxMemory() / HEAP_PER_TUNNEL));
     }
 
     public Limits {
         if (maxDatagramBytes < 1 || eventsPerSecond < 0 || eventsBurst < 1 || maxTunnelsPerAddress < 0
                 || maxPathLength < 2 || maxPathLength > io.warren.path.Path.MAX_LENGTH
-                || maxPathDepth < 1 || maxPathDepth > io.warren.path.Path.MAX_DEPTH) {
+                || maxPathDepth < 1 || maxPathDepth > io.warren.path.Path.MAX_DEPTH || maxTunnels < 0
+                || firstAttachTimeout == null || firstAttachTimeout.isNegative() || firstAttachTimeout.isZero()) {
             throw new IllegalArgumentException("limits out of range: max-datagram >= 1, events-per-second >= 0, "
                     + "events-burst >= 1, max-tunnels-per-address >= 0, max-path-length 2.."
-                    + io.warren.path.Path.MAX_LENGTH + ", max-path-depth 1.." + io.warren.path.Path.MAX_DEPTH);
+                    + io.warren.path.Path.MAX_LENGTH + ", max-path-depth 1.." + io.warren.path.Path.MAX_DEPTH
+                    + ", max-tunnels >= 0, first-attach-timeout > 0");
         }
     }
 
     public Limits withMaxDatagramBytes(int v) {
-        return new Limits(v, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth);
+        return new Limits(v, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth, maxTunnels, firstAttachTimeout);
     }
 
     public Limits withEventsPerSecond(int v) {
-        return new Limits(maxDatagramBytes, v, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth);
+        return new Limits(maxDatagramBytes, v, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth, maxTunnels, firstAttachTimeout);
     }
 
     public Limits withEventsBurst(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, v, maxTunnelsPerAddress, maxPathLength, maxPathDepth);
+        return new Limits(maxDatagramBytes, eventsPerSecond, v, maxTunnelsPerAddress, maxPathLength, maxPathDepth, maxTunnels, firstAttachTimeout);
     }
 
     public Limits withMaxTunnelsPerAddress(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, v, maxPathLength, maxPathDepth);
+        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, v, maxPathLength, maxPathDepth, maxTunnels, firstAttachTimeout);
     }
 
     public Limits withMaxPathLength(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, v, maxPathDepth);
+        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, v, maxPathDepth, maxTunnels, firstAttachTimeout);
     }
 
     public Limits withMaxPathDepth(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, v);
+        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, v, maxTunnels, firstAttachTimeout);
+    }
+
+    public Limits withMaxTunnels(int v) {
+        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth, v, firstAttachTimeout);
+    }
+
+    public Limits withFirstAttachTimeout(Duration v) {
+        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth, maxTunnels, v);
     }
 
     /** Refuses a path or pattern text longer or deeper than allowed with {@code too-large}. */

@@ -38,7 +38,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -68,7 +67,7 @@ public final class Node implements AutoCloseable {
     private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
     /** Keyed by {@link #lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
     private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AtomicInteger> tunnelsPerAddress = new ConcurrentHashMap<>();
+    private final Admission admission;
     private final ConcurrentHashMap<String, Interest> interests = new ConcurrentHashMap<>();
     private volatile boolean running;
     private int nextShard;
@@ -81,6 +80,7 @@ public final class Node implements AutoCloseable {
         this.authenticator = b.authenticator;
         this.gate = new AccessGate(b.authorizer);
         this.limits = b.limits;
+        this.admission = new Admission(b.limits);
         this.listener = b.listener;
         this.ids = b.ids;
         this.clock = b.clock;
@@ -295,10 +295,12 @@ public final class Node implements AutoCloseable {
         if (!running) {
             return CompletableFuture.failedFuture(ErrorCode.OVERLOADED.exception("the server is shutting down"));
         }
-        String address = request.remoteAddress();
-        if (!reserveAddress(address)) {
-            return CompletableFuture.failedFuture(ErrorCode.TOO_MANY.exception(
-                    "at most " + limits.maxTunnelsPerAddress() + " tunnels per client address"));
+        // A trusted open has no client address to count (only the total counts it).
+        String address = request instanceof Trusted ? null : request.remoteAddress();
+        try {
+            admission.reserve(address);
+        } catch (WarrenException e) {
+            return CompletableFuture.failedFuture(e);
         }
         CompletionStage<Identity> auth;
         try {
@@ -330,7 +332,7 @@ public final class Node implements AutoCloseable {
             });
         }).whenComplete((opening, error) -> {
             if (error != null) {
-                releaseAddress(address);
+                admission.release(address);
                 result.completeExceptionally(refusal(error));
                 return;
             }
@@ -366,7 +368,7 @@ public final class Node implements AutoCloseable {
                     if (t != null) {
                         cull(t);
                     } else {
-                        releaseAddress(address);
+                        admission.release(address);
                     }
                     result.completeExceptionally(e);
                 }
@@ -381,19 +383,36 @@ public final class Node implements AutoCloseable {
      * missed after {@code last}, and attaches. Nothing is lost between the log and live delivery: the
      * interests are active before the log is read, and {@link Tunnel#restore} drops what arrives twice.
      * {@code grants} are the gate's answers for the record's interests followed by {@code subscribe}.
+     * A record whose identity has expired is removed and the request opens anew (authenticating again).
      */
     private CompletionStage<Tunnel> restore(TunnelRecord record, AccessGate.Grants grants, OpenRequest request, Shard shard,
                                             String last, List<PathPattern> subscribe, Connection connection) {
+        if (record.identity() != null && record.identity().isExpired(Instant.now())) {
+            // Its credentials ran out while another node held it: culled here, and the client authenticates again.
+            registry.remove(record.tunnelId());
+            return openTunnel(request, shard, subscribe, connection, record.tunnelId());
+        }
+        // A takeover creates a tunnel here like an open does: the same caps apply.
+        String address = request.remoteAddress();
+        try {
+            admission.reserve(address);
+        } catch (WarrenException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
         shard.executor().execute(() -> {
+            boolean[] owned = {false};
             try {
                 Tunnel t = new Tunnel(this, shard, record.tunnelId(), record.clientId(), record.identity(),
                         options.replaySize(), options.replayBytes());
+                t.remoteAddress = address;
                 if (tunnels.putIfAbsent(lookupKey(t.id()), t) != null) {
                     // Restored concurrently by another attach: join it.
+                    admission.release(address);
                     attach(request, shard, t.id(), last, subscribe, connection).whenComplete(complete(result));
                     return;
                 }
+                owned[0] = true;   // from here on, removing the tunnel gives its place back
                 t.logMark(record.logMark());
                 shard.add(t);
                 List<CompletableFuture<Void>> ready = new ArrayList<>();
@@ -425,6 +444,12 @@ public final class Node implements AutoCloseable {
                             }
                         }));
             } catch (Throwable e) {
+                Tunnel t = owned[0] ? tunnels.get(lookupKey(record.tunnelId())) : null;
+                if (t != null) {
+                    drop(t, "culled");
+                } else if (!owned[0]) {
+                    admission.release(address);
+                }
                 result.completeExceptionally(e);
             }
         });
@@ -447,32 +472,6 @@ public final class Node implements AutoCloseable {
             Datagram.quote(sb, refused.get(i).wirePath());
         }
         return sb.append(']').toString();
-    }
-
-    private boolean reserveAddress(String address) {
-        int max = limits.maxTunnelsPerAddress();
-        if (max <= 0 || address == null) {
-            return true;
-        }
-        boolean[] ok = {false};
-        tunnelsPerAddress.compute(address, (k, n) -> {
-            if (n == null) {
-                n = new AtomicInteger();
-            }
-            if (n.get() < max) {
-                n.incrementAndGet();
-                ok[0] = true;
-            }
-            return n;
-        });
-        return ok[0];
-    }
-
-    private void releaseAddress(String address) {
-        if (limits.maxTunnelsPerAddress() <= 0 || address == null) {
-            return;
-        }
-        tunnelsPerAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
     private static Throwable refusal(Throwable error) {
@@ -882,17 +881,22 @@ public final class Node implements AutoCloseable {
         }, options.sweepInterval().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Shard thread: keepalives for idle streams, culling of tunnels detached too long. */
+    /**
+     * Shard thread: keepalives for idle streams, culling of tunnels detached too long: the tunnel timeout,
+     * or the shorter first-attach timeout for a tunnel whose client never came back after its first
+     * connection (an abandoned or scripted open should not hold memory for the whole tunnel timeout).
+     */
     void sweep(Shard s) {
         long now = nanoTime();
         long keepalive = options.keepalive().toNanos();
         long timeout = options.tunnelTimeout().toNanos();
+        long firstAttach = limits.firstAttachTimeout().toNanos();
         Instant wall = Instant.now();
         for (int i = s.tunnels.size() - 1; i >= 0; i--) {
             Tunnel t = s.tunnels.get(i);
             if (t.identity().isExpired(wall)) {
                 expire(t);
-            } else if (t.expired(now, timeout)) {
+            } else if (t.expired(now, t.returned() ? timeout : Math.min(timeout, firstAttach))) {
                 cull(t);
             } else {
                 t.keepalive(now, keepalive);
@@ -938,7 +942,7 @@ public final class Node implements AutoCloseable {
         t.markClosed();
         t.shard().remove(t);
         tunnels.remove(lookupKey(t.id()), t);
-        releaseAddress(t.remoteAddress);
+        admission.release(t.remoteAddress);
         listener.tunnelClosed(t);
     }
 

@@ -57,6 +57,7 @@ public final class Tunnel {
     private ShardExecutor.Cancellable pollTimer;
     private long lastWriteNanos;
     private long detachedAtNanos;
+    private boolean returned;             // attached again after the first connection (culled by tunnel-timeout, not first-attach-timeout)
     private Datagram lastRouted;          // de-duplicates a datagram matched by several patterns
     private boolean dirty;
     private boolean closed;
@@ -321,6 +322,7 @@ public final class Tunnel {
         cancelPollTimer();
         connection = c;
         detachedAtNanos = 0;
+        returned |= !fresh;
         node.listener().attached(this, c.format());
 
         boolean gap = gapOwed;
@@ -635,6 +637,11 @@ public final class Tunnel {
             c.flush();
             lastWriteNanos = now;
         }
+    }
+
+    /** Whether a connection attached after the first one (a poll, a resume, a takeover). Shard thread. */
+    boolean returned() {
+        return returned;
     }
 
     /** Whether the tunnel has been without a connection for at least {@code timeoutNanos}. */

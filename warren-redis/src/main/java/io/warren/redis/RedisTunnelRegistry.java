@@ -22,16 +22,17 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The {@link TunnelRegistry} of a Redis cluster member: one hash per tunnel ({@code o} owner node,
- * {@code c} client id, {@code s} subject, {@code a} attributes, {@code i} interests, {@code l} log mark) with a
+ * {@code c} client id, {@code s} subject, {@code a} attributes, {@code p} permissions, {@code e} expiry ({@link IdentityFields}),
+ * {@code i} interests, {@code l} log mark) with a
  * {@code PEXPIRE}; every change is a Lua script, so ownership checks and writes are atomic. A claim
  * publishes the tunnel id on the previous owner's node channel.
  */
 final class RedisTunnelRegistry implements TunnelRegistry {
     private static final Logger log = LoggerFactory.getLogger(RedisTunnelRegistry.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUBTREE = " +subpaths";
 
-    /** KEYS: record. ARGV: me, ttl ms, create (1/0), client, subject, attributes, interests, log mark. 1 written, 0 owned elsewhere, -1 missing. */
+    /** KEYS: record. ARGV: me, ttl ms, create (1/0), client, subject, attributes, interests, log mark, permissions, expiry. 1 written, 0 owned elsewhere, -1 missing. */
     private static final RedisCluster.Script PUT = new RedisCluster.Script("""
             local o = redis.call('HGET', KEYS[1], 'o')
             if not o then
@@ -39,19 +40,19 @@ final class RedisTunnelRegistry implements TunnelRegistry {
             elseif o ~= ARGV[1] then
               return 0
             end
-            redis.call('HSET', KEYS[1], 'o', ARGV[1], 'c', ARGV[4], 's', ARGV[5], 'a', ARGV[6], 'i', ARGV[7], 'l', ARGV[8])
+            redis.call('HSET', KEYS[1], 'o', ARGV[1], 'c', ARGV[4], 's', ARGV[5], 'a', ARGV[6], 'i', ARGV[7], 'l', ARGV[8], 'p', ARGV[9], 'e', ARGV[10])
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return 1
             """);
 
     /** KEYS: record. ARGV: me, ttl ms, tunnel id, node channel prefix. The record's fields, or {} when none. */
     private static final RedisCluster.Script CLAIM = new RedisCluster.Script("""
-            local r = redis.call('HMGET', KEYS[1], 'o', 'c', 's', 'a', 'i', 'l')
+            local r = redis.call('HMGET', KEYS[1], 'o', 'c', 's', 'a', 'i', 'l', 'p', 'e')
             if not r[1] then return {} end
             redis.call('HSET', KEYS[1], 'o', ARGV[1])
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             if r[1] ~= ARGV[1] then redis.call('PUBLISH', ARGV[4] .. r[1], ARGV[3]) end
-            return {r[2], r[3], r[4], r[5], r[6] or ''}
+            return {r[2], r[3], r[4], r[5], r[6] or '', r[7] or '', r[8] or ''}
             """);
 
     /** KEYS: record. ARGV: me. */
@@ -95,8 +96,9 @@ final class RedisTunnelRegistry implements TunnelRegistry {
             Identity who = r.identity() == null ? Identity.ANONYMOUS : r.identity();
             results.add(cluster.<Long>eval(PUT, ScriptOutputType.INTEGER, new String[] {key(r.tunnelId())},
                     cluster.nodeId, Long.toString(Math.max(1, ttl.toMillis())), create ? "1" : "0", r.clientId(),
-                    who.subject() == null ? "" : "=" + who.subject(), attributesJson(who.attributes()), interests(r.interests()),
-                    r.logMark() == null ? "" : r.logMark())
+                    who.subject() == null ? "" : "=" + who.subject(), attributesJson(IdentityFields.plainAttributes(who)),
+                    interests(r.interests()), r.logMark() == null ? "" : r.logMark(),
+                    IdentityFields.permissions(who), IdentityFields.expiry(who))
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).thenApply(v -> {
@@ -118,12 +120,12 @@ final class RedisTunnelRegistry implements TunnelRegistry {
         return cluster.<List<Object>>eval(CLAIM, ScriptOutputType.MULTI, new String[] {key(tunnelId)},
                 cluster.nodeId, Long.toString(Math.max(1, ttl.toMillis())), tunnelId, cluster.nodeChannelPrefix)
                 .thenApply(r -> {
-                    if (r == null || r.size() < 5) {
+                    if (r == null || r.size() < 7) {
                         return null;
                     }
                     String subject = (String) r.get(1);
-                    Identity identity = new Identity(subject == null || subject.isEmpty() ? null : subject.substring(1),
-                            attributes((String) r.get(2)));
+                    Identity identity = IdentityFields.identity(subject == null || subject.isEmpty() ? null : subject.substring(1),
+                            attributes((String) r.get(2)), (String) r.get(5), (String) r.get(6));
                     String mark = (String) r.get(4);
                     return new TunnelRecord(tunnelId, (String) r.get(0), identity, patterns((String) r.get(3)),
                             mark == null || mark.isEmpty() ? null : mark);

@@ -77,6 +77,27 @@ class RedisTunnelRegistryTest {
     }
 
     @Test
+    void finding4_aClaimKeepsTheExpiryAndThePermissionsAsData() {
+        Member a = member();
+        Member b = member();
+        io.warren.auth.Permissions perms = io.warren.auth.Permissions.parse(List.of("/news/*", "/team/**"), List.of("/team/a/**", "/client/*"));
+        java.time.Instant exp = java.time.Instant.ofEpochMilli(1_900_000_000_123L);
+        TunnelRecord r = new TunnelRecord("t-perm", "c-perm",
+                new Identity("alice", Map.of(io.warren.auth.Permissions.ATTRIBUTE, perms, "role", "admin"), exp), List.of(), null);
+        assertThat(join(a.registry().put(List.of(r), TTL, true))).isEmpty();
+        Identity got = join(b.registry().claim("t-perm", TTL)).identity();
+        assertThat(got.expiresAt()).isEqualTo(exp);
+        assertThat(got.attributes().get(io.warren.auth.Permissions.ATTRIBUTE)).isEqualTo(perms);
+        assertThat(got.attributes()).containsEntry("role", "admin");
+        // Without expiry or permissions nothing is invented.
+        TunnelRecord plain = new TunnelRecord("t-plain", "c-plain", new Identity("bob", Map.of()), List.of(), null);
+        join(a.registry().put(List.of(plain), TTL, true));
+        Identity bob = join(b.registry().claim("t-plain", TTL)).identity();
+        assertThat(bob.expiresAt()).isNull();
+        assertThat(bob.attributes()).doesNotContainKey(io.warren.auth.Permissions.ATTRIBUTE);
+    }
+
+    @Test
     void aClaimTakesTheTunnelWithItsIdentityAndInterestsAndEvictsTheOwner() throws InterruptedException {
         Member a = member();
         Member b = member();

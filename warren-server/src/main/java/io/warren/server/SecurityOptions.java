@@ -47,10 +47,21 @@ public record SecurityOptions(
      * @param audience       required {@code aud}, or null
      * @param clockSkew      tolerance on {@code exp} and {@code nbf}
      * @param allowAnonymous a request without any token opens as anonymous (a bad token is still 401)
+     * @param requireExp     a token without {@code exp} is refused (it would open a tunnel that never expires)
      */
     public record Jwt(String secret, java.nio.file.Path publicKeyPem, java.nio.file.Path jwksFile, URI jwksUrl,
                       Duration jwksRefresh, String cookie, String issuer, String audience, Duration clockSkew,
-                      boolean allowAnonymous) {
+                      boolean allowAnonymous, boolean requireExp) {
+        /** Settings that require {@code exp} (the default). */
+        public Jwt(String secret, java.nio.file.Path publicKeyPem, java.nio.file.Path jwksFile, URI jwksUrl,
+                   Duration jwksRefresh, String cookie, String issuer, String audience, Duration clockSkew,
+                   boolean allowAnonymous) {
+            this(secret, publicKeyPem, jwksFile, jwksUrl, jwksRefresh, cookie, issuer, audience, clockSkew, allowAnonymous, true);
+        }
+
+        public Jwt withRequireExp(boolean v) {
+            return new Jwt(secret, publicKeyPem, jwksFile, jwksUrl, jwksRefresh, cookie, issuer, audience, clockSkew, allowAnonymous, v);
+        }
     }
 
     /**

@@ -140,6 +140,9 @@ public abstract class ServerProcess implements AutoCloseable {
             cmd.add(jar.toString());
             cmd.add("--host=127.0.0.1");
             cmd.add("--port=" + port);
+            // Load runs open thousands of tunnels from loopback: no admission caps (a scenario may set its own).
+            cmd.add("--max-tunnels-per-address=0");
+            cmd.add("--max-tunnels=0");
             cmd.addAll(serverOptions);
             process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
             awaitPort();

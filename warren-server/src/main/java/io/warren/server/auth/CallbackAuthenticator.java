@@ -26,7 +26,8 @@ import java.util.concurrent.CompletionStage;
  * address. The application answers 200 with
  * {@code {"subject": S, "subscribe": [...], "publish": [...], "expires": EPOCH_SECONDS}} (all optional)
  * to allow, 401 or 403 to refuse (answered 401 {@code unauthorized} / 403 {@code forbidden}); anything
- * else, or no answer within the timeout, is 503 {@code overloaded}.
+ * else, no complete answer within the timeout (which covers the body too), or an answer over 64 KiB
+ * (refused while reading it, see {@link BoundedHttp}) is 503 {@code overloaded}.
  *
  * <p>The call goes through the JDK's asynchronous HTTP client: no event loop waits for it. Thread-safe.
  */
@@ -70,9 +71,16 @@ public final class CallbackAuthenticator implements Authenticator {
         if (request.remoteAddress() != null) {
             b.header("X-Forwarded-For", request.remoteAddress());
         }
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+        return BoundedHttp.send(http, b.build(), MAX_ANSWER, settings.timeout()).handle((r, e) -> {
             if (e != null) {
                 log.warn("auth callback {} failed: {}", settings.url(), e.toString());
+                if (BoundedHttp.cause(e, BoundedHttp.TooLarge.class) != null) {
+                    throw ErrorCode.OVERLOADED.exception("the authentication service answered more than " + MAX_ANSWER / 1024 + " KiB");
+                }
+                if (BoundedHttp.cause(e, java.util.concurrent.TimeoutException.class) != null
+                        || BoundedHttp.cause(e, java.net.http.HttpTimeoutException.class) != null) {
+                    throw ErrorCode.OVERLOADED.exception("the authentication service did not answer within " + settings.timeout().toMillis() + " ms");
+                }
                 throw ErrorCode.OVERLOADED.exception("the authentication service did not answer");
             }
             return identity(r);
@@ -92,9 +100,6 @@ public final class CallbackAuthenticator implements Authenticator {
                 throw ErrorCode.OVERLOADED.exception("the authentication service failed");
         }
         try {
-            if (r.body().length() > MAX_ANSWER) {
-                throw new IllegalArgumentException("answer too large");
-            }
             JsonNode n = JSON.readTree(r.body());
             if (n == null || !n.isObject()) {
                 throw new IllegalArgumentException("answer is not a JSON object");

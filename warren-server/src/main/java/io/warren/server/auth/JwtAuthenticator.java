@@ -46,8 +46,10 @@ import java.util.concurrent.CompletionStage;
  * asynchronously, cached, refreshed). The token is taken from {@code Authorization: Bearer}, else the
  * configured cookie, else the {@code token} query parameter (EventSource cannot set headers).
  *
- * <p>{@code exp} and {@code nbf} are enforced (with the configured clock skew); {@code exp} becomes the
- * identity's expiry, at which the node closes the tunnel with reason {@code expired}. The claim
+ * <p>{@code exp} and {@code nbf} are enforced with the configured clock skew. The identity expires at
+ * {@code exp} plus that skew, the same instant up to which an open accepts the token, so a token the skew
+ * lets in is not closed by the next sweep; then the node closes the tunnel with reason {@code expired}.
+ * A token without {@code exp} is refused unless {@code jwt-require-exp} is off. The claim
  * {@code "warren": {"subscribe": [...], "publish": [...]}} becomes the identity's {@link Permissions}; a
  * token without it may open a tunnel but reaches nothing except its own client path.
  *
@@ -130,16 +132,21 @@ public final class JwtAuthenticator implements Authenticator {
             exact.issuer(settings.issuer());
         }
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(settings.audience(), exact.build(), Set.of());
-        claims.setMaxClockSkew((int) (settings.clockSkew() == null ? 30 : settings.clockSkew().toSeconds()));
+        claims.setMaxClockSkew((int) skew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         try {
             JWTClaimsSet set = processor.process(jwt, null);
+            if (set.getExpirationTime() == null && settings.requireExp()) {
+                return failed(ErrorCode.UNAUTHORIZED.exception("the token has no exp claim; tokens that never expire are refused (jwt-require-exp)"));
+            }
             Map<String, Object> attributes = new HashMap<>();
             attributes.put(Permissions.ATTRIBUTE, PermissionClaims.read(set.getClaim(CLAIM)));
             attributes.put("jwt", set);
             String subject = set.getSubject() == null ? "" : set.getSubject();
+            // The skew that let a just-expired token through also extends its tunnel: accepted means alive
+            // until exp + skew, so the next sweep does not close what the open just allowed.
             return CompletableFuture.completedFuture(new Identity(subject, attributes,
-                    set.getExpirationTime() == null ? null : set.getExpirationTime().toInstant()));
+                    set.getExpirationTime() == null ? null : set.getExpirationTime().toInstant().plus(skew())));
         } catch (BadJOSEException e) {
             return failed(ErrorCode.UNAUTHORIZED.exception("invalid token: " + e.getMessage()));
         } catch (JOSEException e) {
@@ -181,6 +188,10 @@ public final class JwtAuthenticator implements Authenticator {
             throw new KeySourceException("unusable key: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    private Duration skew() {
+        return settings.clockSkew() == null ? Duration.ofSeconds(30) : settings.clockSkew();
     }
 
     private String token(OpenRequest request) {

@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,12 +15,15 @@ import java.util.concurrent.CompletionStage;
  * A JWKS fetched from a URL with the JDK's asynchronous HTTP client, never on an event loop: cached, fetched
  * again when older than {@code refresh} or when a token names an unknown key id, at most once per
  * 10 s (or {@code refresh} when shorter) so that tokens with made-up key ids cannot make the server hammer the key server.
- * While a fetch fails the last good set stays in use.
+ * While a fetch fails the last good set stays in use. A fetch must complete within 5 s, body included, and
+ * stop at 1 MiB ({@link BoundedHttp}).
  */
 final class RemoteJwks {
     private static final Logger log = LoggerFactory.getLogger(RemoteJwks.class);
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
     private static final int MAX_BYTES = 1 << 20;
+    /** For the whole fetch, body included ({@link BoundedHttp}). */
+    private static final Duration FETCH_DEADLINE = Duration.ofSeconds(5);
 
     private final URI url;
     private final Duration refresh;
@@ -58,13 +60,13 @@ final class RemoteJwks {
         if (inFlight != null) {
             return inFlight;
         }
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).header("Accept", "application/json").GET().build();
-        CompletableFuture<JWKSet> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+        HttpRequest req = HttpRequest.newBuilder(url).timeout(FETCH_DEADLINE).header("Accept", "application/json").GET().build();
+        CompletableFuture<JWKSet> f = BoundedHttp.send(http, req, MAX_BYTES, FETCH_DEADLINE).handle((r, e) -> {
             try {
                 if (e != null) {
                     throw new IllegalStateException(e.toString());
                 }
-                if (r.statusCode() != 200 || r.body().length() > MAX_BYTES) {
+                if (r.statusCode() != 200) {
                     throw new IllegalStateException("status " + r.statusCode());
                 }
                 current = JWKSet.parse(r.body());

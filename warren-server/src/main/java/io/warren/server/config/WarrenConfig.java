@@ -107,6 +107,10 @@ public final class WarrenConfig {
     @Option(names = "--jwt-clock-skew", defaultValue = "30s", description = "Tolerance on exp and nbf.")
     String jwtClockSkew;
 
+    @Option(names = "--jwt-require-exp", arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Refuse tokens without an exp claim.")
+    boolean jwtRequireExp;
+
     @Option(names = "--allow-anonymous", defaultValue = "false", arity = "0..1",
             description = "With JWT on, a request without any token opens as anonymous (anonymous rules apply).")
     boolean allowAnonymous;
@@ -141,8 +145,14 @@ public final class WarrenConfig {
     @Option(names = "--events-burst", defaultValue = "1000", description = "Token bucket size for client datagrams.")
     int eventsBurst;
 
-    @Option(names = "--max-tunnels-per-address", defaultValue = "0", description = "Tunnels open at once per client address (0 = no limit).")
+    @Option(names = "--max-tunnels-per-address", defaultValue = "100", description = "Tunnels open at once per client address (0 = no limit).")
     int maxTunnelsPerAddress;
+
+    @Option(names = "--max-tunnels", defaultValue = "auto", description = "Tunnels this node holds at once (auto = max heap / 32 KiB; 0 = no limit).")
+    String maxTunnels;
+
+    @Option(names = "--first-attach-timeout", defaultValue = "10s", description = "Cull a tunnel whose client never came back after its first connection this soon.")
+    String firstAttachTimeout;
 
     @Option(names = "--max-path-length", defaultValue = "256", description = "Characters of a path or pattern (at most 256).")
     int maxPathLength;
@@ -456,6 +466,9 @@ public final class WarrenConfig {
                     .withEventsPerSecond(eventsPerSecond)
                     .withEventsBurst(eventsBurst)
                     .withMaxTunnelsPerAddress(maxTunnelsPerAddress)
+                    .withMaxTunnels(maxTunnels == null || maxTunnels.equals("auto") ? Limits.defaultMaxTunnels()
+                            : check("max-tunnels", maxTunnels, WarrenConfig::count))
+                    .withFirstAttachTimeout(check("first-attach-timeout", firstAttachTimeout, Units::duration))
                     .withMaxPathLength(maxPathLength)
                     .withMaxPathDepth(maxPathDepth);
         } catch (IllegalArgumentException e) {
@@ -483,7 +496,7 @@ public final class WarrenConfig {
                     present(jwtIssuer) ? jwtIssuer : null,
                     present(jwtAudience) ? jwtAudience : null,
                     check("jwt-clock-skew", jwtClockSkew, Units::duration),
-                    allowAnonymous));
+                    allowAnonymous, jwtRequireExp));
         }
         if (present(authCallback)) {
             s = s.withCallback(new SecurityOptions.Callback(uri("auth-callback", authCallback), list(authCallbackHeaders),
@@ -545,6 +558,14 @@ public final class WarrenConfig {
         }
         return new OperationsOptions(metrics, adminKey == null || adminKey.isEmpty() ? null : adminKey, accessLog,
                 level, format, shutdown, stats);
+    }
+
+    private static int count(String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be auto or a whole number (0 = no limit), not '" + v + "'");
+        }
     }
 
     private static int positive(String key, int v) {

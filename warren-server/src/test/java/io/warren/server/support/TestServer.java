@@ -43,8 +43,12 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(UnaryOperator<ServerOptions> customize, UnaryOperator<WarrenServer.Builder> build) {
         LeakReports.clear();
+        // Every test client comes from 127.0.0.1, and one server may serve a whole test class: no per-address
+        // cap unless a test sets its own limits (SecurityOptions.defaults() brings the shipped cap back).
         ServerOptions o = ServerOptions.defaults().withHost("127.0.0.1").withPort(0)
-                .withNode(NodeOptions.defaults().withPollTimeout(Duration.ofSeconds(2)));
+                .withNode(NodeOptions.defaults().withPollTimeout(Duration.ofSeconds(2)))
+                .withSecurity(io.warren.server.SecurityOptions.defaults()
+                        .withLimits(io.warren.Limits.defaults().withMaxTunnelsPerAddress(0)));
         return new TestServer(build.apply(WarrenServer.builder(customize.apply(o))).build().start());
     }
 
