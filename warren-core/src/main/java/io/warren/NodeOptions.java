@@ -68,6 +68,10 @@ public record NodeOptions(
         return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, v, shardInboxLimit);
     }
 
+    public NodeOptions withShardInboxLimit(int v) {
+        return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, v);
+    }
+
     /** How often each shard checks keepalives and culls: a quarter of the shortest timer, within [20 ms, 1 s]. */
     public Duration sweepInterval() {
         long ms = Math.min(Math.min(tunnelTimeout.toMillis(), keepalive.toMillis()), 4000) / 4;

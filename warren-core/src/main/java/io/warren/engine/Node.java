@@ -635,12 +635,18 @@ public final class Node implements AutoCloseable {
 
     // ---- routing ----
 
-    /** Called by the broker: routes a datagram to every local tunnel interested in it. */
+    /**
+     * Called by the broker: routes a datagram to every local tunnel interested in it. When a full shard
+     * inbox refuses it (that shard tells its tunnels of a gap), this throws {@code overloaded}, which a
+     * broker delivering on the publishing thread turns into the publisher's answer.
+     */
     private void route(Datagram d) {
+        boolean refused = false;
         for (Shard s : shards) {
-            if (!s.offer(d)) {
-                log.warn("shard {} inbox full; datagram {} dropped there", s.index(), d.id());
-            }
+            refused |= !s.offer(d);
+        }
+        if (refused) {
+            throw ErrorCode.OVERLOADED.exception("the server is overloaded: the datagram did not reach every subscriber (they are told of a gap)");
         }
     }
 
@@ -903,6 +909,7 @@ public final class Node implements AutoCloseable {
             sent = CompletableFuture.failedFuture(e);
         }
         return sent.handle((v, e) -> e == null ? Ack.ok(d.id(), ref)
+                : (e instanceof CompletionException c ? c.getCause() : e) instanceof WarrenException w ? Ack.error(w, ref)
                 : Ack.error(ErrorCode.OVERLOADED, "the datagram could not be published", ref));
     }
 
