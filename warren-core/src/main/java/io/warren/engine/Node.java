@@ -362,7 +362,7 @@ public final class Node implements AutoCloseable {
                         t.registered(nanoTime());
                     }
                     String refusedJson = refusedJson(refused);
-                    CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
+                    CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) ->
                             shard.executor().execute(() -> {
                                 if (e != null) {
                                     cull(tunnel);
@@ -417,7 +417,7 @@ public final class Node implements AutoCloseable {
                 }
                 List<PathPattern> patterns = new ArrayList<>(t.interests());
                 patterns.add(t.clientPattern());
-                CompletableFuture.allOf(ready.toArray(new CompletableFuture[0]))
+                CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
                         .thenCompose(v -> broker.replay(last, record.logMark(), patterns, options.replaySize()))
                         .whenComplete((replay, e) -> shard.executor().execute(() -> {
                             if (e != null) {
@@ -458,7 +458,7 @@ public final class Node implements AutoCloseable {
         for (PathPattern p : patterns) {
             answers.add(allowed(() -> authorizer.canSubscribe(identity, p)).toCompletableFuture());
         }
-        return CompletableFuture.allOf(answers.toArray(new CompletableFuture[0])).thenApply(v -> {
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             List<Boolean> out = new ArrayList<>(answers.size());
             for (CompletableFuture<Boolean> a : answers) {
                 out.add(a.join());
@@ -886,7 +886,7 @@ public final class Node implements AutoCloseable {
 
     /** The acks in request order, once all are done (ack stages never fail). */
     private static CompletableFuture<List<Ack>> inOrder(List<CompletableFuture<Ack>> acks) {
-        return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).thenApply(v -> {
+        return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             List<Ack> out = new ArrayList<>(acks.size());
             for (CompletableFuture<Ack> a : acks) {
                 out.add(a.join());
@@ -1101,7 +1101,7 @@ public final class Node implements AutoCloseable {
                 f.complete(null);
             }
         }
-        return CompletableFuture.allOf(done.toArray(new CompletableFuture[0]));
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
     }
 
     @Override

@@ -222,7 +222,7 @@ final class RedisBroker implements Broker {
         if (gl.length > 0) {
             all.add(cluster.pubsub.async().psubscribe(gl).toCompletableFuture().thenApply(v -> null));
         }
-        CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(new CompletableFuture[0]));
+        CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
         for (String c : ch) {
             Subscription s = channels.get(c);
             s.ready = done;
