@@ -21,12 +21,11 @@ final class LostPaths {
     private boolean everyone;
     private volatile boolean pending;
 
-    /** Keeps {@code path}; true when it is the first loss since the last {@link #take} (to log once). */
-    synchronized boolean record(Path path) {
-        boolean first = !pending;
+    /** Keeps {@code path} until the next {@link #take}. */
+    synchronized void record(Path path) {
         pending = true;
         if (everyone) {
-            return first;
+            return;
         }
         if (paths.size() == MAX) {
             everyone = true;
@@ -34,7 +33,6 @@ final class LostPaths {
         } else if (!paths.contains(path)) {
             paths.add(path);
         }
-        return first;
     }
 
     /** Whether anything was lost since the last {@link #take}. */

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A set of tunnels owned by one thread (a Netty event loop in the server), with their interest index.
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Shard {
     private static final Logger log = LoggerFactory.getLogger(Shard.class);
     private static final int MAX_DRAIN = 4096;
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
     private final int index;
     private final ShardExecutor executor;
@@ -41,6 +43,8 @@ public final class Shard {
     private final AtomicInteger inboxSize = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LostPaths lost = new LostPaths();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong nextWarn = new AtomicLong(System.nanoTime());
     private final Runnable drainTask = this::drain;
 
     Shard(int index, ShardExecutor executor, int inboxLimit) {
@@ -69,16 +73,25 @@ public final class Shard {
     boolean offer(Datagram d) {
         if (inboxSize.incrementAndGet() > inboxLimit) {
             inboxSize.decrementAndGet();
-            if (lost.record(d.path())) {
-                log.warn("shard {} inbox full ({} datagrams): refusing datagrams, their subscribers here are told of a gap",
-                        index, inboxLimit);
-            }
+            lost.record(d.path());
+            warnRefused();
             scheduleDrain(); // the running drain may have polled its last datagram already
             return false;
         }
         inbox.add(d);
         scheduleDrain();
         return true;
+    }
+
+    /** At most one warning per {@link #WARN_EVERY_NANOS} however long the overload lasts, with the count. */
+    private void warnRefused() {
+        refused.incrementAndGet();
+        long now = System.nanoTime();
+        long due = nextWarn.get();
+        if (now - due >= 0 && nextWarn.compareAndSet(due, now + WARN_EVERY_NANOS)) {
+            log.warn("shard {} inbox full ({} datagrams): {} datagrams refused, their subscribers here are told of a gap",
+                    index, inboxLimit, refused.getAndSet(0));
+        }
     }
 
     private void scheduleDrain() {
