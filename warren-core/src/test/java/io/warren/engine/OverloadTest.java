@@ -9,6 +9,7 @@ import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.format.Formats;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +39,8 @@ class OverloadTest {
     private final Formats formats = Formats.builtIn();
     private Node node;
 
-    private void start() {
+    @BeforeEach
+    void start() {
         node = Node.builder().options(NodeOptions.defaults().withTunnelTimeout(Duration.ofSeconds(10))
                         .withKeepalive(Duration.ofSeconds(5)).withShardInboxLimit(INBOX))
                 .executors(List.of(exec)).clock(exec::now).build();
@@ -53,19 +54,19 @@ class OverloadTest {
         }
     }
 
-    private <T> T done(CompletionStage<T> stage) {
-        exec.runPending();
-        CompletableFuture<T> f = stage.toCompletableFuture();
-        assertThat(f).isDone();
-        return f.join();
-    }
-
     private RecordingConnection stream() {
         return new RecordingConnection(formats.get("stream"));
     }
 
     private Tunnel open(RecordingConnection c, String... patterns) {
-        return done(node.open(REQUEST, node.shardFor(exec), Node.openPatterns(Arrays.asList(patterns)), c));
+        return exec.done(node.open(REQUEST, node.shardFor(exec), Node.openPatterns(Arrays.asList(patterns)), c));
+    }
+
+    /** A stream connection on a new tunnel holding {@code patterns}. */
+    private RecordingConnection subscriber(String... patterns) {
+        RecordingConnection c = stream();
+        open(c, patterns);
+        return c;
     }
 
     /** Publishes without letting the shard run: the acks are known at once (the memory broker routes inline). */
@@ -95,11 +96,8 @@ class OverloadTest {
 
     @Test
     void noSilentLoss_fullInboxAnswersOverloadedAndTellsSubscribersOfAGap() throws Exception {
-        start();
-        RecordingConnection sub = stream();
-        open(sub, "/feed");
-        RecordingConnection other = stream();
-        open(other, "/elsewhere");
+        RecordingConnection sub = subscriber("/feed");
+        RecordingConnection other = subscriber("/elsewhere");
 
         List<Ack> acks = burst("/feed", INBOX + 2);
         assertThat(acks).extracting(Ack::ok).containsExactly(true, true, false, false);
@@ -123,11 +121,8 @@ class OverloadTest {
 
     @Test
     void noSilentLoss_clientEventsAreAnsweredOverloadedToo() throws Exception {
-        start();
-        RecordingConnection sub = stream();
-        open(sub, "/room");
-        RecordingConnection pubConn = stream();
-        Tunnel publisher = open(pubConn);
+        RecordingConnection sub = subscriber("/room");
+        Tunnel publisher = open(stream());
         CompletableFuture<List<Ack>> acks = node.clientDatagrams(publisher,
                 List.of(new ClientDatagram(publisher.id(), "/room", "1", "r1", null))).toCompletableFuture();
         burst("/room", INBOX);   // fills the inbox before the shard runs the client's datagram
@@ -141,7 +136,6 @@ class OverloadTest {
 
     @Test
     void noSilentLoss_aDetachedSubscriberLearnsOfTheGapOnItsNextAttach() throws Exception {
-        start();
         RecordingConnection first = stream();
         Tunnel t = open(first, "/feed");
         first.active = false;
@@ -151,15 +145,13 @@ class OverloadTest {
         exec.runPending();
 
         RecordingConnection again = stream();
-        done(node.attach(REQUEST, node.shardFor(exec), t.id(), null, List.of(), again));
+        exec.done(node.attach(REQUEST, node.shardFor(exec), t.id(), null, List.of(), again));
         assertThat(isGap(lines(again).get(0))).isTrue();
     }
 
     @Test
     void noSilentLoss_moreLostPathsThanKeptTellsEveryTunnelOfTheShard() throws Exception {
-        start();
-        RecordingConnection unrelated = stream();
-        open(unrelated, "/quiet");
+        RecordingConnection unrelated = subscriber("/quiet");
         burst("/fill", INBOX);
         for (int i = 0; i <= LostPaths.MAX; i++) {
             assertThat(burst("/lost/" + i, 1).get(0).ok()).isFalse();
