@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param replayBytes       bytes kept per tunnel for resume, whichever bound is hit first
  * @param idempotencyWindow client-chosen ids remembered per tunnel for de-duplicating retries
  * @param maxInterests      patterns one tunnel may hold
- * @param shardInboxLimit   datagrams waiting for one shard before publishing answers {@code overloaded}
+ * @param shardInboxLimit   datagrams waiting for one shard; past it a datagram is refused there (its
+ *                          publisher, when on this node, is answered {@code overloaded}; the shard's
+ *                          subscribers to its path are told of a gap)
  */
 public record NodeOptions(
         Duration tunnelTimeout,
