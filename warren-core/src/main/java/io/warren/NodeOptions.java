@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param replayBytes       bytes kept per tunnel for resume, whichever bound is hit first
  * @param idempotencyWindow client-chosen ids remembered per tunnel for de-duplicating retries
  * @param maxInterests      patterns one tunnel may hold
- * @param shardInboxLimit   datagrams waiting for one shard before publishing answers {@code overloaded}
+ * @param shardInboxLimit   datagrams waiting for one shard; past it a datagram is refused there (its
+ *                          publisher, when on this node, is answered {@code overloaded}; the shard's
+ *                          subscribers to its path are told of a gap)
  */
 public record NodeOptions(
         Duration tunnelTimeout,
@@ -66,6 +68,10 @@ public record NodeOptions(
 
     public NodeOptions withMaxInterests(int v) {
         return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, v, shardInboxLimit);
+    }
+
+    public NodeOptions withShardInboxLimit(int v) {
+        return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, v);
     }
 
     /** How often each shard checks keepalives and culls: a quarter of the shortest timer, within [20 ms, 1 s]. */

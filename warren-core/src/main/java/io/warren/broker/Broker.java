@@ -104,6 +104,13 @@ public interface Broker extends AutoCloseable {
 
     /** Receives datagrams for this node. */
     interface Listener {
+        /**
+         * Routes one datagram to this node's tunnels. Throws (a {@code WarrenException} with code
+         * {@code overloaded}) when the node could not route it to every interested tunnel; those tunnels
+         * are told of a gap by the node. A broker that calls the listener on the publishing thread (like
+         * {@link MemoryBroker}) fails that {@link #publish} stage with the exception, so the publisher is
+         * answered {@code overloaded}; a broker delivering on its own thread catches and drops it.
+         */
         void onDatagram(Datagram datagram);
 
         /** Some datagrams may have been lost (the backend was unreachable). */

@@ -67,7 +67,11 @@ public final class MemoryBroker implements Broker {
                 }
             }
         }
-        l.onDatagram(datagram);
+        try {
+            l.onDatagram(datagram);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e); // the node could not route it all: the publisher learns
+        }
         return DONE;
     }
 

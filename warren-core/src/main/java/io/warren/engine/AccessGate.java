@@ -116,7 +116,7 @@ final class AccessGate {
         for (PathPattern p : patterns) {
             answers.add(ask(() -> authorizer.canSubscribe(identity, p)).toCompletableFuture());
         }
-        return CompletableFuture.allOf(answers.toArray(new CompletableFuture[0])).thenApply(v -> {
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             List<SubscribeGrant> granted = new ArrayList<>(patterns.size());
             List<PathPattern> refused = new ArrayList<>();
             for (int i = 0; i < patterns.size(); i++) {

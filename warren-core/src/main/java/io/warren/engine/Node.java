@@ -353,7 +353,7 @@ public final class Node implements AutoCloseable {
                         t.registered(nanoTime());
                     }
                     String refusedJson = refusedJson(opening.grants.refused());
-                    CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
+                    CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) ->
                             shard.executor().execute(() -> {
                                 if (e != null) {
                                     cull(tunnel);
@@ -422,7 +422,7 @@ public final class Node implements AutoCloseable {
                 }
                 List<PathPattern> patterns = new ArrayList<>(t.interests());
                 patterns.add(t.clientPattern());
-                CompletableFuture.allOf(ready.toArray(new CompletableFuture[0]))
+                CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
                         .thenCompose(v -> broker.replay(last, record.logMark(), patterns, options.replaySize()))
                         .whenComplete((replay, e) -> shard.executor().execute(() -> {
                             if (e != null) {
@@ -590,12 +590,18 @@ public final class Node implements AutoCloseable {
 
     // ---- routing ----
 
-    /** Called by the broker: routes a datagram to every local tunnel interested in it. */
+    /**
+     * Called by the broker: routes a datagram to every local tunnel interested in it. When a full shard
+     * inbox refuses it (that shard tells its tunnels of a gap), this throws {@code overloaded}, which a
+     * broker delivering on the publishing thread turns into the publisher's answer.
+     */
     private void route(Datagram d) {
+        boolean refused = false;
         for (Shard s : shards) {
-            if (!s.offer(d)) {
-                log.warn("shard {} inbox full; datagram {} dropped there", s.index(), d.id());
-            }
+            refused |= !s.offer(d);
+        }
+        if (refused) {
+            throw ErrorCode.OVERLOADED.exception("the server is overloaded: the datagram did not reach every subscriber (they are told of a gap)");
         }
     }
 
@@ -837,7 +843,7 @@ public final class Node implements AutoCloseable {
 
     /** The acks in request order, once all are done (ack stages never fail). */
     private static CompletableFuture<List<Ack>> inOrder(List<CompletableFuture<Ack>> acks) {
-        return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).thenApply(v -> {
+        return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             List<Ack> out = new ArrayList<>(acks.size());
             for (CompletableFuture<Ack> a : acks) {
                 out.add(a.join());
@@ -862,6 +868,7 @@ public final class Node implements AutoCloseable {
             sent = CompletableFuture.failedFuture(e);
         }
         return sent.handle((v, e) -> e == null ? Ack.ok(d.id(), ref)
+                : (e instanceof CompletionException c ? c.getCause() : e) instanceof WarrenException w ? Ack.error(w, ref)
                 : Ack.error(ErrorCode.OVERLOADED, "the datagram could not be published", ref));
     }
 
@@ -1058,7 +1065,7 @@ public final class Node implements AutoCloseable {
                 f.complete(null);
             }
         }
-        return CompletableFuture.allOf(done.toArray(new CompletableFuture[0]));
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
     }
 
     @Override

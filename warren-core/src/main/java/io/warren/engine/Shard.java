@@ -2,12 +2,20 @@ package io.warren.engine;
 
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
+import io.warren.path.Path;
 import io.warren.routing.InterestIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A set of tunnels owned by one thread (a Netty event loop in the server), with their interest index.
@@ -16,9 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Fan-out: publishers {@link #offer} datagrams into a bounded inbox; one drain task per burst routes
  * every waiting datagram to its local tunnels and then flushes each touched tunnel once, so a burst of
  * datagrams costs one task and one write per tunnel, not one per datagram and subscriber.
+ *
+ * <p>No silent loss: a datagram the full inbox refuses is remembered by path ({@link LostPaths}), and
+ * the next drain tells every tunnel that may have wanted it of a gap, after delivering what was queued
+ * before it.
  */
 public final class Shard {
+    private static final Logger log = LoggerFactory.getLogger(Shard.class);
     private static final int MAX_DRAIN = 4096;
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
 
     private final int index;
     private final ShardExecutor executor;
@@ -29,6 +43,9 @@ public final class Shard {
     private final ConcurrentLinkedQueue<Datagram> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboxSize = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final LostPaths lost = new LostPaths();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong nextWarn = new AtomicLong(System.nanoTime());
     private final Runnable drainTask = this::drain;
 
     Shard(int index, ShardExecutor executor, int inboxLimit) {
@@ -50,17 +67,38 @@ public final class Shard {
         return tunnels.size();
     }
 
-    /** Queues a datagram for routing on this shard; false when the inbox is full. Any thread. */
+    /**
+     * Queues a datagram for routing on this shard; false when the inbox is full, in which case the
+     * tunnels here that may have wanted it will be told of a gap. Any thread.
+     */
     boolean offer(Datagram d) {
         if (inboxSize.incrementAndGet() > inboxLimit) {
             inboxSize.decrementAndGet();
+            lost.record(d.path());
+            warnRefused();
+            scheduleDrain(); // the running drain may have polled its last datagram already
             return false;
         }
         inbox.add(d);
+        scheduleDrain();
+        return true;
+    }
+
+    /** At most one warning per {@link #WARN_EVERY_NANOS} however long the overload lasts, with the count. */
+    private void warnRefused() {
+        refused.incrementAndGet();
+        long now = System.nanoTime();
+        long due = nextWarn.get();
+        if (now - due >= 0 && nextWarn.compareAndSet(due, now + WARN_EVERY_NANOS)) {
+            log.warn("shard {} inbox full ({} datagrams): {} datagrams refused, their subscribers here are told of a gap",
+                    index, inboxLimit, refused.getAndSet(0));
+        }
+    }
+
+    private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             executor.execute(drainTask);
         }
-        return true;
     }
 
     private void drain() {
@@ -74,8 +112,27 @@ public final class Shard {
         }
         inboxSize.addAndGet(-n);
         flushDirty();
-        if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
-            executor.execute(drainTask);
+        if (lost.pending()) {
+            reportLost();
+        }
+        if (!inbox.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    /** Tells each tunnel interested in a refused datagram's path of the gap, once. */
+    private void reportLost() {
+        List<Path> paths = lost.take();
+        Set<Tunnel> told = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (paths == null) {
+            told.addAll(tunnels);
+        } else {
+            for (Path p : paths) {
+                interests.match(p, told::add);
+            }
+        }
+        for (Tunnel t : told) {
+            t.reportGap();
         }
     }
 

@@ -180,7 +180,7 @@ public abstract class BrokerContract {
             (i % 3 == 0 ? y : x).add(d.id());
             published.add(b.publish(d).toCompletableFuture());
         }
-        join(CompletableFuture.allOf(published.toArray(new CompletableFuture[0])));
+        join(CompletableFuture.allOf(published.toArray(new CompletableFuture<?>[0])));
         List<String> gotX = new ArrayList<>();
         List<String> gotY = new ArrayList<>();
         while (gotX.size() + gotY.size() < 300) {

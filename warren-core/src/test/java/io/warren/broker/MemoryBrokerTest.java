@@ -1,5 +1,14 @@
 package io.warren.broker;
 
+import io.warren.ErrorCode;
+import io.warren.datagram.Datagram;
+import io.warren.path.Path;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The in-memory broker against the shared contract. */
 class MemoryBrokerTest extends BrokerContract {
     @Override
@@ -10,5 +19,16 @@ class MemoryBrokerTest extends BrokerContract {
     @Override
     protected boolean hasLog() {
         return false;
+    }
+
+    @Test
+    void noSilentLoss_aNodeThatCannotRouteTheDatagramFailsItsPublish() {
+        Broker b = newBroker();
+        b.start(d -> {
+            throw ErrorCode.OVERLOADED.exception("full");
+        });
+        CompletableFuture<Void> sent = b.publish(new Datagram(ids.next(), Path.of("/a"), "1", null)).toCompletableFuture();
+        assertThat(sent).isCompletedExceptionally();
+        assertThat(sent.handle((v, e) -> e).join()).hasMessage("full");
     }
 }

@@ -4,7 +4,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A shard executor driven by the test: tasks run on {@link #runPending()}, timers on {@link #advance}. */
 final class ManualShardExecutor implements ShardExecutor {
@@ -92,5 +96,13 @@ final class ManualShardExecutor implements ShardExecutor {
 
     void advanceMillis(long ms) {
         advance(TimeUnit.MILLISECONDS.toNanos(ms));
+    }
+
+    /** Runs what is pending, then the result of {@code stage}, which must be complete by then. */
+    <T> T done(CompletionStage<T> stage) {
+        runPending();
+        CompletableFuture<T> f = stage.toCompletableFuture();
+        assertThat(f).as("complete once the shard ran").isDone();
+        return f.join();
     }
 }

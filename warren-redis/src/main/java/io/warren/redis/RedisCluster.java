@@ -13,6 +13,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.warren.broker.Broker;
+import io.warren.broker.BrokerProvider;
 import io.warren.broker.HistoryRule;
 import io.warren.broker.TunnelRegistry;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * disconnected) rather than piling up; the client reconnects on its own, after which the broker
  * re-subscribes and reports a gap.
  */
-public final class RedisCluster {
+public final class RedisCluster implements BrokerProvider.Backend {
     private static final Logger log = LoggerFactory.getLogger(RedisCluster.class);
 
     /**
@@ -200,6 +201,7 @@ public final class RedisCluster {
     public static final String CLUSTER_SCHEME = "redis-cluster://";
 
     /** Live fan-out and the shared log. Closing every part taken ({@link #registry()} too) disconnects. */
+    @Override
     public synchronized Broker broker() {
         if (!brokerTaken) {
             brokerTaken = true;
@@ -209,6 +211,7 @@ public final class RedisCluster {
     }
 
     /** The cluster-wide tunnel register. Closing every part taken ({@link #broker()} too) disconnects. */
+    @Override
     public synchronized TunnelRegistry registry() {
         if (!registryTaken) {
             registryTaken = true;

@@ -101,7 +101,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
                     IdentityFields.permissions(who), IdentityFields.expiry(who))
                     .toCompletableFuture());
         }
-        return CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).thenApply(v -> {
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
             Map<String, PutResult> lost = new HashMap<>();
             for (int i = 0; i < ids.size(); i++) {
                 long n = results.get(i).join();

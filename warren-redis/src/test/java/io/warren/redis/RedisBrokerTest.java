@@ -172,7 +172,7 @@ class RedisBrokerTest extends BrokerContract {
                     sent.add(d.id());
                     acks.add(a.publish(d).toCompletableFuture());
                 }
-                join(java.util.concurrent.CompletableFuture.allOf(acks.toArray(new java.util.concurrent.CompletableFuture[0])));
+                join(java.util.concurrent.CompletableFuture.allOf(acks.toArray(new java.util.concurrent.CompletableFuture<?>[0])));
                 java.util.List<String> got = new java.util.ArrayList<>();
                 while (got.size() < 50) {
                     got.add(ra.take().id());

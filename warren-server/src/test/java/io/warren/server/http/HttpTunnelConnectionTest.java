@@ -58,7 +58,7 @@ class HttpTunnelConnectionTest {
         c.open("[".getBytes(StandardCharsets.UTF_8));
         c.write("1".getBytes(StandardCharsets.UTF_8));
         c.flush(); // polls answer at the end only
-        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(ch.<Object>readOutbound()).isNull();
         c.write(",2".getBytes(StandardCharsets.UTF_8));
         c.end("]".getBytes(StandardCharsets.UTF_8), "poll");
         FullHttpResponse r = ch.readOutbound();
@@ -78,7 +78,7 @@ class HttpTunnelConnectionTest {
         assertThat(r.status().code()).isEqualTo(413);
         assertThat(r.content().toString(StandardCharsets.UTF_8)).contains("\"error\":\"too-large\"");
         r.release();
-        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.<Object>readInbound()).isNull();
         ch.finish();
     }
 }
