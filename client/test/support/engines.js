@@ -110,6 +110,20 @@ class Page {
  */
 const isScriptError = m => m.type() === 'error' && m.args().length > 0;
 
+/** A playwright or puppeteer page: both libraries make the same calls and events of it. */
+function libraryPage(context, p) {
+  const errors = [];
+  p.on('pageerror', e => errors.push({ type: 'uncaught', text: e.message }));
+  p.on('console', m => { if (isScriptError(m)) errors.push({ type: 'console', text: m.text() }); });
+  return new Page(context, {
+    errors,
+    goto: async url => { await p.goto(url); },
+    run: async (src, arg) => (await p.evaluate(fromSource(src), arg)) ?? null,
+    screenshot: async file => { await p.screenshot({ path: file }); },
+    close: () => p.close(),
+  });
+}
+
 /** A function object whose source is `src` (playwright and puppeteer ship functions as their source text). */
 const fromSource = src => new Function('return (' + src + ')')();
 
@@ -123,19 +137,7 @@ const LAUNCHERS = {
       async newContext() {
         const ctx = await browser.newContext({ viewport: VIEWPORT });
         const context = {
-          async newPage() {
-            const p = await ctx.newPage();
-            const errors = [];
-            p.on('pageerror', e => errors.push({ type: 'uncaught', text: e.message }));
-            p.on('console', m => { if (isScriptError(m)) errors.push({ type: 'console', text: m.text() }); });
-            return new Page(context, {
-              errors,
-              goto: async url => { await p.goto(url); },
-              run: async (src, arg) => (await p.evaluate(fromSource(src), arg)) ?? null,
-              screenshot: async file => { await p.screenshot({ path: file }); },
-              close: () => p.close(),
-            });
-          },
+          newPage: async () => libraryPage(context, await ctx.newPage()),
           close: () => ctx.close(),
         };
         return context;
@@ -155,16 +157,7 @@ const LAUNCHERS = {
           async newPage() {
             const p = await ctx.newPage();
             await p.setViewport(VIEWPORT);
-            const errors = [];
-            p.on('pageerror', e => errors.push({ type: 'uncaught', text: e.message }));
-            p.on('console', m => { if (isScriptError(m)) errors.push({ type: 'console', text: m.text() }); });
-            return new Page(context, {
-              errors,
-              goto: async url => { await p.goto(url); },
-              run: async (src, arg) => (await p.evaluate(fromSource(src), arg)) ?? null,
-              screenshot: async file => { await p.screenshot({ path: file }); },
-              close: () => p.close(),
-            });
+            return libraryPage(context, p);
           },
           close: () => ctx.close(),
         };
