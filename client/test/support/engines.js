@@ -149,7 +149,7 @@ const LAUNCHERS = {
   async firefox(executablePath) {
     const puppeteer = (await import('puppeteer-core')).default;
     const browser = await puppeteer.launch({ browser: 'firefox', protocol: 'webDriverBiDi', executablePath,
-      headless: true, extraPrefsFirefox: FIREFOX_PREFS });
+      headless: true });
     return {
       async newContext() {
         const ctx = await browser.createBrowserContext();
@@ -184,9 +184,6 @@ const LAUNCHERS = {
     };
   },
 };
-
-// Tabs in the background keep their timers: a tab sharing a tunnel is as punctual as the one in front.
-const FIREFOX_PREFS = { 'dom.min_background_timeout_value': 4, 'dom.timeout.enable_budget_timer_throttling': false };
 
 /** Processes this harness started, ended if the test process exits without closing them. */
 const children = new Set();
