@@ -15,6 +15,7 @@ import io.warren.broker.TunnelRegistry;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
+import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.format.Formats;
@@ -278,7 +279,7 @@ public final class Node implements AutoCloseable {
                         saveRecord(t);
                     }
                 }
-                if (t.attach(connection, last, false, null, refusedJson(grants.refused()))) {
+                if (t.attach(connection, last, false, null, ControlDatagrams.refused(grants.refused()))) {
                     result.complete(t);
                 } else {
                     openTunnel(request, shard, subscribe, connection, tunnelId).whenComplete(complete(result));
@@ -350,7 +351,7 @@ public final class Node implements AutoCloseable {
                                 .toCompletableFuture());
                         t.registered(nanoTime());
                     }
-                    String refusedJson = refusedJson(opening.grants.refused());
+                    String refusedJson = ControlDatagrams.refused(opening.grants.refused());
                     CompletableFuture.allOf(ready.toArray(new CompletableFuture[0])).whenComplete((v, e) ->
                             shard.executor().execute(() -> {
                                 if (e != null) {
@@ -433,20 +434,6 @@ public final class Node implements AutoCloseable {
 
     /** An identity on its way to a tunnel, with the gate's answers for its {@code subscribe=}. */
     private record Opening(Identity identity, AccessGate.Grants grants) {
-    }
-
-    private static String refusedJson(List<PathPattern> refused) {
-        if (refused.isEmpty()) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder(32 * refused.size()).append('[');
-        for (int i = 0; i < refused.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            Datagram.quote(sb, refused.get(i).wirePath());
-        }
-        return sb.append(']').toString();
     }
 
     private boolean reserveAddress(String address) {

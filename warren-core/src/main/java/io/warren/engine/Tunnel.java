@@ -2,6 +2,7 @@ package io.warren.engine;
 
 import io.warren.auth.Identity;
 import io.warren.datagram.Ack;
+import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
 import io.warren.format.Mode;
@@ -393,22 +394,8 @@ public final class Tunnel {
     }
 
     private Datagram openDatagram(boolean resumed, boolean gap, String replaced, String refusedJson) {
-        StringBuilder sb = new StringBuilder(160).append('{');
-        Datagram.quote(sb.append("\"tunnel\":"), id);
-        Datagram.quote(sb.append(",\"client\":"), clientId);
-        Datagram.quote(sb.append(",\"path\":"), clientPath.toString());
-        sb.append(",\"keepalive\":").append(node.options().keepalive().toMillis());
-        sb.append(",\"resumed\":").append(resumed);
-        if (gap) {
-            sb.append(",\"gap\":true");
-        }
-        if (replaced != null) {
-            Datagram.quote(sb.append(",\"replaced\":"), replaced);
-        }
-        if (refusedJson != null) {
-            sb.append(",\"refused\":").append(refusedJson);
-        }
-        return Datagram.control("/meta/open", sb.append('}').toString());
+        return ControlDatagrams.open(id, clientId, clientPath.toString(), node.options().keepalive().toMillis(),
+                resumed, gap, replaced, refusedJson);
     }
 
     /** Poll mode: answers with the owed open datagram and everything unacknowledged, then detaches. */
@@ -469,16 +456,9 @@ public final class Tunnel {
         Format f = c.format();
         node.listener().detached(this, f);
         if (f.mode() == Mode.STREAM || tellPolls) {
-            c.write(f.envelope(closeDatagram(reason, reconnect)));
+            c.write(f.envelope(ControlDatagrams.close(reason, reconnect)));
         }
         c.end(f.footer(id, clientId, c.callback()), reason);
-    }
-
-    static Datagram closeDatagram(String reason, boolean reconnect) {
-        StringBuilder sb = new StringBuilder(64).append('{');
-        Datagram.quote(sb.append("\"reason\":"), reason);
-        sb.append(",\"reconnect\":").append(reconnect).append('}');
-        return Datagram.control("/meta/close", sb.toString());
     }
 
     private void cancelPollTimer() {
