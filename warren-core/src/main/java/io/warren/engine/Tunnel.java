@@ -10,12 +10,8 @@ import io.warren.path.Path;
 import io.warren.path.PathPattern;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +43,10 @@ public final class Tunnel {
     private final Identity identity;
     private final ReplayBuffer replay;
 
-    private PathPattern[] interests = NO_INTERESTS; // a compact set: most tunnels hold a handful
-    private int interestCount;
-    private Map<String, CompletionStage<Ack>> refs; // idempotency window, lazily allocated
+    private final InterestSet interests = new InterestSet();
+    private final AckWindow acks = new AckWindow();
+    private final TokenBucket events = new TokenBucket();
+    private final HeldDeliveries held = new HeldDeliveries();
     private Connection connection;
     private long sentSeq;                 // stream mode: last seq written to the connection
     private long ackedSeq;                // last seq the client confirmed with `last`
@@ -64,16 +61,9 @@ public final class Tunnel {
     private boolean gapOwed;              // datagrams were lost while detached: the next attach says gap
     private long registeredNanos;         // cluster: when the registry record was last refreshed
     private String logMark;               // cluster: where the broker's log stood when the tunnel opened
-    private int holds;                    // history requests in flight: deliveries wait in `held`
-    private ArrayList<Datagram> held;
-    private boolean heldOverflow;
-    private double tokens = -1;           // events token bucket; -1 until first use (starts full)
-    private long tokensAtNanos;
     int shardSlot = -1;
     /** The client address that opened the tunnel (for the per-address limit); set once at creation. */
     String remoteAddress;
-
-    private static final PathPattern[] NO_INTERESTS = new PathPattern[0];
 
     Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
         this.node = node;
@@ -129,101 +119,44 @@ public final class Tunnel {
     // ---- interests (shard thread) ----
 
     boolean hasInterest(PathPattern p) {
-        return indexOfInterest(p) >= 0;
+        return interests.contains(p);
     }
 
     int interestCount() {
-        return interestCount;
+        return interests.size();
     }
 
     /** Records the granted pattern as an interest ({@link AccessGate}: no interest without a grant). */
     void addInterest(AccessGate.SubscribeGrant grant) {
-        PathPattern p = grant.patternFor(this);
-        if (indexOfInterest(p) >= 0) {
-            return;
-        }
-        if (interestCount == interests.length) {
-            interests = Arrays.copyOf(interests, Math.max(2, interestCount * 2));
-        }
-        interests[interestCount++] = p;
+        interests.add(grant.patternFor(this));
     }
 
     boolean removeInterest(PathPattern p) {
-        int i = indexOfInterest(p);
-        if (i < 0) {
-            return false;
-        }
-        // keep insertion order (interests() is reported in it)
-        System.arraycopy(interests, i + 1, interests, i, interestCount - i - 1);
-        interests[--interestCount] = null;
-        return true;
-    }
-
-    private int indexOfInterest(PathPattern p) {
-        PathPattern[] a = interests;
-        for (int i = 0, n = interestCount; i < n; i++) {
-            if (a[i].equals(p)) {
-                return i;
-            }
-        }
-        return -1;
+        return interests.remove(p);
     }
 
     /** A snapshot of the interests, in the order they were added. */
     Set<PathPattern> interests() {
-        if (interestCount == 0) {
-            return Set.of();
-        }
-        return new LinkedHashSet<>(Arrays.asList(interests).subList(0, interestCount));
+        return interests.snapshot();
     }
 
-    // ---- rate limit (shard thread) ----
+    // ---- rate limit and idempotency window (shard thread) ----
 
     /** Takes one token from the events bucket ({@code rate} per second, {@code burst} at most); false when empty. */
     boolean takeToken(long now, int rate, int burst) {
-        if (rate <= 0) {
-            return true;
-        }
-        if (tokens < 0) {
-            tokens = burst;
-        } else {
-            tokens = Math.min(burst, tokens + (now - tokensAtNanos) * rate / 1e9);
-        }
-        tokensAtNanos = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens -= 1;
-        return true;
+        return events.take(now, rate, burst);
     }
 
-    // ---- idempotency window (shard thread) ----
-
     CompletionStage<Ack> rememberedAck(String ref) {
-        return refs == null ? null : refs.get(ref);
+        return acks.remembered(ref);
     }
 
     void rememberAck(String ref, CompletionStage<Ack> ack, int window) {
-        if (window <= 0) {
-            return;
-        }
-        if (refs == null) {
-            refs = new LinkedHashMap<>(16, 0.75f, false) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, CompletionStage<Ack>> eldest) {
-                    return size() > window;
-                }
-            };
-        }
-        refs.put(ref, ack);
+        acks.remember(ref, ack, window);
     }
 
     void forgetAck(String ref, CompletionStage<Ack> ack) {
-        if (refs != null) {
-            refs.remove(ref, ack);
-        }
+        acks.forget(ref, ack);
     }
 
     // ---- delivery (shard thread) ----
@@ -234,8 +167,8 @@ public final class Tunnel {
             return;
         }
         lastRouted = d;
-        if (holds > 0) {
-            hold(d);
+        if (held.holding()) {
+            held.add(d, node.options().replaySize());
             return;
         }
         append(d);
@@ -543,18 +476,7 @@ public final class Tunnel {
      * waits, so that the history comes first and everything stays in publish order.
      */
     void hold() {
-        holds++;
-    }
-
-    private void hold(Datagram d) {
-        if (held == null) {
-            held = new ArrayList<>();
-        }
-        if (held.size() >= node.options().replaySize()) {
-            held.remove(0); // bounded like the replay buffer; the client learns of the gap
-            heldOverflow = true;
-        }
-        held.add(d);
+        held.hold();
     }
 
     /**
@@ -562,36 +484,20 @@ public final class Tunnel {
      * was held meanwhile, without duplicates.
      */
     void release(List<Datagram> history) {
-        holds--;
         Set<String> have = new HashSet<>();
         for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
             have.add(replay.get(s).id());
         }
-        ArrayList<Datagram> next = new ArrayList<>(history.size() + (held == null ? 0 : held.size()));
-        for (Datagram d : history) {
-            if (have.add(d.id())) {
-                next.add(d);
-            }
-        }
-        if (held != null) {
-            for (Datagram d : held) {
-                if (have.add(d.id())) {
-                    next.add(d);
-                }
-            }
-        }
-        held = null;
-        if (holds > 0) {
-            held = next; // another history request still waits: keep holding, this history first
-            return;
+        List<Datagram> next = held.release(history, have);
+        if (next == null) {
+            return; // another history request still waits
         }
         for (Datagram d : next) {
             if (!closed) {
                 append(d);
             }
         }
-        if (heldOverflow) {
-            heldOverflow = false;
+        if (held.takeOverflow()) {
             reportGap();
         }
         shard.flushDirty();
@@ -625,6 +531,6 @@ public final class Tunnel {
     void markClosed() {
         closed = true;
         replay.trimThrough(Long.MAX_VALUE - 1);
-        refs = null;
+        acks.clear();
     }
 }
