@@ -65,6 +65,7 @@ public final class Node implements AutoCloseable {
     private final NodeListener listener;
     private final DatagramIds ids;
     private final LongSupplier clock;
+    private final TunnelContext tunnelContext;
     private final Shard[] shards;
     private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
     /** Keyed by {@link #lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
@@ -85,6 +86,7 @@ public final class Node implements AutoCloseable {
         this.listener = b.listener;
         this.ids = b.ids;
         this.clock = b.clock;
+        this.tunnelContext = new NodeTunnelContext(this::options, listener, clock);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
@@ -165,10 +167,6 @@ public final class Node implements AutoCloseable {
 
     public DatagramIds ids() {
         return ids;
-    }
-
-    NodeListener listener() {
-        return listener;
     }
 
     long nanoTime() {
@@ -388,7 +386,7 @@ public final class Node implements AutoCloseable {
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
         shard.executor().execute(() -> {
             try {
-                Tunnel t = new Tunnel(this, shard, record.tunnelId(), record.clientId(), record.identity(),
+                Tunnel t = new Tunnel(tunnelContext, shard, record.tunnelId(), record.clientId(), record.identity(),
                         options.replaySize(), options.replayBytes());
                 if (tunnels.putIfAbsent(lookupKey(t.id()), t) != null) {
                     // Restored concurrently by another attach: join it.
@@ -475,7 +473,7 @@ public final class Node implements AutoCloseable {
 
     private Tunnel create(Shard shard, Identity identity, String address) {
         while (true) {
-            Tunnel t = new Tunnel(this, shard, newTunnelId(), newClientId(), identity, options.replaySize(), options.replayBytes());
+            Tunnel t = new Tunnel(tunnelContext, shard, newTunnelId(), newClientId(), identity, options.replaySize(), options.replayBytes());
             t.remoteAddress = address;
             if (tunnels.putIfAbsent(lookupKey(t.id()), t) == null) {
                 shard.add(t);

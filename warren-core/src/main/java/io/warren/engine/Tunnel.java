@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Confined to its shard's thread, except for the immutable identity fields.
  */
 public final class Tunnel {
-    private final Node node;
+    private final TunnelContext ctx;
     private final Shard shard;
     private final String id;
     private final String clientId;
@@ -65,8 +65,8 @@ public final class Tunnel {
     /** The client address that opened the tunnel (for the per-address limit); set once at creation. */
     String remoteAddress;
 
-    Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
-        this.node = node;
+    Tunnel(TunnelContext ctx, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
+        this.ctx = ctx;
         this.shard = shard;
         this.id = id;
         this.clientId = clientId;
@@ -74,7 +74,7 @@ public final class Tunnel {
         this.clientPattern = PathPattern.exact(clientPath);
         this.identity = identity;
         this.replay = new ReplayBuffer(replaySize, replayBytes);
-        this.detachedAtNanos = node.nanoTime();
+        this.detachedAtNanos = ctx.nanoTime();
     }
 
     /** The secret tunnel id; a bearer credential, never shown to others nor logged. */
@@ -161,20 +161,24 @@ public final class Tunnel {
 
     // ---- delivery (shard thread) ----
 
-    /** Routes one datagram into this tunnel; flushed at the end of the shard's batch. */
-    void deliver(Datagram d) {
+    /**
+     * Routes one datagram into this tunnel. Returns true when the tunnel just became dirty: the caller
+     * (the shard, which owns the dirty list) then calls {@link #flush} once at the end of its batch.
+     */
+    boolean deliver(Datagram d) {
         if (closed || lastRouted == d) {
-            return;
+            return false;
         }
         lastRouted = d;
         if (held.holding()) {
-            held.add(d, node.options().replaySize());
-            return;
+            held.add(d, ctx.heldLimit());
+            return false;
         }
-        append(d);
+        return append(d);
     }
 
-    private void append(Datagram d) {
+    /** True when the tunnel just became dirty. */
+    private boolean append(Datagram d) {
         Connection c = connection;
         if (c != null && c.format().mode() == Mode.STREAM && replay.wouldEvict(d) && replay.firstSeq() > sentSeq) {
             // The oldest buffered datagram has not been written yet: write now if the socket takes it,
@@ -182,15 +186,16 @@ public final class Tunnel {
             if (c.isWritable()) {
                 writePending(c);
             } else {
-                node.listener().slowConsumer();
+                ctx.listener().slowConsumer();
                 endConnection("slow", true);
             }
         }
         replay.append(d);
-        if (!dirty) {
-            dirty = true;
-            shard.markDirty(this);
+        if (dirty) {
+            return false;
         }
+        dirty = true;
+        return true;
     }
 
     /** Writes what the attached connection still lacks; called once per shard batch. */
@@ -220,11 +225,11 @@ public final class Tunnel {
         while (sentSeq < last && c.isWritable()) {
             sentSeq++;
             c.write(f.envelope(replay.get(sentSeq)));
-            node.listener().delivered(replay.get(sentSeq));
+            ctx.listener().delivered(replay.get(sentSeq));
             wrote = true;
         }
         if (wrote) {
-            lastWriteNanos = node.nanoTime();
+            lastWriteNanos = ctx.nanoTime();
         }
         return wrote;
     }
@@ -255,7 +260,7 @@ public final class Tunnel {
         cancelPollTimer();
         connection = c;
         detachedAtNanos = 0;
-        node.listener().attached(this, c.format());
+        ctx.listener().attached(this, c.format());
 
         boolean gap = gapOwed;
         gapOwed = false;
@@ -279,10 +284,10 @@ public final class Tunnel {
             cursor = replay.firstSeq() - 1;
         }
         if (gap) {
-            node.listener().gap();
+            ctx.listener().gap();
         } else if (!fresh && c.format().mode() == Mode.STREAM) {
             // Every poll re-attaches; only a stream coming back is a resume worth counting.
-            node.listener().replayHit();
+            ctx.listener().replayHit();
         }
 
         Format f = c.format();
@@ -292,7 +297,7 @@ public final class Tunnel {
             c.write(f.envelope(open));
             sentSeq = cursor;
             writePending(c);
-            lastWriteNanos = node.nanoTime();
+            lastWriteNanos = ctx.nanoTime();
             c.flush();
         } else {
             // Polls: the open datagram comes with the first answer of a tunnel, and after a replacement or
@@ -309,7 +314,7 @@ public final class Tunnel {
                     if (connection == c) {
                         answerPoll(c);
                     }
-                }, node.options().pollTimeout().toNanos(), TimeUnit.NANOSECONDS);
+                }, ctx.pollTimeoutNanos(), TimeUnit.NANOSECONDS);
             }
         }
         if (connection == c && !c.isActive()) {
@@ -327,7 +332,7 @@ public final class Tunnel {
     }
 
     private Datagram openDatagram(boolean resumed, boolean gap, String replaced, String refusedJson) {
-        return ControlDatagrams.open(id, clientId, clientPath.toString(), node.options().keepalive().toMillis(),
+        return ControlDatagrams.open(id, clientId, clientPath.toString(), ctx.keepaliveMillis(),
                 resumed, gap, replaced, refusedJson);
     }
 
@@ -348,11 +353,11 @@ public final class Tunnel {
             first = false;
             Datagram d = replay.get(s);
             c.write(f.envelope(d));
-            node.listener().delivered(d);
+            ctx.listener().delivered(d);
         }
         connection = null;
-        detachedAtNanos = node.nanoTime();
-        node.listener().detached(this, f);
+        detachedAtNanos = ctx.nanoTime();
+        ctx.listener().detached(this, f);
         c.end(f.footer(id, clientId, c.callback()), "poll");
     }
 
@@ -361,8 +366,8 @@ public final class Tunnel {
         if (connection == c) {
             connection = null;
             cancelPollTimer();
-            detachedAtNanos = node.nanoTime();
-            node.listener().detached(this, c.format());
+            detachedAtNanos = ctx.nanoTime();
+            ctx.listener().detached(this, c.format());
         }
     }
 
@@ -385,9 +390,9 @@ public final class Tunnel {
         }
         connection = null;
         cancelPollTimer();
-        detachedAtNanos = node.nanoTime();
+        detachedAtNanos = ctx.nanoTime();
         Format f = c.format();
-        node.listener().detached(this, f);
+        ctx.listener().detached(this, f);
         if (f.mode() == Mode.STREAM || tellPolls) {
             c.write(f.envelope(ControlDatagrams.close(reason, reconnect)));
         }
@@ -412,7 +417,7 @@ public final class Tunnel {
         if (closed) {
             return;
         }
-        node.listener().gap();
+        ctx.listener().gap();
         Connection c = connection;
         if (c == null) {
             gapOwed = true;
@@ -421,7 +426,7 @@ public final class Tunnel {
         Datagram open = openDatagram(true, true, null, null);
         if (c.format().mode() == Mode.STREAM) {
             c.write(c.format().envelope(open));
-            lastWriteNanos = node.nanoTime();
+            lastWriteNanos = ctx.nanoTime();
             c.flush();
         } else {
             pendingOpen = open;
@@ -500,7 +505,9 @@ public final class Tunnel {
         if (held.takeOverflow()) {
             reportGap();
         }
-        shard.flushDirty();
+        if (dirty) {
+            flush(); // in a task of its own: no other tunnel of the shard is dirty now
+        }
     }
 
     long registeredNanos() {
