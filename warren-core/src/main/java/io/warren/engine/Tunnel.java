@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client's tunnel: a secret id, a public client id with its own path, its interests, a bounded
@@ -47,13 +46,9 @@ public final class Tunnel {
     private final AckWindow acks = new AckWindow();
     private final TokenBucket events = new TokenBucket();
     private final HeldDeliveries held = new HeldDeliveries();
-    private Connection connection;
-    private long sentSeq;                 // stream mode: last seq written to the connection
+    private Delivery delivery;            // the attached connection's, chosen at attach; null when detached
     private long ackedSeq;                // last seq the client confirmed with `last`
     private String ackedId;               // id of that datagram, so a repeated `last` is no gap
-    private Datagram pendingOpen;         // poll mode: open datagram owed to the next answer
-    private ShardExecutor.Cancellable pollTimer;
-    private long lastWriteNanos;
     private long detachedAtNanos;
     private Datagram lastRouted;          // de-duplicates a datagram matched by several patterns
     private boolean dirty;
@@ -113,7 +108,7 @@ public final class Tunnel {
     }
 
     boolean isAttached() {
-        return connection != null;
+        return delivery != null;
     }
 
     // ---- interests (shard thread) ----
@@ -179,16 +174,8 @@ public final class Tunnel {
 
     /** True when the tunnel just became dirty. */
     private boolean append(Datagram d) {
-        Connection c = connection;
-        if (c != null && c.format().mode() == Mode.STREAM && replay.wouldEvict(d) && replay.firstSeq() > sentSeq) {
-            // The oldest buffered datagram has not been written yet: write now if the socket takes it,
-            // otherwise the consumer is too slow to keep.
-            if (c.isWritable()) {
-                writePending(c);
-            } else {
-                ctx.listener().slowConsumer();
-                endConnection("slow", true);
-            }
+        if (delivery != null) {
+            delivery.beforeAppend(d);
         }
         replay.append(d);
         if (dirty) {
@@ -201,44 +188,15 @@ public final class Tunnel {
     /** Writes what the attached connection still lacks; called once per shard batch. */
     void flush() {
         dirty = false;
-        Connection c = connection;
-        if (c == null) {
-            return;
+        if (delivery != null) {
+            delivery.flush();
         }
-        if (c.format().mode() == Mode.STREAM) {
-            if (writePending(c)) {
-                c.flush();
-            }
-        } else if (replay.nextSeq() - 1 > ackedSeq || pendingOpen != null) {
-            answerPoll(c);
-        }
-    }
-
-    /** Stream mode: writes unsent datagrams while the socket takes them; true when anything was written. */
-    private boolean writePending(Connection c) {
-        long last = replay.nextSeq() - 1;
-        if (sentSeq >= last) {
-            return false;
-        }
-        Format f = c.format();
-        boolean wrote = false;
-        while (sentSeq < last && c.isWritable()) {
-            sentSeq++;
-            c.write(f.envelope(replay.get(sentSeq)));
-            ctx.listener().delivered(replay.get(sentSeq));
-            wrote = true;
-        }
-        if (wrote) {
-            lastWriteNanos = ctx.nanoTime();
-        }
-        return wrote;
     }
 
     /** The socket can take bytes again. */
     void writable() {
-        Connection c = connection;
-        if (c != null && c.format().mode() == Mode.STREAM && writePending(c)) {
-            c.flush();
+        if (delivery != null) {
+            delivery.writable();
         }
     }
 
@@ -254,13 +212,15 @@ public final class Tunnel {
         if (closed) {
             return false;
         }
-        if (connection != null) {
+        if (delivery != null) {
             endConnection("superseded", true);
         }
-        cancelPollTimer();
-        connection = c;
+        Format f = c.format();
+        Delivery next = f.mode() == Mode.STREAM ? new StreamDelivery(this, c, replay, ctx)
+                : new PollDelivery(this, c, replay, ctx, shard.executor());
+        delivery = next;
         detachedAtNanos = 0;
-        ctx.listener().attached(this, c.format());
+        ctx.listener().attached(this, f);
 
         boolean gap = gapOwed;
         gapOwed = false;
@@ -285,39 +245,13 @@ public final class Tunnel {
         }
         if (gap) {
             ctx.listener().gap();
-        } else if (!fresh && c.format().mode() == Mode.STREAM) {
-            // Every poll re-attaches; only a stream coming back is a resume worth counting.
-            ctx.listener().replayHit();
+        } else if (!fresh) {
+            next.resumed();
         }
 
-        Format f = c.format();
         c.open(f.header(id, clientId, c.callback()));
-        Datagram open = openDatagram(!fresh, gap, replaced, refusedJson);
-        if (f.mode() == Mode.STREAM) {
-            c.write(f.envelope(open));
-            sentSeq = cursor;
-            writePending(c);
-            lastWriteNanos = ctx.nanoTime();
-            c.flush();
-        } else {
-            // Polls: the open datagram comes with the first answer of a tunnel, and after a replacement or
-            // a gap; an ordinary poll is not a resume.
-            if (fresh || gap || replaced != null) {
-                pendingOpen = open;
-            }
-            ackedSeq = Math.max(ackedSeq, cursor);
-            if (replay.nextSeq() - 1 > ackedSeq || pendingOpen != null) {
-                answerPoll(c);
-            } else {
-                pollTimer = shard.executor().schedule(() -> {
-                    pollTimer = null;
-                    if (connection == c) {
-                        answerPoll(c);
-                    }
-                }, ctx.pollTimeoutNanos(), TimeUnit.NANOSECONDS);
-            }
-        }
-        if (connection == c && !c.isActive()) {
+        next.start(openDatagram(!fresh, gap, replaced, refusedJson), fresh || gap || replaced != null, cursor);
+        if (delivery == next && !c.isActive()) {
             detach(c);
         }
         return true;
@@ -331,41 +265,41 @@ public final class Tunnel {
         replay.trimThrough(seq);
     }
 
+    /** Poll: the client has everything through {@code seq} (a cursor, no datagram id to remember). */
+    void acknowledgedThrough(long seq) {
+        ackedSeq = Math.max(ackedSeq, seq);
+    }
+
+    long ackedSeq() {
+        return ackedSeq;
+    }
+
+    /** The attached connection's delivery, or null. */
+    Delivery delivery() {
+        return delivery;
+    }
+
     private Datagram openDatagram(boolean resumed, boolean gap, String replaced, String refusedJson) {
         return ControlDatagrams.open(id, clientId, clientPath.toString(), ctx.keepaliveMillis(),
                 resumed, gap, replaced, refusedJson);
     }
 
-    /** Poll mode: answers with the owed open datagram and everything unacknowledged, then detaches. */
-    private void answerPoll(Connection c) {
-        cancelPollTimer();
+    /** {@code d} answered its connection (a poll): the tunnel detaches and the response ends. */
+    void answered(Delivery d, String reason) {
+        Connection c = d.connection();
         Format f = c.format();
-        boolean first = true;
-        if (pendingOpen != null) {
-            c.write(f.envelope(pendingOpen));
-            pendingOpen = null;
-            first = false;
-        }
-        for (long s = Math.max(ackedSeq + 1, replay.firstSeq()); s < replay.nextSeq(); s++) {
-            if (!first) {
-                c.write(f.separator());
-            }
-            first = false;
-            Datagram d = replay.get(s);
-            c.write(f.envelope(d));
-            ctx.listener().delivered(d);
-        }
-        connection = null;
+        delivery = null;
         detachedAtNanos = ctx.nanoTime();
         ctx.listener().detached(this, f);
-        c.end(f.footer(id, clientId, c.callback()), "poll");
+        c.end(f.footer(id, clientId, c.callback()), reason);
     }
 
     /** The connection went away (socket closed by the client or the network). */
     void detach(Connection c) {
-        if (connection == c) {
-            connection = null;
-            cancelPollTimer();
+        Delivery d = delivery;
+        if (d != null && d.connection() == c) {
+            delivery = null;
+            d.cancel();
             detachedAtNanos = ctx.nanoTime();
             ctx.listener().detached(this, c.format());
         }
@@ -384,26 +318,18 @@ public final class Tunnel {
      * {@code /meta/close} datagram too (used when the tunnel ends for good, such as expired credentials).
      */
     void endConnection(String reason, boolean reconnect, boolean tellPolls) {
-        Connection c = connection;
-        if (c == null) {
+        Delivery d = delivery;
+        if (d == null) {
             return;
         }
-        connection = null;
-        cancelPollTimer();
+        Connection c = d.connection();
+        delivery = null;
+        d.cancel();
         detachedAtNanos = ctx.nanoTime();
         Format f = c.format();
         ctx.listener().detached(this, f);
-        if (f.mode() == Mode.STREAM || tellPolls) {
-            c.write(f.envelope(ControlDatagrams.close(reason, reconnect)));
-        }
+        d.closing(ControlDatagrams.close(reason, reconnect), tellPolls);
         c.end(f.footer(id, clientId, c.callback()), reason);
-    }
-
-    private void cancelPollTimer() {
-        if (pollTimer != null) {
-            pollTimer.cancel();
-            pollTimer = null;
-        }
     }
 
     // ---- cluster (shard thread) ----
@@ -418,20 +344,11 @@ public final class Tunnel {
             return;
         }
         ctx.listener().gap();
-        Connection c = connection;
-        if (c == null) {
+        if (delivery == null) {
             gapOwed = true;
             return;
         }
-        Datagram open = openDatagram(true, true, null, null);
-        if (c.format().mode() == Mode.STREAM) {
-            c.write(c.format().envelope(open));
-            lastWriteNanos = ctx.nanoTime();
-            c.flush();
-        } else {
-            pendingOpen = open;
-            answerPoll(c);
-        }
+        delivery.gap(ControlDatagrams.gap(id, clientId, clientPath.toString(), ctx.keepaliveMillis()));
     }
 
     /**
@@ -460,7 +377,6 @@ public final class Tunnel {
         }
         ackedSeq = base;
         ackedId = null;
-        sentSeq = base;
         if (!complete) {
             gapOwed = true;
         }
@@ -522,17 +438,14 @@ public final class Tunnel {
 
     /** Sends a keepalive when the stream was idle for the keepalive interval. */
     void keepalive(long now, long keepaliveNanos) {
-        Connection c = connection;
-        if (c != null && c.format().mode() == Mode.STREAM && now - lastWriteNanos >= keepaliveNanos && c.isWritable()) {
-            c.write(c.format().keepalive());
-            c.flush();
-            lastWriteNanos = now;
+        if (delivery != null) {
+            delivery.keepalive(now, keepaliveNanos);
         }
     }
 
     /** Whether the tunnel has been without a connection for at least {@code timeoutNanos}. */
     boolean expired(long now, long timeoutNanos) {
-        return connection == null && now - detachedAtNanos >= timeoutNanos;
+        return delivery == null && now - detachedAtNanos >= timeoutNanos;
     }
 
     void markClosed() {
