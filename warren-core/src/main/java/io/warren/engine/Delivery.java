@@ -1,6 +1,7 @@
 package io.warren.engine;
 
 import io.warren.datagram.Datagram;
+import io.warren.format.Mode;
 
 /**
  * How an attached connection is fed, chosen once at attach from its format's mode: {@link StreamDelivery}
@@ -12,6 +13,12 @@ import io.warren.datagram.Datagram;
  * acknowledged cursor; a delivery reads them and owns only its connection's progress.
  */
 interface Delivery {
+
+    /** The one place a connection's mode picks its delivery. */
+    static Delivery of(Tunnel tunnel, Connection c, ReplayBuffer replay, TunnelContext ctx, ShardExecutor executor) {
+        return c.format().mode() == Mode.STREAM ? new StreamDelivery(tunnel, c, replay, ctx)
+                : new PollDelivery(tunnel, c, replay, ctx, executor);
+    }
 
     Connection connection();
 

@@ -5,12 +5,9 @@ import io.warren.datagram.Ack;
 import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
-import io.warren.format.Mode;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -26,9 +23,7 @@ import java.util.concurrent.CompletionStage;
  * a client that re-attaches with the id of the last datagram it saw misses nothing the buffer still
  * holds, and is told {@code gap} when it may have missed something.
  *
- * <p>Slow consumers: a stream connection whose socket stops taking bytes falls behind; when the buffer
- * would have to evict a datagram it has not yet sent, the connection is closed with reason
- * {@code slow} (the client re-attaches and learns of the gap) rather than letting memory grow.
+ * How a connection is fed is its {@link Delivery}'s business (slow consumers: {@link StreamDelivery}).
  *
  * <p>Confined to its shard's thread, except for the immutable identity fields.
  */
@@ -47,8 +42,7 @@ public final class Tunnel {
     private final TokenBucket events = new TokenBucket();
     private final HeldDeliveries held = new HeldDeliveries();
     private Delivery delivery;            // the attached connection's, chosen at attach; null when detached
-    private long ackedSeq;                // last seq the client confirmed with `last`
-    private String ackedId;               // id of that datagram, so a repeated `last` is no gap
+    private final AckCursor acked = new AckCursor();
     private long detachedAtNanos;
     private Datagram lastRouted;          // de-duplicates a datagram matched by several patterns
     private boolean dirty;
@@ -216,33 +210,14 @@ public final class Tunnel {
             endConnection("superseded", true);
         }
         Format f = c.format();
-        Delivery next = f.mode() == Mode.STREAM ? new StreamDelivery(this, c, replay, ctx)
-                : new PollDelivery(this, c, replay, ctx, shard.executor());
+        Delivery next = Delivery.of(this, c, replay, ctx, shard.executor());
         delivery = next;
         detachedAtNanos = 0;
         ctx.listener().attached(this, f);
 
-        boolean gap = gapOwed;
+        AckCursor.Start start = acked.attach(last, replay);
+        boolean gap = gapOwed || start.gap();
         gapOwed = false;
-        long cursor;
-        if (last != null) {
-            long s = replay.seqOf(last);
-            if (s >= 0) {
-                acknowledge(s, last);
-                cursor = s;
-            } else if (last.equals(ackedId)) {
-                cursor = ackedSeq;
-            } else {
-                gap = true;
-                cursor = replay.firstSeq() - 1;
-            }
-        } else {
-            cursor = ackedSeq;
-        }
-        if (replay.firstSeq() - 1 > cursor) {
-            gap = true;
-            cursor = replay.firstSeq() - 1;
-        }
         if (gap) {
             ctx.listener().gap();
         } else if (!fresh) {
@@ -250,28 +225,20 @@ public final class Tunnel {
         }
 
         c.open(f.header(id, clientId, c.callback()));
-        next.start(openDatagram(!fresh, gap, replaced, refusedJson), fresh || gap || replaced != null, cursor);
+        next.start(openDatagram(!fresh, gap, replaced, refusedJson), fresh || gap || replaced != null, start.cursor());
         if (delivery == next && !c.isActive()) {
             detach(c);
         }
         return true;
     }
 
-    private void acknowledge(long seq, String datagramId) {
-        if (seq > ackedSeq) {
-            ackedSeq = seq;
-            ackedId = datagramId;
-        }
-        replay.trimThrough(seq);
-    }
-
-    /** Poll: the client has everything through {@code seq} (a cursor, no datagram id to remember). */
+    /** Poll: the client has everything through {@code seq}. */
     void acknowledgedThrough(long seq) {
-        ackedSeq = Math.max(ackedSeq, seq);
+        acked.advance(seq);
     }
 
     long ackedSeq() {
-        return ackedSeq;
+        return acked.seq();
     }
 
     /** The attached connection's delivery, or null. */
@@ -358,25 +325,7 @@ public final class Tunnel {
      * the log could not vouch for everything: the attach says {@code gap}.
      */
     void restore(List<Datagram> missed, boolean complete) {
-        List<Datagram> live = new ArrayList<>(replay.size());
-        for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
-            live.add(replay.get(s));
-        }
-        replay.trimThrough(replay.nextSeq() - 1);
-        long base = replay.firstSeq() - 1;
-        Set<String> seen = new HashSet<>();
-        for (Datagram d : missed) {
-            if (seen.add(d.id())) {
-                replay.append(d);
-            }
-        }
-        for (Datagram d : live) {
-            if (seen.add(d.id())) {
-                replay.append(d);
-            }
-        }
-        ackedSeq = base;
-        ackedId = null;
+        acked.reset(replay.rebuildWith(missed));
         if (!complete) {
             gapOwed = true;
         }
@@ -390,7 +339,7 @@ public final class Tunnel {
         logMark = mark;
     }
 
-    // ---- history (shard thread) ----
+    // ---- history, record refresh and timers (shard thread) ----
 
     /**
      * A history request for a new interest is in flight: until {@link #release} what is routed here
@@ -405,11 +354,7 @@ public final class Tunnel {
      * was held meanwhile, without duplicates.
      */
     void release(List<Datagram> history) {
-        Set<String> have = new HashSet<>();
-        for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
-            have.add(replay.get(s).id());
-        }
-        List<Datagram> next = held.release(history, have);
+        List<Datagram> next = held.release(history, replay.ids());
         if (next == null) {
             return; // another history request still waits
         }
@@ -433,8 +378,6 @@ public final class Tunnel {
     void registered(long nanos) {
         registeredNanos = nanos;
     }
-
-    // ---- timers (shard thread) ----
 
     /** Sends a keepalive when the stream was idle for the keepalive interval. */
     void keepalive(long now, long keepaliveNanos) {
