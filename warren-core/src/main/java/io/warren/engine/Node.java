@@ -15,6 +15,7 @@ import io.warren.broker.TunnelRegistry;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
+import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.format.Formats;
@@ -63,6 +64,7 @@ public final class Node implements AutoCloseable {
     private final NodeListener listener;
     private final DatagramIds ids;
     private final LongSupplier clock;
+    private final TunnelContext tunnelContext;
     private final Shard[] shards;
     private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
     /** Keyed by {@link #lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
@@ -84,6 +86,7 @@ public final class Node implements AutoCloseable {
         this.listener = b.listener;
         this.ids = b.ids;
         this.clock = b.clock;
+        this.tunnelContext = new NodeTunnelContext(this::options, listener, clock);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
@@ -164,10 +167,6 @@ public final class Node implements AutoCloseable {
 
     public DatagramIds ids() {
         return ids;
-    }
-
-    NodeListener listener() {
-        return listener;
     }
 
     long nanoTime() {
@@ -278,7 +277,7 @@ public final class Node implements AutoCloseable {
                         saveRecord(t);
                     }
                 }
-                if (t.attach(connection, last, false, null, refusedJson(grants.refused()))) {
+                if (t.attach(connection, last, false, null, ControlDatagrams.refused(grants.refused()))) {
                     result.complete(t);
                 } else {
                     openTunnel(request, shard, subscribe, connection, tunnelId).whenComplete(complete(result));
@@ -352,7 +351,7 @@ public final class Node implements AutoCloseable {
                                 .toCompletableFuture());
                         t.registered(nanoTime());
                     }
-                    String refusedJson = refusedJson(opening.grants.refused());
+                    String refusedJson = ControlDatagrams.refused(opening.grants.refused());
                     CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) ->
                             shard.executor().execute(() -> {
                                 if (e != null) {
@@ -403,7 +402,7 @@ public final class Node implements AutoCloseable {
         shard.executor().execute(() -> {
             boolean[] owned = {false};
             try {
-                Tunnel t = new Tunnel(this, shard, record.tunnelId(), record.clientId(), record.identity(),
+                Tunnel t = new Tunnel(tunnelContext, shard, record.tunnelId(), record.clientId(), record.identity(),
                         options.replaySize(), options.replayBytes());
                 t.remoteAddress = address;
                 if (tunnels.putIfAbsent(lookupKey(t.id()), t) != null) {
@@ -460,20 +459,6 @@ public final class Node implements AutoCloseable {
     private record Opening(Identity identity, AccessGate.Grants grants) {
     }
 
-    private static String refusedJson(List<PathPattern> refused) {
-        if (refused.isEmpty()) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder(32 * refused.size()).append('[');
-        for (int i = 0; i < refused.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            Datagram.quote(sb, refused.get(i).wirePath());
-        }
-        return sb.append(']').toString();
-    }
-
     private static Throwable refusal(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof WarrenException) {
@@ -487,7 +472,7 @@ public final class Node implements AutoCloseable {
 
     private Tunnel create(Shard shard, Identity identity, String address) {
         while (true) {
-            Tunnel t = new Tunnel(this, shard, newTunnelId(), newClientId(), identity, options.replaySize(), options.replayBytes());
+            Tunnel t = new Tunnel(tunnelContext, shard, newTunnelId(), newClientId(), identity, options.replaySize(), options.replayBytes());
             t.remoteAddress = address;
             if (tunnels.putIfAbsent(lookupKey(t.id()), t) == null) {
                 shard.add(t);

@@ -113,6 +113,40 @@ final class ReplayBuffer {
     }
 
     /** Frees the array of an empty buffer, so that idle tunnels hold nothing. */
+    /** The ids of the retained datagrams. */
+    java.util.Set<String> ids() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (long s = firstSeq; s < nextSeq(); s++) {
+            ids.add(get(s).id());
+        }
+        return ids;
+    }
+
+    /**
+     * Puts {@code before} ahead of what is retained, dropping ids seen twice (first one wins), numbered
+     * after everything appended so far. Returns the seq just before the first of them.
+     */
+    long rebuildWith(java.util.List<Datagram> before) {
+        java.util.List<Datagram> retained = new java.util.ArrayList<>(size);
+        for (long s = firstSeq; s < nextSeq(); s++) {
+            retained.add(get(s));
+        }
+        trimThrough(nextSeq() - 1);
+        long base = firstSeq - 1;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Datagram d : before) {
+            if (seen.add(d.id())) {
+                append(d);
+            }
+        }
+        for (Datagram d : retained) {
+            if (seen.add(d.id())) {
+                append(d);
+            }
+        }
+        return base;
+    }
+
     private void release() {
         ring = EMPTY;
         head = 0;

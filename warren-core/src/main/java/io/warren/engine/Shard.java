@@ -137,7 +137,11 @@ public final class Shard {
     }
 
     private void route(Datagram d) {
-        interests.match(d.path(), t -> t.deliver(d));
+        interests.match(d.path(), t -> {
+            if (t.deliver(d)) {
+                dirty.add(t);
+            }
+        });
     }
 
     /** Routes what {@code grant} covers to {@code t}: the only way into the index ({@link AccessGate}). */
@@ -149,11 +153,8 @@ public final class Shard {
         interests.remove(p, t);
     }
 
-    void markDirty(Tunnel t) {
-        dirty.add(t);
-    }
-
-    void flushDirty() {
+    /** Flushes every tunnel the batch touched, once each. */
+    private void flushDirty() {
         for (int i = 0; i < dirty.size(); i++) {
             dirty.get(i).flush();
         }

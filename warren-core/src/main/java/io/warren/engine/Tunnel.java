@@ -2,22 +2,15 @@ package io.warren.engine;
 
 import io.warren.auth.Identity;
 import io.warren.datagram.Ack;
+import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
-import io.warren.format.Mode;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client's tunnel: a secret id, a public client id with its own path, its interests, a bounded
@@ -30,14 +23,12 @@ import java.util.concurrent.TimeUnit;
  * a client that re-attaches with the id of the last datagram it saw misses nothing the buffer still
  * holds, and is told {@code gap} when it may have missed something.
  *
- * <p>Slow consumers: a stream connection whose socket stops taking bytes falls behind; when the buffer
- * would have to evict a datagram it has not yet sent, the connection is closed with reason
- * {@code slow} (the client re-attaches and learns of the gap) rather than letting memory grow.
+ * How a connection is fed is its {@link Delivery}'s business (slow consumers: {@link StreamDelivery}).
  *
  * <p>Confined to its shard's thread, except for the immutable identity fields.
  */
 public final class Tunnel {
-    private final Node node;
+    private final TunnelContext ctx;
     private final Shard shard;
     private final String id;
     private final String clientId;
@@ -46,16 +37,12 @@ public final class Tunnel {
     private final Identity identity;
     private final ReplayBuffer replay;
 
-    private PathPattern[] interests = NO_INTERESTS; // a compact set: most tunnels hold a handful
-    private int interestCount;
-    private Map<String, CompletionStage<Ack>> refs; // idempotency window, lazily allocated
-    private Connection connection;
-    private long sentSeq;                 // stream mode: last seq written to the connection
-    private long ackedSeq;                // last seq the client confirmed with `last`
-    private String ackedId;               // id of that datagram, so a repeated `last` is no gap
-    private Datagram pendingOpen;         // poll mode: open datagram owed to the next answer
-    private ShardExecutor.Cancellable pollTimer;
-    private long lastWriteNanos;
+    private final InterestSet interests = new InterestSet();
+    private final AckWindow acks = new AckWindow();
+    private final TokenBucket events = new TokenBucket();
+    private final HeldDeliveries held = new HeldDeliveries();
+    private Delivery delivery;            // the attached connection's, chosen at attach; null when detached
+    private final AckCursor acked = new AckCursor();
     private long detachedAtNanos;
     private boolean returned;             // attached again after the first connection (culled by tunnel-timeout, not first-attach-timeout)
     private Datagram lastRouted;          // de-duplicates a datagram matched by several patterns
@@ -64,19 +51,12 @@ public final class Tunnel {
     private boolean gapOwed;              // datagrams were lost while detached: the next attach says gap
     private long registeredNanos;         // cluster: when the registry record was last refreshed
     private String logMark;               // cluster: where the broker's log stood when the tunnel opened
-    private int holds;                    // history requests in flight: deliveries wait in `held`
-    private ArrayList<Datagram> held;
-    private boolean heldOverflow;
-    private double tokens = -1;           // events token bucket; -1 until first use (starts full)
-    private long tokensAtNanos;
     int shardSlot = -1;
     /** The client address that opened the tunnel (for the per-address limit); set once at creation. */
     String remoteAddress;
 
-    private static final PathPattern[] NO_INTERESTS = new PathPattern[0];
-
-    Tunnel(Node node, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
-        this.node = node;
+    Tunnel(TunnelContext ctx, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
+        this.ctx = ctx;
         this.shard = shard;
         this.id = id;
         this.clientId = clientId;
@@ -84,7 +64,7 @@ public final class Tunnel {
         this.clientPattern = PathPattern.exact(clientPath);
         this.identity = identity;
         this.replay = new ReplayBuffer(replaySize, replayBytes);
-        this.detachedAtNanos = node.nanoTime();
+        this.detachedAtNanos = ctx.nanoTime();
     }
 
     /** The secret tunnel id; a bearer credential, never shown to others nor logged. */
@@ -123,184 +103,95 @@ public final class Tunnel {
     }
 
     boolean isAttached() {
-        return connection != null;
+        return delivery != null;
     }
 
     // ---- interests (shard thread) ----
 
     boolean hasInterest(PathPattern p) {
-        return indexOfInterest(p) >= 0;
+        return interests.contains(p);
     }
 
     int interestCount() {
-        return interestCount;
+        return interests.size();
     }
 
     /** Records the granted pattern as an interest ({@link AccessGate}: no interest without a grant). */
     void addInterest(AccessGate.SubscribeGrant grant) {
-        PathPattern p = grant.patternFor(this);
-        if (indexOfInterest(p) >= 0) {
-            return;
-        }
-        if (interestCount == interests.length) {
-            interests = Arrays.copyOf(interests, Math.max(2, interestCount * 2));
-        }
-        interests[interestCount++] = p;
+        interests.add(grant.patternFor(this));
     }
 
     boolean removeInterest(PathPattern p) {
-        int i = indexOfInterest(p);
-        if (i < 0) {
-            return false;
-        }
-        // keep insertion order (interests() is reported in it)
-        System.arraycopy(interests, i + 1, interests, i, interestCount - i - 1);
-        interests[--interestCount] = null;
-        return true;
-    }
-
-    private int indexOfInterest(PathPattern p) {
-        PathPattern[] a = interests;
-        for (int i = 0, n = interestCount; i < n; i++) {
-            if (a[i].equals(p)) {
-                return i;
-            }
-        }
-        return -1;
+        return interests.remove(p);
     }
 
     /** A snapshot of the interests, in the order they were added. */
     Set<PathPattern> interests() {
-        if (interestCount == 0) {
-            return Set.of();
-        }
-        return new LinkedHashSet<>(Arrays.asList(interests).subList(0, interestCount));
+        return interests.snapshot();
     }
 
-    // ---- rate limit (shard thread) ----
+    // ---- rate limit and idempotency window (shard thread) ----
 
     /** Takes one token from the events bucket ({@code rate} per second, {@code burst} at most); false when empty. */
     boolean takeToken(long now, int rate, int burst) {
-        if (rate <= 0) {
-            return true;
-        }
-        if (tokens < 0) {
-            tokens = burst;
-        } else {
-            tokens = Math.min(burst, tokens + (now - tokensAtNanos) * rate / 1e9);
-        }
-        tokensAtNanos = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens -= 1;
-        return true;
+        return events.take(now, rate, burst);
     }
 
-    // ---- idempotency window (shard thread) ----
-
     CompletionStage<Ack> rememberedAck(String ref) {
-        return refs == null ? null : refs.get(ref);
+        return acks.remembered(ref);
     }
 
     void rememberAck(String ref, CompletionStage<Ack> ack, int window) {
-        if (window <= 0) {
-            return;
-        }
-        if (refs == null) {
-            refs = new LinkedHashMap<>(16, 0.75f, false) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, CompletionStage<Ack>> eldest) {
-                    return size() > window;
-                }
-            };
-        }
-        refs.put(ref, ack);
+        acks.remember(ref, ack, window);
     }
 
     void forgetAck(String ref, CompletionStage<Ack> ack) {
-        if (refs != null) {
-            refs.remove(ref, ack);
-        }
+        acks.forget(ref, ack);
     }
 
     // ---- delivery (shard thread) ----
 
-    /** Routes one datagram into this tunnel; flushed at the end of the shard's batch. */
-    void deliver(Datagram d) {
+    /**
+     * Routes one datagram into this tunnel. Returns true when the tunnel just became dirty: the caller
+     * (the shard, which owns the dirty list) then calls {@link #flush} once at the end of its batch.
+     */
+    boolean deliver(Datagram d) {
         if (closed || lastRouted == d) {
-            return;
+            return false;
         }
         lastRouted = d;
-        if (holds > 0) {
-            hold(d);
-            return;
+        if (held.holding()) {
+            held.add(d, ctx.heldLimit());
+            return false;
         }
-        append(d);
+        return append(d);
     }
 
-    private void append(Datagram d) {
-        Connection c = connection;
-        if (c != null && c.format().mode() == Mode.STREAM && replay.wouldEvict(d) && replay.firstSeq() > sentSeq) {
-            // The oldest buffered datagram has not been written yet: write now if the socket takes it,
-            // otherwise the consumer is too slow to keep.
-            if (c.isWritable()) {
-                writePending(c);
-            } else {
-                node.listener().slowConsumer();
-                endConnection("slow", true);
-            }
+    /** True when the tunnel just became dirty. */
+    private boolean append(Datagram d) {
+        if (delivery != null) {
+            delivery.beforeAppend(d);
         }
         replay.append(d);
-        if (!dirty) {
-            dirty = true;
-            shard.markDirty(this);
+        if (dirty) {
+            return false;
         }
+        dirty = true;
+        return true;
     }
 
     /** Writes what the attached connection still lacks; called once per shard batch. */
     void flush() {
         dirty = false;
-        Connection c = connection;
-        if (c == null) {
-            return;
+        if (delivery != null) {
+            delivery.flush();
         }
-        if (c.format().mode() == Mode.STREAM) {
-            if (writePending(c)) {
-                c.flush();
-            }
-        } else if (replay.nextSeq() - 1 > ackedSeq || pendingOpen != null) {
-            answerPoll(c);
-        }
-    }
-
-    /** Stream mode: writes unsent datagrams while the socket takes them; true when anything was written. */
-    private boolean writePending(Connection c) {
-        long last = replay.nextSeq() - 1;
-        if (sentSeq >= last) {
-            return false;
-        }
-        Format f = c.format();
-        boolean wrote = false;
-        while (sentSeq < last && c.isWritable()) {
-            sentSeq++;
-            c.write(f.envelope(replay.get(sentSeq)));
-            node.listener().delivered(replay.get(sentSeq));
-            wrote = true;
-        }
-        if (wrote) {
-            lastWriteNanos = node.nanoTime();
-        }
-        return wrote;
     }
 
     /** The socket can take bytes again. */
     void writable() {
-        Connection c = connection;
-        if (c != null && c.format().mode() == Mode.STREAM && writePending(c)) {
-            c.flush();
+        if (delivery != null) {
+            delivery.writable();
         }
     }
 
@@ -316,135 +207,70 @@ public final class Tunnel {
         if (closed) {
             return false;
         }
-        if (connection != null) {
+        if (delivery != null) {
             endConnection("superseded", true);
         }
-        cancelPollTimer();
-        connection = c;
+        Format f = c.format();
+        Delivery next = Delivery.of(this, c, replay, ctx, shard.executor());
+        delivery = next;
         detachedAtNanos = 0;
         returned |= !fresh;
-        node.listener().attached(this, c.format());
+        ctx.listener().attached(this, f);
 
-        boolean gap = gapOwed;
+        AckCursor.Start start = acked.attach(last, replay);
+        boolean gap = gapOwed || start.gap();
         gapOwed = false;
-        long cursor;
-        if (last != null) {
-            long s = replay.seqOf(last);
-            if (s >= 0) {
-                acknowledge(s, last);
-                cursor = s;
-            } else if (last.equals(ackedId)) {
-                cursor = ackedSeq;
-            } else {
-                gap = true;
-                cursor = replay.firstSeq() - 1;
-            }
-        } else {
-            cursor = ackedSeq;
-        }
-        if (replay.firstSeq() - 1 > cursor) {
-            gap = true;
-            cursor = replay.firstSeq() - 1;
-        }
         if (gap) {
-            node.listener().gap();
-        } else if (!fresh && c.format().mode() == Mode.STREAM) {
-            // Every poll re-attaches; only a stream coming back is a resume worth counting.
-            node.listener().replayHit();
+            ctx.listener().gap();
+        } else if (!fresh) {
+            next.resumed();
         }
 
-        Format f = c.format();
         c.open(f.header(id, clientId, c.callback()));
-        Datagram open = openDatagram(!fresh, gap, replaced, refusedJson);
-        if (f.mode() == Mode.STREAM) {
-            c.write(f.envelope(open));
-            sentSeq = cursor;
-            writePending(c);
-            lastWriteNanos = node.nanoTime();
-            c.flush();
-        } else {
-            // Polls: the open datagram comes with the first answer of a tunnel, and after a replacement or
-            // a gap; an ordinary poll is not a resume.
-            if (fresh || gap || replaced != null) {
-                pendingOpen = open;
-            }
-            ackedSeq = Math.max(ackedSeq, cursor);
-            if (replay.nextSeq() - 1 > ackedSeq || pendingOpen != null) {
-                answerPoll(c);
-            } else {
-                pollTimer = shard.executor().schedule(() -> {
-                    pollTimer = null;
-                    if (connection == c) {
-                        answerPoll(c);
-                    }
-                }, node.options().pollTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            }
-        }
-        if (connection == c && !c.isActive()) {
+        next.start(openDatagram(!fresh, gap, replaced, refusedJson), fresh || gap || replaced != null, start.cursor());
+        if (delivery == next && !c.isActive()) {
             detach(c);
         }
         return true;
     }
 
-    private void acknowledge(long seq, String datagramId) {
-        if (seq > ackedSeq) {
-            ackedSeq = seq;
-            ackedId = datagramId;
-        }
-        replay.trimThrough(seq);
+    /** Poll: the client has everything through {@code seq}. */
+    void acknowledgedThrough(long seq) {
+        acked.advance(seq);
+    }
+
+    long ackedSeq() {
+        return acked.seq();
+    }
+
+    /** The attached connection's delivery, or null. */
+    Delivery delivery() {
+        return delivery;
     }
 
     private Datagram openDatagram(boolean resumed, boolean gap, String replaced, String refusedJson) {
-        StringBuilder sb = new StringBuilder(160).append('{');
-        Datagram.quote(sb.append("\"tunnel\":"), id);
-        Datagram.quote(sb.append(",\"client\":"), clientId);
-        Datagram.quote(sb.append(",\"path\":"), clientPath.toString());
-        sb.append(",\"keepalive\":").append(node.options().keepalive().toMillis());
-        sb.append(",\"resumed\":").append(resumed);
-        if (gap) {
-            sb.append(",\"gap\":true");
-        }
-        if (replaced != null) {
-            Datagram.quote(sb.append(",\"replaced\":"), replaced);
-        }
-        if (refusedJson != null) {
-            sb.append(",\"refused\":").append(refusedJson);
-        }
-        return Datagram.control("/meta/open", sb.append('}').toString());
+        return ControlDatagrams.open(id, clientId, clientPath.toString(), ctx.keepaliveMillis(),
+                resumed, gap, replaced, refusedJson);
     }
 
-    /** Poll mode: answers with the owed open datagram and everything unacknowledged, then detaches. */
-    private void answerPoll(Connection c) {
-        cancelPollTimer();
+    /** {@code d} answered its connection (a poll): the tunnel detaches and the response ends. */
+    void answered(Delivery d, String reason) {
+        Connection c = d.connection();
         Format f = c.format();
-        boolean first = true;
-        if (pendingOpen != null) {
-            c.write(f.envelope(pendingOpen));
-            pendingOpen = null;
-            first = false;
-        }
-        for (long s = Math.max(ackedSeq + 1, replay.firstSeq()); s < replay.nextSeq(); s++) {
-            if (!first) {
-                c.write(f.separator());
-            }
-            first = false;
-            Datagram d = replay.get(s);
-            c.write(f.envelope(d));
-            node.listener().delivered(d);
-        }
-        connection = null;
-        detachedAtNanos = node.nanoTime();
-        node.listener().detached(this, f);
-        c.end(f.footer(id, clientId, c.callback()), "poll");
+        delivery = null;
+        detachedAtNanos = ctx.nanoTime();
+        ctx.listener().detached(this, f);
+        c.end(f.footer(id, clientId, c.callback()), reason);
     }
 
     /** The connection went away (socket closed by the client or the network). */
     void detach(Connection c) {
-        if (connection == c) {
-            connection = null;
-            cancelPollTimer();
-            detachedAtNanos = node.nanoTime();
-            node.listener().detached(this, c.format());
+        Delivery d = delivery;
+        if (d != null && d.connection() == c) {
+            delivery = null;
+            d.cancel();
+            detachedAtNanos = ctx.nanoTime();
+            ctx.listener().detached(this, c.format());
         }
     }
 
@@ -461,33 +287,18 @@ public final class Tunnel {
      * {@code /meta/close} datagram too (used when the tunnel ends for good, such as expired credentials).
      */
     void endConnection(String reason, boolean reconnect, boolean tellPolls) {
-        Connection c = connection;
-        if (c == null) {
+        Delivery d = delivery;
+        if (d == null) {
             return;
         }
-        connection = null;
-        cancelPollTimer();
-        detachedAtNanos = node.nanoTime();
+        Connection c = d.connection();
+        delivery = null;
+        d.cancel();
+        detachedAtNanos = ctx.nanoTime();
         Format f = c.format();
-        node.listener().detached(this, f);
-        if (f.mode() == Mode.STREAM || tellPolls) {
-            c.write(f.envelope(closeDatagram(reason, reconnect)));
-        }
+        ctx.listener().detached(this, f);
+        d.closing(ControlDatagrams.close(reason, reconnect), tellPolls);
         c.end(f.footer(id, clientId, c.callback()), reason);
-    }
-
-    static Datagram closeDatagram(String reason, boolean reconnect) {
-        StringBuilder sb = new StringBuilder(64).append('{');
-        Datagram.quote(sb.append("\"reason\":"), reason);
-        sb.append(",\"reconnect\":").append(reconnect).append('}');
-        return Datagram.control("/meta/close", sb.toString());
-    }
-
-    private void cancelPollTimer() {
-        if (pollTimer != null) {
-            pollTimer.cancel();
-            pollTimer = null;
-        }
     }
 
     // ---- cluster (shard thread) ----
@@ -501,21 +312,12 @@ public final class Tunnel {
         if (closed) {
             return;
         }
-        node.listener().gap();
-        Connection c = connection;
-        if (c == null) {
+        ctx.listener().gap();
+        if (delivery == null) {
             gapOwed = true;
             return;
         }
-        Datagram open = openDatagram(true, true, null, null);
-        if (c.format().mode() == Mode.STREAM) {
-            c.write(c.format().envelope(open));
-            lastWriteNanos = node.nanoTime();
-            c.flush();
-        } else {
-            pendingOpen = open;
-            answerPoll(c);
-        }
+        delivery.gap(ControlDatagrams.gap(id, clientId, clientPath.toString(), ctx.keepaliveMillis()));
     }
 
     /**
@@ -525,26 +327,7 @@ public final class Tunnel {
      * the log could not vouch for everything: the attach says {@code gap}.
      */
     void restore(List<Datagram> missed, boolean complete) {
-        List<Datagram> live = new ArrayList<>(replay.size());
-        for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
-            live.add(replay.get(s));
-        }
-        replay.trimThrough(replay.nextSeq() - 1);
-        long base = replay.firstSeq() - 1;
-        Set<String> seen = new HashSet<>();
-        for (Datagram d : missed) {
-            if (seen.add(d.id())) {
-                replay.append(d);
-            }
-        }
-        for (Datagram d : live) {
-            if (seen.add(d.id())) {
-                replay.append(d);
-            }
-        }
-        ackedSeq = base;
-        ackedId = null;
-        sentSeq = base;
+        acked.reset(replay.rebuildWith(missed));
         if (!complete) {
             gapOwed = true;
         }
@@ -558,25 +341,14 @@ public final class Tunnel {
         logMark = mark;
     }
 
-    // ---- history (shard thread) ----
+    // ---- history, record refresh and timers (shard thread) ----
 
     /**
      * A history request for a new interest is in flight: until {@link #release} what is routed here
      * waits, so that the history comes first and everything stays in publish order.
      */
     void hold() {
-        holds++;
-    }
-
-    private void hold(Datagram d) {
-        if (held == null) {
-            held = new ArrayList<>();
-        }
-        if (held.size() >= node.options().replaySize()) {
-            held.remove(0); // bounded like the replay buffer; the client learns of the gap
-            heldOverflow = true;
-        }
-        held.add(d);
+        held.hold();
     }
 
     /**
@@ -584,39 +356,21 @@ public final class Tunnel {
      * was held meanwhile, without duplicates.
      */
     void release(List<Datagram> history) {
-        holds--;
-        Set<String> have = new HashSet<>();
-        for (long s = replay.firstSeq(); s < replay.nextSeq(); s++) {
-            have.add(replay.get(s).id());
-        }
-        ArrayList<Datagram> next = new ArrayList<>(history.size() + (held == null ? 0 : held.size()));
-        for (Datagram d : history) {
-            if (have.add(d.id())) {
-                next.add(d);
-            }
-        }
-        if (held != null) {
-            for (Datagram d : held) {
-                if (have.add(d.id())) {
-                    next.add(d);
-                }
-            }
-        }
-        held = null;
-        if (holds > 0) {
-            held = next; // another history request still waits: keep holding, this history first
-            return;
+        List<Datagram> next = held.release(history, replay.ids());
+        if (next == null) {
+            return; // another history request still waits
         }
         for (Datagram d : next) {
             if (!closed) {
                 append(d);
             }
         }
-        if (heldOverflow) {
-            heldOverflow = false;
+        if (held.takeOverflow()) {
             reportGap();
         }
-        shard.flushDirty();
+        if (dirty) {
+            flush(); // in a task of its own: no other tunnel of the shard is dirty now
+        }
     }
 
     long registeredNanos() {
@@ -627,15 +381,10 @@ public final class Tunnel {
         registeredNanos = nanos;
     }
 
-    // ---- timers (shard thread) ----
-
     /** Sends a keepalive when the stream was idle for the keepalive interval. */
     void keepalive(long now, long keepaliveNanos) {
-        Connection c = connection;
-        if (c != null && c.format().mode() == Mode.STREAM && now - lastWriteNanos >= keepaliveNanos && c.isWritable()) {
-            c.write(c.format().keepalive());
-            c.flush();
-            lastWriteNanos = now;
+        if (delivery != null) {
+            delivery.keepalive(now, keepaliveNanos);
         }
     }
 
@@ -646,12 +395,12 @@ public final class Tunnel {
 
     /** Whether the tunnel has been without a connection for at least {@code timeoutNanos}. */
     boolean expired(long now, long timeoutNanos) {
-        return connection == null && now - detachedAtNanos >= timeoutNanos;
+        return delivery == null && now - detachedAtNanos >= timeoutNanos;
     }
 
     void markClosed() {
         closed = true;
         replay.trimThrough(Long.MAX_VALUE - 1);
-        refs = null;
+        acks.clear();
     }
 }

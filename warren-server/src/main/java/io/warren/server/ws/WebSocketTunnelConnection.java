@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.warren.datagram.ControlDatagrams;
 import io.warren.engine.Connection;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
@@ -95,7 +96,7 @@ public final class WebSocketTunnelConnection implements Connection {
     /** Sends a refusal (authentication, shutdown) as a close datagram and Close frame, then closes. */
     void refuse(String code, String message) {
         ended = true;
-        channel.write(new TextWebSocketFrame(Frames.closeDatagram(code, message)), channel.voidPromise());
+        channel.write(new TextWebSocketFrame(ControlDatagrams.refusedOpen(code, message).toString()), channel.voidPromise());
         WebSocketCloseStatus status = code.equals("unauthorized") || code.equals("forbidden")
                 ? WebSocketCloseStatus.POLICY_VIOLATION : WebSocketCloseStatus.TRY_AGAIN_LATER;
         channel.writeAndFlush(new CloseWebSocketFrame(status, code)).addListener(ChannelFutureListener.CLOSE);

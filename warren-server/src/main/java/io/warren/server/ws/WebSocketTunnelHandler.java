@@ -20,6 +20,7 @@ import io.warren.WarrenException;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
+import io.warren.datagram.ControlDatagrams;
 import io.warren.engine.Node;
 import io.warren.engine.Tunnel;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ final class WebSocketTunnelHandler extends SimpleChannelInboundHandler<WebSocket
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "bye"))
                     .addListener(ChannelFutureListener.CLOSE);
         } else if (frame instanceof BinaryWebSocketFrame) {
-            send(ctx, Frames.error(ErrorCode.BAD_REQUEST.wireName(), "send datagrams as text messages holding JSON"));
+            send(ctx, ControlDatagrams.error(ErrorCode.BAD_REQUEST.wireName(), "send datagrams as text messages holding JSON").toString());
         }
         // Pong: liveness only.
     }
@@ -74,7 +75,7 @@ final class WebSocketTunnelHandler extends SimpleChannelInboundHandler<WebSocket
         try {
             entries = ClientDatagramParser.parse(body);
         } catch (WarrenException e) {
-            send(ctx, Frames.error(e.code().wireName(), e.getMessage()));
+            send(ctx, ControlDatagrams.error(e.code().wireName(), e.getMessage()).toString());
             return;
         }
         List<ClientDatagram> checked = new ArrayList<>(entries.size());
@@ -110,7 +111,7 @@ final class WebSocketTunnelHandler extends SimpleChannelInboundHandler<WebSocket
 
     private static void sendAcks(ChannelHandlerContext ctx, List<Ack> acks) {
         for (Ack a : acks) {
-            ctx.write(new TextWebSocketFrame(Frames.ack(a)), ctx.voidPromise());
+            ctx.write(new TextWebSocketFrame(ControlDatagrams.ack(a).toString()), ctx.voidPromise());
         }
         ctx.flush();
     }
