@@ -138,11 +138,11 @@ var Outbox = class {
       return;
     }
     if (this.G) return;
-    const batch = this.R(MAX_BATCH);
+    const batch = this.S(MAX_BATCH);
     if (batch.length) this.h(conn, batch);
   }
   /** Takes the oldest items not in flight, up to `max` of them and maxBody bytes. */
-  R(max) {
+  S(max) {
     const batch = [];
     let size = 2;
     for (const item of this.k.values()) {
@@ -156,7 +156,7 @@ var Outbox = class {
     return batch;
   }
   Ea(conn) {
-    for (let batch = this.R(MAX_BATCH); batch.length; batch = this.R(MAX_BATCH)) {
+    for (let batch = this.S(MAX_BATCH); batch.length; batch = this.S(MAX_BATCH)) {
       for (const item of batch) item.fa = true;
       this.v = Math.max(this.v, batch.reduce((n, i) => n + i.H, 2));
       try {
@@ -232,7 +232,7 @@ var Outbox = class {
     }
   }
   /** Rejects everything pending with `code`. */
-  S(code, message) {
+  T(code, message) {
     for (const ref of [...this.k.keys()]) this.g(ref, { ok: false, error: code, message });
   }
 };
@@ -324,7 +324,7 @@ var stream = {
 function pollLoop(sink, params, name, request) {
   const conn = {
     name,
-    T: true,
+    U: true,
     ha: new AbortController(),
     I: null,
     close() {
@@ -461,9 +461,9 @@ var Policy = class {
     const wanted = opts.transport === "auto" ? ORDER : [opts.transport];
     for (const t of wanted) if (!ORDER.includes(t)) throw new Error("unknown transport: " + t);
     this.A = wanted.filter((t) => transports[t].usable());
-    if (this.A.length === 0) throw new Error("no usable transport among " + wanted.U(", "));
+    if (this.A.length === 0) throw new Error("no usable transport among " + wanted.V(", "));
     this.index = 0;
-    this.V = 0;
+    this.W = 0;
     this.J = 0;
     this.ia = /* @__PURE__ */ new Set();
     this.K = opts.probeInterval;
@@ -480,7 +480,7 @@ var Policy = class {
   /** An attempt opened: counters reset; answers whether to probe the best transport later. */
   q(name) {
     this.index = Math.max(0, this.A.indexOf(name));
-    this.V = 0;
+    this.W = 0;
     this.J = 0;
     this.ia.add(name);
     return this.index > 0 && this.c.probeInterval > 0;
@@ -502,8 +502,8 @@ var Policy = class {
   }
   /** The next retry delay (ms), or -1 when `maxAttempts` is spent. */
   Oa(floor) {
-    if (this.c.maxAttempts > 0 && this.V >= this.c.maxAttempts) return -1;
-    return backoff(this.V++, this.c.backoffMin, this.c.backoffMax, floor || 0);
+    if (this.c.maxAttempts > 0 && this.W >= this.c.maxAttempts) return -1;
+    return backoff(this.W++, this.c.backoffMin, this.c.backoffMax, floor || 0);
   }
 };
 
@@ -519,12 +519,12 @@ var Subscriptions = class {
     const key = subpaths ? pattern + " +subpaths" : pattern;
     let sub = this.f.get(key);
     if (!sub) {
-      sub = { ka: key, pattern, subpaths: !!subpaths, Pa: matcher(pattern, subpaths), M: /* @__PURE__ */ new Set(), W: false, B: [], X: 0 };
+      sub = { ka: key, pattern, subpaths: !!subpaths, Pa: matcher(pattern, subpaths), M: /* @__PURE__ */ new Set(), X: false, B: [], Y: 0 };
       this.f.set(key, sub);
       if (this.L) this.la(sub);
     }
     sub.M.add(handler);
-    const ready = sub.W ? Promise.resolve() : new Promise((resolve, reject) => sub.B.push({ resolve, reject }));
+    const ready = sub.X ? Promise.resolve() : new Promise((resolve, reject) => sub.B.push({ resolve, reject }));
     ready.catch(() => {
     });
     let done = false;
@@ -547,14 +547,14 @@ var Subscriptions = class {
     return sub.subpaths ? { path: sub.pattern, subpaths: true } : { path: sub.pattern };
   }
   la(sub) {
-    const epoch = ++sub.X;
-    sub.W = false;
+    const epoch = ++sub.Y;
+    sub.X = false;
     return this.send({ path: "/meta/subscribe", data: this.ma(sub) }, true).then(() => {
-      if (sub.X !== epoch) return;
-      sub.W = true;
+      if (sub.Y !== epoch) return;
+      sub.X = true;
       for (const w of sub.B.splice(0)) w.resolve();
     }, (e) => {
-      if (sub.X !== epoch || e.error === "closed") return;
+      if (sub.Y !== epoch || e.error === "closed") return;
       for (const w of sub.B.splice(0)) w.reject(e);
       if (this.f.get(sub.ka) === sub) this.f.delete(sub.ka);
       this.b("error", { error: e.error, message: e.message, pattern: sub.pattern });
@@ -591,7 +591,7 @@ var Subscriptions = class {
     }
   }
   /** close(): every pending `ready` rejects `closed`. */
-  S() {
+  T() {
     for (const sub of this.f.values()) for (const w of sub.B.splice(0)) w.reject(failure("closed"));
   }
 };
@@ -610,7 +610,7 @@ var Core = class {
     this.last = opts.resume ? opts.resume.last : null;
     this.a = null;
     this.token = opts.token || null;
-    this.Y = !!this.tunnel;
+    this.Z = !!this.tunnel;
     this.N = new IdWindow(opts.dedupWindow);
     this.j = new Policy(opts);
     this.l = new Outbox(this);
@@ -632,7 +632,7 @@ var Core = class {
     };
     this.Wa = listenEnvironment(this);
     this.t = !!opts.getToken;
-    this.Z();
+    this._();
   }
   /** A URL on the server: the base URL's path and query kept, then `params` (arrays repeat), then the token. */
   url(path, params) {
@@ -654,7 +654,7 @@ var Core = class {
     this.state = state;
     this.b("state", { state, previous, ...info });
   }
-  async Z() {
+  async _() {
     this.C = null;
     if (this.state === "closed") return;
     if (this.t) {
@@ -664,7 +664,7 @@ var Core = class {
       } catch (e) {
         this.b("error", { error: "token", message: "getToken failed: " + e, cause: e });
         this.t = true;
-        this._(0, true);
+        this.$(0, true);
         return;
       }
       if (this.state === "closed") return;
@@ -674,8 +674,8 @@ var Core = class {
     if (!conn) return;
     this.a = conn;
     this.O = Date.now();
-    const wait = conn.T && this.tunnel ? this.$(conn) : this.c.openTimeout;
-    this.aa = setTimeout(() => this.e(conn, "open-timeout"), wait);
+    const wait = conn.U && this.tunnel ? this.aa(conn) : this.c.openTimeout;
+    this.ba = setTimeout(() => this.e(conn, "open-timeout"), wait);
   }
   /** Opens a connection with `name` to the current tunnel (or a new one); null when it threw. */
   oa(name, probe) {
@@ -719,7 +719,7 @@ var Core = class {
         break;
     }
     if (d.path.startsWith("/meta/")) return;
-    if (conn.T && !conn.q) this.na(conn);
+    if (conn.U && !conn.q) this.na(conn);
     if (d.id != null) {
       if (!this.N.add(d.id)) return;
       this.last = d.id;
@@ -736,7 +736,7 @@ var Core = class {
     this.l.y();
   }
   pa(conn) {
-    clearTimeout(this.aa);
+    clearTimeout(this.ba);
     conn.q = true;
     this.qa = false;
     this.transport = conn.name;
@@ -745,9 +745,9 @@ var Core = class {
     this._a();
   }
   Ya(conn, info) {
-    const first = !this.Y;
+    const first = !this.Z;
     const replaced = !first && (!!info.replaced || !info.resumed);
-    this.Y = true;
+    this.Z = true;
     this.tunnel = info.tunnel;
     this.client = info.client;
     if (info.keepalive > 0) this.keepalive = info.keepalive;
@@ -785,7 +785,7 @@ var Core = class {
     if (conn !== this.a || this.state === "closed") return;
     conn.close();
     this.a = null;
-    clearTimeout(this.aa);
+    clearTimeout(this.ba);
     this.P();
     this.l.ga(detail);
     const status = detail && detail.status;
@@ -804,7 +804,7 @@ var Core = class {
       this.D({ reason: code || "http-" + status, error: code, message: detail.message, status });
       return;
     }
-    if (!this.Y) {
+    if (!this.Z) {
       this.b("error", { error: code || "connect-failed", message: reason, transport: conn.name, status });
     }
     const floor = detail && detail.retryAfter || 0;
@@ -812,7 +812,7 @@ var Core = class {
       this.ua(reason, conn);
       reachable(this).then((ok) => {
         if (ok && this.state !== "closed") this.j.La();
-        this._(floor);
+        this.$(floor);
       });
       return;
     }
@@ -820,7 +820,7 @@ var Core = class {
   }
   ta(conn, reason, floor) {
     this.ua(reason, conn);
-    this._(floor);
+    this.$(floor);
   }
   ua(reason, conn) {
     if (this.state === "open") {
@@ -829,24 +829,24 @@ var Core = class {
     }
   }
   /** Connects again after a backoff delay (at once to retry with a refreshed token). */
-  _(floor, backOff) {
+  $(floor, backOff) {
     if (this.state === "closed" || this.C) return;
     const delay = this.t && !backOff && !floor ? 0 : this.j.Oa(floor);
     if (delay < 0) {
       this.D({ reason: "unreachable", error: "unreachable", message: "gave up after " + this.c.maxAttempts + " attempts" });
       return;
     }
-    this.C = setTimeout(() => this.Z(), delay);
+    this.C = setTimeout(() => this._(), delay);
   }
   /** Reconnects now if waiting to (the network came back, or the page woke up); checks a stale connection. */
   va() {
     if (this.state === "closed") return;
     if (this.C) {
       clearTimeout(this.C);
-      this.Z();
+      this._();
       return;
     }
-    if (this.a && this.a.q && Date.now() - this.O > this.$(this.a)) this.e(this.a, "silent");
+    if (this.a && this.a.q && Date.now() - this.O > this.aa(this.a)) this.e(this.a, "silent");
   }
   // ---- probing the best transport after a step down ----
   ra() {
@@ -883,13 +883,13 @@ var Core = class {
     if (this.state === "open") this.ra();
   }
   // ---- dead connections ----
-  $(conn) {
-    return this.c.deadAfter || (conn.T ? this.keepalive * 2 + 2e3 : Math.round(this.keepalive * 1.5) + 2e3);
+  aa(conn) {
+    return this.c.deadAfter || (conn.U ? this.keepalive * 2 + 2e3 : Math.round(this.keepalive * 1.5) + 2e3);
   }
   _a() {
     this.P();
     const conn = this.a;
-    const dead = this.$(conn);
+    const dead = this.aa(conn);
     this.xa = setInterval(() => {
       if (this.a === conn && Date.now() - this.O > dead) this.e(conn, "silent");
     }, Math.max(250, Math.min(1e3, dead / 4)));
@@ -907,7 +907,7 @@ var Core = class {
     this.o("closed", { reason: info.reason });
     this.P();
     clearTimeout(this.C);
-    clearTimeout(this.aa);
+    clearTimeout(this.ba);
     clearTimeout(this.wa);
     if (this.n) {
       this.n.close();
@@ -918,8 +918,8 @@ var Core = class {
       this.a = null;
     }
     this.Wa();
-    this.l.S("closed", "the client is closed");
-    this.f.S();
+    this.l.T("closed", "the client is closed");
+    this.f.T();
     this.b("close", info);
   }
   close() {
@@ -1101,7 +1101,7 @@ function leaderPort(url, options, onMessage, onNewHub) {
   join();
   return { postMessage: (msg) => {
     if (bc) bc.postMessage({ to: "hub", from: me, msg });
-  }, ba: leave, U: join };
+  }, ca: leave, V: join };
 }
 
 // src/share/tab.js
@@ -1115,26 +1115,35 @@ var SharedCore = class {
     this.E = /* @__PURE__ */ new Map();
     this.N = new IdWindow(options.dedupWindow);
     this.db = url;
-    this.ca = { ...options, shareTabs: false, getToken: void 0 };
+    this.da = { ...options, shareTabs: false, getToken: void 0 };
     const onMessage = (m) => this.eb(m);
     this.ya = () => {
-      this.F = leaderPort(url, { ...this.ca, getToken: options.getToken }, onMessage, () => this.da());
+      this.F = leaderPort(url, { ...this.da, getToken: options.getToken }, onMessage, () => this.R());
       this.sharing = "broadcast-channel";
     };
     if (typeof SharedWorker === "function" && options.workerUrl && !options.getToken) {
       const worker = new SharedWorker(options.workerUrl, { name: "warren " + url, type: options.workerType || "classic" });
-      worker.onerror = () => {
+      const fallback = () => {
         if (this.sharing === "shared-worker" && this.state !== "closed") {
           this.ya();
+          this.R();
         }
       };
-      this.F = { postMessage: (m) => worker.port.postMessage(m), ba() {
-      }, U() {
+      const timer = setTimeout(fallback, options.openTimeout);
+      worker.onerror = () => {
+        clearTimeout(timer);
+        fallback();
+      };
+      this.F = { postMessage: (m) => worker.port.postMessage(m), ca() {
+      }, V() {
       } };
-      worker.port.onmessage = (e) => onMessage(e.data);
+      worker.port.onmessage = (e) => {
+        clearTimeout(timer);
+        if (this.sharing === "shared-worker") onMessage(e.data);
+      };
       worker.port.start();
       this.sharing = "shared-worker";
-      this.da();
+      this.R();
     } else {
       this.ya();
       this.za();
@@ -1142,12 +1151,12 @@ var SharedCore = class {
     if (hasWindow) {
       this.Aa = () => {
         this.h({ op: "bye" });
-        this.F.ba();
+        this.F.ca();
       };
       this.Ba = (e) => {
         if (e.persisted && this.state !== "closed") {
-          this.F.U();
-          this.da();
+          this.F.V();
+          this.R();
         }
       };
       window.addEventListener("pagehide", this.Aa);
@@ -1158,10 +1167,10 @@ var SharedCore = class {
     this.F.postMessage(m);
   }
   za() {
-    this.h({ op: "hello", url: this.db, options: this.ca });
+    this.h({ op: "hello", url: this.db, options: this.da });
   }
   /** A new hub (leader handover, worker fallback, bfcache restore): register this tab there again. */
-  da() {
+  R() {
     this.za();
     for (const [sid, s] of this.p) this.h({ op: "sub", sid, pattern: s.pattern, subpaths: s.subpaths });
     for (const p of this.E.values()) this.h(p.m);
@@ -1258,7 +1267,7 @@ var SharedCore = class {
     const rid = "r" + randomId() + nextSeq();
     const m = { op: "pub", rid, path, data: data === void 0 ? null : data, id: id != null ? String(id) : "w" + randomId() + nextSeq() };
     return new Promise((resolve, reject) => {
-      const ms = this.ca.publishTimeout;
+      const ms = this.da.publishTimeout;
       const timer = setTimeout(() => this.g(rid, failure("timeout", "no ack within " + ms + " ms")), ms);
       this.E.set(rid, { m, resolve, reject, r: timer });
       this.h(m);
@@ -1270,7 +1279,7 @@ var SharedCore = class {
   close() {
     if (this.state === "closed") return;
     this.h({ op: "bye" });
-    this.F.ba();
+    this.F.ca();
     if (hasWindow) {
       window.removeEventListener("pagehide", this.Aa);
       window.removeEventListener("pageshow", this.Ba);

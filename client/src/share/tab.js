@@ -27,10 +27,12 @@ export class SharedCore {
     };
     if (typeof SharedWorker === 'function' && options.workerUrl && !options.getToken) {
       const worker = new SharedWorker(options.workerUrl, { name: 'warren ' + url, type: options.workerType || 'classic' });
-      // A worker that fails to load (bundler, CSP): the Web Locks leader takes over.
-      worker.onerror = () => { if (this.sharing === 'shared-worker' && this.state !== 'closed') { this._useLeader(); } };
+      // A worker that fails to load (bundler, CSP, 404) or never answers: the Web Locks leader takes over.
+      const fallback = () => { if (this.sharing === 'shared-worker' && this.state !== 'closed') { this._useLeader(); this._rejoin(); } };
+      const timer = setTimeout(fallback, options.openTimeout);
+      worker.onerror = () => { clearTimeout(timer); fallback(); };
       this._port = { postMessage: m => worker.port.postMessage(m), leave() {}, join() {} };
-      worker.port.onmessage = e => onMessage(e.data);
+      worker.port.onmessage = e => { clearTimeout(timer); if (this.sharing === 'shared-worker') onMessage(e.data); };
       worker.port.start();
       this.sharing = 'shared-worker';
       this._rejoin();
