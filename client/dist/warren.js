@@ -1,4 +1,4 @@
-/* Warren browser client: generated from client/src by build.cjs, do not edit. */
+/* warren-client: built from src/ by build.cjs */
 
 // src/util.js
 var seq = 0;
@@ -6,6 +6,12 @@ var nextSeq = () => ++seq;
 var randomId = () => Math.random().toString(36).slice(2, 10) + Date.now().toString(36).slice(-4);
 var hasWindow = typeof window !== "undefined" && typeof document !== "undefined";
 var root = typeof globalThis !== "undefined" ? globalThis : hasWindow ? window : self;
+function setState(owner, state, info) {
+  if (!state || owner.state === state) return;
+  const previous = owner.state;
+  owner.state = state;
+  owner.b("state", { state, previous, ...info });
+}
 function failure(code, message, extra) {
   return Object.assign(new Error(message || code), { error: code }, extra);
 }
@@ -22,10 +28,10 @@ var Emitter = class {
     const s = this.u.get(name);
     if (s) s.delete(fn);
   }
-  ea(name, arg) {
+  da(name, arg) {
     const s = this.u.get(name);
-    if (name === "error" && (!s || s.size === 0)) {
-      console.error("warren:", arg && arg.error, arg && arg.message, arg);
+    if (name === "error" && (!s || !s.size)) {
+      console.error("warren", arg);
       return;
     }
     if (!s) return;
@@ -34,7 +40,7 @@ var Emitter = class {
         fn(arg);
       } catch (e) {
         if (name === "error") console.error(e);
-        else this.ea("error", { error: "handler", message: String(e), cause: e });
+        else this.da("error", { error: "handler", message: String(e), cause: e });
       }
     }
   }
@@ -157,7 +163,7 @@ var Outbox = class {
   }
   Ea(conn) {
     for (let batch = this.S(MAX_BATCH); batch.length; batch = this.S(MAX_BATCH)) {
-      for (const item of batch) item.fa = true;
+      for (const item of batch) item.ea = true;
       this.v = Math.max(this.v, batch.reduce((n, i) => n + i.H, 2));
       try {
         conn.send(batch.length === 1 ? batch[0].w : batch.map((i) => i.w));
@@ -204,7 +210,7 @@ var Outbox = class {
     else item.reject(failure(ack.error, ack.message, { ack }));
   }
   /** The socket that carried some datagrams is gone: they go out again on the next connection. */
-  ga(detail) {
+  fa(detail) {
     if (detail && detail.code === 1009 && this.v) {
       this.maxBody = Math.max(1024, this.v - 1);
       for (const [ref, item] of this.k) {
@@ -212,9 +218,9 @@ var Outbox = class {
       }
     }
     this.v = 0;
-    for (const item of this.k.values()) if (item.fa) {
+    for (const item of this.k.values()) if (item.ea) {
       item.x = false;
-      item.fa = false;
+      item.ea = false;
     }
   }
   /**
@@ -325,11 +331,11 @@ function pollLoop(sink, params, name, request) {
   const conn = {
     name,
     U: true,
-    ha: new AbortController(),
+    ga: new AbortController(),
     I: null,
     close() {
       this.closed = true;
-      this.ha.abort();
+      this.ga.abort();
       if (this.I) this.I();
     }
   };
@@ -358,7 +364,7 @@ var longpoll = {
   usable: () => typeof root.fetch === "function",
   open(sink, params) {
     return pollLoop(sink, params, "longpoll", async (url, conn) => {
-      const r = await fetch(url, { ...sink.s(), signal: conn.ha.signal });
+      const r = await fetch(url, { ...sink.s(), signal: conn.ga.signal });
       if (!r.ok) throw await httpFailure(r);
       return r.json();
     });
@@ -448,30 +454,24 @@ var jsonp = {
 // src/transports/index.js
 var ORDER = ["ws", "sse", "stream", "longpoll", "iframe", "jsonp"];
 var transports = { ws, sse, stream, longpoll, iframe, jsonp };
-function available() {
-  const out = {};
-  for (const name of ORDER) out[name] = transports[name].usable();
-  return out;
-}
 
 // src/policy.js
 var Policy = class {
   constructor(opts) {
     this.c = opts;
     const wanted = opts.transport === "auto" ? ORDER : [opts.transport];
-    for (const t of wanted) if (!ORDER.includes(t)) throw new Error("unknown transport: " + t);
-    this.A = wanted.filter((t) => transports[t].usable());
-    if (this.A.length === 0) throw new Error("no usable transport among " + wanted.V(", "));
+    this.A = wanted.filter((t) => ORDER.includes(t) && transports[t].usable());
+    if (this.A.length === 0) throw new Error("no usable transport: " + wanted);
     this.index = 0;
-    this.W = 0;
+    this.V = 0;
     this.J = 0;
-    this.ia = /* @__PURE__ */ new Set();
+    this.ha = /* @__PURE__ */ new Set();
     this.K = opts.probeInterval;
   }
   Ia() {
     return this.A[this.index];
   }
-  ja() {
+  ia() {
     return this.A[0];
   }
   Ja() {
@@ -480,15 +480,15 @@ var Policy = class {
   /** An attempt opened: counters reset; answers whether to probe the best transport later. */
   q(name) {
     this.index = Math.max(0, this.A.indexOf(name));
-    this.W = 0;
+    this.V = 0;
     this.J = 0;
-    this.ia.add(name);
+    this.ha.add(name);
     return this.index > 0 && this.c.probeInterval > 0;
   }
   /** A connection failed before opening: whether the reachable-server check may lead to a step down. */
   Ka(name) {
     this.J++;
-    return this.Ja() && (!this.ia.has(name) || this.J >= 2);
+    return this.Ja() && (!this.ha.has(name) || this.J >= 2);
   }
   La() {
     this.index++;
@@ -502,8 +502,8 @@ var Policy = class {
   }
   /** The next retry delay (ms), or -1 when `maxAttempts` is spent. */
   Oa(floor) {
-    if (this.c.maxAttempts > 0 && this.W >= this.c.maxAttempts) return -1;
-    return backoff(this.W++, this.c.backoffMin, this.c.backoffMax, floor || 0);
+    if (this.c.maxAttempts > 0 && this.V >= this.c.maxAttempts) return -1;
+    return backoff(this.V++, this.c.backoffMin, this.c.backoffMax, floor || 0);
   }
 };
 
@@ -519,12 +519,12 @@ var Subscriptions = class {
     const key = subpaths ? pattern + " +subpaths" : pattern;
     let sub = this.f.get(key);
     if (!sub) {
-      sub = { ka: key, pattern, subpaths: !!subpaths, Pa: matcher(pattern, subpaths), M: /* @__PURE__ */ new Set(), X: false, B: [], Y: 0 };
+      sub = { ja: key, pattern, subpaths: !!subpaths, Pa: matcher(pattern, subpaths), M: /* @__PURE__ */ new Set(), W: false, B: [], X: 0 };
       this.f.set(key, sub);
-      if (this.L) this.la(sub);
+      if (this.L) this.ka(sub);
     }
     sub.M.add(handler);
-    const ready = sub.X ? Promise.resolve() : new Promise((resolve, reject) => sub.B.push({ resolve, reject }));
+    const ready = sub.W ? Promise.resolve() : new Promise((resolve, reject) => sub.B.push({ resolve, reject }));
     ready.catch(() => {
     });
     let done = false;
@@ -538,32 +538,32 @@ var Subscriptions = class {
         if (sub.M.size > 0 || this.f.get(key) !== sub) return;
         this.f.delete(key);
         for (const w of sub.B.splice(0)) w.reject(failure("unsubscribed"));
-        if (this.L) this.send({ path: "/meta/unsubscribe", data: this.ma(sub) }, true).catch(() => {
+        if (this.L) this.send({ path: "/meta/unsubscribe", data: this.la(sub) }, true).catch(() => {
         });
       }
     };
   }
-  ma(sub) {
+  la(sub) {
     return sub.subpaths ? { path: sub.pattern, subpaths: true } : { path: sub.pattern };
   }
-  la(sub) {
-    const epoch = ++sub.Y;
-    sub.X = false;
-    return this.send({ path: "/meta/subscribe", data: this.ma(sub) }, true).then(() => {
-      if (sub.Y !== epoch) return;
-      sub.X = true;
+  ka(sub) {
+    const epoch = ++sub.X;
+    sub.W = false;
+    return this.send({ path: "/meta/subscribe", data: this.la(sub) }, true).then(() => {
+      if (sub.X !== epoch) return;
+      sub.W = true;
       for (const w of sub.B.splice(0)) w.resolve();
     }, (e) => {
-      if (sub.Y !== epoch || e.error === "closed") return;
+      if (sub.X !== epoch || e.error === "closed") return;
       for (const w of sub.B.splice(0)) w.reject(e);
-      if (this.f.get(sub.ka) === sub) this.f.delete(sub.ka);
+      if (this.f.get(sub.ja) === sub) this.f.delete(sub.ja);
       this.b("error", { error: e.error, message: e.message, pattern: sub.pattern });
     });
   }
   /** A new tunnel holds no interest: (re-)register every subscription; resolves when all are answered. */
   Qa() {
     this.L = true;
-    return Promise.all([...this.f.values()].map((sub) => this.la(sub)));
+    return Promise.all([...this.f.values()].map((sub) => this.ka(sub)));
   }
   /** Patterns to pass as subscribe= when attaching, so a replacement tunnel has them from its first instant. */
   Ra() {
@@ -610,7 +610,7 @@ var Core = class {
     this.last = opts.resume ? opts.resume.last : null;
     this.a = null;
     this.token = opts.token || null;
-    this.Z = !!this.tunnel;
+    this.Y = !!this.tunnel;
     this.N = new IdWindow(opts.dedupWindow);
     this.j = new Policy(opts);
     this.l = new Outbox(this);
@@ -622,7 +622,7 @@ var Core = class {
       withCredentials: !!opts.withCredentials,
       z: (conn, d) => this.Va(conn, d),
       Ga: (conn) => {
-        if (conn === this.a && !conn.q) this.na(conn);
+        if (conn === this.a && !conn.q) this.ma(conn);
       },
       Fa: (conn) => {
         if (conn === this.a) this.O = Date.now();
@@ -632,7 +632,7 @@ var Core = class {
     };
     this.Wa = listenEnvironment(this);
     this.t = !!opts.getToken;
-    this._();
+    this.Z();
   }
   /** A URL on the server: the base URL's path and query kept, then `params` (arrays repeat), then the token. */
   url(path, params) {
@@ -649,12 +649,9 @@ var Core = class {
     return { cache: "no-store", credentials: this.c.withCredentials ? "include" : "same-origin" };
   }
   o(state, info) {
-    if (this.state === state) return;
-    const previous = this.state;
-    this.state = state;
-    this.b("state", { state, previous, ...info });
+    setState(this, state, info);
   }
-  async _() {
+  async Z() {
     this.C = null;
     if (this.state === "closed") return;
     if (this.t) {
@@ -664,21 +661,21 @@ var Core = class {
       } catch (e) {
         this.b("error", { error: "token", message: "getToken failed: " + e, cause: e });
         this.t = true;
-        this.$(0, true);
+        this._(0, true);
         return;
       }
       if (this.state === "closed") return;
     }
     const name = this.j.Ia();
-    const conn = this.oa(name);
+    const conn = this.na(name);
     if (!conn) return;
     this.a = conn;
     this.O = Date.now();
-    const wait = conn.U && this.tunnel ? this.aa(conn) : this.c.openTimeout;
-    this.ba = setTimeout(() => this.e(conn, "open-timeout"), wait);
+    const wait = conn.U && this.tunnel ? this.$(conn) : this.c.openTimeout;
+    this.aa = setTimeout(() => this.e(conn, "open-timeout"), wait);
   }
   /** Opens a connection with `name` to the current tunnel (or a new one); null when it threw. */
-  oa(name, probe) {
+  na(name, probe) {
     const params = this.tunnel ? { tunnel: this.tunnel, last: this.last || void 0 } : { new: 1 };
     const patterns = this.f.Ra();
     if (patterns) params.subscribe = patterns;
@@ -719,7 +716,7 @@ var Core = class {
         break;
     }
     if (d.path.startsWith("/meta/")) return;
-    if (conn.U && !conn.q) this.na(conn);
+    if (conn.U && !conn.q) this.ma(conn);
     if (d.id != null) {
       if (!this.N.add(d.id)) return;
       this.last = d.id;
@@ -730,28 +727,28 @@ var Core = class {
     this.b("datagram", datagram);
   }
   /** A poll answered without an open datagram re-attached to the same tunnel with nothing lost. */
-  na(conn) {
-    this.pa(conn);
+  ma(conn) {
+    this.oa(conn);
     this.b("resume", { client: this.client, transport: this.transport, resumed: true });
     this.l.y();
   }
-  pa(conn) {
-    clearTimeout(this.ba);
+  oa(conn) {
+    clearTimeout(this.aa);
     conn.q = true;
-    this.qa = false;
+    this.pa = false;
     this.transport = conn.name;
     this.o("open", { transport: conn.name });
-    if (this.j.q(conn.name)) this.ra();
+    if (this.j.q(conn.name)) this.qa();
     this._a();
   }
   Ya(conn, info) {
-    const first = !this.Z;
+    const first = !this.Y;
     const replaced = !first && (!!info.replaced || !info.resumed);
-    this.Z = true;
+    this.Y = true;
     this.tunnel = info.tunnel;
     this.client = info.client;
     if (info.keepalive > 0) this.keepalive = info.keepalive;
-    this.pa(conn);
+    this.oa(conn);
     const event = { client: this.client, transport: this.transport, path: info.path, resumed: !!info.resumed };
     if (first || replaced) {
       this.last = null;
@@ -779,22 +776,22 @@ var Core = class {
   /** The connection failed or ended (reported once by its transport, or decided here). */
   e(conn, reason, detail) {
     if (conn === this.n) {
-      this.sa();
+      this.ra();
       return;
     }
     if (conn !== this.a || this.state === "closed") return;
     conn.close();
     this.a = null;
-    clearTimeout(this.ba);
+    clearTimeout(this.aa);
     this.P();
-    this.l.ga(detail);
+    this.l.fa(detail);
     const status = detail && detail.status;
     const code = detail && detail.error;
     if (status === 401 || status === 403) {
-      if (this.c.getToken && !this.qa) {
-        this.qa = true;
+      if (this.c.getToken && !this.pa) {
+        this.pa = true;
         this.t = true;
-        this.ta(conn, reason, 0);
+        this.sa(conn, reason, 0);
       } else {
         this.D({ reason: code || "unauthorized", error: code || "unauthorized", message: detail.message, status });
       }
@@ -804,58 +801,58 @@ var Core = class {
       this.D({ reason: code || "http-" + status, error: code, message: detail.message, status });
       return;
     }
-    if (!this.Z) {
+    if (!this.Y) {
       this.b("error", { error: code || "connect-failed", message: reason, transport: conn.name, status });
     }
     const floor = detail && detail.retryAfter || 0;
     if (!conn.q && !status && !(detail && detail.byServer) && this.j.Ka(conn.name)) {
-      this.ua(reason, conn);
+      this.ta(reason, conn);
       reachable(this).then((ok) => {
         if (ok && this.state !== "closed") this.j.La();
-        this.$(floor);
+        this._(floor);
       });
       return;
     }
-    this.ta(conn, reason, floor);
+    this.sa(conn, reason, floor);
   }
-  ta(conn, reason, floor) {
-    this.ua(reason, conn);
-    this.$(floor);
+  sa(conn, reason, floor) {
+    this.ta(reason, conn);
+    this._(floor);
   }
-  ua(reason, conn) {
+  ta(reason, conn) {
     if (this.state === "open") {
       this.o("reconnecting", { reason });
       this.b("reconnecting", { reason, transport: conn.name });
     }
   }
   /** Connects again after a backoff delay (at once to retry with a refreshed token). */
-  $(floor, backOff) {
+  _(floor, backOff) {
     if (this.state === "closed" || this.C) return;
     const delay = this.t && !backOff && !floor ? 0 : this.j.Oa(floor);
     if (delay < 0) {
       this.D({ reason: "unreachable", error: "unreachable", message: "gave up after " + this.c.maxAttempts + " attempts" });
       return;
     }
-    this.C = setTimeout(() => this._(), delay);
+    this.C = setTimeout(() => this.Z(), delay);
   }
   /** Reconnects now if waiting to (the network came back, or the page woke up); checks a stale connection. */
-  va() {
+  ua() {
     if (this.state === "closed") return;
     if (this.C) {
       clearTimeout(this.C);
-      this._();
+      this.Z();
       return;
     }
-    if (this.a && this.a.q && Date.now() - this.O > this.aa(this.a)) this.e(this.a, "silent");
+    if (this.a && this.a.q && Date.now() - this.O > this.$(this.a)) this.e(this.a, "silent");
   }
   // ---- probing the best transport after a step down ----
-  ra() {
-    clearTimeout(this.wa);
-    this.wa = setTimeout(() => {
-      if (this.state !== "open" || this.n || this.transport === this.j.ja()) return;
-      const probe = this.oa(this.j.ja(), true);
+  qa() {
+    clearTimeout(this.va);
+    this.va = setTimeout(() => {
+      if (this.state !== "open" || this.n || this.transport === this.j.ia()) return;
+      const probe = this.na(this.j.ia(), true);
       if (!probe) {
-        this.sa();
+        this.ra();
         return;
       }
       this.n = probe;
@@ -869,10 +866,10 @@ var Core = class {
     this.j.Na();
     if (this.a) this.a.close();
     this.P();
-    this.l.ga();
+    this.l.fa();
     this.a = probe;
   }
-  sa() {
+  ra() {
     const probe = this.n;
     this.n = null;
     if (probe) {
@@ -880,23 +877,23 @@ var Core = class {
       probe.close();
     }
     this.j.Ma();
-    if (this.state === "open") this.ra();
+    if (this.state === "open") this.qa();
   }
   // ---- dead connections ----
-  aa(conn) {
+  $(conn) {
     return this.c.deadAfter || (conn.U ? this.keepalive * 2 + 2e3 : Math.round(this.keepalive * 1.5) + 2e3);
   }
   _a() {
     this.P();
     const conn = this.a;
-    const dead = this.aa(conn);
-    this.xa = setInterval(() => {
+    const dead = this.$(conn);
+    this.wa = setInterval(() => {
       if (this.a === conn && Date.now() - this.O > dead) this.e(conn, "silent");
     }, Math.max(250, Math.min(1e3, dead / 4)));
   }
   P() {
-    clearInterval(this.xa);
-    this.xa = null;
+    clearInterval(this.wa);
+    this.wa = null;
   }
   /** Drops the connection as a network failure would; the client reconnects and resumes. */
   drop() {
@@ -907,8 +904,8 @@ var Core = class {
     this.o("closed", { reason: info.reason });
     this.P();
     clearTimeout(this.C);
-    clearTimeout(this.ba);
-    clearTimeout(this.wa);
+    clearTimeout(this.aa);
+    clearTimeout(this.va);
     if (this.n) {
       this.n.close();
       this.n = null;
@@ -951,9 +948,9 @@ async function reachable(core) {
 function listenEnvironment(core) {
   if (!hasWindow) return () => {
   };
-  const wake = () => core.va();
+  const wake = () => core.ua();
   const visible = () => {
-    if (document.visibilityState === "visible") core.va();
+    if (document.visibilityState === "visible") core.ua();
   };
   window.addEventListener("online", wake);
   document.addEventListener("visibilitychange", visible);
@@ -991,12 +988,7 @@ var Hub = class {
 function snapshot(core) {
   return core ? { state: core.state, client: core.client, transport: core.transport, tunnel: core.tunnel, last: core.last } : {};
 }
-function strip(arg) {
-  if (!arg || typeof arg !== "object") return arg;
-  const out = {};
-  for (const [k, v] of Object.entries(arg)) if (k !== "cause" && typeof v !== "function") out[k] = v;
-  return out;
-}
+var strip = (arg) => arg && typeof arg === "object" ? JSON.parse(JSON.stringify(arg, (k, v) => k === "cause" ? void 0 : v)) : arg;
 function serveTab(hub, port) {
   const subs = /* @__PURE__ */ new Map();
   const off = hub.$a((msg) => port.postMessage(msg));
@@ -1101,7 +1093,7 @@ function leaderPort(url, options, onMessage, onNewHub) {
   join();
   return { postMessage: (msg) => {
     if (bc) bc.postMessage({ to: "hub", from: me, msg });
-  }, ca: leave, V: join };
+  }, ba: leave, xa: join };
 }
 
 // src/share/tab.js
@@ -1115,10 +1107,10 @@ var SharedCore = class {
     this.E = /* @__PURE__ */ new Map();
     this.N = new IdWindow(options.dedupWindow);
     this.db = url;
-    this.da = { ...options, shareTabs: false, getToken: void 0 };
+    this.ca = { ...options, shareTabs: false, getToken: void 0 };
     const onMessage = (m) => this.eb(m);
     this.ya = () => {
-      this.F = leaderPort(url, { ...this.da, getToken: options.getToken }, onMessage, () => this.R());
+      this.F = leaderPort(url, { ...this.ca, getToken: options.getToken }, onMessage, () => this.R());
       this.sharing = "broadcast-channel";
     };
     if (typeof SharedWorker === "function" && options.workerUrl && !options.getToken) {
@@ -1134,8 +1126,8 @@ var SharedCore = class {
         clearTimeout(timer);
         fallback();
       };
-      this.F = { postMessage: (m) => worker.port.postMessage(m), ca() {
-      }, V() {
+      this.F = { postMessage: (m) => worker.port.postMessage(m), ba() {
+      }, xa() {
       } };
       worker.port.onmessage = (e) => {
         clearTimeout(timer);
@@ -1151,11 +1143,11 @@ var SharedCore = class {
     if (hasWindow) {
       this.Aa = () => {
         this.h({ op: "bye" });
-        this.F.ca();
+        this.F.ba();
       };
       this.Ba = (e) => {
         if (e.persisted && this.state !== "closed") {
-          this.F.V();
+          this.F.xa();
           this.R();
         }
       };
@@ -1167,7 +1159,7 @@ var SharedCore = class {
     this.F.postMessage(m);
   }
   za() {
-    this.h({ op: "hello", url: this.db, options: this.da });
+    this.h({ op: "hello", url: this.db, options: this.ca });
   }
   /** A new hub (leader handover, worker fallback, bfcache restore): register this tab there again. */
   R() {
@@ -1176,10 +1168,7 @@ var SharedCore = class {
     for (const p of this.E.values()) this.h(p.m);
   }
   o(state, info) {
-    if (!state || state === this.state) return;
-    const previous = this.state;
-    this.state = state;
-    this.b("state", { state, previous, ...info });
+    setState(this, state, info);
   }
   eb(m) {
     if (this.state === "closed") return;
@@ -1267,7 +1256,7 @@ var SharedCore = class {
     const rid = "r" + randomId() + nextSeq();
     const m = { op: "pub", rid, path, data: data === void 0 ? null : data, id: id != null ? String(id) : "w" + randomId() + nextSeq() };
     return new Promise((resolve, reject) => {
-      const ms = this.da.publishTimeout;
+      const ms = this.ca.publishTimeout;
       const timer = setTimeout(() => this.g(rid, failure("timeout", "no ack within " + ms + " ms")), ms);
       this.E.set(rid, { m, resolve, reject, r: timer });
       this.h(m);
@@ -1279,7 +1268,7 @@ var SharedCore = class {
   close() {
     if (this.state === "closed") return;
     this.h({ op: "bye" });
-    this.F.ca();
+    this.F.ba();
     if (hasWindow) {
       window.removeEventListener("pagehide", this.Aa);
       window.removeEventListener("pageshow", this.Ba);
@@ -1334,20 +1323,11 @@ var DEFAULTS = {
   // ms before publish() rejects without an ack
   maxBody: 65536,
   // bytes per /events request or ws frame: the server's max-body
-  deadAfter: 0,
+  deadAfter: 0
   // ms of silence before a connection counts as dead; 0: from the server's keepalive
-  token: null,
-  // credentials sent as token= on /tunnel
-  getToken: null,
-  // async () => token: called at open, after a 401/403, and on `expired`
-  withCredentials: false,
-  // send cookies cross-origin (fetch credentials: include, EventSource withCredentials)
-  shareTabs: false,
-  // share one tunnel between the tabs of this origin
-  workerUrl: null,
-  // with shareTabs: this script's URL, to share through a SharedWorker
-  workerType: "classic"
-  // 'module' when workerUrl is the ES module
+  // Off unless given: token (sent as token= on /tunnel), getToken (async () => token: at open, after a
+  // 401/403, on `expired`), withCredentials (cookies cross-origin), shareTabs (one tunnel for the tabs of
+  // this origin), workerUrl (this script's URL, to share through a SharedWorker), workerType ('module').
 };
 installWorker();
 var isPath = (p) => typeof p === "string" && p.startsWith("/");
@@ -1357,7 +1337,7 @@ var Warren = class extends Emitter {
     if (url === void 0 || url === null) url = hasWindow ? location.origin : "";
     this.url = new URL(url, hasWindow ? location.href : void 0).href;
     this.options = { ...DEFAULTS, ...options };
-    const emit = (name, arg) => this.ea(name, arg);
+    const emit = (name, arg) => this.da(name, arg);
     const o = this.options;
     const shareable = o.shareTabs && hasWindow && (typeof SharedWorker === "function" && o.workerUrl || typeof BroadcastChannel === "function" && navigator.locks);
     this._core = shareable ? new SharedCore(this.url, o, emit) : new Core(this.url, o, emit);
@@ -1408,11 +1388,9 @@ var Warren = class extends Emitter {
 };
 var warren_default = Warren;
 export {
-  DEFAULTS,
   IdWindow,
   LineSplitter,
   Warren,
-  available,
   backoff,
   warren_default as default,
   matcher,

@@ -1,4 +1,4 @@
-import { IdWindow, failure, hasWindow, root } from './util.js';
+import { IdWindow, failure, hasWindow, root, setState } from './util.js';
 import { Outbox } from './outbox.js';
 import { Policy } from './policy.js';
 import { Subscriptions } from './subscriptions.js';
@@ -57,12 +57,7 @@ export class Core {
 
   fetchInit() { return { cache: 'no-store', credentials: this.opts.withCredentials ? 'include' : 'same-origin' }; }
 
-  _setState(state, info) {
-    if (this.state === state) return;
-    const previous = this.state;
-    this.state = state;
-    this.emit('state', { state, previous, ...info });
-  }
+  _setState(state, info) { setState(this, state, info); }
 
   async _connect() {
     this._retryTimer = null;

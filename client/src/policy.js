@@ -15,9 +15,8 @@ export class Policy {
   constructor(opts) {
     this.opts = opts;
     const wanted = opts.transport === 'auto' ? ORDER : [opts.transport];
-    for (const t of wanted) if (!ORDER.includes(t)) throw new Error('unknown transport: ' + t);
-    this.candidates = wanted.filter(t => transports[t].usable());
-    if (this.candidates.length === 0) throw new Error('no usable transport among ' + wanted.join(', '));
+        this.candidates = wanted.filter(t => ORDER.includes(t) && transports[t].usable());
+    if (this.candidates.length === 0) throw new Error('no usable transport: ' + wanted);
     this.index = 0;
     this.attempt = 0;        // failed attempts in a row
     this.failures = 0;       // failures of the current transport before it opened

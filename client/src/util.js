@@ -7,6 +7,14 @@ export const randomId = () => Math.random().toString(36).slice(2, 10) + Date.now
 export const hasWindow = typeof window !== 'undefined' && typeof document !== 'undefined';
 export const root = typeof globalThis !== 'undefined' ? globalThis : (hasWindow ? window : self);
 
+/** Moves `owner` (a Core or a tab's SharedCore) to `state`, announcing it with a `state` event. */
+export function setState(owner, state, info) {
+  if (!state || owner.state === state) return;
+  const previous = owner.state;
+  owner.state = state;
+  owner.emit('state', { state, previous, ...info });
+}
+
 /** An Error carrying a Warren error code (`error`), as rejections and `error` events do. */
 export function failure(code, message, extra) {
   return Object.assign(new Error(message || code), { error: code }, extra);
@@ -24,7 +32,7 @@ export class Emitter {
   _emit(name, arg) {
     const s = this._listeners.get(name);
     // Errors nobody listens to are not swallowed: they go to the console.
-    if (name === 'error' && (!s || s.size === 0)) { console.error('warren:', arg && arg.error, arg && arg.message, arg); return; }
+    if (name === 'error' && (!s || !s.size)) { console.error('warren', arg); return; }
     if (!s) return;
     for (const fn of [...s]) {
       try { fn(arg); } catch (e) {

@@ -17,9 +17,9 @@ import { SharedCore } from './share/tab.js';
 import { installWorker } from './share/worker.js';
 
 export { matcher, IdWindow, LineSplitter, backoff } from './util.js';
-export { transports, available } from './transports/index.js';
+export { transports } from './transports/index.js';
 
-export const DEFAULTS = {
+const DEFAULTS = {
   transport: 'auto',
   openTimeout: 10000,    // ms for the open datagram to arrive before the attempt counts as failed
   backoffMin: 500,       // ms: retry delays are uniform in [0, min(backoffMax, backoffMin * 2^attempt)]
@@ -30,12 +30,9 @@ export const DEFAULTS = {
   publishTimeout: 30000, // ms before publish() rejects without an ack
   maxBody: 65536,        // bytes per /events request or ws frame: the server's max-body
   deadAfter: 0,          // ms of silence before a connection counts as dead; 0: from the server's keepalive
-  token: null,           // credentials sent as token= on /tunnel
-  getToken: null,        // async () => token: called at open, after a 401/403, and on `expired`
-  withCredentials: false, // send cookies cross-origin (fetch credentials: include, EventSource withCredentials)
-  shareTabs: false,      // share one tunnel between the tabs of this origin
-  workerUrl: null,       // with shareTabs: this script's URL, to share through a SharedWorker
-  workerType: 'classic', // 'module' when workerUrl is the ES module
+  // Off unless given: token (sent as token= on /tunnel), getToken (async () => token: at open, after a
+  // 401/403, on `expired`), withCredentials (cookies cross-origin), shareTabs (one tunnel for the tabs of
+  // this origin), workerUrl (this script's URL, to share through a SharedWorker), workerType ('module').
 };
 
 installWorker();

@@ -7,6 +7,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { format } from 'node:util';
 import { startServer } from './support/server.js';
 import { client, record, restoreTransports, script, settles, tick, until } from './support/scripted.js';
 
@@ -262,7 +263,7 @@ describe('issue 12', () => {
     const w = make('http://example.test', { ...FAST, transport: 'ws' });
     const logged = [];
     const original = console.error;
-    console.error = (...args) => logged.push(args.map(String).join(' '));
+    console.error = (...args) => logged.push(format(...args));
     try {
       w.subscribe('/boom', () => { throw new Error('handler bug'); });
       ws.open();

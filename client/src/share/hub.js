@@ -25,13 +25,8 @@ function snapshot(core) {
   return core ? { state: core.state, client: core.client, transport: core.transport, tunnel: core.tunnel, last: core.last } : {};
 }
 
-/** Event arguments cross a message port: plain data only. */
-function strip(arg) {
-  if (!arg || typeof arg !== 'object') return arg;
-  const out = {};
-  for (const [k, v] of Object.entries(arg)) if (k !== 'cause' && typeof v !== 'function') out[k] = v;
-  return out;
-}
+/** Event arguments cross a message port: plain data only (no `cause`, no functions). */
+const strip = arg => arg && typeof arg === 'object' ? JSON.parse(JSON.stringify(arg, (k, v) => k === 'cause' ? undefined : v)) : arg;
 
 /** Serves one tab (a port with postMessage) from `hub`; returns the handler of the tab's messages. */
 export function serveTab(hub, port) {

@@ -1,4 +1,4 @@
-import { IdWindow, failure, hasWindow, nextSeq, randomId } from '../util.js';
+import { IdWindow, failure, hasWindow, nextSeq, randomId, setState } from '../util.js';
 import { leaderPort } from './leader.js';
 
 /**
@@ -59,12 +59,7 @@ export class SharedCore {
     for (const p of this._pubs.values()) this._post(p.m);
   }
 
-  _setState(state, info) {
-    if (!state || state === this.state) return;
-    const previous = this.state;
-    this.state = state;
-    this.emit('state', { state, previous, ...info });
-  }
+  _setState(state, info) { setState(this, state, info); }
 
   _message(m) {
     if (this.state === 'closed') return;

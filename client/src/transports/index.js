@@ -27,9 +27,3 @@ export const ORDER = ['ws', 'sse', 'stream', 'longpoll', 'iframe', 'jsonp'];
 
 export const transports = { ws, sse, stream, longpoll, iframe, jsonp };
 
-/** Which transports this environment can run. */
-export function available() {
-  const out = {};
-  for (const name of ORDER) out[name] = transports[name].usable();
-  return out;
-}
