@@ -1,4 +1,4 @@
-// Type declarations for the Warren browser client (src/warren.js, dist/warren.global.js).
+// Type declarations for the Warren browser client (the ES module /warren.js; for the plain script see global.d.ts).
 
 /** How the client reaches the server. `auto` tries ws, sse, stream, longpoll, iframe, jsonp in turn. */
 export type Transport = 'ws' | 'sse' | 'stream' | 'longpoll' | 'iframe' | 'jsonp';
@@ -6,23 +6,48 @@ export type Transport = 'ws' | 'sse' | 'stream' | 'longpoll' | 'iframe' | 'jsonp
 export interface WarrenOptions {
   /** A transport, or `auto` (default) for the best one available, falling back on failure. */
   transport?: Transport | 'auto';
-  /** Milliseconds for the open datagram to arrive before the transport counts as failed (default 10000). */
+  /** Milliseconds for the open datagram to arrive before the attempt counts as failed (default 10000). */
   openTimeout?: number;
-  /** First reconnection delay in ms (default 500); doubled per failed attempt, with jitter. */
+  /** Retry delays are uniform in [0, min(backoffMax, backoffMin * 2^attempt)] ms (full jitter; default 500). */
   backoffMin?: number;
-  /** Longest reconnection delay in ms (default 15000). */
+  /** Cap of the retry delay in ms (default 15000). */
   backoffMax?: number;
+  /** Failed attempts in a row before the client closes with `unreachable`; 0 (default): never gives up. */
+  maxAttempts?: number;
+  /** Ms after falling back before the best transport is probed again (default 60000; 0: never). */
+  probeInterval?: number;
   /** How many datagram ids are remembered to drop duplicates (default 2048). */
   dedupWindow?: number;
-  /** Milliseconds before publish() rejects without an ack (default 30000). */
+  /** Milliseconds before publish() rejects `timeout` without an ack (default 30000). Subscriptions never time out. */
   publishTimeout?: number;
+  /** Bytes per /events request or WebSocket frame: the server's max-body (default 65536). */
+  maxBody?: number;
   /** Silence in ms after which a connection counts as dead; default: from the server's keepalive. */
   deadAfter?: number;
-  /** Share one tunnel between all tabs of this origin (SharedWorker, else a BroadcastChannel leader). */
+  /** Credentials, sent as `token=` on /tunnel requests. */
+  token?: string | null;
+  /** Fresh credentials: called before the first open, after a 401/403, and after `expired`. */
+  getToken?: (() => Promise<string> | string) | null;
+  /** Send cookies cross-origin (fetch `credentials: 'include'`, EventSource `withCredentials`). */
+  withCredentials?: boolean;
+  /** Share one tunnel between all tabs of this origin (a Web Locks leader tab, or a SharedWorker with workerUrl). */
   shareTabs?: boolean;
-  /** With shareTabs: false forces the BroadcastChannel leader even where SharedWorker exists. */
-  sharedWorker?: boolean;
+  /** With shareTabs: the URL of this script (/warren.global.js, or /warren.js with workerType 'module') to run a SharedWorker. */
+  workerUrl?: string | URL | null;
+  /** How workerUrl is loaded (default 'classic'). */
+  workerType?: 'classic' | 'module';
 }
+
+/** The client's lifecycle. */
+export type State = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/**
+ * Error codes of rejections and `error` events: the server's (`forbidden`, `bad-path`, `too-large`,
+ * `rate-limited`, `too-many`, `overloaded`, `unauthorized`, ...) and the client's own.
+ */
+export type ErrorCode = 'timeout' | 'closed' | 'replaced' | 'unsubscribed' | 'too-large' | 'forbidden' | 'bad-path'
+  | 'bad-request' | 'rate-limited' | 'too-many' | 'overloaded' | 'unauthorized' | 'unreachable' | 'connect-failed'
+  | 'handler' | 'token' | (string & {});
 
 /** A datagram as handlers receive it; `data` is already parsed. */
 export interface Datagram<T = unknown> {
@@ -35,7 +60,7 @@ export interface Datagram<T = unknown> {
 
 export interface Subscription {
   pattern: string;
-  /** Resolves when the server acknowledged the interest; rejects with its error (e.g. forbidden, bad-path). */
+  /** Resolves when the server acknowledged the interest; rejects with its refusal (forbidden, bad-path), `closed` or `unsubscribed`. */
   ready: Promise<void>;
   unsubscribe(): void;
 }
@@ -46,9 +71,9 @@ export interface Ack {
   id: string;
 }
 
-/** A rejection from publish() or Subscription.ready: the server's error code and message. */
+/** A rejection from publish() or Subscription.ready: an error code and message. */
 export interface WarrenError extends Error {
-  error: string;
+  error: ErrorCode;
 }
 
 export interface OpenInfo {
@@ -62,14 +87,18 @@ export interface OpenInfo {
 }
 
 export interface CloseInfo {
-  /** `client` after close(), else the server's reason (e.g. unauthorized). */
+  /** `client` after close(); else why: `unauthorized`, `forbidden`, `unreachable` (maxAttempts), a server reason. */
   reason: string;
-  error?: string;
+  error?: ErrorCode;
   message?: string;
+  /** The HTTP status that closed it (401, 403, 400, ...). */
+  status?: number;
   byServer?: boolean;
 }
 
 export interface WarrenEvents {
+  /** Every change of `state`. */
+  state: { state: State; previous: State; reason?: string; transport?: Transport };
   /** First open of the tunnel. */
   open: OpenInfo;
   /** The connection was lost; the client is retrying. */
@@ -82,8 +111,12 @@ export interface WarrenEvents {
   replaced: OpenInfo;
   /** Closed for good: close() was called or the server said not to reconnect. */
   close: CloseInfo;
-  /** A server error datagram, a refused subscription, or an exception thrown by a handler. */
-  error: { error: string; message?: string; pattern?: string };
+  /**
+   * A failed attempt while connecting for the first time (`connect-failed`, or the server's code), a server
+   * error datagram, a refused subscription, an exception thrown by a handler (`handler`), a failing
+   * getToken (`token`). Without a listener, errors go to console.error.
+   */
+  error: { error: ErrorCode; message?: string; pattern?: string; transport?: Transport; status?: number; cause?: unknown };
   /** Every datagram received, including those sent to this client's own path /client/C. */
   datagram: Datagram;
 }
@@ -94,10 +127,11 @@ export declare class Warren {
   readonly client: string | null;
   /** The transport in use now, after any fallback; null until open. */
   readonly transport: Transport | null;
-  readonly state: 'connecting' | 'open' | 'reconnecting' | 'closed';
+  readonly state: State;
   /** How tabs share the tunnel, or null. */
   readonly sharing: 'shared-worker' | 'broadcast-channel' | null;
   readonly url: string;
+  readonly options: Readonly<Required<WarrenOptions>>;
   on<K extends keyof WarrenEvents>(event: K, listener: (info: WarrenEvents[K]) => void): () => void;
   off<K extends keyof WarrenEvents>(event: K, listener: (info: WarrenEvents[K]) => void): void;
   subscribe<T = unknown>(pattern: string, handler: (datagram: Datagram<T>) => void, options?: { subpaths?: boolean }): Subscription;
@@ -111,10 +145,3 @@ export declare class Warren {
 export declare function matcher(pattern: string, subpaths?: boolean): (path: string) => boolean;
 
 export default Warren;
-
-declare global {
-  interface Window {
-    /** Set by /warren.global.js. */
-    Warren: typeof Warren;
-  }
-}

@@ -1,13 +1,17 @@
 // Unit tests of the client's logic in Node: pattern matching, the de-duplication window, backoff, line
 // splitting, and the connection state machine driven through scripted transports (registered in place
-// of the real ones), so that each event and retry rule is checked exactly. The real transports are
-// proven against the real server in a real browser by browser.test.js.
-import { afterEach, describe, test } from 'node:test';
+// of the real ones), so that each event and retry rule is checked exactly; and the package: builds,
+// size budget, types. The real transports are proven against the real server in real browsers by
+// browser.test.js and browser-v2.test.js; issue 12's problems are in problems.test.js.
+import { after, afterEach, describe, test } from 'node:test';
+import { createServer } from 'node:http';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IdWindow, LineSplitter, Warren, backoff, matcher, transports } from '../src/warren.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,17 +41,16 @@ test('IdWindow drops repeats and forgets the oldest beyond its size', () => {
   assert.equal(w.add('d4'), false);
   for (let i = 0; i < 10000; i++) w.add('x' + i);
   assert.equal(w.set.size, 3);
-  assert.ok(w.order.length - w.head === 3 && w.order.length < 5000, 'the order list stays bounded');
 });
 
-test('backoff doubles from min, caps at max, with jitter in the upper half', () => {
+test('backoff has full jitter: uniform below a cap that doubles from min to max, never under a floor', () => {
   for (let attempt = 0; attempt < 12; attempt++) {
     const full = Math.min(8000, 100 * 2 ** attempt);
-    for (let i = 0; i < 20; i++) {
-      const d = backoff(attempt, 100, 8000);
-      assert.ok(d >= full / 2 && d <= full, `attempt ${attempt}: ${d} within [${full / 2}, ${full}]`);
-    }
+    const delays = Array.from({ length: 200 }, () => backoff(attempt, 100, 8000));
+    assert.ok(delays.every(d => d >= 0 && d <= full), `attempt ${attempt}: within [0, ${full}]`);
+    assert.ok(delays.some(d => d < full / 2), `attempt ${attempt}: some delays in the lower half`);
   }
+  assert.ok(Array.from({ length: 50 }, () => backoff(0, 100, 8000, 3000)).every(d => d === 3000), 'Retry-After is a floor');
 });
 
 test('LineSplitter returns whole lines only, keeping partial ones for later', () => {
@@ -71,9 +74,9 @@ function script(name, { framed = true, poll = false } = {}) {
   const s = {
     conns: [],
     get last() { return this.conns[this.conns.length - 1]; },
-    deliver(d) { this.last.core._receive(this.last.conn, d); },
+    deliver(d) { this.last.sink.receive(this.last.conn, d); },
     open(info) { this.deliver({ path: '/meta/open', data: { tunnel: 'T1', client: 'C1', path: '/client/C1', keepalive: 25000, resumed: false, ...info } }); },
-    fail(reason = 'network') { this.last.core._lost(this.last.conn, reason); },
+    fail(reason = 'network', detail) { this.last.sink.lost(this.last.conn, reason, detail); },
     /** Acknowledges every datagram sent on the newest connection and not yet acknowledged. */
     ackAll(extra = {}) {
       const c = this.last;
@@ -86,8 +89,8 @@ function script(name, { framed = true, poll = false } = {}) {
   };
   transports[name] = {
     usable: () => true,
-    open(core, params) {
-      const entry = { core, params, sent: [], closed: false };
+    open(sink, params) {
+      const entry = { sink, params, sent: [], closed: false, url: sink.url('/tunnel', params) };
       entry.conn = { name, framed, poll, send: d => entry.sent.push(JSON.parse(JSON.stringify(d))), close() { entry.closed = true; } };
       s.conns.push(entry);
       return entry.conn;
@@ -156,7 +159,7 @@ describe('client state machine', () => {
     ws.fail();
     assert.equal(w.state, 'reconnecting');
     await until(() => ws.conns.length === 2, 'a second connection');
-    assert.deepEqual(ws.last.params, { tunnel: 'T1', last: 'd1' });
+    assert.deepEqual(ws.last.params, { tunnel: 'T1', last: 'd1', subscribe: ['/n/*'] });
     ws.open({ resumed: true });
     assert.equal(ws.last.sent[0].id, sentId, 'the retry has the same id');
     ws.ackAll();
@@ -213,9 +216,13 @@ describe('client state machine', () => {
   });
 
   test('auto falls back when the open datagram does not arrive in time, and sticks with what works', async () => {
+    // The server answers HTTP (so the silent ws is a transport problem, not an unreachable server).
+    const http = createServer((req, res) => res.end('{}'));
+    await new Promise(r => http.listen(0, '127.0.0.1', r));
+    after(() => http.close());
     const ws = script('ws');
     const sse = script('sse');
-    const w = new Warren('http://example.test', { ...FAST, transport: 'auto' });
+    const w = new Warren('http://127.0.0.1:' + http.address().port, { ...FAST, transport: 'auto' });
     const seen = record(w);
     assert.equal(ws.conns.length, 1);
     await until(() => sse.conns.length === 1, 'fallback to sse', 2000);
@@ -225,7 +232,9 @@ describe('client state machine', () => {
     sse.fail();
     await until(() => sse.conns.length === 2, 'sse again');
     assert.equal(ws.conns.length, 1);
-    assert.deepEqual(seen.map(e => e[0]), ['open', 'reconnecting']);
+    // The failed first attempt is reported, not silent.
+    assert.deepEqual(seen.map(e => e[0]), ['error', 'open', 'reconnecting']);
+    assert.deepEqual([seen[0][1].error, seen[0][1].message], ['connect-failed', 'open-timeout']);
     w.close();
   });
 
@@ -247,34 +256,53 @@ describe('client state machine', () => {
     lp.open();
     lp.fail();
     await until(() => lp.conns.length === 2, 'second poll');
-    lp.last.core._pollAnswered(lp.last.conn);
+    lp.last.sink.answered(lp.last.conn);
     assert.deepEqual(seen.map(e => e[0]), ['open', 'reconnecting', 'resume']);
     w.close();
   });
 });
 
 describe('package', () => {
-  test('the plain-script build is generated from the module (npm run build)', () => {
+  test('dist/ is the esbuild output of src/ (npm run build)', () => {
     execFileSync(process.execPath, [path.join(clientDir, 'build.cjs'), '--check'], { stdio: 'pipe' });
   });
 
-  test('npm pack ships the module, the global build, the types and the readme, and nothing else', () => {
+  test('npm pack ships the builds, their maps, the types and the readme, and nothing else', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: clientDir, encoding: 'utf8' });
     const [pkg] = JSON.parse(out);
     assert.equal(pkg.name, 'warren-client');
-    assert.deepEqual(pkg.files.map(f => f.path).sort(),
-      ['README.md', 'dist/warren.global.js', 'package.json', 'src/warren.d.ts', 'src/warren.js']);
+    assert.deepEqual(pkg.files.map(f => f.path).sort(), ['README.md', 'dist/warren.cjs', 'dist/warren.global.js',
+      'dist/warren.global.min.js', 'dist/warren.global.min.js.map', 'dist/warren.js', 'dist/warren.min.js',
+      'dist/warren.min.js.map', 'package.json', 'src/global.d.ts', 'src/warren.d.ts']);
     const manifest = JSON.parse(readFileSync(path.join(clientDir, 'package.json'), 'utf8'));
     assert.deepEqual(Object.keys(manifest.dependencies || {}), [], 'no runtime dependency');
   });
 
-  test('the type declarations cover the public API', () => {
-    const dts = readFileSync(path.join(clientDir, 'src', 'warren.d.ts'), 'utf8');
-    for (const name of ['subscribe', 'publish', 'close', 'drop', 'on', 'off', 'client', 'transport', 'state', 'sharing']) {
-      assert.match(dts, new RegExp('\\b' + name + '\\b'), name);
+  test('size budget: the minified client is at most 8 KB gzipped', () => {
+    for (const file of ['warren.min.js', 'warren.global.min.js']) {
+      const bytes = gzipSync(readFileSync(path.join(clientDir, 'dist', file)), { level: 9 }).length;
+      console.log(`# ${file}: ${bytes} bytes minified+gzipped (budget 8192)`);
+      assert.ok(bytes <= 8192, `${file} is ${bytes} bytes gzipped`);
     }
-    for (const event of ['open', 'reconnecting', 'resume', 'gap', 'replaced', 'close', 'error']) {
-      assert.match(dts, new RegExp('\\b' + event + ':'), event);
+  });
+
+  test('the ES module build defines no global; the plain script sets Warren and Warren.matcher', async () => {
+    const before = new Set(Object.keys(globalThis));
+    const esm = await import(pathToFileURL(path.join(clientDir, 'dist', 'warren.js')).href);
+    assert.equal(typeof esm.Warren, 'function');
+    assert.deepEqual(Object.keys(globalThis).filter(k => !before.has(k)), []);
+    const sandbox = { URL, console };
+    sandbox.globalThis = sandbox;
+    runInNewContext(readFileSync(path.join(clientDir, 'dist', 'warren.global.min.js'), 'utf8'), sandbox);
+    assert.equal(typeof sandbox.Warren, 'function');
+    assert.equal(sandbox.Warren.matcher('/a/*')('/a/b'), true);
+  });
+
+  test('the type declarations compile under tsc --strict, for the module and the ./global entry', () => {
+    const tsc = path.join(clientDir, 'node_modules', '.bin', 'tsc');
+    for (const file of ['usage.ts', 'usage-global.ts']) {
+      execFileSync(tsc, ['--noEmit', '--strict', '--target', 'es2020', '--module', 'esnext', '--moduleResolution', 'bundler',
+        '--lib', 'es2020,dom', path.join(here, 'types', file)], { cwd: clientDir, stdio: 'pipe' });
     }
   });
 });

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET} (and {@code HEAD}) of the static files bundled in the server's classpath under
- * {@code warren-static/}: the browser client ({@code /warren.js}, {@code /warren.global.js},
- * {@code /warren.d.ts}) and the demo page ({@code /} is {@code index.html}); other features add their
+ * {@code warren-static/}: the browser client ({@code /warren.js}, {@code /warren.global.js}, their
+ * {@code .min.js} variants and source maps, {@code /warren.d.ts}) and the demo page ({@code /} is {@code index.html}); other features add their
  * pages by adding files there. Files are read once and kept; responses carry a strong {@code ETag} and
  * {@code Cache-Control: no-cache}, so browsers revalidate and get {@code 304} while a file is unchanged.
  * Names are restricted to plain path segments; anything else, or a missing file, is a 404 JSON error.
@@ -33,17 +33,18 @@ import java.util.regex.Pattern;
 final class StaticEndpoint {
     static final String ROOT = "warren-static/";
     private static final Pattern NAME = Pattern.compile("(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}/){0,3}[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
-    private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8",
-            "js", "text/javascript; charset=utf-8",
-            "mjs", "text/javascript; charset=utf-8",
-            "ts", "text/plain; charset=utf-8",
-            "css", "text/css; charset=utf-8",
-            "json", "application/json; charset=utf-8",
-            "svg", "image/svg+xml",
-            "png", "image/png",
-            "ico", "image/x-icon",
-            "txt", "text/plain; charset=utf-8");
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("js", "text/javascript; charset=utf-8"),
+            Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("ts", "text/plain; charset=utf-8"),
+            Map.entry("css", "text/css; charset=utf-8"),
+            Map.entry("json", "application/json; charset=utf-8"),
+            Map.entry("map", "application/json; charset=utf-8"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("txt", "text/plain; charset=utf-8"));
 
     private final ClassLoader loader;
     private final Map<String, StaticFile> files = new ConcurrentHashMap<>();

@@ -27,8 +27,11 @@ class StaticFilesTest {
     @ParameterizedTest
     @CsvSource({
             "/, text/html, Warren live demo",
-            "/warren.js, text/javascript, export class Warren",
-            "/warren.global.js, text/javascript, root.Warren = Warren",
+            "/warren.js, text/javascript, var Warren = class extends Emitter",
+            "/warren.min.js, text/javascript, sourceMappingURL=warren.min.js.map",
+            "/warren.min.js.map, application/json, ../src/core.js",
+            "/warren.global.js, text/javascript, globalThis.Warren = Warren",
+            "/warren.global.min.js, text/javascript, globalThis.Warren=",
             "/warren.d.ts, text/plain, export declare class Warren",
     })
     void servesTheClientAndTheDemoWithTypeAndEtag(String path, String type, String content) {
