@@ -68,7 +68,7 @@ public final class Node implements AutoCloseable {
     /** Keyed by {@link #lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
     private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
     private final Admission admission;
-    private final ConcurrentHashMap<String, Interest> interests = new ConcurrentHashMap<>();
+    private final Interests interests;
     private volatile boolean running;
     private int nextShard;
 
@@ -84,6 +84,7 @@ public final class Node implements AutoCloseable {
         this.listener = b.listener;
         this.ids = b.ids;
         this.clock = b.clock;
+        this.interests = new Interests(b.broker, gate, b.listener, this::options);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
@@ -220,7 +221,7 @@ public final class Node implements AutoCloseable {
 
     /** Distinct patterns this node holds interest in (client paths included). */
     public int interestCount() {
-        return interests.size();
+        return interests.count();
     }
 
     // ---- opening and attaching ----
@@ -272,7 +273,7 @@ public final class Node implements AutoCloseable {
                 }
                 if (!t.isClosed()) {
                     for (AccessGate.SubscribeGrant g : grants.granted()) {
-                        subscribe(t, g);
+                        interests.subscribe(t, g);
                     }
                     if (!subscribe.isEmpty()) {
                         saveRecord(t);
@@ -343,9 +344,9 @@ public final class Node implements AutoCloseable {
                     Tunnel tunnel = t;
                     t.logMark(mark.join());
                     List<CompletableFuture<Void>> ready = new ArrayList<>();
-                    ready.add(listenOwnPath(t).toCompletableFuture());
+                    ready.add(interests.listenOwnPath(t).toCompletableFuture());
                     for (AccessGate.SubscribeGrant g : opening.grants.granted()) {
-                        ready.add(subscribe(t, g).toCompletableFuture());
+                        ready.add(interests.subscribe(t, g).toCompletableFuture());
                     }
                     if (registry.shared()) {
                         ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
@@ -416,9 +417,9 @@ public final class Node implements AutoCloseable {
                 t.logMark(record.logMark());
                 shard.add(t);
                 List<CompletableFuture<Void>> ready = new ArrayList<>();
-                ready.add(listenOwnPath(t).toCompletableFuture());
+                ready.add(interests.listenOwnPath(t).toCompletableFuture());
                 for (AccessGate.SubscribeGrant g : grants.granted()) {
-                    ready.add(subscribe(t, g).toCompletableFuture());
+                    ready.add(interests.subscribe(t, g).toCompletableFuture());
                 }
                 List<PathPattern> patterns = new ArrayList<>(t.interests());
                 patterns.add(t.clientPattern());
@@ -520,72 +521,6 @@ public final class Node implements AutoCloseable {
     /** The socket of {@code tunnel}'s connection can take bytes again. Any thread. */
     public void writable(Tunnel tunnel) {
         tunnel.shard().executor().execute(tunnel::writable);
-    }
-
-    // ---- interests ----
-
-    /** Shard thread of {@code t}. Completes when the interest is active on every node. */
-    private CompletionStage<Void> subscribe(Tunnel t, AccessGate.SubscribeGrant grant) {
-        PathPattern p = grant.patternFor(t);
-        if (t.hasInterest(p)) {
-            return interests.get(p.key()).ready;
-        }
-        if (t.interestCount() >= options.maxInterests()) {
-            throw ErrorCode.TOO_MANY.exception("at most " + options.maxInterests() + " interests per tunnel");
-        }
-        t.addInterest(grant);
-        t.shard().listen(t, grant);
-        listener.subscribed(t, p);
-        return retain(p);
-    }
-
-    /** Shard thread of {@code t}: routes its own {@code /client/C} to it (not listed among its interests). */
-    private CompletionStage<Void> listenOwnPath(Tunnel t) {
-        CompletionStage<Void> ready = retain(t.clientPattern());
-        t.shard().listen(t, gate.ownPath(t));
-        return ready;
-    }
-
-    /** Shard thread of {@code t}. */
-    private void unsubscribe(Tunnel t, PathPattern p) {
-        if (t.removeInterest(p)) {
-            t.shard().unlisten(t, p);
-            listener.unsubscribed(t, p);
-            release(p);
-        }
-    }
-
-    private CompletionStage<Void> retain(PathPattern p) {
-        return interests.compute(p.key(), (k, i) -> {
-            if (i == null) {
-                i = new Interest(broker.subscribe(p));
-            } else if (i.ready.toCompletableFuture().isCompletedExceptionally()) {
-                // The broker could not register it (backend unreachable): ask again rather than failing forever.
-                i.ready = broker.subscribe(p);
-            }
-            i.count++;
-            return i;
-        }).ready;
-    }
-
-    private void release(PathPattern p) {
-        interests.computeIfPresent(p.key(), (k, i) -> {
-            if (--i.count == 0) {
-                broker.unsubscribe(p);
-                return null;
-            }
-            return i;
-        });
-    }
-
-    /** This node's interest in one pattern: how many local tunnels hold it, and when the broker made it active. */
-    private static final class Interest {
-        CompletionStage<Void> ready;
-        int count;
-
-        Interest(CompletionStage<Void> ready) {
-            this.ready = ready;
-        }
     }
 
     // ---- routing ----
@@ -697,7 +632,7 @@ public final class Node implements AutoCloseable {
                     : history ? subscribeWithHistory(t, grant, since, recent, ref) : subscribeGranted(t, grant, ref))
                     .thenCompose(a -> a);
         }
-        unsubscribe(t, pattern);
+        interests.unsubscribe(t, pattern);
         saveRecord(t);
         return CompletableFuture.completedFuture(Ack.ok(null, ref));
     }
@@ -708,7 +643,7 @@ public final class Node implements AutoCloseable {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
-            CompletionStage<Void> ready = subscribe(t, grant);
+            CompletionStage<Void> ready = interests.subscribe(t, grant);
             if (registry.shared()) {
                 // Saved before the ack, so that a node taking the tunnel over knows this interest.
                 ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
@@ -750,7 +685,7 @@ public final class Node implements AutoCloseable {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
-            ready = subscribe(t, grant);
+            ready = interests.subscribe(t, grant);
         } catch (WarrenException e) {
             return CompletableFuture.completedFuture(Ack.error(e, ref));
         }
@@ -941,11 +876,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         t.endConnection(reason, true);
-        for (PathPattern p : List.copyOf(t.interests())) {
-            unsubscribe(t, p);
-        }
-        t.shard().unlisten(t, t.clientPattern());
-        release(t.clientPattern());
+        interests.releaseAll(t);
         t.markClosed();
         t.shard().remove(t);
         tunnels.remove(lookupKey(t.id()), t);
