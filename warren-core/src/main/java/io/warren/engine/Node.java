@@ -56,7 +56,7 @@ public final class Node implements AutoCloseable {
     private volatile NodeOptions options;
     private final Formats formats;
     private final Broker broker;
-    private final TunnelRegistry registry;
+    private final Records records;
     private final Authenticator authenticator;
     private final AccessGate gate;
     private final Limits limits;
@@ -76,7 +76,7 @@ public final class Node implements AutoCloseable {
         this.options = b.options;
         this.formats = b.formats;
         this.broker = b.broker;
-        this.registry = b.registry;
+        this.records = new Records(b.registry, this::options, this);
         this.authenticator = b.authenticator;
         this.gate = new AccessGate(b.authorizer);
         this.limits = b.limits;
@@ -102,7 +102,7 @@ public final class Node implements AutoCloseable {
         for (Shard s : shards) {
             scheduleSweep(s);
         }
-        return registry.start(this::evicted).thenCompose(v -> broker.start(new Broker.Listener() {
+        return records.start().thenCompose(v -> broker.start(new Broker.Listener() {
             @Override
             public void onDatagram(Datagram d) {
                 route(d);
@@ -215,6 +215,11 @@ public final class Node implements AutoCloseable {
         return Base64.getEncoder().encodeToString(d);
     }
 
+    /** The tunnel registered here under {@code tunnelId}, closed or not, without the constant-time check. */
+    Tunnel local(String tunnelId) {
+        return tunnels.get(lookupKey(tunnelId));
+    }
+
     public int tunnelCount() {
         return tunnels.size();
     }
@@ -242,11 +247,11 @@ public final class Node implements AutoCloseable {
                                           List<PathPattern> subscribe, Connection connection) {
         Tunnel t = tunnel(tunnelId);
         if (t == null) {
-            if (!registry.shared() || !running) {
+            if (!records.shared() || !running) {
                 return openTunnel(request, shard, subscribe, connection, tunnelId);
             }
             // Cluster: the tunnel may live on (or have lived on) another node.
-            return registry.claim(tunnelId, options.tunnelTimeout())
+            return records.claim(tunnelId)
                     .handle((record, e) -> {
                         if (e != null) {
                             log.warn("tunnel registry unreachable: {}", e.toString());
@@ -276,7 +281,7 @@ public final class Node implements AutoCloseable {
                         interests.subscribe(t, g);
                     }
                     if (!subscribe.isEmpty()) {
-                        saveRecord(t);
+                        records.save(t);
                     }
                 }
                 if (t.attach(connection, last, false, null, refusedJson(grants.refused()))) {
@@ -312,7 +317,7 @@ public final class Node implements AutoCloseable {
         }
         // Cluster: where the shared log stands (read while authenticating, before any interest of the tunnel is
         // active), so that a node taking the tunnel over can replay from there when the client has no `last`.
-        CompletableFuture<String> mark = !registry.shared() ? CompletableFuture.completedFuture(null)
+        CompletableFuture<String> mark = !records.shared() ? CompletableFuture.completedFuture(null)
                 : broker.mark().toCompletableFuture().exceptionally(e -> {
                     throw ErrorCode.OVERLOADED.exception("the cluster is unreachable");
                 });
@@ -348,10 +353,8 @@ public final class Node implements AutoCloseable {
                     for (AccessGate.SubscribeGrant g : opening.grants.granted()) {
                         ready.add(interests.subscribe(t, g).toCompletableFuture());
                     }
-                    if (registry.shared()) {
-                        ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
-                                .toCompletableFuture());
-                        t.registered(nanoTime());
+                    if (records.shared()) {
+                        ready.add(records.register(t).toCompletableFuture());
                     }
                     String refusedJson = refusedJson(opening.grants.refused());
                     CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) ->
@@ -390,7 +393,7 @@ public final class Node implements AutoCloseable {
                                             String last, List<PathPattern> subscribe, Connection connection) {
         if (record.identity() != null && record.identity().isExpired(Instant.now())) {
             // Its credentials ran out while another node held it: culled here, and the client authenticates again.
-            registry.remove(record.tunnelId());
+            records.remove(record.tunnelId());
             return openTunnel(request, shard, subscribe, connection, record.tunnelId());
         }
         // A takeover creates a tunnel here like an open does: the same caps apply.
@@ -435,7 +438,7 @@ public final class Node implements AutoCloseable {
                             t.restore(replay.datagrams(), replay.complete());
                             t.registered(nanoTime());
                             if (!subscribe.isEmpty() || !grants.refused().isEmpty()) {
-                                saveRecord(t);
+                                records.save(t);
                             }
                             if (t.attach(connection, null, false, null, null)) {
                                 listener.tunnelOpened(t);
@@ -633,7 +636,7 @@ public final class Node implements AutoCloseable {
                     .thenCompose(a -> a);
         }
         interests.unsubscribe(t, pattern);
-        saveRecord(t);
+        records.save(t);
         return CompletableFuture.completedFuture(Ack.ok(null, ref));
     }
 
@@ -644,9 +647,9 @@ public final class Node implements AutoCloseable {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
             CompletionStage<Void> ready = interests.subscribe(t, grant);
-            if (registry.shared()) {
+            if (records.shared()) {
                 // Saved before the ack, so that a node taking the tunnel over knows this interest.
-                ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
+                ready = ready.thenCombine(records.save(t), (a, b) -> null);
             }
             return ready.handle((v, e) -> e == null ? Ack.ok(null, ref)
                     : Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref));
@@ -691,8 +694,8 @@ public final class Node implements AutoCloseable {
         }
         PathPattern pattern = grant.pattern();
         t.hold();
-        if (registry.shared()) {
-            ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
+        if (records.shared()) {
+            ready = ready.thenCombine(records.save(t), (a, b) -> null);
         }
         String sinceId = since == null ? null : since.asText();
         int count = recent == null ? Integer.MAX_VALUE : recent.asInt();
@@ -844,8 +847,8 @@ public final class Node implements AutoCloseable {
                 t.keepalive(now, keepalive);
             }
         }
-        if (registry.shared()) {
-            refreshRecords(s, now);
+        if (records.shared()) {
+            records.refresh(s, now);
         }
     }
 
@@ -865,13 +868,13 @@ public final class Node implements AutoCloseable {
             return;
         }
         drop(t, "culled");
-        if (registry.shared()) {
-            registry.remove(t.id());
+        if (records.shared()) {
+            records.remove(t.id());
         }
     }
 
     /** Shard thread: removes the tunnel with its interests from this node, ending its connection. */
-    private void drop(Tunnel t, String reason) {
+    void drop(Tunnel t, String reason) {
         if (t.isClosed()) {
             return;
         }
@@ -884,74 +887,6 @@ public final class Node implements AutoCloseable {
         listener.tunnelClosed(t);
     }
 
-    // ---- cluster ----
-
-    private static TunnelRecord record(Tunnel t) {
-        return new TunnelRecord(t.id(), t.clientId(), t.identity(), List.copyOf(t.interests()), t.logMark());
-    }
-
-    /** Shard thread: writes the tunnel's record (its interests changed); completes when written. */
-    private CompletionStage<Void> saveRecord(Tunnel t) {
-        if (!registry.shared()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        t.registered(nanoTime());
-        return registry.put(List.of(record(t)), options.tunnelTimeout(), false)
-                .thenAccept(lost -> lost(t.shard(), lost));
-    }
-
-    /**
-     * Shard thread: refreshes the expiry of records not written for a third of the tunnel timeout, so
-     * that only tunnels of dead or stalled nodes expire.
-     */
-    private void refreshRecords(Shard s, long now) {
-        long every = options.tunnelTimeout().toNanos() / 3;
-        List<TunnelRecord> due = null;
-        for (int i = 0; i < s.tunnels.size(); i++) {
-            Tunnel t = s.tunnels.get(i);
-            if (now - t.registeredNanos() >= every) {
-                t.registered(now);
-                if (due == null) {
-                    due = new ArrayList<>();
-                }
-                due.add(record(t));
-            }
-        }
-        if (due != null) {
-            registry.put(due, options.tunnelTimeout(), false).whenComplete((lost, e) -> {
-                if (e != null) {
-                    log.debug("refreshing tunnel records failed: {}", e.toString());
-                } else {
-                    lost(s, lost);
-                }
-            });
-        }
-    }
-
-    /**
-     * Records this node could not write: another node took the tunnel over (its eviction notice may have
-     * been missed), or it expired cluster-wide while this node stalled. Either way it must not live here.
-     */
-    private void lost(Shard s, Map<String, TunnelRegistry.PutResult> lost) {
-        if (lost.isEmpty()) {
-            return;
-        }
-        s.executor().execute(() -> lost.forEach((id, why) -> {
-            Tunnel t = tunnels.get(lookupKey(id));
-            if (t != null && t.shard() == s) {
-                drop(t, why == TunnelRegistry.PutResult.OWNED_ELSEWHERE ? "superseded" : "culled");
-            }
-        }));
-    }
-
-    /** Another node claimed this tunnel: its connection here ends, as with any newer attach. */
-    private void evicted(String tunnelId) {
-        Tunnel t = tunnels.get(lookupKey(tunnelId));
-        if (t != null) {
-            t.shard().executor().execute(() -> drop(t, "superseded"));
-        }
-    }
-
     /**
      * The broker delivers again after losing datagrams: every tunnel is told of the gap, and the records
      * are written again in case the backend lost them too.
@@ -959,19 +894,7 @@ public final class Node implements AutoCloseable {
     private void brokerGap() {
         log.warn("the broker may have lost datagrams; tunnels are told of a gap");
         for (Shard s : shards) {
-            s.executor().execute(() -> {
-                long now = nanoTime();
-                List<TunnelRecord> records = new ArrayList<>(s.tunnels.size());
-                for (int i = s.tunnels.size() - 1; i >= 0; i--) {
-                    Tunnel t = s.tunnels.get(i);
-                    t.reportGap();
-                    t.registered(now);
-                    records.add(record(t));
-                }
-                if (registry.shared() && !records.isEmpty()) {
-                    registry.put(records, options.tunnelTimeout(), true).thenAccept(lost -> lost(s, lost));
-                }
-            });
+            records.brokerGap(s);
         }
     }
 
@@ -1003,7 +926,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         running = false;
         broker.close();
-        registry.close();
+        records.close();
     }
 
     private static <T> java.util.function.BiConsumer<T, Throwable> complete(CompletableFuture<T> f) {
