@@ -57,6 +57,7 @@ public final class Node implements AutoCloseable {
     private final Formats formats;
     private final Broker broker;
     private final Records records;
+    private final Sweeps sweeps;
     private final Authenticator authenticator;
     private final AccessGate gate;
     private final Limits limits;
@@ -77,6 +78,7 @@ public final class Node implements AutoCloseable {
         this.formats = b.formats;
         this.broker = b.broker;
         this.records = new Records(b.registry, this::options, this);
+        this.sweeps = new Sweeps(this, b.limits, records);
         this.authenticator = b.authenticator;
         this.gate = new AccessGate(b.authorizer);
         this.limits = b.limits;
@@ -100,7 +102,7 @@ public final class Node implements AutoCloseable {
     public CompletionStage<Void> start() {
         running = true;
         for (Shard s : shards) {
-            scheduleSweep(s);
+            sweeps.schedule(s);
         }
         return records.start().thenCompose(v -> broker.start(new Broker.Listener() {
             @Override
@@ -169,6 +171,10 @@ public final class Node implements AutoCloseable {
 
     NodeListener listener() {
         return listener;
+    }
+
+    boolean running() {
+        return running;
     }
 
     long nanoTime() {
@@ -274,7 +280,7 @@ public final class Node implements AutoCloseable {
         gate.subscribe(t.identity(), subscribe).whenComplete((grants, ignored) -> t.shard().executor().execute(() -> {
             try {
                 if (!t.isClosed() && t.identity().isExpired(Instant.now())) {
-                    expire(t);
+                    sweeps.expire(t);
                 }
                 if (!t.isClosed()) {
                     for (AccessGate.SubscribeGrant g : grants.granted()) {
@@ -360,7 +366,7 @@ public final class Node implements AutoCloseable {
                     CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) ->
                             shard.executor().execute(() -> {
                                 if (e != null) {
-                                    cull(tunnel);
+                                    sweeps.cull(tunnel);
                                     result.completeExceptionally(e);
                                 } else {
                                     tunnel.attach(connection, null, true, replaced, refusedJson);
@@ -370,7 +376,7 @@ public final class Node implements AutoCloseable {
                             }));
                 } catch (Throwable e) {
                     if (t != null) {
-                        cull(t);
+                        sweeps.cull(t);
                     } else {
                         admission.release(address);
                     }
@@ -808,69 +814,6 @@ public final class Node implements AutoCloseable {
         return sent.handle((v, e) -> e == null ? Ack.ok(d.id(), ref)
                 : (e instanceof CompletionException c ? c.getCause() : e) instanceof WarrenException w ? Ack.error(w, ref)
                 : Ack.error(ErrorCode.OVERLOADED, "the datagram could not be published", ref));
-    }
-
-    // ---- timers ----
-
-    private void scheduleSweep(Shard s) {
-        if (!running) {
-            return;
-        }
-        s.executor().schedule(() -> {
-            try {
-                sweep(s);
-            } catch (Throwable e) {
-                log.error("sweep of shard {} failed", s.index(), e);
-            }
-            scheduleSweep(s);
-        }, options.sweepInterval().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * Shard thread: keepalives for idle streams, culling of tunnels detached too long: the tunnel timeout,
-     * or the shorter first-attach timeout for a tunnel whose client never came back after its first
-     * connection (an abandoned or scripted open should not hold memory for the whole tunnel timeout).
-     */
-    void sweep(Shard s) {
-        long now = nanoTime();
-        long keepalive = options.keepalive().toNanos();
-        long timeout = options.tunnelTimeout().toNanos();
-        long firstAttach = limits.firstAttachTimeout().toNanos();
-        Instant wall = Instant.now();
-        for (int i = s.tunnels.size() - 1; i >= 0; i--) {
-            Tunnel t = s.tunnels.get(i);
-            if (t.identity().isExpired(wall)) {
-                expire(t);
-            } else if (t.expired(now, t.returned() ? timeout : Math.min(timeout, firstAttach))) {
-                cull(t);
-            } else {
-                t.keepalive(now, keepalive);
-            }
-        }
-        if (records.shared()) {
-            records.refresh(s, now);
-        }
-    }
-
-    /**
-     * Shard thread: the tunnel's credentials expired. Its connection (a held poll too) gets
-     * {@code /meta/close} with reason {@code expired} and the tunnel is removed; re-attaching
-     * authenticates again (a fresh token).
-     */
-    private void expire(Tunnel t) {
-        t.endConnection("expired", true, true);
-        cull(t);
-    }
-
-    /** Shard thread: removes the tunnel with its interests, here and cluster-wide. */
-    private void cull(Tunnel t) {
-        if (t.isClosed()) {
-            return;
-        }
-        drop(t, "culled");
-        if (records.shared()) {
-            records.remove(t.id());
-        }
     }
 
     /** Shard thread: removes the tunnel with its interests from this node, ending its connection. */
