@@ -58,6 +58,7 @@ public final class Node implements AutoCloseable {
     private final Broker broker;
     private final Records records;
     private final Sweeps sweeps;
+    private final Publishing publishing;
     private final Authenticator authenticator;
     private final AccessGate gate;
     private final Limits limits;
@@ -81,6 +82,7 @@ public final class Node implements AutoCloseable {
         this.sweeps = new Sweeps(this, b.limits, records);
         this.authenticator = b.authenticator;
         this.gate = new AccessGate(b.authorizer);
+        this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
         this.limits = b.limits;
         this.admission = new Admission(b.limits);
         this.listener = b.listener;
@@ -563,7 +565,7 @@ public final class Node implements AutoCloseable {
             for (ClientDatagram cd : datagrams) {
                 acks.add(clientDatagram(t, cd).toCompletableFuture());
             }
-            inOrder(acks).thenAccept(result::complete);
+            Publishing.inOrder(acks).thenAccept(result::complete);
         });
         return result;
     }
@@ -586,7 +588,7 @@ public final class Node implements AutoCloseable {
                 return control(t, path, cd);
             }
             limits.checkPath(path.toString(), path.depth());
-            checkSize(cd);
+            publishing.checkSize(cd);
             if (ref != null) {
                 CompletionStage<Ack> earlier = t.rememberedAck(ref);
                 if (earlier != null) {
@@ -594,7 +596,7 @@ public final class Node implements AutoCloseable {
                 }
             }
             Datagram d = new Datagram(ids.next(), path, cd.data(), t.clientId());
-            CompletionStage<Ack> ack = gate.publish(t, d).handle((grant, e) -> e == null ? publishOne(grant, ref)
+            CompletionStage<Ack> ack = gate.publish(t, d).handle((grant, e) -> e == null ? publishing.publish(grant, ref)
                     : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))).thenCompose(a -> a);
             if (ref != null) {
                 t.rememberAck(ref, ack, options.idempotencyWindow());
@@ -673,12 +675,6 @@ public final class Node implements AutoCloseable {
             }
         }
         return d;
-    }
-
-    private void checkSize(ClientDatagram cd) {
-        if (cd.data() != null && cd.data().length() > limits.maxDatagramBytes()) {
-            throw ErrorCode.TOO_LARGE.exception("data may have at most " + limits.maxDatagramBytes() + " bytes");
-        }
     }
 
     /**
@@ -766,54 +762,12 @@ public final class Node implements AutoCloseable {
 
     /** Publishes datagrams from the backend ({@code POST /publish}): no tunnel, no {@code from}. */
     public CompletionStage<List<Ack>> publish(List<ClientDatagram> datagrams) {
-        List<CompletableFuture<Ack>> acks = new ArrayList<>(datagrams.size());
-        for (ClientDatagram cd : datagrams) {
-            CompletionStage<Ack> ack;
-            if (cd.error() != null) {
-                ack = CompletableFuture.completedFuture(Ack.error(cd.error(), cd.ref()));
-            } else {
-                try {
-                    AccessGate.PublishGrant grant = gate.backend(new Datagram(ids.next(), Path.of(cd.path()), cd.data(), null));
-                    checkSize(cd);
-                    ack = publishOne(grant, cd.ref());
-                } catch (WarrenException e) {
-                    ack = CompletableFuture.completedFuture(Ack.error(e, cd.ref()));
-                }
-            }
-            acks.add(ack.toCompletableFuture());
-        }
-        return inOrder(acks);
-    }
-
-    /** The acks in request order, once all are done (ack stages never fail). */
-    private static CompletableFuture<List<Ack>> inOrder(List<CompletableFuture<Ack>> acks) {
-        return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<Ack> out = new ArrayList<>(acks.size());
-            for (CompletableFuture<Ack> a : acks) {
-                out.add(a.join());
-            }
-            return out;
-        });
+        return publishing.backend(datagrams);
     }
 
     /** Publishes one datagram from code (embedding); the id is assigned here. Trusted: {@code /meta/} paths too. */
     public CompletionStage<Ack> publish(String path, String dataJson) {
-        return publishOne(gate.inProcess(new Datagram(ids.next(), Path.of(path), dataJson, null)), null);
-    }
-
-    /** The one way to the broker: only with the gate's grant ({@link AccessGate}). */
-    private CompletionStage<Ack> publishOne(AccessGate.PublishGrant grant, String ref) {
-        Datagram d = grant.datagram();
-        listener.published(d);
-        CompletionStage<Void> sent;
-        try {
-            sent = broker.publish(d);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.handle((v, e) -> e == null ? Ack.ok(d.id(), ref)
-                : (e instanceof CompletionException c ? c.getCause() : e) instanceof WarrenException w ? Ack.error(w, ref)
-                : Ack.error(ErrorCode.OVERLOADED, "the datagram could not be published", ref));
+        return publishing.inProcess(path, dataJson);
     }
 
     /** Shard thread: removes the tunnel with its interests from this node, ending its connection. */

@@ -193,7 +193,7 @@ class AccessGateTest {
     }
 
     /**
-     * The compiler makes {@link Tunnel#addInterest}, {@link Shard#listen} and {@code Node.publishOne} take a
+     * The compiler makes {@link Tunnel#addInterest}, {@link Shard#listen} and {@link Publishing#publish} take a
      * grant; this checks that nothing else in warren-core reaches the routing index or the broker's publish.
      */
     @Test
