@@ -59,6 +59,7 @@ public final class Node implements AutoCloseable {
     private final Records records;
     private final Sweeps sweeps;
     private final Publishing publishing;
+    private final ClientDatagrams clientDatagrams;
     private final Authenticator authenticator;
     private final AccessGate gate;
     private final Limits limits;
@@ -78,17 +79,18 @@ public final class Node implements AutoCloseable {
         this.options = b.options;
         this.formats = b.formats;
         this.broker = b.broker;
-        this.records = new Records(b.registry, this::options, this);
-        this.sweeps = new Sweeps(this, b.limits, records);
         this.authenticator = b.authenticator;
         this.gate = new AccessGate(b.authorizer);
-        this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
         this.limits = b.limits;
         this.admission = new Admission(b.limits);
         this.listener = b.listener;
         this.ids = b.ids;
         this.clock = b.clock;
         this.interests = new Interests(b.broker, gate, b.listener, this::options);
+        this.records = new Records(b.registry, this::options, this);
+        this.sweeps = new Sweeps(this, b.limits, records);
+        this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
+        this.clientDatagrams = new ClientDatagrams(this, gate, interests, records, publishing, b.broker, b.limits);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
@@ -559,172 +561,7 @@ public final class Node implements AutoCloseable {
      * the client id. One ack per datagram, in order.
      */
     public CompletionStage<List<Ack>> clientDatagrams(Tunnel t, List<ClientDatagram> datagrams) {
-        CompletableFuture<List<Ack>> result = new CompletableFuture<>();
-        t.shard().executor().execute(() -> {
-            List<CompletableFuture<Ack>> acks = new ArrayList<>(datagrams.size());
-            for (ClientDatagram cd : datagrams) {
-                acks.add(clientDatagram(t, cd).toCompletableFuture());
-            }
-            Publishing.inOrder(acks).thenAccept(result::complete);
-        });
-        return result;
-    }
-
-    /** Shard thread of {@code t}; the returned stage never fails. */
-    private CompletionStage<Ack> clientDatagram(Tunnel t, ClientDatagram cd) {
-        String ref = cd.ref();
-        if (cd.error() != null) {
-            return CompletableFuture.completedFuture(Ack.error(cd.error(), ref));
-        }
-        try {
-            if (t.isClosed()) {
-                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
-            }
-            if (!t.takeToken(nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
-                throw ErrorCode.RATE_LIMITED.exception("at most " + limits.eventsPerSecond() + " datagrams per second per tunnel");
-            }
-            Path path = Path.of(cd.path());
-            if (path.isMeta()) {
-                return control(t, path, cd);
-            }
-            limits.checkPath(path.toString(), path.depth());
-            publishing.checkSize(cd);
-            if (ref != null) {
-                CompletionStage<Ack> earlier = t.rememberedAck(ref);
-                if (earlier != null) {
-                    return earlier;
-                }
-            }
-            Datagram d = new Datagram(ids.next(), path, cd.data(), t.clientId());
-            CompletionStage<Ack> ack = gate.publish(t, d).handle((grant, e) -> e == null ? publishing.publish(grant, ref)
-                    : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))).thenCompose(a -> a);
-            if (ref != null) {
-                t.rememberAck(ref, ack, options.idempotencyWindow());
-                // A failed publish is forgotten, so that a retry with the same id can succeed.
-                ack.thenAccept(a -> {
-                    if (!a.ok()) {
-                        t.shard().executor().execute(() -> t.forgetAck(ref, ack));
-                    }
-                });
-            }
-            return ack;
-        } catch (WarrenException e) {
-            return CompletableFuture.completedFuture(Ack.error(e, ref));
-        }
-    }
-
-    private CompletionStage<Ack> control(Tunnel t, Path path, ClientDatagram cd) {
-        String p = path.toString();
-        boolean sub = p.equals("/meta/subscribe");
-        if (!sub && !p.equals("/meta/unsubscribe")) {
-            throw ErrorCode.FORBIDDEN.exception("clients may only send /meta/subscribe and /meta/unsubscribe under /meta/");
-        }
-        JsonNode data = ClientDatagramParser.tree(cd.data());
-        if (data == null || !data.isObject() || !data.path("path").isTextual()) {
-            throw ErrorCode.BAD_REQUEST.exception("data must be {\"path\":PATTERN} with optional \"subpaths\":true");
-        }
-        JsonNode subpaths = data.get("subpaths");
-        if (subpaths != null && !subpaths.isBoolean() && !subpaths.isNull()) {
-            throw ErrorCode.BAD_REQUEST.exception("subpaths must be true or false");
-        }
-        PathPattern pattern = clientPattern(data.get("path").asText(), subpaths != null && subpaths.asBoolean());
-        limits.checkPath(pattern.key(), depth(pattern));
-        String ref = cd.ref();
-        JsonNode since = data.get("since");
-        JsonNode recent = data.get("recent");
-        if (sub) {
-            boolean history = since != null || recent != null;
-            if (history) {
-                checkHistory(pattern, since, recent);
-            }
-            // Plain or with history, the gate decides; its answer comes back on the tunnel's thread.
-            return gate.subscribe(t, pattern).handle((grant, e) -> e != null
-                    ? CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))
-                    : history ? subscribeWithHistory(t, grant, since, recent, ref) : subscribeGranted(t, grant, ref))
-                    .thenCompose(a -> a);
-        }
-        interests.unsubscribe(t, pattern);
-        records.save(t);
-        return CompletableFuture.completedFuture(Ack.ok(null, ref));
-    }
-
-    /** Shard thread of {@code t}; never fails. */
-    private CompletionStage<Ack> subscribeGranted(Tunnel t, AccessGate.SubscribeGrant grant, String ref) {
-        try {
-            if (t.isClosed()) {
-                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
-            }
-            CompletionStage<Void> ready = interests.subscribe(t, grant);
-            if (records.shared()) {
-                // Saved before the ack, so that a node taking the tunnel over knows this interest.
-                ready = ready.thenCombine(records.save(t), (a, b) -> null);
-            }
-            return ready.handle((v, e) -> e == null ? Ack.ok(null, ref)
-                    : Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref));
-        } catch (WarrenException e) {
-            return CompletableFuture.completedFuture(Ack.error(e, ref));
-        }
-    }
-
-    private static int depth(PathPattern p) {
-        String k = p.key();
-        int d = 0;
-        for (int i = 0; i < k.length(); i++) {
-            if (k.charAt(i) == '/') {
-                d++;
-            }
-        }
-        return d;
-    }
-
-    /**
-     * {@code /meta/subscribe} with {@code "since": ID} or {@code "recent": N}: the interest becomes active,
-     * then the path's history is read and delivered to this tunnel only, before anything routed
-     * meanwhile. The ack says {@code gap} when the history did not reach back to {@code since} (or the
-     * path keeps none). Shard thread of {@code t}, after the gate granted the interest; never fails.
-     */
-    private CompletionStage<Ack> subscribeWithHistory(Tunnel t, AccessGate.SubscribeGrant grant, JsonNode since, JsonNode recent,
-                                                      String ref) {
-        CompletionStage<Void> ready;
-        try {
-            if (t.isClosed()) {
-                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
-            }
-            ready = interests.subscribe(t, grant);
-        } catch (WarrenException e) {
-            return CompletableFuture.completedFuture(Ack.error(e, ref));
-        }
-        PathPattern pattern = grant.pattern();
-        t.hold();
-        if (records.shared()) {
-            ready = ready.thenCombine(records.save(t), (a, b) -> null);
-        }
-        String sinceId = since == null ? null : since.asText();
-        int count = recent == null ? Integer.MAX_VALUE : recent.asInt();
-        CompletableFuture<Ack> ack = new CompletableFuture<>();
-        ready.thenCompose(v -> broker.history(Path.of(pattern.base()), sinceId, count))
-                .whenComplete((history, e) -> t.shard().executor().execute(() -> {
-                    t.release(e == null ? history.datagrams() : List.of());
-                    ack.complete(e != null ? Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref)
-                            : Ack.subscribed(ref, !history.complete()));
-                }));
-        return ack;
-    }
-
-    /** The history options of a {@code /meta/subscribe}: {@code bad-request} unless well-formed. */
-    private static void checkHistory(PathPattern pattern, JsonNode since, JsonNode recent) {
-        if (pattern.kind() != PathPattern.Kind.EXACT) {
-            throw ErrorCode.BAD_REQUEST.exception("since and recent need an exact path: history is kept per path");
-        }
-        if (since != null && recent != null) {
-            throw ErrorCode.BAD_REQUEST.exception("give either since or recent, not both");
-        }
-        if (since != null && !since.isTextual()) {
-            throw ErrorCode.BAD_REQUEST.exception("since must be a datagram id");
-        }
-        if (recent != null && (!recent.canConvertToInt() || !recent.isIntegralNumber() || recent.asInt() < 1 || recent.asInt() > 10_000)) {
-            throw ErrorCode.BAD_REQUEST.exception("recent must be an integer from 1 to 10000");
-        }
+        return clientDatagrams.handle(t, datagrams);
     }
 
     /**
@@ -733,29 +570,17 @@ public final class Node implements AutoCloseable {
      * always has).
      */
     public static PathPattern clientPattern(String text, boolean subpaths) {
-        PathPattern p = PathPattern.parse(text, subpaths).requireNotMeta();
-        if (p.isClient() || p.base().equals("/client")) {
-            throw ErrorCode.FORBIDDEN.exception("client paths cannot be subscribed; each tunnel receives its own /client/C already");
-        }
-        return p;
+        return ClientDatagrams.clientPattern(text, subpaths);
     }
 
     /** Validates patterns a client names when opening a tunnel, before anything is created. */
     public static List<PathPattern> openPatterns(List<String> texts) {
-        return openPatterns(texts, Limits.defaults());
+        return ClientDatagrams.openPatterns(texts, Limits.defaults());
     }
 
     /** Validates patterns a client names when opening a tunnel against {@code limits}. */
     public static List<PathPattern> openPatterns(List<String> texts, Limits limits) {
-        List<PathPattern> out = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            PathPattern p = clientPattern(text, false);
-            limits.checkPath(p.key(), depth(p));
-            if (!out.contains(p)) {
-                out.add(p);
-            }
-        }
-        return out;
+        return ClientDatagrams.openPatterns(texts, limits);
     }
 
     // ---- backend publishing ----
