@@ -1,43 +1,32 @@
 package io.warren.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
-import io.warren.WarrenException;
 import io.warren.Limits;
 import io.warren.auth.Authenticator;
 import io.warren.auth.Authorizer;
 import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.broker.Broker;
-import io.warren.broker.TunnelRecord;
 import io.warren.broker.TunnelRegistry;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
-import io.warren.datagram.ClientDatagramParser;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.format.Formats;
-import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,13 +34,16 @@ import java.util.function.LongSupplier;
  * {@link Broker}, client events, backend publishing, keepalives and culling. It has no network code:
  * the server hands it {@link Connection}s and parsed requests.
  *
+ * <p>The node keeps the lifecycle (start, shutdown), the lookup of tunnels and the assembly of the
+ * owners that do the work, one per concern: {@link Openings} (open, attach, takeover, with
+ * {@link Admission} and the {@link AccessGate}), {@link Interests}, {@link ClientDatagrams},
+ * {@link Publishing}, {@link Sweeps} and {@link Records} (the cluster's tunnel registry).
+ *
  * <p>Threading: public methods may be called from any thread and return at once; work on a tunnel runs
  * on its shard's thread, and results come back as completion stages.
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] CLIENT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
     private volatile NodeOptions options;
     private final Formats formats;
@@ -60,15 +52,14 @@ public final class Node implements AutoCloseable {
     private final Sweeps sweeps;
     private final Publishing publishing;
     private final ClientDatagrams clientDatagrams;
-    private final Authenticator authenticator;
-    private final AccessGate gate;
+    private final Openings openings;
     private final Limits limits;
     private final NodeListener listener;
     private final DatagramIds ids;
     private final LongSupplier clock;
     private final Shard[] shards;
     private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
-    /** Keyed by {@link #lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
+    /** Keyed by {@link TunnelIds#lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
     private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
     private final Admission admission;
     private final Interests interests;
@@ -79,8 +70,7 @@ public final class Node implements AutoCloseable {
         this.options = b.options;
         this.formats = b.formats;
         this.broker = b.broker;
-        this.authenticator = b.authenticator;
-        this.gate = new AccessGate(b.authorizer);
+        AccessGate gate = new AccessGate(b.authorizer);
         this.limits = b.limits;
         this.admission = new Admission(b.limits);
         this.listener = b.listener;
@@ -91,6 +81,7 @@ public final class Node implements AutoCloseable {
         this.sweeps = new Sweeps(this, b.limits, records);
         this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
         this.clientDatagrams = new ClientDatagrams(this, gate, interests, records, publishing, b.broker, b.limits);
+        this.openings = new Openings(this, b.authenticator, gate, admission, interests, records, sweeps, b.broker);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
@@ -150,15 +141,7 @@ public final class Node implements AutoCloseable {
      * {@code /meta/...} paths.
      */
     public CompletionStage<Tunnel> openTrusted(Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
-        return openTunnel(new Trusted(identity), shard, subscribe, connection, null);
-    }
-
-    /** An open request whose identity is already established: the authenticator is not asked. */
-    private record Trusted(Identity identity) implements OpenRequest {
-        @Override public String remoteAddress() { return "trusted"; }
-        @Override public String header(String name) { return null; }
-        @Override public String query(String name) { return null; }
-        @Override public String cookie(String name) { return null; }
+        return openings.openTrusted(identity, shard, subscribe, connection);
     }
 
     public Formats formats() {
@@ -204,7 +187,7 @@ public final class Node implements AutoCloseable {
         if (id == null) {
             return null;
         }
-        Tunnel t = tunnels.get(lookupKey(id));
+        Tunnel t = tunnels.get(TunnelIds.lookupKey(id));
         if (t == null || t.isClosed()
                 || !MessageDigest.isEqual(t.id().getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8))) {
             return null;
@@ -212,22 +195,14 @@ public final class Node implements AutoCloseable {
         return t;
     }
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
-
-    static String lookupKey(String tunnelId) {
-        byte[] d = SHA256.get().digest(tunnelId.getBytes(StandardCharsets.UTF_8));
-        return Base64.getEncoder().encodeToString(d);
+    /** Registers {@code t} under its id; false (and nothing changes) when that id is registered already. */
+    boolean add(Tunnel t) {
+        return tunnels.putIfAbsent(TunnelIds.lookupKey(t.id()), t) == null;
     }
 
     /** The tunnel registered here under {@code tunnelId}, closed or not, without the constant-time check. */
     Tunnel local(String tunnelId) {
-        return tunnels.get(lookupKey(tunnelId));
+        return tunnels.get(TunnelIds.lookupKey(tunnelId));
     }
 
     public int tunnelCount() {
@@ -246,7 +221,7 @@ public final class Node implements AutoCloseable {
      * attaches {@code connection}. Fails with {@code unauthorized} when authentication refuses.
      */
     public CompletionStage<Tunnel> open(OpenRequest request, Shard shard, List<PathPattern> subscribe, Connection connection) {
-        return openTunnel(request, shard, subscribe, connection, null);
+        return openings.open(request, shard, subscribe, connection, null);
     }
 
     /**
@@ -255,275 +230,7 @@ public final class Node implements AutoCloseable {
      */
     public CompletionStage<Tunnel> attach(OpenRequest request, Shard shard, String tunnelId, String last,
                                           List<PathPattern> subscribe, Connection connection) {
-        Tunnel t = tunnel(tunnelId);
-        if (t == null) {
-            if (!records.shared() || !running) {
-                return openTunnel(request, shard, subscribe, connection, tunnelId);
-            }
-            // Cluster: the tunnel may live on (or have lived on) another node.
-            return records.claim(tunnelId)
-                    .handle((record, e) -> {
-                        if (e != null) {
-                            log.warn("tunnel registry unreachable: {}", e.toString());
-                            return CompletableFuture.<Tunnel>failedFuture(
-                                    ErrorCode.OVERLOADED.exception("the cluster's tunnel registry is unreachable"));
-                        }
-                        if (record == null) {
-                            return openTunnel(request, shard, subscribe, connection, tunnelId);
-                        }
-                        // The restored interests are asked again too: only what the identity may subscribe to now
-                        // (refusals are not listed on a takeover).
-                        List<PathPattern> wanted = new ArrayList<>(record.interests());
-                        wanted.addAll(subscribe);
-                        return gate.subscribe(record.identity(), wanted)
-                                .thenCompose(grants -> restore(record, grants, request, shard, last, subscribe, connection));
-                    })
-                    .thenCompose(stage -> stage);
-        }
-        CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        gate.subscribe(t.identity(), subscribe).whenComplete((grants, ignored) -> t.shard().executor().execute(() -> {
-            try {
-                if (!t.isClosed() && t.identity().isExpired(Instant.now())) {
-                    sweeps.expire(t);
-                }
-                if (!t.isClosed()) {
-                    for (AccessGate.SubscribeGrant g : grants.granted()) {
-                        interests.subscribe(t, g);
-                    }
-                    if (!subscribe.isEmpty()) {
-                        records.save(t);
-                    }
-                }
-                if (t.attach(connection, last, false, null, refusedJson(grants.refused()))) {
-                    result.complete(t);
-                } else {
-                    openTunnel(request, shard, subscribe, connection, tunnelId).whenComplete(complete(result));
-                }
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }));
-        return result;
-    }
-
-    private CompletionStage<Tunnel> openTunnel(OpenRequest request, Shard shard, List<PathPattern> subscribe,
-                                               Connection connection, String replaced) {
-        if (!running) {
-            return CompletableFuture.failedFuture(ErrorCode.OVERLOADED.exception("the server is shutting down"));
-        }
-        // A trusted open has no client address to count (only the total counts it).
-        String address = request instanceof Trusted ? null : request.remoteAddress();
-        try {
-            admission.reserve(address);
-        } catch (WarrenException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletionStage<Identity> auth;
-        try {
-            auth = request instanceof Trusted trusted ? CompletableFuture.completedFuture(trusted.identity())
-                    : authenticator.authenticate(request);
-        } catch (RuntimeException e) {
-            auth = CompletableFuture.failedFuture(e);
-        }
-        // Cluster: where the shared log stands (read while authenticating, before any interest of the tunnel is
-        // active), so that a node taking the tunnel over can replay from there when the client has no `last`.
-        CompletableFuture<String> mark = !records.shared() ? CompletableFuture.completedFuture(null)
-                : broker.mark().toCompletableFuture().exceptionally(e -> {
-                    throw ErrorCode.OVERLOADED.exception("the cluster is unreachable");
-                });
-        CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        auth.thenCombine(mark, (identity, m) -> identity).thenCompose(identity -> {
-            if (identity == null) {
-                throw ErrorCode.UNAUTHORIZED.exception("authentication failed");
-            }
-            // A trusted open (openTrusted) was vouched for by its caller: the authorizer is not asked either.
-            if (request instanceof Trusted) {
-                return CompletableFuture.completedFuture(new Opening(identity, gate.trusted(identity, subscribe)));
-            }
-            return gate.open(identity, request).thenCompose(open -> {
-                if (!open) {
-                    throw ErrorCode.FORBIDDEN.exception("this identity may not open a tunnel");
-                }
-                return gate.subscribe(identity, subscribe).thenApply(grants -> new Opening(identity, grants));
-            });
-        }).whenComplete((opening, error) -> {
-            if (error != null) {
-                admission.release(address);
-                result.completeExceptionally(refusal(error));
-                return;
-            }
-            shard.executor().execute(() -> {
-                Tunnel t = null;
-                try {
-                    t = create(shard, opening.identity, address);
-                    Tunnel tunnel = t;
-                    t.logMark(mark.join());
-                    List<CompletableFuture<Void>> ready = new ArrayList<>();
-                    ready.add(interests.listenOwnPath(t).toCompletableFuture());
-                    for (AccessGate.SubscribeGrant g : opening.grants.granted()) {
-                        ready.add(interests.subscribe(t, g).toCompletableFuture());
-                    }
-                    if (records.shared()) {
-                        ready.add(records.register(t).toCompletableFuture());
-                    }
-                    String refusedJson = refusedJson(opening.grants.refused());
-                    CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) ->
-                            shard.executor().execute(() -> {
-                                if (e != null) {
-                                    sweeps.cull(tunnel);
-                                    result.completeExceptionally(e);
-                                } else {
-                                    tunnel.attach(connection, null, true, replaced, refusedJson);
-                                    listener.tunnelOpened(tunnel);
-                                    result.complete(tunnel);
-                                }
-                            }));
-                } catch (Throwable e) {
-                    if (t != null) {
-                        sweeps.cull(t);
-                    } else {
-                        admission.release(address);
-                    }
-                    result.completeExceptionally(e);
-                }
-            });
-        });
-        return result;
-    }
-
-    /**
-     * Takes over a tunnel another node held ({@code record} was just claimed): recreates it here with
-     * its ids and interests, waits until those are active, fetches from the broker's log what the client
-     * missed after {@code last}, and attaches. Nothing is lost between the log and live delivery: the
-     * interests are active before the log is read, and {@link Tunnel#restore} drops what arrives twice.
-     * {@code grants} are the gate's answers for the record's interests followed by {@code subscribe}.
-     * A record whose identity has expired is removed and the request opens anew (authenticating again).
-     */
-    private CompletionStage<Tunnel> restore(TunnelRecord record, AccessGate.Grants grants, OpenRequest request, Shard shard,
-                                            String last, List<PathPattern> subscribe, Connection connection) {
-        if (record.identity() != null && record.identity().isExpired(Instant.now())) {
-            // Its credentials ran out while another node held it: culled here, and the client authenticates again.
-            records.remove(record.tunnelId());
-            return openTunnel(request, shard, subscribe, connection, record.tunnelId());
-        }
-        // A takeover creates a tunnel here like an open does: the same caps apply.
-        String address = request.remoteAddress();
-        try {
-            admission.reserve(address);
-        } catch (WarrenException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        shard.executor().execute(() -> {
-            boolean[] owned = {false};
-            try {
-                Tunnel t = new Tunnel(this, shard, record.tunnelId(), record.clientId(), record.identity(),
-                        options.replaySize(), options.replayBytes());
-                t.remoteAddress = address;
-                if (tunnels.putIfAbsent(lookupKey(t.id()), t) != null) {
-                    // Restored concurrently by another attach: join it.
-                    admission.release(address);
-                    attach(request, shard, t.id(), last, subscribe, connection).whenComplete(complete(result));
-                    return;
-                }
-                owned[0] = true;   // from here on, removing the tunnel gives its place back
-                t.logMark(record.logMark());
-                shard.add(t);
-                List<CompletableFuture<Void>> ready = new ArrayList<>();
-                ready.add(interests.listenOwnPath(t).toCompletableFuture());
-                for (AccessGate.SubscribeGrant g : grants.granted()) {
-                    ready.add(interests.subscribe(t, g).toCompletableFuture());
-                }
-                List<PathPattern> patterns = new ArrayList<>(t.interests());
-                patterns.add(t.clientPattern());
-                CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
-                        .thenCompose(v -> broker.replay(last, record.logMark(), patterns, options.replaySize()))
-                        .whenComplete((replay, e) -> shard.executor().execute(() -> {
-                            if (e != null) {
-                                log.warn("taking over a tunnel failed: {}", e.toString());
-                                drop(t, "culled");
-                                result.completeExceptionally(ErrorCode.OVERLOADED.exception("the tunnel could not be taken over"));
-                                return;
-                            }
-                            t.restore(replay.datagrams(), replay.complete());
-                            t.registered(nanoTime());
-                            if (!subscribe.isEmpty() || !grants.refused().isEmpty()) {
-                                records.save(t);
-                            }
-                            if (t.attach(connection, null, false, null, null)) {
-                                listener.tunnelOpened(t);
-                                result.complete(t);
-                            } else {
-                                openTunnel(request, shard, subscribe, connection, t.id()).whenComplete(complete(result));
-                            }
-                        }));
-            } catch (Throwable e) {
-                Tunnel t = owned[0] ? tunnels.get(lookupKey(record.tunnelId())) : null;
-                if (t != null) {
-                    drop(t, "culled");
-                } else if (!owned[0]) {
-                    admission.release(address);
-                }
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
-    }
-
-    /** An identity on its way to a tunnel, with the gate's answers for its {@code subscribe=}. */
-    private record Opening(Identity identity, AccessGate.Grants grants) {
-    }
-
-    private static String refusedJson(List<PathPattern> refused) {
-        if (refused.isEmpty()) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder(32 * refused.size()).append('[');
-        for (int i = 0; i < refused.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            Datagram.quote(sb, refused.get(i).wirePath());
-        }
-        return sb.append(']').toString();
-    }
-
-    private static Throwable refusal(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof WarrenException) {
-            return cause;
-        }
-        if (cause != null) {
-            log.debug("authentication refused", cause);
-        }
-        return ErrorCode.UNAUTHORIZED.exception("authentication failed");
-    }
-
-    private Tunnel create(Shard shard, Identity identity, String address) {
-        while (true) {
-            Tunnel t = new Tunnel(this, shard, newTunnelId(), newClientId(), identity, options.replaySize(), options.replayBytes());
-            t.remoteAddress = address;
-            if (tunnels.putIfAbsent(lookupKey(t.id()), t) == null) {
-                shard.add(t);
-                return t;
-            }
-        }
-    }
-
-    /** 144 random bits, URL-safe Base64 (24 characters). */
-    static String newTunnelId() {
-        byte[] b = new byte[18];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    /** 12 characters of base62 (about 71 random bits). */
-    static String newClientId() {
-        char[] c = new char[12];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = CLIENT_ALPHABET[RANDOM.nextInt(CLIENT_ALPHABET.length)];
-        }
-        return new String(c);
+        return openings.attach(request, shard, tunnelId, last, subscribe, connection);
     }
 
     /** The connection of {@code tunnel} has gone (socket closed). Any thread. */
@@ -604,7 +311,7 @@ public final class Node implements AutoCloseable {
         interests.releaseAll(t);
         t.markClosed();
         t.shard().remove(t);
-        tunnels.remove(lookupKey(t.id()), t);
+        tunnels.remove(TunnelIds.lookupKey(t.id()), t);
         admission.release(t.remoteAddress);
         listener.tunnelClosed(t);
     }
@@ -649,16 +356,6 @@ public final class Node implements AutoCloseable {
         running = false;
         broker.close();
         records.close();
-    }
-
-    private static <T> java.util.function.BiConsumer<T, Throwable> complete(CompletableFuture<T> f) {
-        return (v, e) -> {
-            if (e != null) {
-                f.completeExceptionally(e);
-            } else {
-                f.complete(v);
-            }
-        };
     }
 
     /** Assembles a node. */

@@ -26,15 +26,21 @@ class RecordsTest {
     private final Shared registry = new Shared();
     private Node node;
 
-    /** A cluster-wide registry in memory: records every write and answers {@link #answer} to it. */
+    /** A cluster-wide registry in memory: records every write and answers {@link #answer}; a claim finds {@link #claimable}. */
     static final class Shared implements TunnelRegistry {
         final List<String> writes = new ArrayList<>();
         Map<String, PutResult> answer = Map.of();
+        TunnelRecord claimable;
         Listener listener;
 
         @Override public CompletionStage<Void> start(Listener l) { listener = l; return CompletableFuture.completedFuture(null); }
         @Override public boolean shared() { return true; }
-        @Override public CompletionStage<TunnelRecord> claim(String id, Duration ttl) { return CompletableFuture.completedFuture(null); }
+        @Override
+        public CompletionStage<TunnelRecord> claim(String id, Duration ttl) {
+            writes.add("claim " + id);
+            return CompletableFuture.completedFuture(claimable != null && claimable.tunnelId().equals(id) ? claimable : null);
+        }
+
         @Override public CompletionStage<Void> remove(String id) { writes.add("remove " + id); return CompletableFuture.completedFuture(null); }
         @Override public void close() { }
 
