@@ -214,8 +214,6 @@ public final class Node implements AutoCloseable {
         return interests.count();
     }
 
-    // ---- opening and attaching ----
-
     /**
      * Authenticates {@code request}, creates a tunnel on {@code shard}, registers {@code subscribe} and
      * attaches {@code connection}. Fails with {@code unauthorized} when authentication refuses.
@@ -243,8 +241,6 @@ public final class Node implements AutoCloseable {
         tunnel.shard().executor().execute(tunnel::writable);
     }
 
-    // ---- routing ----
-
     /**
      * Called by the broker: routes a datagram to every local tunnel interested in it. When a full shard
      * inbox refuses it (that shard tells its tunnels of a gap), this throws {@code overloaded}, which a
@@ -259,8 +255,6 @@ public final class Node implements AutoCloseable {
             throw ErrorCode.OVERLOADED.exception("the server is overloaded: the datagram did not reach every subscriber (they are told of a gap)");
         }
     }
-
-    // ---- client datagrams ----
 
     /**
      * Handles datagrams a client sent through its tunnel ({@code POST /events}, WebSocket): control
@@ -289,8 +283,6 @@ public final class Node implements AutoCloseable {
     public static List<PathPattern> openPatterns(List<String> texts, Limits limits) {
         return ClientDatagrams.openPatterns(texts, limits);
     }
-
-    // ---- backend publishing ----
 
     /** Publishes datagrams from the backend ({@code POST /publish}): no tunnel, no {@code from}. */
     public CompletionStage<List<Ack>> publish(List<ClientDatagram> datagrams) {
