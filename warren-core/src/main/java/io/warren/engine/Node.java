@@ -1,44 +1,32 @@
 package io.warren.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
-import io.warren.WarrenException;
 import io.warren.Limits;
 import io.warren.auth.Authenticator;
 import io.warren.auth.Authorizer;
 import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.broker.Broker;
-import io.warren.broker.TunnelRecord;
 import io.warren.broker.TunnelRegistry;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
-import io.warren.datagram.ClientDatagramParser;
-import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.format.Formats;
-import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,20 +34,25 @@ import java.util.function.LongSupplier;
  * {@link Broker}, client events, backend publishing, keepalives and culling. It has no network code:
  * the server hands it {@link Connection}s and parsed requests.
  *
+ * <p>The node keeps the lifecycle (start, shutdown), the lookup of tunnels and the assembly of the
+ * owners that do the work, one per concern: {@link Openings} (open, attach, takeover, with
+ * {@link Admission} and the {@link AccessGate}), {@link Interests}, {@link ClientDatagrams},
+ * {@link Publishing}, {@link Sweeps} and {@link Records} (the cluster's tunnel registry).
+ *
  * <p>Threading: public methods may be called from any thread and return at once; work on a tunnel runs
  * on its shard's thread, and results come back as completion stages.
  */
 public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] CLIENT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
     private volatile NodeOptions options;
     private final Formats formats;
     private final Broker broker;
-    private final TunnelRegistry registry;
-    private final Authenticator authenticator;
-    private final AccessGate gate;
+    private final Records records;
+    private final Sweeps sweeps;
+    private final Publishing publishing;
+    private final ClientDatagrams clientDatagrams;
+    private final Openings openings;
     private final Limits limits;
     private final NodeListener listener;
     private final DatagramIds ids;
@@ -67,10 +60,10 @@ public final class Node implements AutoCloseable {
     private final TunnelContext tunnelContext;
     private final Shard[] shards;
     private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
-    /** Keyed by {@link #lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
+    /** Keyed by {@link TunnelIds#lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
     private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
     private final Admission admission;
-    private final ConcurrentHashMap<String, Interest> interests = new ConcurrentHashMap<>();
+    private final Interests interests;
     private volatile boolean running;
     private int nextShard;
 
@@ -78,15 +71,19 @@ public final class Node implements AutoCloseable {
         this.options = b.options;
         this.formats = b.formats;
         this.broker = b.broker;
-        this.registry = b.registry;
-        this.authenticator = b.authenticator;
-        this.gate = new AccessGate(b.authorizer);
+        AccessGate gate = new AccessGate(b.authorizer);
         this.limits = b.limits;
         this.admission = new Admission(b.limits);
         this.listener = b.listener;
         this.ids = b.ids;
         this.clock = b.clock;
         this.tunnelContext = new NodeTunnelContext(this::options, listener, clock);
+        this.interests = new Interests(b.broker, gate, b.listener, this::options);
+        this.records = new Records(b.registry, this::options, this);
+        this.sweeps = new Sweeps(this, b.limits, records);
+        this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
+        this.clientDatagrams = new ClientDatagrams(this, gate, interests, records, publishing, b.broker, b.limits);
+        this.openings = new Openings(this, b.authenticator, gate, admission, interests, records, sweeps, b.broker);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
@@ -102,9 +99,9 @@ public final class Node implements AutoCloseable {
     public CompletionStage<Void> start() {
         running = true;
         for (Shard s : shards) {
-            scheduleSweep(s);
+            sweeps.schedule(s);
         }
-        return registry.start(this::evicted).thenCompose(v -> broker.start(new Broker.Listener() {
+        return records.start().thenCompose(v -> broker.start(new Broker.Listener() {
             @Override
             public void onDatagram(Datagram d) {
                 route(d);
@@ -146,15 +143,7 @@ public final class Node implements AutoCloseable {
      * {@code /meta/...} paths.
      */
     public CompletionStage<Tunnel> openTrusted(Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
-        return openTunnel(new Trusted(identity), shard, subscribe, connection, null);
-    }
-
-    /** An open request whose identity is already established: the authenticator is not asked. */
-    private record Trusted(Identity identity) implements OpenRequest {
-        @Override public String remoteAddress() { return "trusted"; }
-        @Override public String header(String name) { return null; }
-        @Override public String query(String name) { return null; }
-        @Override public String cookie(String name) { return null; }
+        return openings.openTrusted(identity, shard, subscribe, connection);
     }
 
     public Formats formats() {
@@ -167,6 +156,19 @@ public final class Node implements AutoCloseable {
 
     public DatagramIds ids() {
         return ids;
+    }
+
+    /** What a tunnel may know of its node. */
+    TunnelContext tunnelContext() {
+        return tunnelContext;
+    }
+
+    NodeListener listener() {
+        return listener;
+    }
+
+    boolean running() {
+        return running;
     }
 
     long nanoTime() {
@@ -192,7 +194,7 @@ public final class Node implements AutoCloseable {
         if (id == null) {
             return null;
         }
-        Tunnel t = tunnels.get(lookupKey(id));
+        Tunnel t = tunnels.get(TunnelIds.lookupKey(id));
         if (t == null || t.isClosed()
                 || !MessageDigest.isEqual(t.id().getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8))) {
             return null;
@@ -200,17 +202,14 @@ public final class Node implements AutoCloseable {
         return t;
     }
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
+    /** Registers {@code t} under its id; false (and nothing changes) when that id is registered already. */
+    boolean add(Tunnel t) {
+        return tunnels.putIfAbsent(TunnelIds.lookupKey(t.id()), t) == null;
+    }
 
-    static String lookupKey(String tunnelId) {
-        byte[] d = SHA256.get().digest(tunnelId.getBytes(StandardCharsets.UTF_8));
-        return Base64.getEncoder().encodeToString(d);
+    /** The tunnel registered here under {@code tunnelId}, closed or not, without the constant-time check. */
+    Tunnel local(String tunnelId) {
+        return tunnels.get(TunnelIds.lookupKey(tunnelId));
     }
 
     public int tunnelCount() {
@@ -219,17 +218,15 @@ public final class Node implements AutoCloseable {
 
     /** Distinct patterns this node holds interest in (client paths included). */
     public int interestCount() {
-        return interests.size();
+        return interests.count();
     }
-
-    // ---- opening and attaching ----
 
     /**
      * Authenticates {@code request}, creates a tunnel on {@code shard}, registers {@code subscribe} and
      * attaches {@code connection}. Fails with {@code unauthorized} when authentication refuses.
      */
     public CompletionStage<Tunnel> open(OpenRequest request, Shard shard, List<PathPattern> subscribe, Connection connection) {
-        return openTunnel(request, shard, subscribe, connection, null);
+        return openings.open(request, shard, subscribe, connection, null);
     }
 
     /**
@@ -238,263 +235,7 @@ public final class Node implements AutoCloseable {
      */
     public CompletionStage<Tunnel> attach(OpenRequest request, Shard shard, String tunnelId, String last,
                                           List<PathPattern> subscribe, Connection connection) {
-        Tunnel t = tunnel(tunnelId);
-        if (t == null) {
-            if (!registry.shared() || !running) {
-                return openTunnel(request, shard, subscribe, connection, tunnelId);
-            }
-            // Cluster: the tunnel may live on (or have lived on) another node.
-            return registry.claim(tunnelId, options.tunnelTimeout())
-                    .handle((record, e) -> {
-                        if (e != null) {
-                            log.warn("tunnel registry unreachable: {}", e.toString());
-                            return CompletableFuture.<Tunnel>failedFuture(
-                                    ErrorCode.OVERLOADED.exception("the cluster's tunnel registry is unreachable"));
-                        }
-                        if (record == null) {
-                            return openTunnel(request, shard, subscribe, connection, tunnelId);
-                        }
-                        // The restored interests are asked again too: only what the identity may subscribe to now
-                        // (refusals are not listed on a takeover).
-                        List<PathPattern> wanted = new ArrayList<>(record.interests());
-                        wanted.addAll(subscribe);
-                        return gate.subscribe(record.identity(), wanted)
-                                .thenCompose(grants -> restore(record, grants, request, shard, last, subscribe, connection));
-                    })
-                    .thenCompose(stage -> stage);
-        }
-        CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        gate.subscribe(t.identity(), subscribe).whenComplete((grants, ignored) -> t.shard().executor().execute(() -> {
-            try {
-                if (!t.isClosed() && t.identity().isExpired(Instant.now())) {
-                    expire(t);
-                }
-                if (!t.isClosed()) {
-                    for (AccessGate.SubscribeGrant g : grants.granted()) {
-                        subscribe(t, g);
-                    }
-                    if (!subscribe.isEmpty()) {
-                        saveRecord(t);
-                    }
-                }
-                if (t.attach(connection, last, false, null, ControlDatagrams.refused(grants.refused()))) {
-                    result.complete(t);
-                } else {
-                    openTunnel(request, shard, subscribe, connection, tunnelId).whenComplete(complete(result));
-                }
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }));
-        return result;
-    }
-
-    private CompletionStage<Tunnel> openTunnel(OpenRequest request, Shard shard, List<PathPattern> subscribe,
-                                               Connection connection, String replaced) {
-        if (!running) {
-            return CompletableFuture.failedFuture(ErrorCode.OVERLOADED.exception("the server is shutting down"));
-        }
-        // A trusted open has no client address to count (only the total counts it).
-        String address = request instanceof Trusted ? null : request.remoteAddress();
-        try {
-            admission.reserve(address);
-        } catch (WarrenException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletionStage<Identity> auth;
-        try {
-            auth = request instanceof Trusted trusted ? CompletableFuture.completedFuture(trusted.identity())
-                    : authenticator.authenticate(request);
-        } catch (RuntimeException e) {
-            auth = CompletableFuture.failedFuture(e);
-        }
-        // Cluster: where the shared log stands (read while authenticating, before any interest of the tunnel is
-        // active), so that a node taking the tunnel over can replay from there when the client has no `last`.
-        CompletableFuture<String> mark = !registry.shared() ? CompletableFuture.completedFuture(null)
-                : broker.mark().toCompletableFuture().exceptionally(e -> {
-                    throw ErrorCode.OVERLOADED.exception("the cluster is unreachable");
-                });
-        CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        auth.thenCombine(mark, (identity, m) -> identity).thenCompose(identity -> {
-            if (identity == null) {
-                throw ErrorCode.UNAUTHORIZED.exception("authentication failed");
-            }
-            // A trusted open (openTrusted) was vouched for by its caller: the authorizer is not asked either.
-            if (request instanceof Trusted) {
-                return CompletableFuture.completedFuture(new Opening(identity, gate.trusted(identity, subscribe)));
-            }
-            return gate.open(identity, request).thenCompose(open -> {
-                if (!open) {
-                    throw ErrorCode.FORBIDDEN.exception("this identity may not open a tunnel");
-                }
-                return gate.subscribe(identity, subscribe).thenApply(grants -> new Opening(identity, grants));
-            });
-        }).whenComplete((opening, error) -> {
-            if (error != null) {
-                admission.release(address);
-                result.completeExceptionally(refusal(error));
-                return;
-            }
-            shard.executor().execute(() -> {
-                Tunnel t = null;
-                try {
-                    t = create(shard, opening.identity, address);
-                    Tunnel tunnel = t;
-                    t.logMark(mark.join());
-                    List<CompletableFuture<Void>> ready = new ArrayList<>();
-                    ready.add(listenOwnPath(t).toCompletableFuture());
-                    for (AccessGate.SubscribeGrant g : opening.grants.granted()) {
-                        ready.add(subscribe(t, g).toCompletableFuture());
-                    }
-                    if (registry.shared()) {
-                        ready.add(registry.put(List.of(record(t)), options.tunnelTimeout(), true).thenAccept(r -> { })
-                                .toCompletableFuture());
-                        t.registered(nanoTime());
-                    }
-                    String refusedJson = ControlDatagrams.refused(opening.grants.refused());
-                    CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) ->
-                            shard.executor().execute(() -> {
-                                if (e != null) {
-                                    cull(tunnel);
-                                    result.completeExceptionally(e);
-                                } else {
-                                    tunnel.attach(connection, null, true, replaced, refusedJson);
-                                    listener.tunnelOpened(tunnel);
-                                    result.complete(tunnel);
-                                }
-                            }));
-                } catch (Throwable e) {
-                    if (t != null) {
-                        cull(t);
-                    } else {
-                        admission.release(address);
-                    }
-                    result.completeExceptionally(e);
-                }
-            });
-        });
-        return result;
-    }
-
-    /**
-     * Takes over a tunnel another node held ({@code record} was just claimed): recreates it here with
-     * its ids and interests, waits until those are active, fetches from the broker's log what the client
-     * missed after {@code last}, and attaches. Nothing is lost between the log and live delivery: the
-     * interests are active before the log is read, and {@link Tunnel#restore} drops what arrives twice.
-     * {@code grants} are the gate's answers for the record's interests followed by {@code subscribe}.
-     * A record whose identity has expired is removed and the request opens anew (authenticating again).
-     */
-    private CompletionStage<Tunnel> restore(TunnelRecord record, AccessGate.Grants grants, OpenRequest request, Shard shard,
-                                            String last, List<PathPattern> subscribe, Connection connection) {
-        if (record.identity() != null && record.identity().isExpired(Instant.now())) {
-            // Its credentials ran out while another node held it: culled here, and the client authenticates again.
-            registry.remove(record.tunnelId());
-            return openTunnel(request, shard, subscribe, connection, record.tunnelId());
-        }
-        // A takeover creates a tunnel here like an open does: the same caps apply.
-        String address = request.remoteAddress();
-        try {
-            admission.reserve(address);
-        } catch (WarrenException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        shard.executor().execute(() -> {
-            boolean[] owned = {false};
-            try {
-                Tunnel t = new Tunnel(tunnelContext, shard, record.tunnelId(), record.clientId(), record.identity(),
-                        options.replaySize(), options.replayBytes());
-                t.remoteAddress = address;
-                if (tunnels.putIfAbsent(lookupKey(t.id()), t) != null) {
-                    // Restored concurrently by another attach: join it.
-                    admission.release(address);
-                    attach(request, shard, t.id(), last, subscribe, connection).whenComplete(complete(result));
-                    return;
-                }
-                owned[0] = true;   // from here on, removing the tunnel gives its place back
-                t.logMark(record.logMark());
-                shard.add(t);
-                List<CompletableFuture<Void>> ready = new ArrayList<>();
-                ready.add(listenOwnPath(t).toCompletableFuture());
-                for (AccessGate.SubscribeGrant g : grants.granted()) {
-                    ready.add(subscribe(t, g).toCompletableFuture());
-                }
-                List<PathPattern> patterns = new ArrayList<>(t.interests());
-                patterns.add(t.clientPattern());
-                CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
-                        .thenCompose(v -> broker.replay(last, record.logMark(), patterns, options.replaySize()))
-                        .whenComplete((replay, e) -> shard.executor().execute(() -> {
-                            if (e != null) {
-                                log.warn("taking over a tunnel failed: {}", e.toString());
-                                drop(t, "culled");
-                                result.completeExceptionally(ErrorCode.OVERLOADED.exception("the tunnel could not be taken over"));
-                                return;
-                            }
-                            t.restore(replay.datagrams(), replay.complete());
-                            t.registered(nanoTime());
-                            if (!subscribe.isEmpty() || !grants.refused().isEmpty()) {
-                                saveRecord(t);
-                            }
-                            if (t.attach(connection, null, false, null, null)) {
-                                listener.tunnelOpened(t);
-                                result.complete(t);
-                            } else {
-                                openTunnel(request, shard, subscribe, connection, t.id()).whenComplete(complete(result));
-                            }
-                        }));
-            } catch (Throwable e) {
-                Tunnel t = owned[0] ? tunnels.get(lookupKey(record.tunnelId())) : null;
-                if (t != null) {
-                    drop(t, "culled");
-                } else if (!owned[0]) {
-                    admission.release(address);
-                }
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
-    }
-
-    /** An identity on its way to a tunnel, with the gate's answers for its {@code subscribe=}. */
-    private record Opening(Identity identity, AccessGate.Grants grants) {
-    }
-
-    private static Throwable refusal(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof WarrenException) {
-            return cause;
-        }
-        if (cause != null) {
-            log.debug("authentication refused", cause);
-        }
-        return ErrorCode.UNAUTHORIZED.exception("authentication failed");
-    }
-
-    private Tunnel create(Shard shard, Identity identity, String address) {
-        while (true) {
-            Tunnel t = new Tunnel(tunnelContext, shard, newTunnelId(), newClientId(), identity, options.replaySize(), options.replayBytes());
-            t.remoteAddress = address;
-            if (tunnels.putIfAbsent(lookupKey(t.id()), t) == null) {
-                shard.add(t);
-                return t;
-            }
-        }
-    }
-
-    /** 144 random bits, URL-safe Base64 (24 characters). */
-    static String newTunnelId() {
-        byte[] b = new byte[18];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    /** 12 characters of base62 (about 71 random bits). */
-    static String newClientId() {
-        char[] c = new char[12];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = CLIENT_ALPHABET[RANDOM.nextInt(CLIENT_ALPHABET.length)];
-        }
-        return new String(c);
+        return openings.attach(request, shard, tunnelId, last, subscribe, connection);
     }
 
     /** The connection of {@code tunnel} has gone (socket closed). Any thread. */
@@ -506,74 +247,6 @@ public final class Node implements AutoCloseable {
     public void writable(Tunnel tunnel) {
         tunnel.shard().executor().execute(tunnel::writable);
     }
-
-    // ---- interests ----
-
-    /** Shard thread of {@code t}. Completes when the interest is active on every node. */
-    private CompletionStage<Void> subscribe(Tunnel t, AccessGate.SubscribeGrant grant) {
-        PathPattern p = grant.patternFor(t);
-        if (t.hasInterest(p)) {
-            return interests.get(p.key()).ready;
-        }
-        if (t.interestCount() >= options.maxInterests()) {
-            throw ErrorCode.TOO_MANY.exception("at most " + options.maxInterests() + " interests per tunnel");
-        }
-        t.addInterest(grant);
-        t.shard().listen(t, grant);
-        listener.subscribed(t, p);
-        return retain(p);
-    }
-
-    /** Shard thread of {@code t}: routes its own {@code /client/C} to it (not listed among its interests). */
-    private CompletionStage<Void> listenOwnPath(Tunnel t) {
-        CompletionStage<Void> ready = retain(t.clientPattern());
-        t.shard().listen(t, gate.ownPath(t));
-        return ready;
-    }
-
-    /** Shard thread of {@code t}. */
-    private void unsubscribe(Tunnel t, PathPattern p) {
-        if (t.removeInterest(p)) {
-            t.shard().unlisten(t, p);
-            listener.unsubscribed(t, p);
-            release(p);
-        }
-    }
-
-    private CompletionStage<Void> retain(PathPattern p) {
-        return interests.compute(p.key(), (k, i) -> {
-            if (i == null) {
-                i = new Interest(broker.subscribe(p));
-            } else if (i.ready.toCompletableFuture().isCompletedExceptionally()) {
-                // The broker could not register it (backend unreachable): ask again rather than failing forever.
-                i.ready = broker.subscribe(p);
-            }
-            i.count++;
-            return i;
-        }).ready;
-    }
-
-    private void release(PathPattern p) {
-        interests.computeIfPresent(p.key(), (k, i) -> {
-            if (--i.count == 0) {
-                broker.unsubscribe(p);
-                return null;
-            }
-            return i;
-        });
-    }
-
-    /** This node's interest in one pattern: how many local tunnels hold it, and when the broker made it active. */
-    private static final class Interest {
-        CompletionStage<Void> ready;
-        int count;
-
-        Interest(CompletionStage<Void> ready) {
-            this.ready = ready;
-        }
-    }
-
-    // ---- routing ----
 
     /**
      * Called by the broker: routes a datagram to every local tunnel interested in it. When a full shard
@@ -590,186 +263,13 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    // ---- client datagrams ----
-
     /**
      * Handles datagrams a client sent through its tunnel ({@code POST /events}, WebSocket): control
      * datagrams under {@code /meta/} change interests, anything else is published with {@code from} set to
      * the client id. One ack per datagram, in order.
      */
     public CompletionStage<List<Ack>> clientDatagrams(Tunnel t, List<ClientDatagram> datagrams) {
-        CompletableFuture<List<Ack>> result = new CompletableFuture<>();
-        t.shard().executor().execute(() -> {
-            List<CompletableFuture<Ack>> acks = new ArrayList<>(datagrams.size());
-            for (ClientDatagram cd : datagrams) {
-                acks.add(clientDatagram(t, cd).toCompletableFuture());
-            }
-            inOrder(acks).thenAccept(result::complete);
-        });
-        return result;
-    }
-
-    /** Shard thread of {@code t}; the returned stage never fails. */
-    private CompletionStage<Ack> clientDatagram(Tunnel t, ClientDatagram cd) {
-        String ref = cd.ref();
-        if (cd.error() != null) {
-            return CompletableFuture.completedFuture(Ack.error(cd.error(), ref));
-        }
-        try {
-            if (t.isClosed()) {
-                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
-            }
-            if (!t.takeToken(nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
-                throw ErrorCode.RATE_LIMITED.exception("at most " + limits.eventsPerSecond() + " datagrams per second per tunnel");
-            }
-            Path path = Path.of(cd.path());
-            if (path.isMeta()) {
-                return control(t, path, cd);
-            }
-            limits.checkPath(path.toString(), path.depth());
-            checkSize(cd);
-            if (ref != null) {
-                CompletionStage<Ack> earlier = t.rememberedAck(ref);
-                if (earlier != null) {
-                    return earlier;
-                }
-            }
-            Datagram d = new Datagram(ids.next(), path, cd.data(), t.clientId());
-            CompletionStage<Ack> ack = gate.publish(t, d).handle((grant, e) -> e == null ? publishOne(grant, ref)
-                    : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))).thenCompose(a -> a);
-            if (ref != null) {
-                t.rememberAck(ref, ack, options.idempotencyWindow());
-                // A failed publish is forgotten, so that a retry with the same id can succeed.
-                ack.thenAccept(a -> {
-                    if (!a.ok()) {
-                        t.shard().executor().execute(() -> t.forgetAck(ref, ack));
-                    }
-                });
-            }
-            return ack;
-        } catch (WarrenException e) {
-            return CompletableFuture.completedFuture(Ack.error(e, ref));
-        }
-    }
-
-    private CompletionStage<Ack> control(Tunnel t, Path path, ClientDatagram cd) {
-        String p = path.toString();
-        boolean sub = p.equals("/meta/subscribe");
-        if (!sub && !p.equals("/meta/unsubscribe")) {
-            throw ErrorCode.FORBIDDEN.exception("clients may only send /meta/subscribe and /meta/unsubscribe under /meta/");
-        }
-        JsonNode data = ClientDatagramParser.tree(cd.data());
-        if (data == null || !data.isObject() || !data.path("path").isTextual()) {
-            throw ErrorCode.BAD_REQUEST.exception("data must be {\"path\":PATTERN} with optional \"subpaths\":true");
-        }
-        JsonNode subpaths = data.get("subpaths");
-        if (subpaths != null && !subpaths.isBoolean() && !subpaths.isNull()) {
-            throw ErrorCode.BAD_REQUEST.exception("subpaths must be true or false");
-        }
-        PathPattern pattern = clientPattern(data.get("path").asText(), subpaths != null && subpaths.asBoolean());
-        limits.checkPath(pattern.key(), depth(pattern));
-        String ref = cd.ref();
-        JsonNode since = data.get("since");
-        JsonNode recent = data.get("recent");
-        if (sub) {
-            boolean history = since != null || recent != null;
-            if (history) {
-                checkHistory(pattern, since, recent);
-            }
-            // Plain or with history, the gate decides; its answer comes back on the tunnel's thread.
-            return gate.subscribe(t, pattern).handle((grant, e) -> e != null
-                    ? CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))
-                    : history ? subscribeWithHistory(t, grant, since, recent, ref) : subscribeGranted(t, grant, ref))
-                    .thenCompose(a -> a);
-        }
-        unsubscribe(t, pattern);
-        saveRecord(t);
-        return CompletableFuture.completedFuture(Ack.ok(null, ref));
-    }
-
-    /** Shard thread of {@code t}; never fails. */
-    private CompletionStage<Ack> subscribeGranted(Tunnel t, AccessGate.SubscribeGrant grant, String ref) {
-        try {
-            if (t.isClosed()) {
-                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
-            }
-            CompletionStage<Void> ready = subscribe(t, grant);
-            if (registry.shared()) {
-                // Saved before the ack, so that a node taking the tunnel over knows this interest.
-                ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
-            }
-            return ready.handle((v, e) -> e == null ? Ack.ok(null, ref)
-                    : Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref));
-        } catch (WarrenException e) {
-            return CompletableFuture.completedFuture(Ack.error(e, ref));
-        }
-    }
-
-    private static int depth(PathPattern p) {
-        String k = p.key();
-        int d = 0;
-        for (int i = 0; i < k.length(); i++) {
-            if (k.charAt(i) == '/') {
-                d++;
-            }
-        }
-        return d;
-    }
-
-    private void checkSize(ClientDatagram cd) {
-        if (cd.data() != null && cd.data().length() > limits.maxDatagramBytes()) {
-            throw ErrorCode.TOO_LARGE.exception("data may have at most " + limits.maxDatagramBytes() + " bytes");
-        }
-    }
-
-    /**
-     * {@code /meta/subscribe} with {@code "since": ID} or {@code "recent": N}: the interest becomes active,
-     * then the path's history is read and delivered to this tunnel only, before anything routed
-     * meanwhile. The ack says {@code gap} when the history did not reach back to {@code since} (or the
-     * path keeps none). Shard thread of {@code t}, after the gate granted the interest; never fails.
-     */
-    private CompletionStage<Ack> subscribeWithHistory(Tunnel t, AccessGate.SubscribeGrant grant, JsonNode since, JsonNode recent,
-                                                      String ref) {
-        CompletionStage<Void> ready;
-        try {
-            if (t.isClosed()) {
-                throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
-            }
-            ready = subscribe(t, grant);
-        } catch (WarrenException e) {
-            return CompletableFuture.completedFuture(Ack.error(e, ref));
-        }
-        PathPattern pattern = grant.pattern();
-        t.hold();
-        if (registry.shared()) {
-            ready = ready.thenCombine(saveRecord(t), (a, b) -> null);
-        }
-        String sinceId = since == null ? null : since.asText();
-        int count = recent == null ? Integer.MAX_VALUE : recent.asInt();
-        CompletableFuture<Ack> ack = new CompletableFuture<>();
-        ready.thenCompose(v -> broker.history(Path.of(pattern.base()), sinceId, count))
-                .whenComplete((history, e) -> t.shard().executor().execute(() -> {
-                    t.release(e == null ? history.datagrams() : List.of());
-                    ack.complete(e != null ? Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref)
-                            : Ack.subscribed(ref, !history.complete()));
-                }));
-        return ack;
-    }
-
-    /** The history options of a {@code /meta/subscribe}: {@code bad-request} unless well-formed. */
-    private static void checkHistory(PathPattern pattern, JsonNode since, JsonNode recent) {
-        if (pattern.kind() != PathPattern.Kind.EXACT) {
-            throw ErrorCode.BAD_REQUEST.exception("since and recent need an exact path: history is kept per path");
-        }
-        if (since != null && recent != null) {
-            throw ErrorCode.BAD_REQUEST.exception("give either since or recent, not both");
-        }
-        if (since != null && !since.isTextual()) {
-            throw ErrorCode.BAD_REQUEST.exception("since must be a datagram id");
-        }
-        if (recent != null && (!recent.canConvertToInt() || !recent.isIntegralNumber() || recent.asInt() < 1 || recent.asInt() > 10_000)) {
-            throw ErrorCode.BAD_REQUEST.exception("recent must be an integer from 1 to 10000");
-        }
+        return clientDatagrams.handle(t, datagrams);
     }
 
     /**
@@ -778,232 +278,41 @@ public final class Node implements AutoCloseable {
      * always has).
      */
     public static PathPattern clientPattern(String text, boolean subpaths) {
-        PathPattern p = PathPattern.parse(text, subpaths).requireNotMeta();
-        if (p.isClient() || p.base().equals("/client")) {
-            throw ErrorCode.FORBIDDEN.exception("client paths cannot be subscribed; each tunnel receives its own /client/C already");
-        }
-        return p;
+        return ClientDatagrams.clientPattern(text, subpaths);
     }
 
     /** Validates patterns a client names when opening a tunnel, before anything is created. */
     public static List<PathPattern> openPatterns(List<String> texts) {
-        return openPatterns(texts, Limits.defaults());
+        return ClientDatagrams.openPatterns(texts, Limits.defaults());
     }
 
     /** Validates patterns a client names when opening a tunnel against {@code limits}. */
     public static List<PathPattern> openPatterns(List<String> texts, Limits limits) {
-        List<PathPattern> out = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            PathPattern p = clientPattern(text, false);
-            limits.checkPath(p.key(), depth(p));
-            if (!out.contains(p)) {
-                out.add(p);
-            }
-        }
-        return out;
+        return ClientDatagrams.openPatterns(texts, limits);
     }
-
-    // ---- backend publishing ----
 
     /** Publishes datagrams from the backend ({@code POST /publish}): no tunnel, no {@code from}. */
     public CompletionStage<List<Ack>> publish(List<ClientDatagram> datagrams) {
-        List<CompletableFuture<Ack>> acks = new ArrayList<>(datagrams.size());
-        for (ClientDatagram cd : datagrams) {
-            CompletionStage<Ack> ack;
-            if (cd.error() != null) {
-                ack = CompletableFuture.completedFuture(Ack.error(cd.error(), cd.ref()));
-            } else {
-                try {
-                    AccessGate.PublishGrant grant = gate.backend(new Datagram(ids.next(), Path.of(cd.path()), cd.data(), null));
-                    checkSize(cd);
-                    ack = publishOne(grant, cd.ref());
-                } catch (WarrenException e) {
-                    ack = CompletableFuture.completedFuture(Ack.error(e, cd.ref()));
-                }
-            }
-            acks.add(ack.toCompletableFuture());
-        }
-        return inOrder(acks);
-    }
-
-    /** The acks in request order, once all are done (ack stages never fail). */
-    private static CompletableFuture<List<Ack>> inOrder(List<CompletableFuture<Ack>> acks) {
-        return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<Ack> out = new ArrayList<>(acks.size());
-            for (CompletableFuture<Ack> a : acks) {
-                out.add(a.join());
-            }
-            return out;
-        });
+        return publishing.backend(datagrams);
     }
 
     /** Publishes one datagram from code (embedding); the id is assigned here. Trusted: {@code /meta/} paths too. */
     public CompletionStage<Ack> publish(String path, String dataJson) {
-        return publishOne(gate.inProcess(new Datagram(ids.next(), Path.of(path), dataJson, null)), null);
-    }
-
-    /** The one way to the broker: only with the gate's grant ({@link AccessGate}). */
-    private CompletionStage<Ack> publishOne(AccessGate.PublishGrant grant, String ref) {
-        Datagram d = grant.datagram();
-        listener.published(d);
-        CompletionStage<Void> sent;
-        try {
-            sent = broker.publish(d);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.handle((v, e) -> e == null ? Ack.ok(d.id(), ref)
-                : (e instanceof CompletionException c ? c.getCause() : e) instanceof WarrenException w ? Ack.error(w, ref)
-                : Ack.error(ErrorCode.OVERLOADED, "the datagram could not be published", ref));
-    }
-
-    // ---- timers ----
-
-    private void scheduleSweep(Shard s) {
-        if (!running) {
-            return;
-        }
-        s.executor().schedule(() -> {
-            try {
-                sweep(s);
-            } catch (Throwable e) {
-                log.error("sweep of shard {} failed", s.index(), e);
-            }
-            scheduleSweep(s);
-        }, options.sweepInterval().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * Shard thread: keepalives for idle streams, culling of tunnels detached too long: the tunnel timeout,
-     * or the shorter first-attach timeout for a tunnel whose client never came back after its first
-     * connection (an abandoned or scripted open should not hold memory for the whole tunnel timeout).
-     */
-    void sweep(Shard s) {
-        long now = nanoTime();
-        long keepalive = options.keepalive().toNanos();
-        long timeout = options.tunnelTimeout().toNanos();
-        long firstAttach = limits.firstAttachTimeout().toNanos();
-        Instant wall = Instant.now();
-        for (int i = s.tunnels.size() - 1; i >= 0; i--) {
-            Tunnel t = s.tunnels.get(i);
-            if (t.identity().isExpired(wall)) {
-                expire(t);
-            } else if (t.expired(now, t.returned() ? timeout : Math.min(timeout, firstAttach))) {
-                cull(t);
-            } else {
-                t.keepalive(now, keepalive);
-            }
-        }
-        if (registry.shared()) {
-            refreshRecords(s, now);
-        }
-    }
-
-    /**
-     * Shard thread: the tunnel's credentials expired. Its connection (a held poll too) gets
-     * {@code /meta/close} with reason {@code expired} and the tunnel is removed; re-attaching
-     * authenticates again (a fresh token).
-     */
-    private void expire(Tunnel t) {
-        t.endConnection("expired", true, true);
-        cull(t);
-    }
-
-    /** Shard thread: removes the tunnel with its interests, here and cluster-wide. */
-    private void cull(Tunnel t) {
-        if (t.isClosed()) {
-            return;
-        }
-        drop(t, "culled");
-        if (registry.shared()) {
-            registry.remove(t.id());
-        }
+        return publishing.inProcess(path, dataJson);
     }
 
     /** Shard thread: removes the tunnel with its interests from this node, ending its connection. */
-    private void drop(Tunnel t, String reason) {
+    void drop(Tunnel t, String reason) {
         if (t.isClosed()) {
             return;
         }
         t.endConnection(reason, true);
-        for (PathPattern p : List.copyOf(t.interests())) {
-            unsubscribe(t, p);
-        }
-        t.shard().unlisten(t, t.clientPattern());
-        release(t.clientPattern());
+        interests.releaseAll(t);
         t.markClosed();
         t.shard().remove(t);
-        tunnels.remove(lookupKey(t.id()), t);
+        tunnels.remove(TunnelIds.lookupKey(t.id()), t);
         admission.release(t.remoteAddress);
         listener.tunnelClosed(t);
-    }
-
-    // ---- cluster ----
-
-    private static TunnelRecord record(Tunnel t) {
-        return new TunnelRecord(t.id(), t.clientId(), t.identity(), List.copyOf(t.interests()), t.logMark());
-    }
-
-    /** Shard thread: writes the tunnel's record (its interests changed); completes when written. */
-    private CompletionStage<Void> saveRecord(Tunnel t) {
-        if (!registry.shared()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        t.registered(nanoTime());
-        return registry.put(List.of(record(t)), options.tunnelTimeout(), false)
-                .thenAccept(lost -> lost(t.shard(), lost));
-    }
-
-    /**
-     * Shard thread: refreshes the expiry of records not written for a third of the tunnel timeout, so
-     * that only tunnels of dead or stalled nodes expire.
-     */
-    private void refreshRecords(Shard s, long now) {
-        long every = options.tunnelTimeout().toNanos() / 3;
-        List<TunnelRecord> due = null;
-        for (int i = 0; i < s.tunnels.size(); i++) {
-            Tunnel t = s.tunnels.get(i);
-            if (now - t.registeredNanos() >= every) {
-                t.registered(now);
-                if (due == null) {
-                    due = new ArrayList<>();
-                }
-                due.add(record(t));
-            }
-        }
-        if (due != null) {
-            registry.put(due, options.tunnelTimeout(), false).whenComplete((lost, e) -> {
-                if (e != null) {
-                    log.debug("refreshing tunnel records failed: {}", e.toString());
-                } else {
-                    lost(s, lost);
-                }
-            });
-        }
-    }
-
-    /**
-     * Records this node could not write: another node took the tunnel over (its eviction notice may have
-     * been missed), or it expired cluster-wide while this node stalled. Either way it must not live here.
-     */
-    private void lost(Shard s, Map<String, TunnelRegistry.PutResult> lost) {
-        if (lost.isEmpty()) {
-            return;
-        }
-        s.executor().execute(() -> lost.forEach((id, why) -> {
-            Tunnel t = tunnels.get(lookupKey(id));
-            if (t != null && t.shard() == s) {
-                drop(t, why == TunnelRegistry.PutResult.OWNED_ELSEWHERE ? "superseded" : "culled");
-            }
-        }));
-    }
-
-    /** Another node claimed this tunnel: its connection here ends, as with any newer attach. */
-    private void evicted(String tunnelId) {
-        Tunnel t = tunnels.get(lookupKey(tunnelId));
-        if (t != null) {
-            t.shard().executor().execute(() -> drop(t, "superseded"));
-        }
     }
 
     /**
@@ -1013,19 +322,7 @@ public final class Node implements AutoCloseable {
     private void brokerGap() {
         log.warn("the broker may have lost datagrams; tunnels are told of a gap");
         for (Shard s : shards) {
-            s.executor().execute(() -> {
-                long now = nanoTime();
-                List<TunnelRecord> records = new ArrayList<>(s.tunnels.size());
-                for (int i = s.tunnels.size() - 1; i >= 0; i--) {
-                    Tunnel t = s.tunnels.get(i);
-                    t.reportGap();
-                    t.registered(now);
-                    records.add(record(t));
-                }
-                if (registry.shared() && !records.isEmpty()) {
-                    registry.put(records, options.tunnelTimeout(), true).thenAccept(lost -> lost(s, lost));
-                }
-            });
+            records.brokerGap(s);
         }
     }
 
@@ -1057,17 +354,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         running = false;
         broker.close();
-        registry.close();
-    }
-
-    private static <T> java.util.function.BiConsumer<T, Throwable> complete(CompletableFuture<T> f) {
-        return (v, e) -> {
-            if (e != null) {
-                f.completeExceptionally(e);
-            } else {
-                f.complete(v);
-            }
-        };
+        records.close();
     }
 
     /** Assembles a node. */

@@ -193,7 +193,7 @@ class AccessGateTest {
     }
 
     /**
-     * The compiler makes {@link Tunnel#addInterest}, {@link Shard#listen} and {@code Node.publishOne} take a
+     * The compiler makes {@link Tunnel#addInterest}, {@link Shard#listen} and {@link Publishing#publish} take a
      * grant (Tunnel adds to its InterestSet there); this checks that nothing else in warren-core reaches the
      * routing index, a tunnel's interest set or the broker's publish.
      */

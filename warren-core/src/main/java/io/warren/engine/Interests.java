@@ -1,0 +1,124 @@
+package io.warren.engine;
+
+import io.warren.ErrorCode;
+import io.warren.NodeOptions;
+import io.warren.broker.Broker;
+import io.warren.path.PathPattern;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The one owner of this node's interests: which patterns its tunnels hold, how many tunnels hold each,
+ * and when the {@link Broker} made each active. The broker is asked to subscribe a pattern when the first
+ * local tunnel wants it and to unsubscribe when the last one lets go; a subscription the broker could not
+ * register (backend unreachable) is asked for again by the next tunnel rather than failing forever.
+ *
+ * <p>A tunnel's interest enters its shard's routing index only with the gate's grant
+ * ({@link AccessGate.SubscribeGrant}). Per-tunnel methods run on that tunnel's shard thread; the counts
+ * are a concurrent map, shared by all shards.
+ */
+final class Interests {
+    private final Broker broker;
+    private final AccessGate gate;
+    private final NodeListener listener;
+    private final Supplier<NodeOptions> options;
+    private final ConcurrentHashMap<String, Interest> byKey = new ConcurrentHashMap<>();
+
+    Interests(Broker broker, AccessGate gate, NodeListener listener, Supplier<NodeOptions> options) {
+        this.broker = broker;
+        this.gate = gate;
+        this.listener = listener;
+        this.options = options;
+    }
+
+    /** Distinct patterns held (client paths included). */
+    int count() {
+        return byKey.size();
+    }
+
+    /** How many local tunnels hold {@code p}; 0 when none. */
+    int holders(PathPattern p) {
+        Interest i = byKey.get(p.key());
+        return i == null ? 0 : i.count;
+    }
+
+    /**
+     * Shard thread of {@code t}: adds the granted interest (at most {@link NodeOptions#maxInterests()} per
+     * tunnel, else {@code too-many}). Completes when the interest is active on every node.
+     */
+    CompletionStage<Void> subscribe(Tunnel t, AccessGate.SubscribeGrant grant) {
+        PathPattern p = grant.patternFor(t);
+        if (t.hasInterest(p)) {
+            return byKey.get(p.key()).ready;
+        }
+        int max = options.get().maxInterests();
+        if (t.interestCount() >= max) {
+            throw ErrorCode.TOO_MANY.exception("at most " + max + " interests per tunnel");
+        }
+        t.addInterest(grant);
+        t.shard().listen(t, grant);
+        listener.subscribed(t, p);
+        return retain(p);
+    }
+
+    /** Shard thread of {@code t}: routes its own {@code /client/C} to it (not listed among its interests). */
+    CompletionStage<Void> listenOwnPath(Tunnel t) {
+        CompletionStage<Void> ready = retain(t.clientPattern());
+        t.shard().listen(t, gate.ownPath(t));
+        return ready;
+    }
+
+    /** Shard thread of {@code t}; nothing when it does not hold {@code p}. */
+    void unsubscribe(Tunnel t, PathPattern p) {
+        if (t.removeInterest(p)) {
+            t.shard().unlisten(t, p);
+            listener.unsubscribed(t, p);
+            release(p);
+        }
+    }
+
+    /** Shard thread of {@code t}, which is being removed: lets go of all its interests and its own path. */
+    void releaseAll(Tunnel t) {
+        for (PathPattern p : List.copyOf(t.interests())) {
+            unsubscribe(t, p);
+        }
+        t.shard().unlisten(t, t.clientPattern());
+        release(t.clientPattern());
+    }
+
+    private CompletionStage<Void> retain(PathPattern p) {
+        return byKey.compute(p.key(), (k, i) -> {
+            if (i == null) {
+                i = new Interest(broker.subscribe(p));
+            } else if (i.ready.toCompletableFuture().isCompletedExceptionally()) {
+                // The broker could not register it (backend unreachable): ask again rather than failing forever.
+                i.ready = broker.subscribe(p);
+            }
+            i.count++;
+            return i;
+        }).ready;
+    }
+
+    private void release(PathPattern p) {
+        byKey.computeIfPresent(p.key(), (k, i) -> {
+            if (--i.count == 0) {
+                broker.unsubscribe(p);
+                return null;
+            }
+            return i;
+        });
+    }
+
+    /** This node's interest in one pattern: how many local tunnels hold it, and when the broker made it active. */
+    private static final class Interest {
+        CompletionStage<Void> ready;
+        int count;
+
+        Interest(CompletionStage<Void> ready) {
+            this.ready = ready;
+        }
+    }
+}
