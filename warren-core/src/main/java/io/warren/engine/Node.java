@@ -57,7 +57,7 @@ public final class Node implements AutoCloseable {
     private final NodeListener listener;
     private final DatagramIds ids;
     private final LongSupplier clock;
-    private final TunnelContext tunnelContext;
+    final TunnelContext tunnelContext;   // what a tunnel may know of its node
     private final Shard[] shards;
     private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
     /** Keyed by {@link TunnelIds#lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
@@ -156,11 +156,6 @@ public final class Node implements AutoCloseable {
 
     public DatagramIds ids() {
         return ids;
-    }
-
-    /** What a tunnel may know of its node. */
-    TunnelContext tunnelContext() {
-        return tunnelContext;
     }
 
     NodeListener listener() {
@@ -364,7 +359,7 @@ public final class Node implements AutoCloseable {
         private Broker broker;
         private TunnelRegistry registry = TunnelRegistry.local();
         private Authenticator authenticator = Authenticator.allowAll();
-        private Authorizer authorizer = Authorizer.allowAll();
+        private Authorizer authorizer;
         private Limits limits = Limits.defaults();
         private NodeListener listener = NodeListener.NONE;
         private DatagramIds ids = new DatagramIds();
@@ -377,7 +372,7 @@ public final class Node implements AutoCloseable {
         /** Where tunnels are registered cluster-wide; {@link TunnelRegistry#local()} on a single node. */
         public Builder registry(TunnelRegistry v) { this.registry = v; return this; }
         public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }
-        /** Decides subscribes and publishes; the default allows everything. */
+        /** Decides opens, subscribes and publishes. Required: {@link Authorizer#allowAll()} must be said. */
         public Builder authorizer(Authorizer v) { this.authorizer = v; return this; }
         public Builder limits(Limits v) { this.limits = v; return this; }
         public Builder listener(NodeListener v) { this.listener = v; return this; }
@@ -389,6 +384,9 @@ public final class Node implements AutoCloseable {
         public Node build() {
             if (broker == null) {
                 broker = new io.warren.broker.MemoryBroker();
+            }
+            if (authorizer == null) {
+                throw new IllegalStateException("a node needs an authorizer: choose one explicitly (Authorizer.allowAll() for an open server)");
             }
             if (executors == null || executors.isEmpty()) {
                 throw new IllegalStateException("a node needs at least one shard executor");

@@ -180,7 +180,7 @@ final class Openings {
                 try {
                     t = create(shard, opening.identity, address);
                     Tunnel tunnel = t;
-                    t.logMark(mark.join());
+                    t.logMark = mark.join();
                     List<CompletableFuture<Void>> ready = new ArrayList<>();
                     ready.add(interests.listenOwnPath(t).toCompletableFuture());
                     for (AccessGate.SubscribeGrant g : opening.grants.granted()) {
@@ -240,7 +240,7 @@ final class Openings {
         shard.executor().execute(() -> {
             boolean[] owned = {false};
             try {
-                Tunnel t = new Tunnel(node.tunnelContext(), shard, record.tunnelId(), record.clientId(), record.identity(),
+                Tunnel t = new Tunnel(node.tunnelContext, shard, record.tunnelId(), record.clientId(), record.identity(),
                         node.options().replaySize(), node.options().replayBytes());
                 t.remoteAddress = address;
                 if (!node.add(t)) {
@@ -250,7 +250,7 @@ final class Openings {
                     return;
                 }
                 owned[0] = true;   // from here on, removing the tunnel gives its place back
-                t.logMark(record.logMark());
+                t.logMark = record.logMark();
                 shard.add(t);
                 List<CompletableFuture<Void>> ready = new ArrayList<>();
                 ready.add(interests.listenOwnPath(t).toCompletableFuture());
@@ -310,7 +310,7 @@ final class Openings {
 
     private Tunnel create(Shard shard, Identity identity, String address) {
         while (true) {
-            Tunnel t = new Tunnel(node.tunnelContext(), shard, TunnelIds.newTunnelId(), TunnelIds.newClientId(), identity, node.options().replaySize(), node.options().replayBytes());
+            Tunnel t = new Tunnel(node.tunnelContext, shard, TunnelIds.newTunnelId(), TunnelIds.newClientId(), identity, node.options().replaySize(), node.options().replayBytes());
             t.remoteAddress = address;
             if (node.add(t)) {
                 shard.add(t);

@@ -51,7 +51,7 @@ final class Records {
     }
 
     static TunnelRecord record(Tunnel t) {
-        return new TunnelRecord(t.id(), t.clientId(), t.identity(), List.copyOf(t.interests()), t.logMark());
+        return new TunnelRecord(t.id(), t.clientId(), t.identity(), List.copyOf(t.interests()), t.logMark);
     }
 
     /** Claims a tunnel another node may hold: its record, or null when the cluster knows no such tunnel. */

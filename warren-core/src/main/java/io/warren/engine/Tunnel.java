@@ -50,7 +50,7 @@ public final class Tunnel {
     private boolean closed;
     private boolean gapOwed;              // datagrams were lost while detached: the next attach says gap
     private long registeredNanos;         // cluster: when the registry record was last refreshed
-    private String logMark;               // cluster: where the broker's log stood when the tunnel opened
+    String logMark;                       // shard thread; cluster: where the broker's log stood when the tunnel opened
     int shardSlot = -1;
     /** The client address that opened the tunnel (for the per-address limit); set once at creation. */
     String remoteAddress;
@@ -331,14 +331,6 @@ public final class Tunnel {
         if (!complete) {
             gapOwed = true;
         }
-    }
-
-    String logMark() {
-        return logMark;
-    }
-
-    void logMark(String mark) {
-        logMark = mark;
     }
 
     // ---- history, record refresh and timers (shard thread) ----

@@ -89,7 +89,7 @@ class AccessGateTest {
 
     /** A real tunnel of {@code identity}, opened through a node on the manual executor. */
     private Tunnel tunnel(Identity identity) {
-        node = Node.builder().executors(List.of(exec)).clock(exec::now)
+        node = Node.builder().authorizer(Authorizer.allowAll()).executors(List.of(exec)).clock(exec::now)
                 .authenticator(r -> CompletableFuture.completedFuture(identity)).build();
         node.start();
         CompletionStage<Tunnel> t = node.open(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), List.of(),

@@ -36,7 +36,7 @@ class ClientDatagramsTest {
 
     @BeforeEach
     void node() {
-        node = Node.builder().broker(broker).limits(LIMITS).executors(List.of(exec)).clock(exec::now).build();
+        node = Node.builder().authorizer(Authorizer.allowAll()).broker(broker).limits(LIMITS).executors(List.of(exec)).clock(exec::now).build();
         node.start();
         interests = new Interests(broker, gate, NodeListener.NONE, node::options);
         client = new ClientDatagrams(node, gate, interests, new Records(TunnelRegistry.local(), node::options, node),

@@ -54,7 +54,7 @@ class InterestsTest {
     /** Real tunnels, opened through a node on the manual executor (their interests here are this test's own). */
     private Tunnel tunnel() {
         if (node == null) {
-            node = Node.builder().executors(List.of(exec)).clock(exec::now).build();
+            node = Node.builder().authorizer(Authorizer.allowAll()).executors(List.of(exec)).clock(exec::now).build();
             node.start();
         }
         return exec.done(node.open(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), List.of(),

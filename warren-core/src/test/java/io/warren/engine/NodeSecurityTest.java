@@ -77,6 +77,15 @@ class NodeSecurityTest {
     }
 
     @Test
+    void anEmbeddingMustChooseAnAuthorizer() {
+        assertThatThrownBy(() -> Node.builder().executors(List.of(exec)).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("authorizer");
+        Node open = Node.builder().executors(List.of(exec)).authorizer(Authorizer.allowAll()).build();
+        assertThat(open).isNotNull();
+        open.close();
+    }
+
+    @Test
     void tokenBucketRefillsAtTheConfiguredRate() {
         node(Limits.defaults().withEventsPerSecond(2).withEventsBurst(3), Identity.ANONYMOUS);
         Tunnel t = open("10.0.0.1");

@@ -1,5 +1,6 @@
 package io.warren.engine;
 
+import io.warren.auth.Authorizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.ErrorCode;
@@ -39,7 +40,7 @@ class NodeTest {
     private Node node;
 
     private Node node(NodeOptions options) {
-        node = Node.builder().options(options).executors(List.of(exec)).clock(exec::now).build();
+        node = Node.builder().authorizer(Authorizer.allowAll()).options(options).executors(List.of(exec)).clock(exec::now).build();
         node.start();
         return node;
     }
@@ -158,7 +159,7 @@ class NodeTest {
             public CompletionStage<Void> unsubscribe(PathPattern p) { return memory.unsubscribe(p); }
             public void close() { memory.close(); }
         };
-        node = Node.builder().executors(List.of(exec)).clock(exec::now).broker(flaky).build();
+        node = Node.builder().authorizer(Authorizer.allowAll()).executors(List.of(exec)).clock(exec::now).broker(flaky).build();
         node.start();
         RecordingConnection c = conn("stream");
         Tunnel t = open(c, "/r");
@@ -323,7 +324,7 @@ class NodeTest {
 
     @Test
     void refusedAuthenticationCreatesNothing() {
-        node = Node.builder().executors(List.of(exec)).clock(exec::now)
+        node = Node.builder().authorizer(Authorizer.allowAll()).executors(List.of(exec)).clock(exec::now)
                 .authenticator(r -> CompletableFuture.failedFuture(new IllegalStateException("nope"))).build();
         node.start();
         CompletableFuture<Tunnel> f = node.open(REQUEST, node.shardFor(exec), List.of(), conn("sse")).toCompletableFuture();

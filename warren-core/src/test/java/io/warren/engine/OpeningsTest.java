@@ -60,7 +60,7 @@ class OpeningsTest {
     }
 
     private void node() {
-        node = Node.builder().broker(broker).registry(registry).executors(List.of(exec)).clock(exec::now).build();
+        node = Node.builder().authorizer(Authorizer.allowAll()).broker(broker).registry(registry).executors(List.of(exec)).clock(exec::now).build();
         node.start();
         AccessGate gate = new AccessGate(new Rules());
         Records records = new Records(registry, node::options, node);

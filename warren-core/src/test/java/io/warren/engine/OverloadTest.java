@@ -1,5 +1,6 @@
 package io.warren.engine;
 
+import io.warren.auth.Authorizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.ErrorCode;
@@ -41,7 +42,7 @@ class OverloadTest {
 
     @BeforeEach
     void start() {
-        node = Node.builder().options(NodeOptions.defaults().withTunnelTimeout(Duration.ofSeconds(10))
+        node = Node.builder().authorizer(Authorizer.allowAll()).options(NodeOptions.defaults().withTunnelTimeout(Duration.ofSeconds(10))
                         .withKeepalive(Duration.ofSeconds(5)).withShardInboxLimit(INBOX))
                 .executors(List.of(exec)).clock(exec::now).build();
         node.start();

@@ -1,5 +1,6 @@
 package io.warren.engine;
 
+import io.warren.auth.Authorizer;
 import io.warren.NodeOptions;
 import io.warren.broker.TunnelRecord;
 import io.warren.broker.TunnelRegistry;
@@ -62,7 +63,7 @@ class RecordsTest {
 
     private Tunnel open(RecordingConnection c, TunnelRegistry r, String... patterns) {
         if (node == null) {
-            node = Node.builder().options(OPTIONS).registry(r).executors(List.of(exec)).clock(exec::now).build();
+            node = Node.builder().authorizer(Authorizer.allowAll()).options(OPTIONS).registry(r).executors(List.of(exec)).clock(exec::now).build();
             node.start();
         }
         return exec.done(node.open(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), Node.openPatterns(List.of(patterns)), c));

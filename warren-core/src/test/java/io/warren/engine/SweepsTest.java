@@ -1,5 +1,6 @@
 package io.warren.engine;
 
+import io.warren.auth.Authorizer;
 import io.warren.Limits;
 import io.warren.NodeOptions;
 import io.warren.auth.Identity;
@@ -39,7 +40,7 @@ class SweepsTest {
     /** Tunnels opened from 10.0.0.9 carry an identity that has expired; any other address, a valid one. */
     private void node() {
         Identity expired = new Identity("u", Map.of(), Instant.now().minusSeconds(1));
-        node = Node.builder().options(NodeOptions.defaults().withTunnelTimeout(Duration.ofSeconds(10)).withKeepalive(Duration.ofSeconds(5)))
+        node = Node.builder().authorizer(Authorizer.allowAll()).options(NodeOptions.defaults().withTunnelTimeout(Duration.ofSeconds(10)).withKeepalive(Duration.ofSeconds(5)))
                 .limits(LIMITS).registry(registry).authenticator(r -> CompletableFuture.completedFuture(
                         r.remoteAddress().equals("10.0.0.9") ? expired : Identity.ANONYMOUS))
                 .executors(List.of(exec)).clock(() -> now).build();
