@@ -1,5 +1,8 @@
 package io.warren.server;
 
+import io.warren.server.config.ClusterOptions;
+import io.warren.server.config.SecurityOptions;
+import io.warren.server.config.ServerOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -42,7 +45,7 @@ import io.warren.server.ops.AccessLogHandler;
 import io.warren.server.ops.AdminStats;
 import io.warren.server.ops.ByteCounter;
 import io.warren.server.ops.Operations;
-import io.warren.server.ops.OperationsOptions;
+import io.warren.server.config.OperationsOptions;
 import io.warren.server.ops.WarrenMetrics;
 import io.warren.datagram.Ack;
 import org.slf4j.Logger;

@@ -3,7 +3,6 @@ package io.warren.server.config;
 import io.warren.format.Encoding;
 import io.warren.format.Format;
 import io.warren.format.Mode;
-import io.warren.server.http.Callbacks;
 
 import java.util.Locale;
 import java.util.Map;

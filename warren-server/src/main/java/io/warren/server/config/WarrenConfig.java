@@ -7,9 +7,6 @@ import io.warren.NodeOptions;
 import io.warren.auth.Permissions;
 import io.warren.format.Format;
 import io.warren.format.Formats;
-import io.warren.server.SecurityOptions;
-import io.warren.server.ServerOptions;
-import io.warren.server.ops.OperationsOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -446,7 +443,7 @@ public final class WarrenConfig {
         return rules;
     }
 
-    private io.warren.server.ClusterOptions cluster() {
+    private ClusterOptions cluster() {
         if (redis == null || redis.isBlank()) {
             return null;
         }
@@ -454,7 +451,7 @@ public final class WarrenConfig {
                 && !redis.startsWith("redis-socket://") && !redis.startsWith("redis-cluster://")) {
             throw new IllegalArgumentException("redis must be a Redis URI such as redis://127.0.0.1:6379, not '" + redis + "'");
         }
-        return new io.warren.server.ClusterOptions(redis, positive("cluster-log-size", clusterLogSize),
+        return new ClusterOptions(redis, positive("cluster-log-size", clusterLogSize),
                 check("cluster-log-age", clusterLogAge, Units::duration));
     }
 

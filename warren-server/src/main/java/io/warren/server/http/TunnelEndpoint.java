@@ -1,5 +1,6 @@
 package io.warren.server.http;
 
+import io.warren.server.config.Callbacks;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;

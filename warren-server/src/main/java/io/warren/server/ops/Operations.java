@@ -1,5 +1,6 @@
 package io.warren.server.ops;
 
+import io.warren.server.config.OperationsOptions;
 import io.warren.engine.Node;
 
 import java.util.List;

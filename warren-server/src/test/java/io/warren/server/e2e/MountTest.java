@@ -10,7 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.warren.NodeOptions;
-import io.warren.server.ServerOptions;
+import io.warren.server.config.ServerOptions;
 import io.warren.server.WarrenServer;
 import io.warren.server.support.LeakReports;
 import io.warren.server.support.TestServer;

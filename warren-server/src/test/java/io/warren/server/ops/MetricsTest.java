@@ -1,5 +1,6 @@
 package io.warren.server.ops;
 
+import io.warren.server.config.OperationsOptions;
 import io.warren.broker.Broker;
 import io.warren.broker.MemoryBroker;
 import io.warren.datagram.Datagram;
