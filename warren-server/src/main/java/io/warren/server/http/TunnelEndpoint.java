@@ -1,6 +1,5 @@
 package io.warren.server.http;
 
-import io.warren.server.config.Callbacks;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -15,6 +14,7 @@ import io.warren.engine.Shard;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.path.PathPattern;
+import io.warren.server.config.Callbacks;
 import io.warren.server.ws.WebSocketTunnelConnection;
 import io.warren.server.ws.WebSocketUpgrade;
 

@@ -1,8 +1,8 @@
 package io.warren.server.cluster;
 
 import io.warren.broker.BrokerProvider;
-import io.warren.server.config.ServerOptions;
 import io.warren.server.WarrenServer;
+import io.warren.server.config.ServerOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;

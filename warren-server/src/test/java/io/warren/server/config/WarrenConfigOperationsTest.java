@@ -1,7 +1,5 @@
 package io.warren.server.config;
 
-import io.warren.server.config.ServerOptions;
-import io.warren.server.config.OperationsOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.warren.NodeOptions;
-import io.warren.server.config.ServerOptions;
 import io.warren.server.WarrenServer;
+import io.warren.server.config.ServerOptions;
 
 import java.io.IOException;
 import java.net.URI;
