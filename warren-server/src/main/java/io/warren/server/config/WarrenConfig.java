@@ -48,9 +48,6 @@ public final class WarrenConfig {
     @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
     boolean printConfig;
 
-    private WarrenConfig() {
-    }
-
     /** The result of reading every source: what the server serves and how it is run. */
     public record Loaded(ServerOptions server, OperationsOptions operations) {
     }
