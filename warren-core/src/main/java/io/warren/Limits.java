@@ -15,9 +15,9 @@ import java.time.Duration;
  * @param maxTunnelsPerAddress tunnels open at once from one client address, 0 for no limit: {@code too-many}
  *                             (default {@value #DEFAULT_TUNNELS_PER_ADDRESS})
  * @param maxPathLength        characters of a published path or a subscribed pattern (at most
- *                             {@link io.warren.path.Path#MAX_LENGTH}): {@code too-large}
+ *                             {@value #MAX_PATH_LENGTH}): {@code too-large}
  * @param maxPathDepth         segments of a published path or subscribed pattern (at most
- *                             {@link io.warren.path.Path#MAX_DEPTH}): {@code too-large}
+ *                             {@value #MAX_PATH_DEPTH}): {@code too-large}
  * @param maxTunnels           tunnels this node holds at once, from all addresses, 0 for no limit:
  *                             {@code overloaded} (default {@link #defaultMaxTunnels()})
  * @param firstAttachTimeout   how long a tunnel whose client never came back after its first connection
@@ -34,14 +34,18 @@ public record Limits(
         int maxTunnels,
         Duration firstAttachTimeout) {
 
+    /** The wire contract's longest path or pattern (docs/protocol.md); {@code io.warren.path.Path} reads it from here. */
+    public static final int MAX_PATH_LENGTH = 256;
+    /** The wire contract's deepest path or pattern, in segments. */
+    public static final int MAX_PATH_DEPTH = 16;
     /** A browser opens one tunnel per tab: 100 covers an office or a carrier NAT, not a script. */
     public static final int DEFAULT_TUNNELS_PER_ADDRESS = 100;
     /** Heap budgeted per tunnel by {@link #defaultMaxTunnels()}: the tunnel (~6 KB) and its connection's buffers. */
     public static final long HEAP_PER_TUNNEL = 32 * 1024;
 
     public static Limits defaults() {
-        return new Limits(32 * 1024, 200, 1000, DEFAULT_TUNNELS_PER_ADDRESS, io.warren.path.Path.MAX_LENGTH,
-                io.warren.path.Path.MAX_DEPTH, defaultMaxTunnels(), Duration.ofSeconds(10));
+        return new Limits(32 * 1024, 200, 1000, DEFAULT_TUNNELS_PER_ADDRESS, MAX_PATH_LENGTH,
+                MAX_PATH_DEPTH, defaultMaxTunnels(), Duration.ofSeconds(10));
     }
 
     /**
@@ -54,12 +58,12 @@ public record Limits(
 
     public Limits {
         if (maxDatagramBytes < 1 || eventsPerSecond < 0 || eventsBurst < 1 || maxTunnelsPerAddress < 0
-                || maxPathLength < 2 || maxPathLength > io.warren.path.Path.MAX_LENGTH
-                || maxPathDepth < 1 || maxPathDepth > io.warren.path.Path.MAX_DEPTH || maxTunnels < 0
+                || maxPathLength < 2 || maxPathLength > MAX_PATH_LENGTH
+                || maxPathDepth < 1 || maxPathDepth > MAX_PATH_DEPTH || maxTunnels < 0
                 || firstAttachTimeout == null || firstAttachTimeout.isNegative() || firstAttachTimeout.isZero()) {
             throw new IllegalArgumentException("limits out of range: max-datagram >= 1, events-per-second >= 0, "
                     + "events-burst >= 1, max-tunnels-per-address >= 0, max-path-length 2.."
-                    + io.warren.path.Path.MAX_LENGTH + ", max-path-depth 1.." + io.warren.path.Path.MAX_DEPTH
+                    + MAX_PATH_LENGTH + ", max-path-depth 1.." + MAX_PATH_DEPTH
                     + ", max-tunnels >= 0, first-attach-timeout > 0");
         }
     }

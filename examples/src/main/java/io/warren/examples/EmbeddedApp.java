@@ -7,8 +7,8 @@ import io.warren.engine.NodeListener;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.path.PathPattern;
-import io.warren.server.ServerOptions;
 import io.warren.server.WarrenServer;
+import io.warren.server.config.ServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,7 @@
 package io.warren.path;
 
 import io.warren.ErrorCode;
+import io.warren.Limits;
 import io.warren.WarrenException;
 
 import java.util.Arrays;
@@ -17,8 +18,8 @@ import java.util.Arrays;
  * <p>Instances are immutable and compare by their text.
  */
 public final class Path {
-    public static final int MAX_LENGTH = 256;
-    public static final int MAX_DEPTH = 16;
+    public static final int MAX_LENGTH = Limits.MAX_PATH_LENGTH;
+    public static final int MAX_DEPTH = Limits.MAX_PATH_DEPTH;
     public static final int MIN_DEPTH = 1;
     public static final String META_PREFIX = "/meta/";
     public static final String CLIENT_PREFIX = "/client/";

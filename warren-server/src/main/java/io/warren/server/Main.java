@@ -1,8 +1,8 @@
 package io.warren.server;
 
+import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.WarrenConfig;
 import io.warren.server.ops.Logging;
-import io.warren.server.ops.OperationsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

@@ -2,55 +2,37 @@ package io.warren.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.EventExecutor;
 import io.warren.auth.Authenticator;
 import io.warren.auth.Authorizer;
-import io.warren.auth.Permissions;
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerProvider;
 import io.warren.broker.MemoryBroker;
 import io.warren.broker.TunnelRegistry;
+import io.warren.datagram.Ack;
 import io.warren.engine.Node;
 import io.warren.engine.NodeListener;
 import io.warren.engine.Shard;
-import io.warren.server.auth.CallbackAuthenticator;
-import io.warren.server.auth.JwtAuthenticator;
-import io.warren.server.http.BoundedAggregator;
-import io.warren.server.http.OriginHandler;
+import io.warren.server.auth.AuthFactory;
+import io.warren.server.config.ClusterOptions;
+import io.warren.server.config.OperationsOptions;
+import io.warren.server.config.SecurityOptions;
+import io.warren.server.config.ServerOptions;
 import io.warren.server.http.OriginPolicy;
 import io.warren.server.http.PublishGuard;
-import io.warren.server.http.RequestTimeoutHandler;
 import io.warren.server.http.Responses;
 import io.warren.server.http.WarrenHttpHandler;
-import io.warren.server.ops.AccessLogHandler;
 import io.warren.server.ops.AdminStats;
-import io.warren.server.ops.ByteCounter;
 import io.warren.server.ops.Operations;
-import io.warren.server.ops.OperationsOptions;
 import io.warren.server.ops.WarrenMetrics;
-import io.warren.datagram.Ack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -77,19 +59,19 @@ public final class WarrenServer implements AutoCloseable {
     private final Operations operations;
     private final AdminStats adminStats;
     private WarrenHttpHandler.Endpoints endpoints;
-    private ByteCounter bytes;
+    private WarrenChannels channels;
     private final boolean listen;
     private final Node node;
     private final Map<EventLoop, Shard> shards = new IdentityHashMap<>();
-    private final boolean epoll;
+    private final Transport transport = Transport.best();
     private Channel serverChannel;
 
     private WarrenServer(Builder b) {
         this.options = b.options;
         // Security first: a bad key or secret fails here, before any thread is started.
         SecurityOptions security = options.security();
-        Authenticator authenticator = b.authenticator != null ? b.authenticator : authenticator(security);
-        Authorizer authorizer = b.authorizer != null ? b.authorizer : authorizer(security);
+        Authenticator authenticator = b.authenticator != null ? b.authenticator : AuthFactory.authenticator(security);
+        Authorizer authorizer = b.authorizer != null ? b.authorizer : AuthFactory.authorizer(security);
         this.listen = b.listen;
         Broker broker = b.broker;
         TunnelRegistry registry = b.registry;
@@ -101,10 +83,8 @@ public final class WarrenServer implements AutoCloseable {
             broker = backend.broker();
             registry = registry != null ? registry : backend.registry();
         }
-        this.epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
-        this.group = new MultiThreadIoEventLoopGroup(threads, io);
+        this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlers());
         List<EventLoopShardExecutor> executors = new ArrayList<>();
         for (EventExecutor e : group) {
             executors.add(new EventLoopShardExecutor((EventLoop) e));
@@ -127,24 +107,6 @@ public final class WarrenServer implements AutoCloseable {
         }
     }
 
-    /** JWT when configured, else the HTTP callback, else everyone in as anonymous. */
-    static Authenticator authenticator(SecurityOptions s) {
-        if (s.jwt() == null && s.callback() == null) {
-            return Authenticator.allowAll();
-        }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        return s.jwt() != null ? new JwtAuthenticator(s.jwt(), http) : new CallbackAuthenticator(s.callback(), http);
-    }
-
-    /** Per-path rules once any authentication or anonymous rule is configured (deny by default), else allow all. */
-    static Authorizer authorizer(SecurityOptions s) {
-        if (!s.rulesConfigured()) {
-            return Authorizer.allowAll();
-        }
-        return Authorizer.byPermissions(Permissions.parse(s.anonymousSubscribe(), s.anonymousPublish()));
-    }
-
     public static Builder builder(ServerOptions options) {
         return new Builder(options);
     }
@@ -164,46 +126,25 @@ public final class WarrenServer implements AutoCloseable {
             Shard s = shards.get(ch.eventLoop());
             return s != null ? s : node.shardFor(ch.eventLoop());
         }, options.publishKey(), operations, OriginPolicy.of(options.security().allowedOrigins()));
-        bytes = new ByteCounter(metrics);
+        channels = new WarrenChannels(options.security(), options.maxBody(), operations, metrics, endpoints);
         applyAdmin(operations.options());
         if (!listen) {
             log.info("Warren started without a port of its own ({} event loops): mount channels with mount()", shards.size());
             return this;
         }
-        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(channelClass)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WarrenChannels.WATER_MARK)
                 .childAttr(Responses.METRICS, metrics)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        install(ch.pipeline());
-                    }
-                });
+                .childHandler(channels);
         serverChannel = b.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();
         PublishGuard.warnIfOpen(options.host(), options.publishKey());
-        log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), shards.size(), epoll ? "epoll" : "nio");
+        log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), shards.size(), transport);
         return this;
-    }
-
-    private void install(ChannelPipeline p) {
-        SecurityOptions s = options.security();
-        p.addLast("bytes", bytes);
-        p.addLast("http", new HttpServerCodec(s.maxInitialLine(), s.maxHeaderSize(), 8192));
-        if (operations.options().accessLog()) {
-            p.addLast("access", new AccessLogHandler());
-        }
-        p.addLast("timeouts", new RequestTimeoutHandler(s.idleTimeout(), s.requestTimeout()));
-        p.addLast("aggregate", new BoundedAggregator(options.maxBody()));
-        if (!s.allowedOrigins().isEmpty()) {
-            p.addLast("origins", new OriginHandler(OriginPolicy.of(s.allowedOrigins())));
-        }
-        p.addLast("warren", new WarrenHttpHandler(endpoints));
     }
 
     /**
@@ -215,12 +156,10 @@ public final class WarrenServer implements AutoCloseable {
      * listen(false)}.
      */
     public void mount(Channel channel) {
-        if (endpoints == null) {
+        if (channels == null) {
             throw new IllegalStateException("start() the server before mounting channels");
         }
-        channel.attr(Responses.METRICS).set(metrics);
-        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32 * 1024, 64 * 1024));
-        install(channel.pipeline());
+        channels.mount(channel);
     }
 
     /** The bound port. */
@@ -260,39 +199,22 @@ public final class WarrenServer implements AutoCloseable {
      * threads, max-body, formats) is kept and reported. Returns a line per change.
      */
     public synchronized List<String> reconfigure(ServerOptions next, OperationsOptions nextOps) {
-        List<String> applied = new ArrayList<>();
-        ServerOptions cur = options;
-        if (!cur.node().equals(next.node())) {
+        Reload reload = Reload.between(options, operations.options(), next, nextOps);
+        if (reload.engine()) {
             node.reconfigure(next.node());
-            applied.add("engine options");
         }
-        if (!Objects.equals(cur.publishKey(), next.publishKey())) {
+        if (reload.publishKey()) {
             endpoints.publishKey(next.publishKey());
-            applied.add("publish-key");
         }
-        OperationsOptions ops = operations.options();
-        if (!ops.equals(nextOps)) {
+        if (reload.operations()) {
             operations.options(nextOps);
             applyAdmin(nextOps);
-            applied.add("operations options");
         }
-        List<String> restart = new ArrayList<>();
-        if (!cur.host().equals(next.host()) || (cur.port() != next.port() && next.port() != 0)) {
-            restart.add("host/port");
+        if (!reload.restart().isEmpty()) {
+            log.warn("configuration reload: {} need a restart to change", reload.restart());
         }
-        if (cur.threads() != next.threads()) {
-            restart.add("threads");
-        }
-        if (cur.maxBody() != next.maxBody()) {
-            restart.add("max-body");
-        }
-        if (!cur.formats().all().stream().map(f -> f.name()).toList().equals(next.formats().all().stream().map(f -> f.name()).toList())) {
-            restart.add("formats");
-        }
-        if (!restart.isEmpty()) {
-            log.warn("configuration reload: {} need a restart to change", restart);
-        }
-        options = cur.withPublishKey(next.publishKey()).withNode(next.node());
+        options = Reload.running(options, next);
+        List<String> applied = reload.applied();
         log.info("configuration reloaded: {}", applied.isEmpty() ? "nothing changed" : applied);
         return applied;
     }

@@ -8,7 +8,7 @@ import io.warren.auth.Authenticator;
 import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.auth.Permissions;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,8 +2,8 @@ package io.warren.server.config;
 
 import io.warren.format.Encoding;
 import io.warren.format.Format;
+import io.warren.format.Formats;
 import io.warren.format.Mode;
-import io.warren.server.http.Callbacks;
 
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +37,24 @@ final class FormatConfig {
                     + "( *; *[A-Za-z0-9!#$&^_.+-]+=([A-Za-z0-9!#$&^_.+-]+|\"[ !#-\\[\\]-~]*\"))*");
 
     private FormatConfig() {
+    }
+
+    /** {@code formats:} of the file (null when absent) added to the built-in formats. */
+    static Formats readAll(Object defined) {
+        Formats.Builder formats = Formats.builder();
+        if (defined != null) {
+            if (!(defined instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("formats must be a mapping from format name to templates");
+            }
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                formats.add(read(String.valueOf(e.getKey()), e.getValue()));
+            }
+        }
+        try {
+            return formats.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("formats: " + e.getMessage());
+        }
     }
 
     static Format.Builder read(String name, Object value) {

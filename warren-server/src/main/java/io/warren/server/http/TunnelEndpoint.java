@@ -14,6 +14,7 @@ import io.warren.engine.Shard;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.path.PathPattern;
+import io.warren.server.config.Callbacks;
 import io.warren.server.ws.WebSocketTunnelConnection;
 import io.warren.server.ws.WebSocketUpgrade;
 

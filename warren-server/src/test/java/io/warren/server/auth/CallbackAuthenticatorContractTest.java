@@ -2,7 +2,7 @@ package io.warren.server.auth;
 
 import io.warren.auth.Authenticator;
 import io.warren.auth.OpenRequest;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.AppServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

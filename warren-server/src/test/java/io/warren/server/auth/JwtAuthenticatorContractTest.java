@@ -2,7 +2,7 @@ package io.warren.server.auth;
 
 import io.warren.auth.Authenticator;
 import io.warren.auth.OpenRequest;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.Tokens;
 
 import java.net.http.HttpClient;

@@ -1,8 +1,8 @@
 package io.warren.server.cluster;
 
 import io.warren.broker.BrokerProvider;
-import io.warren.server.ServerOptions;
 import io.warren.server.WarrenServer;
+import io.warren.server.config.ServerOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -73,7 +73,7 @@ class BrokerProviderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("memcached:");
         assertThatThrownBy(() -> WarrenServer.builder(ServerOptions.defaults().withPort(0).withHost("127.0.0.1")
-                        .withCluster(new io.warren.server.ClusterOptions("nats://127.0.0.1:4222", 10, java.time.Duration.ofMinutes(1)))).build())
+                        .withCluster(new io.warren.server.config.ClusterOptions("nats://127.0.0.1:4222", 10, java.time.Duration.ofMinutes(1)))).build())
                 .as("no provider: the server does not start as a lone node").isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no cluster backend");
     }

@@ -2,7 +2,7 @@ package io.warren.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
-import io.warren.server.ClusterOptions;
+import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import org.junit.jupiter.api.AfterEach;

@@ -2,8 +2,8 @@ package io.warren.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
-import io.warren.server.ClusterOptions;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.ClusterOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.HistoryRule;
 import io.warren.path.PathPattern;
 import io.warren.redis.RedisProcess;
-import io.warren.server.ClusterOptions;
+import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import org.junit.jupiter.api.AfterAll;

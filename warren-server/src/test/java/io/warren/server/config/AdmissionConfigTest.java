@@ -1,7 +1,6 @@
 package io.warren.server.config;
 
 import io.warren.Limits;
-import io.warren.server.SecurityOptions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package io.warren.server.config;
 
 import io.warren.path.PathPattern;
-import io.warren.server.ServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,5 @@
 package io.warren.server.config;
 
-import io.warren.server.SecurityOptions;
-import io.warren.server.ServerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

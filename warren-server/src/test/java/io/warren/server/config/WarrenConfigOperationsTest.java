@@ -1,7 +1,5 @@
 package io.warren.server.config;
 
-import io.warren.server.ServerOptions;
-import io.warren.server.ops.OperationsOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

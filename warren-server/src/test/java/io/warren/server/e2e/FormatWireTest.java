@@ -1,6 +1,6 @@
 package io.warren.server.e2e;
 
-import io.warren.server.ServerOptions;
+import io.warren.server.config.ServerOptions;
 import io.warren.server.config.WarrenConfig;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;

@@ -1,6 +1,7 @@
 package io.warren.server.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.server.config.OperationsOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;

@@ -4,6 +4,7 @@ import io.warren.broker.Broker;
 import io.warren.broker.MemoryBroker;
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
+import io.warren.server.config.OperationsOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import org.junit.jupiter.api.Test;

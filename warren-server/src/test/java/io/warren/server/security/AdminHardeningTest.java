@@ -1,6 +1,6 @@
 package io.warren.server.security;
 
-import io.warren.server.ops.OperationsOptions;
+import io.warren.server.config.OperationsOptions;
 import io.warren.server.support.TestServer;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.warren.server.security;
 
 import com.sun.net.httpserver.HttpServer;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import org.junit.jupiter.api.AfterEach;

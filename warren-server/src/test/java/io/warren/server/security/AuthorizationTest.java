@@ -6,7 +6,7 @@ import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.warren.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.AppServer;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;

@@ -2,7 +2,7 @@ package io.warren.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.Limits;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import io.warren.server.support.Tokens;

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;

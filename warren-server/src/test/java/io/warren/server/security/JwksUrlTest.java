@@ -1,7 +1,7 @@
 package io.warren.server.security;
 
 import com.nimbusds.jose.jwk.ECKey;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.AppServer;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;

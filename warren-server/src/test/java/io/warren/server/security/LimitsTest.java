@@ -3,7 +3,7 @@ package io.warren.server.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.Limits;
 import io.warren.NodeOptions;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;

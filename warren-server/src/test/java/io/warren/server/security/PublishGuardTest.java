@@ -1,7 +1,7 @@
 package io.warren.server.security;
 
-import io.warren.server.SecurityOptions;
-import io.warren.server.ServerOptions;
+import io.warren.server.config.SecurityOptions;
+import io.warren.server.config.ServerOptions;
 import io.warren.server.config.WarrenConfig;
 import io.warren.server.http.PublishGuard;
 import io.warren.server.support.RawHttp;

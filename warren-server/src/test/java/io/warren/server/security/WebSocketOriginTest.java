@@ -1,6 +1,6 @@
 package io.warren.server.security;
 
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import org.junit.jupiter.api.AfterAll;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.warren.NodeOptions;
-import io.warren.server.ServerOptions;
 import io.warren.server.WarrenServer;
+import io.warren.server.config.ServerOptions;
 
 import java.io.IOException;
 import java.net.URI;
@@ -47,7 +47,7 @@ public final class TestServer implements AutoCloseable {
         // cap unless a test sets its own limits (SecurityOptions.defaults() brings the shipped cap back).
         ServerOptions o = ServerOptions.defaults().withHost("127.0.0.1").withPort(0)
                 .withNode(NodeOptions.defaults().withPollTimeout(Duration.ofSeconds(2)))
-                .withSecurity(io.warren.server.SecurityOptions.defaults()
+                .withSecurity(io.warren.server.config.SecurityOptions.defaults()
                         .withLimits(io.warren.Limits.defaults().withMaxTunnelsPerAddress(0)));
         return new TestServer(build.apply(WarrenServer.builder(customize.apply(o))).build().start());
     }

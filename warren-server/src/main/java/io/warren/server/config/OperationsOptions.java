@@ -1,9 +1,9 @@
-package io.warren.server.ops;
+package io.warren.server.config;
 
 import java.time.Duration;
 
 /**
- * How a server is run and watched, as opposed to what it serves ({@link io.warren.server.ServerOptions}).
+ * How a server is run and watched, as opposed to what it serves ({@link io.warren.server.config.ServerOptions}).
  * Immutable.
  *
  * @param metrics         whether {@code GET /metrics} answers (Prometheus text format)

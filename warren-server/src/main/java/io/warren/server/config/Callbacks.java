@@ -1,4 +1,4 @@
-package io.warren.server.http;
+package io.warren.server.config;
 
 import java.util.regex.Pattern;
 

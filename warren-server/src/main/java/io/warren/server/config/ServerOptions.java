@@ -1,4 +1,4 @@
-package io.warren.server;
+package io.warren.server.config;
 
 import io.warren.NodeOptions;
 import io.warren.broker.HistoryRule;

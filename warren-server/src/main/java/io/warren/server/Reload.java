@@ -1,0 +1,69 @@
+package io.warren.server;
+
+import io.warren.format.Format;
+import io.warren.server.config.OperationsOptions;
+import io.warren.server.config.ServerOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a configuration reload changes, computed from the running and the new options alone (no server):
+ * the engine's options, the publish key and the operations options change live; host/port, threads,
+ * max-body and formats need a restart and are only reported.
+ *
+ * @param engine     the engine's timers and replay bounds differ
+ * @param publishKey the publish key differs
+ * @param operations any operations option differs
+ * @param restart    what differs but is kept until a restart, in the order reported
+ */
+record Reload(boolean engine, boolean publishKey, boolean operations, List<String> restart) {
+
+    Reload {
+        restart = List.copyOf(restart);
+    }
+
+    static Reload between(ServerOptions cur, OperationsOptions curOps, ServerOptions next, OperationsOptions nextOps) {
+        List<String> restart = new ArrayList<>();
+        // Port 0 ("any free port") keeps the port bound.
+        if (!cur.host().equals(next.host()) || (cur.port() != next.port() && next.port() != 0)) {
+            restart.add("host/port");
+        }
+        if (cur.threads() != next.threads()) {
+            restart.add("threads");
+        }
+        if (cur.maxBody() != next.maxBody()) {
+            restart.add("max-body");
+        }
+        if (!formatNames(cur).equals(formatNames(next))) {
+            restart.add("formats");
+        }
+        return new Reload(!cur.node().equals(next.node()), !Objects.equals(cur.publishKey(), next.publishKey()),
+                !curOps.equals(nextOps), restart);
+    }
+
+    /** A line per change applied live, as {@link WarrenServer#reconfigure} reports them. */
+    List<String> applied() {
+        List<String> applied = new ArrayList<>();
+        if (engine) {
+            applied.add("engine options");
+        }
+        if (publishKey) {
+            applied.add("publish-key");
+        }
+        if (operations) {
+            applied.add("operations options");
+        }
+        return applied;
+    }
+
+    /** The options the server runs with afterwards: the running ones with what changed live. */
+    static ServerOptions running(ServerOptions cur, ServerOptions next) {
+        return cur.withPublishKey(next.publishKey()).withNode(next.node());
+    }
+
+    private static List<String> formatNames(ServerOptions o) {
+        return o.formats().all().stream().map(Format::name).toList();
+    }
+}
