@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { format } from 'node:util';
-import { startServer } from './support/server.js';
+import { startProxy, startServer } from './support/server.js';
 import { client, record, restoreTransports, script, settles, tick, until } from './support/scripted.js';
 
 const { Warren } = client;
@@ -314,5 +314,189 @@ describe('what users get', () => {
     await assert.rejects(pending, e => e.error === 'closed');
     await assert.rejects(w2.publish('/a', 2), e => e.error === 'closed');
     assert.equal(ws.conns.length, 1);
+  });
+});
+
+// Issue 12, the transport-policy cases left: the network decides, so each runs against a real server jar
+// behind the loopback proxy, which records when each tunnel request arrived.
+describe('issue 12: the policy against the real network', () => {
+  const proxies = [];
+  const proxy = async port => { const p = await startProxy(port); proxies.push(p); return p; };
+  afterEach(async () => { await Promise.all(proxies.splice(0).map(p => p.close())); });
+
+  /** Opens a stream tunnel straight to `server` (not through a proxy); resolves with its AbortController once open. */
+  async function holdTunnel(server) {
+    const ctl = new AbortController();
+    const r = await fetch(server.url + '/tunnel?format=stream&new=1', { signal: ctl.signal });
+    assert.equal(r.status, 200);
+    const reader = r.body.getReader();
+    const { value } = await reader.read();
+    assert.match(new TextDecoder().decode(value), /\/meta\/open/);
+    return ctl;
+  }
+
+  test('issue12_429RetryAfter: a full per-address cap answers 429 with Retry-After, the client waits at least that long, then connects once a slot frees', async t => {
+    const busy = await startServer(['--keepalive=1s', '--max-tunnels-per-address=1', '--first-attach-timeout=1s']);
+    try {
+      const held = await holdTunnel(busy);
+      const direct = await fetch(busy.url + '/tunnel?format=stream&new=1');
+      assert.deepEqual([direct.status, direct.headers.get('Retry-After'), (await direct.json()).error], [429, '5', 'too-many']);
+      const p = await proxy(busy.port);
+      const w = make(p.url, { ...FAST, transport: 'stream' });
+      const seen = record(w);
+      await until(() => p.requests.length === 2, 'a second attempt', 10000);
+      const gap = p.times[1] - p.times[0];
+      assert.ok(gap >= 5000, 'the retry came ' + gap + ' ms after the 429 (Retry-After: 5; backoffMax is 40 ms)');
+      t.diagnostic('retry ' + gap + ' ms after the 429');
+      assert.deepEqual(seen.filter(e => e[0] === 'error').map(e => [e[1].error, e[1].status]).slice(0, 1), [['too-many', 429]]);
+      assert.equal(w.state, 'connecting');
+      held.abort();                                   // its tunnel is culled after first-attach-timeout (1 s)
+      await until(() => w.state === 'open', 'open once a slot is free', 20000);
+      assert.equal(w.transport, 'stream', 'busy is never a reason to change transport');
+      t.diagnostic('attempts at +' + p.times.map(x => x - p.times[0]).join(', +') + ' ms');
+      for (let i = 1; i < p.times.length; i++) assert.ok(p.times[i] - p.times[i - 1] >= 5000, 'every retry after a 429 waited: ' + p.times);
+    } finally {
+      await busy.stop();
+    }
+  });
+
+  describe('in a page: online and visibilitychange', () => {
+    let Page;                                    // the bundled client, loaded with browser globals present
+    let server;
+    const saved = {};
+    before(async () => {
+      for (const k of ['window', 'document', 'location']) saved[k] = Object.getOwnPropertyDescriptor(globalThis, k);
+      globalThis.window = new EventTarget();
+      globalThis.location = new URL('http://127.0.0.1/');
+      globalThis.document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+      ({ Warren: Page } = await import('../dist/warren.js'));
+      server = await startServer(['--keepalive=1s']);
+    });
+    after(async () => {
+      for (const k of ['window', 'document', 'location']) {
+        if (saved[k]) Object.defineProperty(globalThis, k, saved[k]); else delete globalThis[k];
+      }
+      await server.stop();
+    });
+    const page = (url, options) => { const w = new Page(url, options); clients.push(w); return w; };
+    const SLOW = { transport: 'stream', backoffMin: 30000, backoffMax: 30000, openTimeout: 2000 };
+    /** Cuts an open client off (the proxy refuses and drops): it waits for a retry near 30 s. */
+    async function offline(p, w) {
+      const random = Math.random;
+      Math.random = () => 0.99;                   // the jittered delay is 29.7 s, not anywhere in [0, 30 s]
+      try {
+        p.refuse(true);
+        p.drop();
+        await until(() => w.state === 'reconnecting', 'reconnecting');
+      } finally {
+        Math.random = random;
+      }
+      p.refuse(false);
+    }
+
+    test('issue12_reconnectOnOnline: an online event reconnects at once instead of after the backoff', async () => {
+      const p = await proxy(server.port);
+      const w = page(p.url, SLOW);
+      const seen = record(w);
+      await until(() => w.state === 'open', 'open', 5000);
+      await offline(p, w);
+      const before = p.requests.length;
+      await tick(300);
+      assert.equal(p.requests.length, before, 'waiting for the backoff');
+      const at = Date.now();
+      window.dispatchEvent(new Event('online'));
+      await until(() => w.state === 'open', 'open again', 5000);
+      assert.ok(Date.now() - at < 5000, 'reconnected at once, not after ~30 s');
+      assert.equal(p.requests.length, before + 1);
+      assert.ok(seen.some(e => e[0] === 'resume'), 'the same tunnel, resumed');
+    });
+
+    test('issue12_reconnectOnVisible: a page becoming visible reconnects at once; hidden does nothing', async () => {
+      const p = await proxy(server.port);
+      const w = page(p.url, SLOW);
+      await until(() => w.state === 'open', 'open', 5000);
+      await offline(p, w);
+      const before = p.requests.length;
+      document.visibilityState = 'hidden';
+      document.dispatchEvent(new Event('visibilitychange'));
+      await tick(300);
+      assert.equal(p.requests.length, before, 'hidden: still waiting for the backoff');
+      document.visibilityState = 'visible';
+      document.dispatchEvent(new Event('visibilitychange'));
+      await until(() => w.state === 'open', 'open again', 5000);
+      assert.equal(p.requests.length, before + 1);
+    });
+
+    test('issue12_staleAfterLongSleep: a page waking with a connection silent past its dead time replaces it at once', async () => {
+      const p = await proxy(server.port);
+      const w = page(p.url, { transport: 'stream', backoffMin: 10, backoffMax: 40, deadAfter: 1000 });
+      const seen = record(w);
+      await until(() => w.state === 'open', 'open', 5000);
+      p.freeze();                                  // the connection dies silently
+      // The page sleeps: no timer runs (the watchdog included) until it wakes up.
+      const asleep = Date.now();
+      while (Date.now() - asleep < 1300) { /* a frozen page */ }
+      document.dispatchEvent(new Event('visibilitychange'));
+      assert.deepEqual(seen.filter(e => e[0] === 'reconnecting').map(e => e[1].reason), ['silent'], 'noticed on waking, before any timer ran');
+      await until(() => w.state === 'open', 'open again', 5000);
+      assert.ok(seen.some(e => e[0] === 'resume'));
+    });
+  });
+
+  test('issue12_outageLongerThanBackoffCapBackToWs: auto stays on ws through an outage and ends on ws, resumed', async t => {
+    const hadWs = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket');
+    if (!hadWs) {
+      // Node 20 has none: the `ws` package (locked through puppeteer-core), quiet on errors as browsers are.
+      const { WebSocket: Ws } = await import('ws');
+      globalThis.WebSocket = class extends Ws { constructor(...a) { super(...a); this.on('error', () => {}); } };
+    }
+    const server = await startServer(['--keepalive=1s']);
+    try {
+      const p = await proxy(server.port);
+      const w = make(p.url, { ...FAST, transport: 'auto', openTimeout: 2000 });
+      const seen = record(w);
+      await until(() => w.state === 'open', 'open', 5000);
+      assert.equal(w.transport, 'ws');
+      const got = [];
+      await w.subscribe('/outage', d => got.push(d.data)).ready;
+      p.refuse(true);
+      p.drop();
+      const start = Date.now();
+      // The outage lasts 25 times backoffMax: attempts keep failing at the cap.
+      await until(() => Date.now() - start >= 1000 && p.refused() >= 5, 'attempts through the outage', 10000);
+      await server.publish([{ path: '/outage', data: 'during' }]);
+      t.diagnostic(p.refused() + ' attempts refused in ' + (Date.now() - start) + ' ms of outage');
+      p.refuse(false);
+      await until(() => w.state === 'open', 'open after the outage', 5000);
+      assert.equal(w.transport, 'ws', 'back on ws, not stepped down');
+      assert.ok(p.requests.every(r => r.includes('format=ws')), 'no other transport tried: ' + p.requests);
+      await until(() => got.length === 1, 'the datagram published during the outage');
+      assert.deepEqual(got, ['during']);
+      assert.ok(seen.some(e => e[0] === 'resume') && !seen.some(e => e[0] === 'replaced'), 'the same tunnel');
+    } finally {
+      if (!hadWs) delete globalThis.WebSocket;
+      await server.stop();
+    }
+  });
+
+  test('issue12_shutdownThenPublish: after SIGTERM, publishes reject instead of hanging', async t => {
+    const server = await startServer(['--keepalive=1s']);
+    const w = make(server.url, { ...FAST, transport: 'stream', publishTimeout: 1500 });
+    const seen = record(w);
+    await until(() => w.state === 'open', 'open', 5000);
+    assert.equal((await w.publish('/before', 1)).ok, true);
+    const racing = w.publish('/racing', 1);        // in flight while the server goes down
+    await server.stop();                           // SIGTERM: the jar tells its tunnels and exits
+    const raced = await settles(racing, 3000);
+    assert.equal(raced.settled, true, 'a publish racing the shutdown settles');
+    assert.ok(raced.value ? raced.value.ok : ['closed', 'overloaded', 'timeout'].includes(raced.error.error), JSON.stringify(raced));
+    await until(() => w.state !== 'open', 'the client notices', 5000);
+    const start = Date.now();
+    const r = await settles(w.publish('/after', 2), 5000);
+    assert.equal(r.settled, true, 'the publish settles');
+    t.diagnostic('rejected ' + (r.error && r.error.error) + ' after ' + (Date.now() - start) + ' ms');
+    assert.ok(['closed', 'overloaded', 'timeout'].includes(r.error && r.error.error), 'rejected: ' + (r.error && r.error.error));
+    assert.ok(Date.now() - start <= 1500 + 500, 'within publishTimeout');
+    assert.ok(seen.some(e => e[0] === 'reconnecting' && e[1].reason === 'shutdown'), 'told of the shutdown: ' + JSON.stringify(seen.filter(e => e[0] === 'reconnecting')));
   });
 });

@@ -61,13 +61,13 @@ const BLANK = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>warren te
  * A TCP proxy on a free loopback port in front of `target`. Besides forwarding it can:
  * drop() every connection (a network failure), freeze() them (bytes stop flowing, nothing closes: a
  * silent death), refuse new ones, and buffer() server bytes of requests matching a pattern until 64 KiB
- * (a buffering proxy). It serves an empty page itself at /blank.html. It counts the tunnel requests it forwards.
+ * (a buffering proxy). It serves an empty page itself at /blank.html. It records the tunnel requests it forwards and when, and counts refused connections.
  */
 export async function startProxy(targetPort) {
   const pairs = new Set();
-  const state = { refuse: false, buffer: null, requests: [] };
+  const state = { refuse: false, buffer: null, requests: [], times: [], refused: 0 };
   const server = net.createServer(client => {
-    if (state.refuse) { client.destroy(); return; }
+    if (state.refuse) { state.refused++; client.destroy(); return; }
     const upstream = net.connect(targetPort, '127.0.0.1');
     const pair = { client, upstream, frozen: false, buffering: false, held: [] , heldBytes: 0 };
     pairs.add(pair);
@@ -87,6 +87,7 @@ export async function startProxy(targetPort) {
       }
       for (const m of text.matchAll(/^GET (\/tunnel\?[^ ]*) HTTP/gm)) {
         state.requests.push(m[1]);
+        state.times.push(Date.now());
         if (state.buffer && state.buffer.test(m[1])) pair.buffering = true;
       }
       upstream.write(chunk);
@@ -110,6 +111,10 @@ export async function startProxy(targetPort) {
     port,
     url: `http://127.0.0.1:${port}`,
     requests: state.requests,
+    /** When each of `requests` arrived (ms since the epoch). */
+    times: state.times,
+    /** Connections refused while refuse(true) was on. */
+    refused() { return state.refused; },
     /** Tunnel requests seen that opened a new tunnel. */
     newTunnels() { return state.requests.filter(r => /[?&]new=1(&|$)/.test(r)); },
     drop() { for (const p of [...pairs]) { p.client.destroy(); p.upstream.destroy(); pairs.delete(p); } },

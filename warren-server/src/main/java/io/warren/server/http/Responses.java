@@ -19,7 +19,10 @@ import io.warren.server.ops.WarrenMetrics;
 
 import java.util.List;
 
-/** Whole responses: JSON bodies and the JSON error shape {@code {"error":CODE,"message":...}}. */
+/**
+ * Whole responses: JSON bodies and the JSON error shape {@code {"error":CODE,"message":...}}, with
+ * {@code Retry-After} where {@link RetryAfter} says the refusal is temporary.
+ */
 public final class Responses {
     /** Where error answers are counted ({@code warren_errors_total{code}}); set per channel by the server. */
     public static final AttributeKey<WarrenMetrics> METRICS = AttributeKey.valueOf("warren.metrics");
@@ -45,6 +48,10 @@ public final class Responses {
         Datagram.quote(sb.append(",\"message\":"), message == null ? "" : message);
         sb.append('}');
         FullHttpResponse r = json(ctx, version, HttpResponseStatus.valueOf(code.httpStatus()), sb);
+        int retryAfter = RetryAfter.seconds(code);
+        if (retryAfter > 0) {
+            r.headers().setInt(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        }
         if (code == ErrorCode.METHOD_NOT_ALLOWED) {
             keepAlive = false;
         }
