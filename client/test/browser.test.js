@@ -413,7 +413,7 @@ function engineSuite(engine, skip, spec) {
 }
 
 describe('client files', () => {
-  test('served with types, ETags and 404 JSON for unknown files', async () => {
+  test('served with types, ETags, 404 JSON for unknown files and 400 for non-canonical paths', async () => {
     for (const [file, type] of [['/warren.js', 'text/javascript'], ['/warren.global.js', 'text/javascript'],
       ['/warren.d.ts', 'text/plain'], ['/', 'text/html']]) {
       const r = await fetch(server.url + file);
@@ -426,7 +426,9 @@ describe('client files', () => {
     const missingFile = await fetch(server.url + '/nope.js');
     assert.equal(missingFile.status, 404);
     assert.equal((await missingFile.json()).error, 'not-found');
+    // A non-canonical path is refused before any lookup (issue 10, finding 2).
     const traversal = await fetch(server.url + '/..%2fwarren.js');
-    assert.equal(traversal.status, 404);
+    assert.equal(traversal.status, 400);
+    assert.equal((await traversal.json()).error, 'bad-request');
   });
 });
