@@ -28,12 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OverloadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final OpenRequest REQUEST = new OpenRequest() {
-        public String remoteAddress() { return "127.0.0.1"; }
-        public String header(String name) { return null; }
-        public String query(String name) { return null; }
-        public String cookie(String name) { return null; }
-    };
+    private static final OpenRequest REQUEST = NodeSecurityTest.from("127.0.0.1");
     private static final int INBOX = 2;
 
     private final ManualShardExecutor exec = new ManualShardExecutor();
