@@ -413,7 +413,7 @@ function engineSuite(engine, skip, spec) {
 }
 
 describe('client files', () => {
-  test('served with types, ETags and 404 JSON for unknown files', async () => {
+  test('served with types, ETags, 404 JSON for unknown files and 400 for non-canonical paths', async () => {
     for (const [file, type] of [['/warren.js', 'text/javascript'], ['/warren.global.js', 'text/javascript'],
       ['/warren.d.ts', 'text/plain'], ['/', 'text/html']]) {
       const r = await fetch(server.url + file);
@@ -426,7 +426,11 @@ describe('client files', () => {
     const missingFile = await fetch(server.url + '/nope.js');
     assert.equal(missingFile.status, 404);
     assert.equal((await missingFile.json()).error, 'not-found');
-    const traversal = await fetch(server.url + '/..%2fwarren.js');
-    assert.equal(traversal.status, 404);
+    // A traversal never reaches the files: non-canonical paths are refused first (docs/security.md).
+    for (const bad of ['/..%2fwarren.js', '/%77arren.js']) {   // (fetch itself resolves a plain /x/../)
+      const traversal = await fetch(server.url + bad);
+      assert.equal(traversal.status, 400, bad);
+      assert.equal((await traversal.json()).error, 'bad-request', bad);
+    }
   });
 });
