@@ -1,7 +1,7 @@
 package io.warren.server.e2e;
 
 import io.warren.Limits;
-import io.warren.server.SecurityOptions;
+import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
