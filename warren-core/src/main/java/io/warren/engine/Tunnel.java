@@ -52,8 +52,7 @@ public final class Tunnel {
     private long registeredNanos;         // cluster: when the registry record was last refreshed
     String logMark;                       // shard thread; cluster: where the broker's log stood when the tunnel opened
     int shardSlot = -1;
-    /** The client address that opened the tunnel (for the per-address limit); set once at creation. */
-    String remoteAddress;
+    String remoteAddress;                 // the client address that opened it (per-address limit); set once
 
     Tunnel(TunnelContext ctx, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
         this.ctx = ctx;
@@ -93,10 +92,13 @@ public final class Tunnel {
         return clientPattern;
     }
 
-    /** The tunnel id shortened for logs: enough to correlate, too little to use. */
+    /** The tunnel id shortened for logs ({@link #redact}): enough to correlate, too little to use. */
     public String redactedId() {
-        return id.substring(0, 4) + "…";
+        return redact(id);
     }
+
+    /** How any tunnel id appears in logs: its first four characters (an id has 24). */
+    public static String redact(String tunnelId) { return tunnelId.substring(0, 4) + "…"; }
 
     boolean isClosed() {
         return closed;

@@ -1,6 +1,7 @@
 package io.warren.server.ops;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.warren.engine.Tunnel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -9,8 +10,8 @@ import java.util.Set;
 /**
  * Takes secrets out of a request target before it is logged. Parameters are recognised by their
  * <em>decoded</em> name, as the endpoints read them, so {@code %74oken=} is a token too: {@code token} and
- * {@code key} values are dropped whole, {@code tunnel} ids keep the four-character prefix that
- * {@code Tunnel.redactedId()} logs elsewhere. A name that does not decode hides its value. Everything
+ * {@code key} values are dropped whole, {@code tunnel} ids are shortened as {@link Tunnel#redact} does
+ * everywhere else. A name that does not decode hides its value. Everything
  * else ({@code callback}, {@code format}, {@code subscribe}...) stays as sent.
  */
 public final class QueryRedactor {
@@ -59,7 +60,7 @@ public final class QueryRedactor {
         if (name != null && !SECRET.contains(name) && !name.equals("tunnel")) {
             sb.append(value);
         } else if (name != null && name.equals("tunnel") && value.length() > 4) {
-            sb.append(value, 0, 4).append(HIDDEN);
+            sb.append(Tunnel.redact(value));
         } else if (!value.isEmpty()) {
             sb.append(HIDDEN);
         }
