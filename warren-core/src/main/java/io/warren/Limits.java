@@ -44,8 +44,15 @@ public record Limits(
     public static final long HEAP_PER_TUNNEL = 32 * 1024;
 
     public static Limits defaults() {
-        return new Limits(32 * 1024, 200, 1000, DEFAULT_TUNNELS_PER_ADDRESS, MAX_PATH_LENGTH,
-                MAX_PATH_DEPTH, defaultMaxTunnels(), Duration.ofSeconds(10));
+        return new Limits(
+                32 * 1024,
+                200,
+                1000,
+                DEFAULT_TUNNELS_PER_ADDRESS,
+                MAX_PATH_LENGTH,
+                MAX_PATH_DEPTH,
+                defaultMaxTunnels(),
+                Duration.ofSeconds(10));
     }
 
     /**
@@ -53,14 +60,23 @@ public record Limits(
      * then never take more than the heap (a 1 GB heap holds 32,768 tunnels).
      */
     public static int defaultMaxTunnels() {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1000, Runtime.getRuntime().maxMemory() / HEAP_PER_TUNNEL));
+        return (int)
+                Math.min(Integer.MAX_VALUE, Math.max(1000, Runtime.getRuntime().maxMemory() / HEAP_PER_TUNNEL));
     }
 
     public Limits {
-        if (maxDatagramBytes < 1 || eventsPerSecond < 0 || eventsBurst < 1 || maxTunnelsPerAddress < 0
-                || maxPathLength < 2 || maxPathLength > MAX_PATH_LENGTH
-                || maxPathDepth < 1 || maxPathDepth > MAX_PATH_DEPTH || maxTunnels < 0
-                || firstAttachTimeout == null || firstAttachTimeout.isNegative() || firstAttachTimeout.isZero()) {
+        if (maxDatagramBytes < 1
+                || eventsPerSecond < 0
+                || eventsBurst < 1
+                || maxTunnelsPerAddress < 0
+                || maxPathLength < 2
+                || maxPathLength > MAX_PATH_LENGTH
+                || maxPathDepth < 1
+                || maxPathDepth > MAX_PATH_DEPTH
+                || maxTunnels < 0
+                || firstAttachTimeout == null
+                || firstAttachTimeout.isNegative()
+                || firstAttachTimeout.isZero()) {
             throw new IllegalArgumentException("limits out of range: max-datagram >= 1, events-per-second >= 0, "
                     + "events-burst >= 1, max-tunnels-per-address >= 0, max-path-length 2.."
                     + MAX_PATH_LENGTH + ", max-path-depth 1.." + MAX_PATH_DEPTH
@@ -69,35 +85,99 @@ public record Limits(
     }
 
     public Limits withMaxDatagramBytes(int v) {
-        return new Limits(v, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth, maxTunnels, firstAttachTimeout);
+        return new Limits(
+                v,
+                eventsPerSecond,
+                eventsBurst,
+                maxTunnelsPerAddress,
+                maxPathLength,
+                maxPathDepth,
+                maxTunnels,
+                firstAttachTimeout);
     }
 
     public Limits withEventsPerSecond(int v) {
-        return new Limits(maxDatagramBytes, v, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth, maxTunnels, firstAttachTimeout);
+        return new Limits(
+                maxDatagramBytes,
+                v,
+                eventsBurst,
+                maxTunnelsPerAddress,
+                maxPathLength,
+                maxPathDepth,
+                maxTunnels,
+                firstAttachTimeout);
     }
 
     public Limits withEventsBurst(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, v, maxTunnelsPerAddress, maxPathLength, maxPathDepth, maxTunnels, firstAttachTimeout);
+        return new Limits(
+                maxDatagramBytes,
+                eventsPerSecond,
+                v,
+                maxTunnelsPerAddress,
+                maxPathLength,
+                maxPathDepth,
+                maxTunnels,
+                firstAttachTimeout);
     }
 
     public Limits withMaxTunnelsPerAddress(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, v, maxPathLength, maxPathDepth, maxTunnels, firstAttachTimeout);
+        return new Limits(
+                maxDatagramBytes,
+                eventsPerSecond,
+                eventsBurst,
+                v,
+                maxPathLength,
+                maxPathDepth,
+                maxTunnels,
+                firstAttachTimeout);
     }
 
     public Limits withMaxPathLength(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, v, maxPathDepth, maxTunnels, firstAttachTimeout);
+        return new Limits(
+                maxDatagramBytes,
+                eventsPerSecond,
+                eventsBurst,
+                maxTunnelsPerAddress,
+                v,
+                maxPathDepth,
+                maxTunnels,
+                firstAttachTimeout);
     }
 
     public Limits withMaxPathDepth(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, v, maxTunnels, firstAttachTimeout);
+        return new Limits(
+                maxDatagramBytes,
+                eventsPerSecond,
+                eventsBurst,
+                maxTunnelsPerAddress,
+                maxPathLength,
+                v,
+                maxTunnels,
+                firstAttachTimeout);
     }
 
     public Limits withMaxTunnels(int v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth, v, firstAttachTimeout);
+        return new Limits(
+                maxDatagramBytes,
+                eventsPerSecond,
+                eventsBurst,
+                maxTunnelsPerAddress,
+                maxPathLength,
+                maxPathDepth,
+                v,
+                firstAttachTimeout);
     }
 
     public Limits withFirstAttachTimeout(Duration v) {
-        return new Limits(maxDatagramBytes, eventsPerSecond, eventsBurst, maxTunnelsPerAddress, maxPathLength, maxPathDepth, maxTunnels, v);
+        return new Limits(
+                maxDatagramBytes,
+                eventsPerSecond,
+                eventsBurst,
+                maxTunnelsPerAddress,
+                maxPathLength,
+                maxPathDepth,
+                maxTunnels,
+                v);
     }
 
     /** Refuses a path or pattern text longer or deeper than allowed with {@code too-large}. */

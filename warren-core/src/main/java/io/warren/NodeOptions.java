@@ -27,8 +27,15 @@ public record NodeOptions(
         int shardInboxLimit) {
 
     public static NodeOptions defaults() {
-        return new NodeOptions(Duration.ofSeconds(60), Duration.ofSeconds(25), Duration.ofSeconds(25),
-                256, 256 * 1024, 256, 256, 1 << 20);
+        return new NodeOptions(
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(25),
+                Duration.ofSeconds(25),
+                256,
+                256 * 1024,
+                256,
+                256,
+                1 << 20);
     }
 
     public NodeOptions {
@@ -36,7 +43,8 @@ public record NodeOptions(
         positive(keepalive, "keepalive");
         positive(pollTimeout, "poll-timeout");
         if (replaySize < 1 || replayBytes < 1 || idempotencyWindow < 0 || maxInterests < 1 || shardInboxLimit < 1) {
-            throw new IllegalArgumentException("replay-size, replay-bytes, max-interests and the inbox limit must be positive");
+            throw new IllegalArgumentException(
+                    "replay-size, replay-bytes, max-interests and the inbox limit must be positive");
         }
     }
 
@@ -47,31 +55,52 @@ public record NodeOptions(
     }
 
     public NodeOptions withTunnelTimeout(Duration v) {
-        return new NodeOptions(v, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, shardInboxLimit);
+        return new NodeOptions(
+                v, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, shardInboxLimit);
     }
 
     public NodeOptions withKeepalive(Duration v) {
-        return new NodeOptions(tunnelTimeout, v, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, shardInboxLimit);
+        return new NodeOptions(
+                tunnelTimeout,
+                v,
+                pollTimeout,
+                replaySize,
+                replayBytes,
+                idempotencyWindow,
+                maxInterests,
+                shardInboxLimit);
     }
 
     public NodeOptions withPollTimeout(Duration v) {
-        return new NodeOptions(tunnelTimeout, keepalive, v, replaySize, replayBytes, idempotencyWindow, maxInterests, shardInboxLimit);
+        return new NodeOptions(
+                tunnelTimeout, keepalive, v, replaySize, replayBytes, idempotencyWindow, maxInterests, shardInboxLimit);
     }
 
     public NodeOptions withReplaySize(int v) {
-        return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, v, replayBytes, idempotencyWindow, maxInterests, shardInboxLimit);
+        return new NodeOptions(
+                tunnelTimeout,
+                keepalive,
+                pollTimeout,
+                v,
+                replayBytes,
+                idempotencyWindow,
+                maxInterests,
+                shardInboxLimit);
     }
 
     public NodeOptions withReplayBytes(long v) {
-        return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, v, idempotencyWindow, maxInterests, shardInboxLimit);
+        return new NodeOptions(
+                tunnelTimeout, keepalive, pollTimeout, replaySize, v, idempotencyWindow, maxInterests, shardInboxLimit);
     }
 
     public NodeOptions withMaxInterests(int v) {
-        return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, v, shardInboxLimit);
+        return new NodeOptions(
+                tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, v, shardInboxLimit);
     }
 
     public NodeOptions withShardInboxLimit(int v) {
-        return new NodeOptions(tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, v);
+        return new NodeOptions(
+                tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, v);
     }
 
     /** How often each shard checks keepalives and culls: a quarter of the shortest timer, within [20 ms, 1 s]. */

@@ -9,9 +9,6 @@ import io.warren.format.Format;
 import io.warren.path.PathPattern;
 import io.warren.server.WarrenServer;
 import io.warren.server.config.ServerOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An application that embeds Warren: it starts the server from code, lets in only requests that name a
@@ -60,7 +59,11 @@ public final class EmbeddedApp implements AutoCloseable {
         NodeListener watcher = new NodeListener() {
             @Override
             public void tunnelOpened(Tunnel t) {
-                log.info("tunnel {} opened for {} (client {})", t.redactedId(), t.identity().subject(), t.clientId());
+                log.info(
+                        "tunnel {} opened for {} (client {})",
+                        t.redactedId(),
+                        t.identity().subject(),
+                        t.clientId());
             }
 
             @Override
@@ -78,14 +81,16 @@ public final class EmbeddedApp implements AutoCloseable {
                 log.debug("{} attached over {}", t.identity().subject(), f.name());
             }
         };
-        WarrenServer server = WarrenServer.builder(ServerOptions.defaults().withHost(host).withPort(port))
+        WarrenServer server = WarrenServer.builder(
+                        ServerOptions.defaults().withHost(host).withPort(port))
                 .authenticator(users)
                 .listener(NodeListener.all(java.util.List.of(watcher, extra)))
                 .build()
                 .start();
         EmbeddedApp app = new EmbeddedApp(server);
         // 3. Publish from code: any JSON value, to any path; interested tunnels get it at once.
-        app.clock.scheduleAtFixedRate(() -> server.publish("/time", "\"" + Instant.now() + "\""), 1, 1, TimeUnit.SECONDS);
+        app.clock.scheduleAtFixedRate(
+                () -> server.publish("/time", "\"" + Instant.now() + "\""), 1, 1, TimeUnit.SECONDS);
         return app;
     }
 

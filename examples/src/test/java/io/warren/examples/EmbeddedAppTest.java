@@ -1,12 +1,12 @@
 package io.warren.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.engine.NodeListener;
 import io.warren.engine.Tunnel;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -19,8 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The embedded example runs: its authenticator, its listener and its publishing from code all work over real HTTP. */
 class EmbeddedAppTest {
@@ -31,21 +30,33 @@ class EmbeddedAppTest {
     void embeddedApplicationServesTunnelsAndPublishesFromCode() throws Exception {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         NodeListener recorder = new NodeListener() {
-            @Override public void tunnelOpened(Tunnel t) { events.add("open " + t.identity().subject()); }
-            @Override public void subscribed(Tunnel t, PathPattern p) { events.add("subscribe " + t.identity().subject() + " " + p); }
+            @Override
+            public void tunnelOpened(Tunnel t) {
+                events.add("open " + t.identity().subject());
+            }
+
+            @Override
+            public void subscribed(Tunnel t, PathPattern p) {
+                events.add("subscribe " + t.identity().subject() + " " + p);
+            }
         };
         try (EmbeddedApp app = EmbeddedApp.start("127.0.0.1", 0, recorder)) {
             String base = "http://127.0.0.1:" + app.port();
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/tunnel?format=stream&new=1")).build(),
+            HttpResponse<String> refused = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/tunnel?format=stream&new=1"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(JSON.readTree(refused.body()).get("error").asText()).isEqualTo("unauthorized");
 
-            HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(
-                    URI.create(base + "/tunnel?format=stream&new=1&subscribe=/time&user=ada")).timeout(Duration.ofSeconds(20)).build(),
+            HttpResponse<InputStream> stream = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/tunnel?format=stream&new=1&subscribe=/time&user=ada"))
+                            .timeout(Duration.ofSeconds(20))
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertThat(stream.statusCode()).isEqualTo(200);
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
                 JsonNode open = JSON.readTree(lines.readLine());
                 assertThat(open.get("path").asText()).isEqualTo("/meta/open");
                 assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("subscribe ada /time");
@@ -55,7 +66,10 @@ class EmbeddedAppTest {
                 assertThat(tick.get("path").asText()).isEqualTo("/time");
                 assertThat(tick.get("data").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
-                app.server().publish("/time", "{\"from\":\"code\"}").toCompletableFuture().get(5, TimeUnit.SECONDS);
+                app.server()
+                        .publish("/time", "{\"from\":\"code\"}")
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS);
                 JsonNode next;
                 do {
                     next = JSON.readTree(lines.readLine());

@@ -1,22 +1,21 @@
 package io.warren.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.bench.load.Layout;
 import io.warren.bench.load.Plot;
 import io.warren.bench.load.Report;
 import io.warren.bench.load.Scenarios;
 import io.warren.bench.load.Target;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A short run of every scenario against the real Warren jar and nginx+nchan, each started as its own
@@ -27,12 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ScenarioSmokeTest {
     @TempDir
     static Path dir;
+
     static Scenarios.Settings settings;
 
     @BeforeAll
     static void settings() {
-        Path jar = Path.of("..", "warren-server", "target", "warren.jar").toAbsolutePath().normalize();
-        assertThat(jar).as("the Warren jar is built by the reactor before this module (mvn verify from the root)").isRegularFile();
+        Path jar = Path.of("..", "warren-server", "target", "warren.jar")
+                .toAbsolutePath()
+                .normalize();
+        assertThat(jar)
+                .as("the Warren jar is built by the reactor before this module (mvn verify from the root)")
+                .isRegularFile();
         settings = new Scenarios.Settings();
         settings.jar = jar;
         settings.runs = 1;
@@ -41,8 +45,8 @@ class ScenarioSmokeTest {
         settings.perWorker = 50; // several worker processes even for a small run
         settings.sourceIps = 3;
         settings.connectTimeoutMillis = 30_000;
-        settings.serverJvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dio.netty.leakDetection.level=paranoid");
+        settings.serverJvm = List.of(
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dio.netty.leakDetection.level=paranoid");
         settings.nchanWorkers = 1;
         settings.workerJvm = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         settings.out = dir.resolve("results");
@@ -52,7 +56,8 @@ class ScenarioSmokeTest {
     @AfterAll
     static void noLeak() throws Exception {
         try (Stream<Path> logs = Files.list(settings.work)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("warren-")).toList()) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("warren-"))
+                    .toList()) {
                 assertThat(Files.readString(log)).as(log.toString()).doesNotContain("LEAK:");
             }
         }
@@ -61,7 +66,8 @@ class ScenarioSmokeTest {
     private static void assertExactlyOnce(Report r, int points) {
         assertThat(r.rows()).hasSize(points);
         for (Map<String, Object> row : r.rows()) {
-            assertThat(row).as(row.toString())
+            assertThat(row)
+                    .as(row.toString())
                     .containsEntry("missing", 0L)
                     .containsEntry("duplicates", 0L)
                     .containsEntry("errors", 0L);
@@ -76,10 +82,12 @@ class ScenarioSmokeTest {
         Report r = new Scenarios(settings).load("broadcast", List.of(Layout.broadcast(60)), List.of(200.0), false);
         assertExactlyOnce(r, 2);
         assertThat(r.rows()).extracting(m -> m.get("target")).containsExactly("warren", "nchan");
-        assertThat(r.rows()).allSatisfy(m -> assertThat((Long) m.get("expected")).isEqualTo(60L * (Long) m.get("published")));
+        assertThat(r.rows())
+                .allSatisfy(m -> assertThat((Long) m.get("expected")).isEqualTo(60L * (Long) m.get("published")));
         r.write(settings.out, new Scenarios(settings).context());
         assertThat(settings.out.resolve("broadcast.json")).isNotEmptyFile();
-        assertThat(Files.readString(settings.out.resolve("broadcast.md"))).contains("| broadcast subs=60 rate=200 | warren/nchan |".replace("warren/nchan", "**warren/nchan**"));
+        assertThat(Files.readString(settings.out.resolve("broadcast.md")))
+                .contains("| broadcast subs=60 rate=200 | warren/nchan |".replace("warren/nchan", "**warren/nchan**"));
     }
 
     @Test
@@ -88,7 +96,9 @@ class ScenarioSmokeTest {
             Scenarios.Settings s = copy();
             s.format = format;
             s.targets = List.of(Target.WARREN);
-            assertExactlyOnce(new Scenarios(s).load("broadcast-" + format, List.of(Layout.broadcast(30)), List.of(100.0), false), 1);
+            assertExactlyOnce(
+                    new Scenarios(s).load("broadcast-" + format, List.of(Layout.broadcast(30)), List.of(100.0), false),
+                    1);
         }
     }
 
@@ -127,10 +137,13 @@ class ScenarioSmokeTest {
         for (Map<String, Object> row : r.rows()) {
             assertThat(row.get("open")).as(row.toString()).isEqualTo(((Integer) row.get("tunnels")).longValue());
             assertThat(row).as(row.toString()).containsEntry("disconnects", 0L);
-            assertThat((Long) row.get("keepalives")).as(row.toString()).isGreaterThanOrEqualTo(((Integer) row.get("tunnels")).longValue());
+            assertThat((Long) row.get("keepalives"))
+                    .as(row.toString())
+                    .isGreaterThanOrEqualTo(((Integer) row.get("tunnels")).longValue());
             assertThat((Double) row.get("rssMiB")).isPositive();
         }
-        assertThat(r.rows()).filteredOn(m -> m.get("target").equals("warren"))
+        assertThat(r.rows())
+                .filteredOn(m -> m.get("target").equals("warren"))
                 .allSatisfy(m -> assertThat((Double) m.get("heapMiB")).isPositive());
         r.write(settings.out, new Scenarios(settings).context());
         Path images = dir.resolve("images");

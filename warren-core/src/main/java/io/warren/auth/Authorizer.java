@@ -2,7 +2,6 @@ package io.warren.auth;
 
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 

@@ -2,7 +2,6 @@ package io.warren.auth;
 
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.List;
 public record Permissions(List<PathPattern> subscribe, List<PathPattern> publish) {
     /** The identity attribute under which authenticators store an identity's permissions. */
     public static final String ATTRIBUTE = "warren.permissions";
+
     public static final Permissions NONE = new Permissions(List.of(), List.of());
 
     public Permissions {
@@ -62,7 +62,10 @@ public record Permissions(List<PathPattern> subscribe, List<PathPattern> publish
             if (a.matches(path)) {
                 return true;
             }
-            if (path.isClient() && a.kind() == PathPattern.Kind.CHILDREN && a.base().equals("/client") && path.depth() == 2) {
+            if (path.isClient()
+                    && a.kind() == PathPattern.Kind.CHILDREN
+                    && a.base().equals("/client")
+                    && path.depth() == 2) {
                 return true;
             }
         }

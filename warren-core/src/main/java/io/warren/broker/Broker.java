@@ -2,7 +2,6 @@ package io.warren.broker;
 
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -114,7 +113,6 @@ public interface Broker extends AutoCloseable {
         void onDatagram(Datagram datagram);
 
         /** Some datagrams may have been lost (the backend was unreachable). */
-        default void onGap() {
-        }
+        default void onGap() {}
     }
 }

@@ -2,7 +2,6 @@ package io.warren.broker;
 
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-
 import java.time.Duration;
 import java.util.List;
 

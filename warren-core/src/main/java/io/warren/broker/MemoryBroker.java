@@ -1,10 +1,8 @@
 package io.warren.broker;
 
 import io.warren.datagram.Datagram;
-import io.warren.path.PathPattern;
-
 import io.warren.path.Path;
-
+import io.warren.path.PathPattern;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,6 +30,7 @@ public final class MemoryBroker implements Broker {
             return size() > HistoryRule.MAX_PATHS;
         }
     };
+
     private volatile Listener listener;
 
     public MemoryBroker() {
@@ -42,7 +41,7 @@ public final class MemoryBroker implements Broker {
         this.rules = List.copyOf(history);
     }
 
-    private record Kept(Datagram datagram, long nanos) { }
+    private record Kept(Datagram datagram, long nanos) {}
 
     @Override
     public CompletionStage<Void> start(Listener listener) {

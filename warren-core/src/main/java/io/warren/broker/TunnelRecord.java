@@ -2,7 +2,6 @@ package io.warren.broker;
 
 import io.warren.auth.Identity;
 import io.warren.path.PathPattern;
-
 import java.util.List;
 
 /**
@@ -14,7 +13,8 @@ import java.util.List;
  * the tunnel over enforces both (it closes the tunnel at expiry and refuses a record already expired).
  * Immutable.
  */
-public record TunnelRecord(String tunnelId, String clientId, Identity identity, List<PathPattern> interests, String logMark) {
+public record TunnelRecord(
+        String tunnelId, String clientId, Identity identity, List<PathPattern> interests, String logMark) {
     public TunnelRecord {
         interests = List.copyOf(interests);
     }

@@ -56,7 +56,10 @@ public interface TunnelRegistry extends AutoCloseable {
     void close();
 
     /** Why a record was not written by {@link #put}. */
-    enum PutResult { OWNED_ELSEWHERE, MISSING }
+    enum PutResult {
+        OWNED_ELSEWHERE,
+        MISSING
+    }
 
     /** Hears about this node's tunnels. */
     interface Listener {
@@ -74,8 +77,7 @@ public interface TunnelRegistry extends AutoCloseable {
         static final Local INSTANCE = new Local();
         private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-        private Local() {
-        }
+        private Local() {}
 
         @Override
         public CompletionStage<Void> start(Listener listener) {
@@ -88,7 +90,8 @@ public interface TunnelRegistry extends AutoCloseable {
         }
 
         @Override
-        public CompletionStage<Map<String, PutResult>> put(Collection<TunnelRecord> records, Duration ttl, boolean create) {
+        public CompletionStage<Map<String, PutResult>> put(
+                Collection<TunnelRecord> records, Duration ttl, boolean create) {
             return CompletableFuture.completedFuture(Map.of());
         }
 
@@ -103,7 +106,6 @@ public interface TunnelRegistry extends AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +34,7 @@ public final class ClientDatagramParser {
             .disable(JsonParser.Feature.ALLOW_COMMENTS)
             .build();
 
-    private ClientDatagramParser() {
-    }
+    private ClientDatagramParser() {}
 
     /** Parses a JSON body; throws {@code bad-json} or {@code bad-request} for the request as a whole. */
     public static List<ClientDatagram> parse(byte[] body, int offset, int length) {
@@ -94,7 +92,8 @@ public final class ClientDatagramParser {
 
     private static ClientDatagram entry(JsonNode n) {
         if (!n.isObject()) {
-            return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "a datagram must be a JSON object"), null);
+            return ClientDatagram.invalid(
+                    new WarrenException(ErrorCode.BAD_REQUEST, "a datagram must be a JSON object"), null);
         }
         JsonNode tunnel = n.get("tunnel");
         if (tunnel != null && !tunnel.isNull() && !tunnel.isTextual()) {
@@ -108,7 +107,8 @@ public final class ClientDatagramParser {
         JsonNode id = n.get("id");
         if (id != null && !id.isNull()) {
             if (!id.isTextual() && !id.isIntegralNumber()) {
-                return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "id must be a string or an integer"), null, t);
+                return ClientDatagram.invalid(
+                        new WarrenException(ErrorCode.BAD_REQUEST, "id must be a string or an integer"), null, t);
             }
             ref = id.asText();
         }

@@ -1,7 +1,6 @@
 package io.warren.datagram;
 
 import io.warren.path.PathPattern;
-
 import java.util.List;
 
 /**
@@ -10,15 +9,21 @@ import java.util.List;
  * {@code /meta/ack}. Their wire text is part of the protocol (docs/protocol.md): change it here only.
  */
 public final class ControlDatagrams {
-    private ControlDatagrams() {
-    }
+    private ControlDatagrams() {}
 
     /**
      * {@code /meta/open}: the tunnel's ids and keepalive; {@code gap} only when true, {@code replaced} and
      * {@code refusedJson} (see {@link #refused}) only when not null.
      */
-    public static Datagram open(String tunnelId, String clientId, String clientPath, long keepaliveMillis,
-                                boolean resumed, boolean gap, String replaced, String refusedJson) {
+    public static Datagram open(
+            String tunnelId,
+            String clientId,
+            String clientPath,
+            long keepaliveMillis,
+            boolean resumed,
+            boolean gap,
+            String replaced,
+            String refusedJson) {
         StringBuilder sb = new StringBuilder(160).append('{');
         Datagram.quote(sb.append("\"tunnel\":"), tunnelId);
         Datagram.quote(sb.append(",\"client\":"), clientId);

@@ -2,7 +2,6 @@ package io.warren.datagram;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.warren.path.Path;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 

@@ -7,9 +7,6 @@ import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +14,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that decides what a tunnel may receive and what may be published: the only holder of
@@ -116,18 +115,19 @@ final class AccessGate {
         for (PathPattern p : patterns) {
             answers.add(ask(() -> authorizer.canSubscribe(identity, p)).toCompletableFuture());
         }
-        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<SubscribeGrant> granted = new ArrayList<>(patterns.size());
-            List<PathPattern> refused = new ArrayList<>();
-            for (int i = 0; i < patterns.size(); i++) {
-                if (answers.get(i).join()) {
-                    granted.add(new SubscribeGrant(identity, patterns.get(i)));
-                } else {
-                    refused.add(patterns.get(i));
-                }
-            }
-            return new Grants(granted, refused);
-        });
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> {
+                    List<SubscribeGrant> granted = new ArrayList<>(patterns.size());
+                    List<PathPattern> refused = new ArrayList<>();
+                    for (int i = 0; i < patterns.size(); i++) {
+                        if (answers.get(i).join()) {
+                            granted.add(new SubscribeGrant(identity, patterns.get(i)));
+                        } else {
+                            refused.add(patterns.get(i));
+                        }
+                    }
+                    return new Grants(granted, refused);
+                });
     }
 
     /**
@@ -196,7 +196,8 @@ final class AccessGate {
         return ErrorCode.FORBIDDEN.exception("refused");
     }
 
-    private static <T> CompletionStage<T> onShard(Tunnel t, CompletionStage<Boolean> answer, Function<Boolean, T> then) {
+    private static <T> CompletionStage<T> onShard(
+            Tunnel t, CompletionStage<Boolean> answer, Function<Boolean, T> then) {
         CompletableFuture<Boolean> f = answer.toCompletableFuture();
         return f.isDone() ? f.thenApply(then) : f.thenApplyAsync(then, t.shard().executor());
     }

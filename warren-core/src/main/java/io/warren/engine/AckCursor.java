@@ -10,8 +10,7 @@ final class AckCursor {
     private String id;
 
     /** Where an attach starts: the last sequence the client has, and whether it may have missed some. */
-    record Start(long cursor, boolean gap) {
-    }
+    record Start(long cursor, boolean gap) {}
 
     /**
      * Resolves an attach with {@code last} (or null: from the acknowledged point) against {@code replay},

@@ -1,7 +1,6 @@
 package io.warren.engine;
 
 import io.warren.datagram.Ack;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;

@@ -2,7 +2,6 @@ package io.warren.engine;
 
 import io.warren.ErrorCode;
 import io.warren.Limits;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,13 +30,15 @@ final class Admission {
      */
     void reserve(String address) {
         if (!reserveAddress(address)) {
-            throw ErrorCode.TOO_MANY.exception("at most " + limits.maxTunnelsPerAddress() + " tunnels per client address");
+            throw ErrorCode.TOO_MANY.exception(
+                    "at most " + limits.maxTunnelsPerAddress() + " tunnels per client address");
         }
         int max = limits.maxTunnels();
         if (total.incrementAndGet() > max && max > 0) {
             total.decrementAndGet();
             releaseAddress(address);
-            throw ErrorCode.OVERLOADED.exception("this server holds its maximum of " + max + " tunnels; try again later");
+            throw ErrorCode.OVERLOADED.exception(
+                    "this server holds its maximum of " + max + " tunnels; try again later");
         }
     }
 

@@ -11,7 +11,6 @@ import io.warren.datagram.ClientDatagramParser;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +33,14 @@ final class ClientDatagrams {
     private final Broker broker;
     private final Limits limits;
 
-    ClientDatagrams(Node node, AccessGate gate, Interests interests, Records records, Publishing publishing, Broker broker,
-                    Limits limits) {
+    ClientDatagrams(
+            Node node,
+            AccessGate gate,
+            Interests interests,
+            Records records,
+            Publishing publishing,
+            Broker broker,
+            Limits limits) {
         this.node = node;
         this.limits = limits;
         this.gate = gate;
@@ -73,7 +78,8 @@ final class ClientDatagrams {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
             if (!t.takeToken(node.nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
-                throw ErrorCode.RATE_LIMITED.exception("at most " + limits.eventsPerSecond() + " datagrams per second per tunnel");
+                throw ErrorCode.RATE_LIMITED.exception(
+                        "at most " + limits.eventsPerSecond() + " datagrams per second per tunnel");
             }
             Path path = Path.of(cd.path());
             if (path.isMeta()) {
@@ -88,8 +94,11 @@ final class ClientDatagrams {
                 }
             }
             Datagram d = new Datagram(node.ids().next(), path, cd.data(), t.clientId());
-            CompletionStage<Ack> ack = gate.publish(t, d).handle((grant, e) -> e == null ? publishing.publish(grant, ref)
-                    : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))).thenCompose(a -> a);
+            CompletionStage<Ack> ack = gate.publish(t, d)
+                    .handle((grant, e) -> e == null
+                            ? publishing.publish(grant, ref)
+                            : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref)))
+                    .thenCompose(a -> a);
             if (ref != null) {
                 t.rememberAck(ref, ack, node.options().idempotencyWindow());
                 // A failed publish is forgotten, so that a retry with the same id can succeed.
@@ -109,7 +118,8 @@ final class ClientDatagrams {
         String p = path.toString();
         boolean sub = p.equals("/meta/subscribe");
         if (!sub && !p.equals("/meta/unsubscribe")) {
-            throw ErrorCode.FORBIDDEN.exception("clients may only send /meta/subscribe and /meta/unsubscribe under /meta/");
+            throw ErrorCode.FORBIDDEN.exception(
+                    "clients may only send /meta/subscribe and /meta/unsubscribe under /meta/");
         }
         JsonNode data = ClientDatagramParser.tree(cd.data());
         if (data == null || !data.isObject() || !data.path("path").isTextual()) {
@@ -130,9 +140,12 @@ final class ClientDatagrams {
                 checkHistory(pattern, since, recent);
             }
             // Plain or with history, the gate decides; its answer comes back on the tunnel's thread.
-            return gate.subscribe(t, pattern).handle((grant, e) -> e != null
-                    ? CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))
-                    : history ? subscribeWithHistory(t, grant, since, recent, ref) : subscribeGranted(t, grant, ref))
+            return gate.subscribe(t, pattern)
+                    .handle((grant, e) -> e != null
+                            ? CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))
+                            : history
+                                    ? subscribeWithHistory(t, grant, since, recent, ref)
+                                    : subscribeGranted(t, grant, ref))
                     .thenCompose(a -> a);
         }
         interests.unsubscribe(t, pattern);
@@ -151,7 +164,8 @@ final class ClientDatagrams {
                 // Saved before the ack, so that a node taking the tunnel over knows this interest.
                 ready = ready.thenCombine(records.save(t), (a, b) -> null);
             }
-            return ready.handle((v, e) -> e == null ? Ack.ok(null, ref)
+            return ready.handle((v, e) -> e == null
+                    ? Ack.ok(null, ref)
                     : Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref));
         } catch (WarrenException e) {
             return CompletableFuture.completedFuture(Ack.error(e, ref));
@@ -175,8 +189,8 @@ final class ClientDatagrams {
      * meanwhile. The ack says {@code gap} when the history did not reach back to {@code since} (or the
      * path keeps none). Shard thread of {@code t}, after the gate granted the interest; never fails.
      */
-    private CompletionStage<Ack> subscribeWithHistory(Tunnel t, AccessGate.SubscribeGrant grant, JsonNode since, JsonNode recent,
-                                                      String ref) {
+    private CompletionStage<Ack> subscribeWithHistory(
+            Tunnel t, AccessGate.SubscribeGrant grant, JsonNode since, JsonNode recent, String ref) {
         CompletionStage<Void> ready;
         try {
             if (t.isClosed()) {
@@ -197,8 +211,10 @@ final class ClientDatagrams {
         ready.thenCompose(v -> broker.history(Path.of(pattern.base()), sinceId, count))
                 .whenComplete((history, e) -> t.shard().executor().execute(() -> {
                     t.release(e == null ? history.datagrams() : List.of());
-                    ack.complete(e != null ? Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref)
-                            : Ack.subscribed(ref, !history.complete()));
+                    ack.complete(
+                            e != null
+                                    ? Ack.error(ErrorCode.OVERLOADED, "the interest could not be registered", ref)
+                                    : Ack.subscribed(ref, !history.complete()));
                 }));
         return ack;
     }
@@ -214,7 +230,11 @@ final class ClientDatagrams {
         if (since != null && !since.isTextual()) {
             throw ErrorCode.BAD_REQUEST.exception("since must be a datagram id");
         }
-        if (recent != null && (!recent.canConvertToInt() || !recent.isIntegralNumber() || recent.asInt() < 1 || recent.asInt() > 10_000)) {
+        if (recent != null
+                && (!recent.canConvertToInt()
+                        || !recent.isIntegralNumber()
+                        || recent.asInt() < 1
+                        || recent.asInt() > 10_000)) {
             throw ErrorCode.BAD_REQUEST.exception("recent must be an integer from 1 to 10000");
         }
     }
@@ -227,7 +247,8 @@ final class ClientDatagrams {
     static PathPattern clientPattern(String text, boolean subpaths) {
         PathPattern p = PathPattern.parse(text, subpaths).requireNotMeta();
         if (p.isClient() || p.base().equals("/client")) {
-            throw ErrorCode.FORBIDDEN.exception("client paths cannot be subscribed; each tunnel receives its own /client/C already");
+            throw ErrorCode.FORBIDDEN.exception(
+                    "client paths cannot be subscribed; each tunnel receives its own /client/C already");
         }
         return p;
     }

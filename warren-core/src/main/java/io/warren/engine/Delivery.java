@@ -16,7 +16,8 @@ interface Delivery {
 
     /** The one place a connection's mode picks its delivery. */
     static Delivery of(Tunnel tunnel, Connection c, ReplayBuffer replay, TunnelContext ctx, ShardExecutor executor) {
-        return c.format().mode() == Mode.STREAM ? new StreamDelivery(tunnel, c, replay, ctx)
+        return c.format().mode() == Mode.STREAM
+                ? new StreamDelivery(tunnel, c, replay, ctx)
                 : new PollDelivery(tunnel, c, replay, ctx, executor);
     }
 

@@ -1,7 +1,6 @@
 package io.warren.engine;
 
 import io.warren.datagram.Datagram;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

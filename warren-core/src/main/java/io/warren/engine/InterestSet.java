@@ -1,7 +1,6 @@
 package io.warren.engine;
 
 import io.warren.path.PathPattern;
-
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;

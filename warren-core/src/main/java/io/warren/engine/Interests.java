@@ -4,7 +4,6 @@ import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.broker.Broker;
 import io.warren.path.PathPattern;
-
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,15 +90,17 @@ final class Interests {
 
     private CompletionStage<Void> retain(PathPattern p) {
         return byKey.compute(p.key(), (k, i) -> {
-            if (i == null) {
-                i = new Interest(broker.subscribe(p));
-            } else if (i.ready.toCompletableFuture().isCompletedExceptionally()) {
-                // The broker could not register it (backend unreachable): ask again rather than failing forever.
-                i.ready = broker.subscribe(p);
-            }
-            i.count++;
-            return i;
-        }).ready;
+                    if (i == null) {
+                        i = new Interest(broker.subscribe(p));
+                    } else if (i.ready.toCompletableFuture().isCompletedExceptionally()) {
+                        // The broker could not register it (backend unreachable): ask again rather than failing
+                        // forever.
+                        i.ready = broker.subscribe(p);
+                    }
+                    i.count++;
+                    return i;
+                })
+                .ready;
     }
 
     private void release(PathPattern p) {

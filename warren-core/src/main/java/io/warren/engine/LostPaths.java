@@ -1,7 +1,6 @@
 package io.warren.engine;
 
 import io.warren.path.Path;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.warren.engine;
 
 import io.warren.ErrorCode;
-import io.warren.NodeOptions;
 import io.warren.Limits;
+import io.warren.NodeOptions;
 import io.warren.auth.Authenticator;
 import io.warren.auth.Authorizer;
 import io.warren.auth.Identity;
@@ -15,9 +15,6 @@ import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -28,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine of one Warren node: tunnels spread over shards, local routing, interest bookkeeping with the
@@ -57,11 +56,12 @@ public final class Node implements AutoCloseable {
     private final NodeListener listener;
     private final DatagramIds ids;
     private final LongSupplier clock;
-    final TunnelContext tunnelContext;   // what a tunnel may know of its node
+    final TunnelContext tunnelContext; // what a tunnel may know of its node
     private final Shard[] shards;
     private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
     /** Keyed by {@link TunnelIds#lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
     private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
+
     private final Admission admission;
     private final Interests interests;
     private volatile boolean running;
@@ -101,17 +101,18 @@ public final class Node implements AutoCloseable {
         for (Shard s : shards) {
             sweeps.schedule(s);
         }
-        return records.start().thenCompose(v -> broker.start(new Broker.Listener() {
-            @Override
-            public void onDatagram(Datagram d) {
-                route(d);
-            }
+        return records.start()
+                .thenCompose(v -> broker.start(new Broker.Listener() {
+                    @Override
+                    public void onDatagram(Datagram d) {
+                        route(d);
+                    }
 
-            @Override
-            public void onGap() {
-                brokerGap();
-            }
-        }));
+                    @Override
+                    public void onGap() {
+                        brokerGap();
+                    }
+                }));
     }
 
     public NodeOptions options() {
@@ -142,7 +143,8 @@ public final class Node implements AutoCloseable {
      * trusted (granted by {@link AccessGate#trusted}): it may name paths clients cannot subscribe to, such as exact
      * {@code /meta/...} paths.
      */
-    public CompletionStage<Tunnel> openTrusted(Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
+    public CompletionStage<Tunnel> openTrusted(
+            Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
         return openings.openTrusted(identity, shard, subscribe, connection);
     }
 
@@ -190,8 +192,10 @@ public final class Node implements AutoCloseable {
             return null;
         }
         Tunnel t = tunnels.get(TunnelIds.lookupKey(id));
-        if (t == null || t.isClosed()
-                || !MessageDigest.isEqual(t.id().getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8))) {
+        if (t == null
+                || t.isClosed()
+                || !MessageDigest.isEqual(
+                        t.id().getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8))) {
             return null;
         }
         return t;
@@ -220,7 +224,8 @@ public final class Node implements AutoCloseable {
      * Authenticates {@code request}, creates a tunnel on {@code shard}, registers {@code subscribe} and
      * attaches {@code connection}. Fails with {@code unauthorized} when authentication refuses.
      */
-    public CompletionStage<Tunnel> open(OpenRequest request, Shard shard, List<PathPattern> subscribe, Connection connection) {
+    public CompletionStage<Tunnel> open(
+            OpenRequest request, Shard shard, List<PathPattern> subscribe, Connection connection) {
         return openings.open(request, shard, subscribe, connection, null);
     }
 
@@ -228,8 +233,13 @@ public final class Node implements AutoCloseable {
      * Re-attaches {@code connection} to tunnel {@code tunnelId}, replaying what came after {@code last};
      * when that tunnel is unknown or culled, authenticates again and opens a replacement.
      */
-    public CompletionStage<Tunnel> attach(OpenRequest request, Shard shard, String tunnelId, String last,
-                                          List<PathPattern> subscribe, Connection connection) {
+    public CompletionStage<Tunnel> attach(
+            OpenRequest request,
+            Shard shard,
+            String tunnelId,
+            String last,
+            List<PathPattern> subscribe,
+            Connection connection) {
         return openings.attach(request, shard, tunnelId, last, subscribe, connection);
     }
 
@@ -254,7 +264,8 @@ public final class Node implements AutoCloseable {
             refused |= !s.offer(d);
         }
         if (refused) {
-            throw ErrorCode.OVERLOADED.exception("the server is overloaded: the datagram did not reach every subscriber (they are told of a gap)");
+            throw ErrorCode.OVERLOADED.exception(
+                    "the server is overloaded: the datagram did not reach every subscriber (they are told of a gap)");
         }
     }
 
@@ -366,27 +377,68 @@ public final class Node implements AutoCloseable {
         private LongSupplier clock = System::nanoTime;
         private List<? extends ShardExecutor> executors;
 
-        public Builder options(NodeOptions v) { this.options = v; return this; }
-        public Builder formats(Formats v) { this.formats = v; return this; }
-        public Builder broker(Broker v) { this.broker = v; return this; }
+        public Builder options(NodeOptions v) {
+            this.options = v;
+            return this;
+        }
+
+        public Builder formats(Formats v) {
+            this.formats = v;
+            return this;
+        }
+
+        public Builder broker(Broker v) {
+            this.broker = v;
+            return this;
+        }
         /** Where tunnels are registered cluster-wide; {@link TunnelRegistry#local()} on a single node. */
-        public Builder registry(TunnelRegistry v) { this.registry = v; return this; }
-        public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }
+        public Builder registry(TunnelRegistry v) {
+            this.registry = v;
+            return this;
+        }
+
+        public Builder authenticator(Authenticator v) {
+            this.authenticator = v;
+            return this;
+        }
         /** Decides opens, subscribes and publishes. Required: {@link Authorizer#allowAll()} must be said. */
-        public Builder authorizer(Authorizer v) { this.authorizer = v; return this; }
-        public Builder limits(Limits v) { this.limits = v; return this; }
-        public Builder listener(NodeListener v) { this.listener = v; return this; }
-        public Builder ids(DatagramIds v) { this.ids = v; return this; }
+        public Builder authorizer(Authorizer v) {
+            this.authorizer = v;
+            return this;
+        }
+
+        public Builder limits(Limits v) {
+            this.limits = v;
+            return this;
+        }
+
+        public Builder listener(NodeListener v) {
+            this.listener = v;
+            return this;
+        }
+
+        public Builder ids(DatagramIds v) {
+            this.ids = v;
+            return this;
+        }
         /** A nanosecond clock; tests pass a manual one to drive culling and keepalives. */
-        public Builder clock(LongSupplier v) { this.clock = v; return this; }
-        public Builder executors(List<? extends ShardExecutor> v) { this.executors = v; return this; }
+        public Builder clock(LongSupplier v) {
+            this.clock = v;
+            return this;
+        }
+
+        public Builder executors(List<? extends ShardExecutor> v) {
+            this.executors = v;
+            return this;
+        }
 
         public Node build() {
             if (broker == null) {
                 broker = new io.warren.broker.MemoryBroker();
             }
             if (authorizer == null) {
-                throw new IllegalStateException("a node needs an authorizer: choose one explicitly (Authorizer.allowAll() for an open server)");
+                throw new IllegalStateException(
+                        "a node needs an authorizer: choose one explicitly (Authorizer.allowAll() for an open server)");
             }
             if (executors == null || executors.isEmpty()) {
                 throw new IllegalStateException("a node needs at least one shard executor");

@@ -3,7 +3,6 @@ package io.warren.engine;
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
 import io.warren.path.PathPattern;
-
 import java.util.List;
 
 /**
@@ -12,58 +11,48 @@ import java.util.List;
  * Every method has a no-op default so the interface can grow.
  */
 public interface NodeListener {
-    NodeListener NONE = new NodeListener() { };
+    NodeListener NONE = new NodeListener() {};
 
     /** A datagram was written to one tunnel's connection. */
-    default void delivered(Datagram d) {
-    }
+    default void delivered(Datagram d) {}
 
     /** A datagram was accepted for publishing. */
-    default void published(Datagram d) {
-    }
+    default void published(Datagram d) {}
 
     /** A stream re-attach resumed without loss (ordinary polls are not counted). */
-    default void replayHit() {
-    }
+    default void replayHit() {}
 
     /** A re-attach (or poll) found that datagrams were lost. */
-    default void gap() {
-    }
+    default void gap() {}
 
     /** A connection was closed because its client could not keep up. */
-    default void slowConsumer() {
-    }
+    default void slowConsumer() {}
 
     /** A tunnel was opened (fresh or as a replacement). */
-    default void tunnelOpened(Tunnel tunnel) {
-    }
+    default void tunnelOpened(Tunnel tunnel) {}
 
     /** A tunnel was culled or closed for good. */
-    default void tunnelClosed(Tunnel tunnel) {
-    }
+    default void tunnelClosed(Tunnel tunnel) {}
 
     /**
      * A connection in {@code format} was attached to {@code tunnel} (a stream opened, or a poll began
      * waiting). Shard thread of the tunnel. Paired with exactly one {@link #detached}.
      */
-    default void attached(Tunnel tunnel, Format format) {
-    }
+    default void attached(Tunnel tunnel, Format format) {}
 
     /** The connection attached with {@link #attached} ended or went away. Shard thread of the tunnel. */
-    default void detached(Tunnel tunnel, Format format) {
-    }
+    default void detached(Tunnel tunnel, Format format) {}
 
     /** {@code tunnel} registered interest in {@code pattern} (at open or with {@code /meta/subscribe}). Shard thread. */
-    default void subscribed(Tunnel tunnel, PathPattern pattern) {
-    }
+    default void subscribed(Tunnel tunnel, PathPattern pattern) {}
 
     /** {@code tunnel} dropped its interest in {@code pattern} (unsubscribe or cull). Shard thread. */
-    default void unsubscribed(Tunnel tunnel, PathPattern pattern) {
-    }
+    default void unsubscribed(Tunnel tunnel, PathPattern pattern) {}
 
     /** Every listener of {@code listeners}, in order; each call goes to all of them. */
     static NodeListener all(List<NodeListener> listeners) {
-        List<NodeListener> ls = listeners.stream().filter(l -> l != null && l != NONE).toList();
+        List<NodeListener> ls =
+                listeners.stream().filter(l -> l != null && l != NONE).toList();
         if (ls.isEmpty()) {
             return NONE;
         }
@@ -72,17 +61,60 @@ public interface NodeListener {
         }
         NodeListener[] a = ls.toArray(new NodeListener[0]);
         return new NodeListener() {
-            @Override public void delivered(Datagram d) { for (NodeListener l : a) l.delivered(d); }
-            @Override public void published(Datagram d) { for (NodeListener l : a) l.published(d); }
-            @Override public void replayHit() { for (NodeListener l : a) l.replayHit(); }
-            @Override public void gap() { for (NodeListener l : a) l.gap(); }
-            @Override public void slowConsumer() { for (NodeListener l : a) l.slowConsumer(); }
-            @Override public void tunnelOpened(Tunnel t) { for (NodeListener l : a) l.tunnelOpened(t); }
-            @Override public void tunnelClosed(Tunnel t) { for (NodeListener l : a) l.tunnelClosed(t); }
-            @Override public void attached(Tunnel t, Format f) { for (NodeListener l : a) l.attached(t, f); }
-            @Override public void detached(Tunnel t, Format f) { for (NodeListener l : a) l.detached(t, f); }
-            @Override public void subscribed(Tunnel t, PathPattern p) { for (NodeListener l : a) l.subscribed(t, p); }
-            @Override public void unsubscribed(Tunnel t, PathPattern p) { for (NodeListener l : a) l.unsubscribed(t, p); }
+            @Override
+            public void delivered(Datagram d) {
+                for (NodeListener l : a) l.delivered(d);
+            }
+
+            @Override
+            public void published(Datagram d) {
+                for (NodeListener l : a) l.published(d);
+            }
+
+            @Override
+            public void replayHit() {
+                for (NodeListener l : a) l.replayHit();
+            }
+
+            @Override
+            public void gap() {
+                for (NodeListener l : a) l.gap();
+            }
+
+            @Override
+            public void slowConsumer() {
+                for (NodeListener l : a) l.slowConsumer();
+            }
+
+            @Override
+            public void tunnelOpened(Tunnel t) {
+                for (NodeListener l : a) l.tunnelOpened(t);
+            }
+
+            @Override
+            public void tunnelClosed(Tunnel t) {
+                for (NodeListener l : a) l.tunnelClosed(t);
+            }
+
+            @Override
+            public void attached(Tunnel t, Format f) {
+                for (NodeListener l : a) l.attached(t, f);
+            }
+
+            @Override
+            public void detached(Tunnel t, Format f) {
+                for (NodeListener l : a) l.detached(t, f);
+            }
+
+            @Override
+            public void subscribed(Tunnel t, PathPattern p) {
+                for (NodeListener l : a) l.subscribed(t, p);
+            }
+
+            @Override
+            public void unsubscribed(Tunnel t, PathPattern p) {
+                for (NodeListener l : a) l.unsubscribed(t, p);
+            }
         };
     }
 }

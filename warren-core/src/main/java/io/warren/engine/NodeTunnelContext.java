@@ -1,7 +1,6 @@
 package io.warren.engine;
 
 import io.warren.NodeOptions;
-
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 

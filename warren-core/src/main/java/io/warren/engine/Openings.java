@@ -8,11 +8,7 @@ import io.warren.auth.OpenRequest;
 import io.warren.broker.Broker;
 import io.warren.broker.TunnelRecord;
 import io.warren.datagram.ControlDatagrams;
-import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of how a tunnel comes to exist on this node and gets a connection: a plain open, an
@@ -42,8 +40,15 @@ final class Openings {
     private final Sweeps sweeps;
     private final Broker broker;
 
-    Openings(Node node, Authenticator authenticator, AccessGate gate, Admission admission, Interests interests, Records records,
-             Sweeps sweeps, Broker broker) {
+    Openings(
+            Node node,
+            Authenticator authenticator,
+            AccessGate gate,
+            Admission admission,
+            Interests interests,
+            Records records,
+            Sweeps sweeps,
+            Broker broker) {
         this.node = node;
         this.authenticator = authenticator;
         this.gate = gate;
@@ -55,24 +60,45 @@ final class Openings {
     }
 
     /** An open for an identity the caller established: neither the authenticator nor the authorizer is asked. */
-    CompletionStage<Tunnel> openTrusted(Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
+    CompletionStage<Tunnel> openTrusted(
+            Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
         return open(new Trusted(identity), shard, subscribe, connection, null);
     }
 
     /** An open request whose identity is already established: the authenticator is not asked. */
     private record Trusted(Identity identity) implements OpenRequest {
-        @Override public String remoteAddress() { return "trusted"; }
-        @Override public String header(String name) { return null; }
-        @Override public String query(String name) { return null; }
-        @Override public String cookie(String name) { return null; }
+        @Override
+        public String remoteAddress() {
+            return "trusted";
+        }
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public String query(String name) {
+            return null;
+        }
+
+        @Override
+        public String cookie(String name) {
+            return null;
+        }
     }
 
     /**
      * Re-attaches {@code connection} to tunnel {@code tunnelId}, replaying what came after {@code last};
      * when that tunnel is unknown or culled, authenticates again and opens a replacement.
      */
-    CompletionStage<Tunnel> attach(OpenRequest request, Shard shard, String tunnelId, String last,
-                                   List<PathPattern> subscribe, Connection connection) {
+    CompletionStage<Tunnel> attach(
+            OpenRequest request,
+            Shard shard,
+            String tunnelId,
+            String last,
+            List<PathPattern> subscribe,
+            Connection connection) {
         Tunnel t = node.tunnel(tunnelId);
         if (t == null) {
             if (!records.shared() || !node.running()) {
@@ -94,33 +120,36 @@ final class Openings {
                         List<PathPattern> wanted = new ArrayList<>(record.interests());
                         wanted.addAll(subscribe);
                         return gate.subscribe(record.identity(), wanted)
-                                .thenCompose(grants -> restore(record, grants, request, shard, last, subscribe, connection));
+                                .thenCompose(
+                                        grants -> restore(record, grants, request, shard, last, subscribe, connection));
                     })
                     .thenCompose(stage -> stage);
         }
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        gate.subscribe(t.identity(), subscribe).whenComplete((grants, ignored) -> t.shard().executor().execute(() -> {
-            try {
-                if (!t.isClosed() && t.identity().isExpired(Instant.now())) {
-                    sweeps.expire(t);
-                }
-                if (!t.isClosed()) {
-                    for (AccessGate.SubscribeGrant g : grants.granted()) {
-                        interests.subscribe(t, g);
+        gate.subscribe(t.identity(), subscribe)
+                .whenComplete((grants, ignored) -> t.shard().executor().execute(() -> {
+                    try {
+                        if (!t.isClosed() && t.identity().isExpired(Instant.now())) {
+                            sweeps.expire(t);
+                        }
+                        if (!t.isClosed()) {
+                            for (AccessGate.SubscribeGrant g : grants.granted()) {
+                                interests.subscribe(t, g);
+                            }
+                            if (!subscribe.isEmpty()) {
+                                records.save(t);
+                            }
+                        }
+                        if (t.attach(connection, last, false, null, ControlDatagrams.refused(grants.refused()))) {
+                            result.complete(t);
+                        } else {
+                            open(request, shard, subscribe, connection, tunnelId)
+                                    .whenComplete(complete(result));
+                        }
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
                     }
-                    if (!subscribe.isEmpty()) {
-                        records.save(t);
-                    }
-                }
-                if (t.attach(connection, last, false, null, ControlDatagrams.refused(grants.refused()))) {
-                    result.complete(t);
-                } else {
-                    open(request, shard, subscribe, connection, tunnelId).whenComplete(complete(result));
-                }
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }));
+                }));
         return result;
     }
 
@@ -129,8 +158,8 @@ final class Openings {
      * gate, creates a tunnel on {@code shard} with the granted interests active and its record written,
      * and attaches {@code connection}; {@code replaced} is the unknown or culled id it stands in for.
      */
-    CompletionStage<Tunnel> open(OpenRequest request, Shard shard, List<PathPattern> subscribe,
-                                 Connection connection, String replaced) {
+    CompletionStage<Tunnel> open(
+            OpenRequest request, Shard shard, List<PathPattern> subscribe, Connection connection, String replaced) {
         if (!node.running()) {
             return CompletableFuture.failedFuture(ErrorCode.OVERLOADED.exception("the server is shutting down"));
         }
@@ -143,74 +172,79 @@ final class Openings {
         }
         CompletionStage<Identity> auth;
         try {
-            auth = request instanceof Trusted trusted ? CompletableFuture.completedFuture(trusted.identity())
+            auth = request instanceof Trusted trusted
+                    ? CompletableFuture.completedFuture(trusted.identity())
                     : authenticator.authenticate(request);
         } catch (RuntimeException e) {
             auth = CompletableFuture.failedFuture(e);
         }
         // Cluster: where the shared log stands (read while authenticating, before any interest of the tunnel is
         // active), so that a node taking the tunnel over can replay from there when the client has no `last`.
-        CompletableFuture<String> mark = !records.shared() ? CompletableFuture.completedFuture(null)
+        CompletableFuture<String> mark = !records.shared()
+                ? CompletableFuture.completedFuture(null)
                 : broker.mark().toCompletableFuture().exceptionally(e -> {
                     throw ErrorCode.OVERLOADED.exception("the cluster is unreachable");
                 });
         CompletableFuture<Tunnel> result = new CompletableFuture<>();
-        auth.thenCombine(mark, (identity, m) -> identity).thenCompose(identity -> {
-            if (identity == null) {
-                throw ErrorCode.UNAUTHORIZED.exception("authentication failed");
-            }
-            // A trusted open (openTrusted) was vouched for by its caller: the authorizer is not asked either.
-            if (request instanceof Trusted) {
-                return CompletableFuture.completedFuture(new Opening(identity, gate.trusted(identity, subscribe)));
-            }
-            return gate.open(identity, request).thenCompose(open -> {
-                if (!open) {
-                    throw ErrorCode.FORBIDDEN.exception("this identity may not open a tunnel");
-                }
-                return gate.subscribe(identity, subscribe).thenApply(grants -> new Opening(identity, grants));
-            });
-        }).whenComplete((opening, error) -> {
-            if (error != null) {
-                admission.release(address);
-                result.completeExceptionally(refusal(error));
-                return;
-            }
-            shard.executor().execute(() -> {
-                Tunnel t = null;
-                try {
-                    t = create(shard, opening.identity, address);
-                    Tunnel tunnel = t;
-                    t.logMark = mark.join();
-                    List<CompletableFuture<Void>> ready = new ArrayList<>();
-                    ready.add(interests.listenOwnPath(t).toCompletableFuture());
-                    for (AccessGate.SubscribeGrant g : opening.grants.granted()) {
-                        ready.add(interests.subscribe(t, g).toCompletableFuture());
+        auth.thenCombine(mark, (identity, m) -> identity)
+                .thenCompose(identity -> {
+                    if (identity == null) {
+                        throw ErrorCode.UNAUTHORIZED.exception("authentication failed");
                     }
-                    if (records.shared()) {
-                        ready.add(records.register(t).toCompletableFuture());
+                    // A trusted open (openTrusted) was vouched for by its caller: the authorizer is not asked either.
+                    if (request instanceof Trusted) {
+                        return CompletableFuture.completedFuture(
+                                new Opening(identity, gate.trusted(identity, subscribe)));
                     }
-                    String refusedJson = ControlDatagrams.refused(opening.grants.refused());
-                    CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) ->
-                            shard.executor().execute(() -> {
-                                if (e != null) {
-                                    sweeps.cull(tunnel);
-                                    result.completeExceptionally(e);
-                                } else {
-                                    tunnel.attach(connection, null, true, replaced, refusedJson);
-                                    node.listener().tunnelOpened(tunnel);
-                                    result.complete(tunnel);
-                                }
-                            }));
-                } catch (Throwable e) {
-                    if (t != null) {
-                        sweeps.cull(t);
-                    } else {
+                    return gate.open(identity, request).thenCompose(open -> {
+                        if (!open) {
+                            throw ErrorCode.FORBIDDEN.exception("this identity may not open a tunnel");
+                        }
+                        return gate.subscribe(identity, subscribe).thenApply(grants -> new Opening(identity, grants));
+                    });
+                })
+                .whenComplete((opening, error) -> {
+                    if (error != null) {
                         admission.release(address);
+                        result.completeExceptionally(refusal(error));
+                        return;
                     }
-                    result.completeExceptionally(e);
-                }
-            });
-        });
+                    shard.executor().execute(() -> {
+                        Tunnel t = null;
+                        try {
+                            t = create(shard, opening.identity, address);
+                            Tunnel tunnel = t;
+                            t.logMark = mark.join();
+                            List<CompletableFuture<Void>> ready = new ArrayList<>();
+                            ready.add(interests.listenOwnPath(t).toCompletableFuture());
+                            for (AccessGate.SubscribeGrant g : opening.grants.granted()) {
+                                ready.add(interests.subscribe(t, g).toCompletableFuture());
+                            }
+                            if (records.shared()) {
+                                ready.add(records.register(t).toCompletableFuture());
+                            }
+                            String refusedJson = ControlDatagrams.refused(opening.grants.refused());
+                            CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
+                                    .whenComplete((v, e) -> shard.executor().execute(() -> {
+                                        if (e != null) {
+                                            sweeps.cull(tunnel);
+                                            result.completeExceptionally(e);
+                                        } else {
+                                            tunnel.attach(connection, null, true, replaced, refusedJson);
+                                            node.listener().tunnelOpened(tunnel);
+                                            result.complete(tunnel);
+                                        }
+                                    }));
+                        } catch (Throwable e) {
+                            if (t != null) {
+                                sweeps.cull(t);
+                            } else {
+                                admission.release(address);
+                            }
+                            result.completeExceptionally(e);
+                        }
+                    });
+                });
         return result;
     }
 
@@ -222,8 +256,14 @@ final class Openings {
      * {@code grants} are the gate's answers for the record's interests followed by {@code subscribe}.
      * A record whose identity has expired is removed and the request opens anew (authenticating again).
      */
-    private CompletionStage<Tunnel> restore(TunnelRecord record, AccessGate.Grants grants, OpenRequest request, Shard shard,
-                                            String last, List<PathPattern> subscribe, Connection connection) {
+    private CompletionStage<Tunnel> restore(
+            TunnelRecord record,
+            AccessGate.Grants grants,
+            OpenRequest request,
+            Shard shard,
+            String last,
+            List<PathPattern> subscribe,
+            Connection connection) {
         if (record.identity() != null && record.identity().isExpired(Instant.now())) {
             // Its credentials ran out while another node held it: culled here, and the client authenticates again.
             records.remove(record.tunnelId());
@@ -240,8 +280,14 @@ final class Openings {
         shard.executor().execute(() -> {
             boolean[] owned = {false};
             try {
-                Tunnel t = new Tunnel(node.tunnelContext, shard, record.tunnelId(), record.clientId(), record.identity(),
-                        node.options().replaySize(), node.options().replayBytes());
+                Tunnel t = new Tunnel(
+                        node.tunnelContext,
+                        shard,
+                        record.tunnelId(),
+                        record.clientId(),
+                        record.identity(),
+                        node.options().replaySize(),
+                        node.options().replayBytes());
                 t.remoteAddress = address;
                 if (!node.add(t)) {
                     // Restored concurrently by another attach: join it.
@@ -249,7 +295,7 @@ final class Openings {
                     attach(request, shard, t.id(), last, subscribe, connection).whenComplete(complete(result));
                     return;
                 }
-                owned[0] = true;   // from here on, removing the tunnel gives its place back
+                owned[0] = true; // from here on, removing the tunnel gives its place back
                 t.logMark = record.logMark();
                 shard.add(t);
                 List<CompletableFuture<Void>> ready = new ArrayList<>();
@@ -260,12 +306,14 @@ final class Openings {
                 List<PathPattern> patterns = new ArrayList<>(t.interests());
                 patterns.add(t.clientPattern());
                 CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
-                        .thenCompose(v -> broker.replay(last, record.logMark(), patterns, node.options().replaySize()))
+                        .thenCompose(v -> broker.replay(
+                                last, record.logMark(), patterns, node.options().replaySize()))
                         .whenComplete((replay, e) -> shard.executor().execute(() -> {
                             if (e != null) {
                                 log.warn("taking over a tunnel failed: {}", e.toString());
                                 node.drop(t, "culled");
-                                result.completeExceptionally(ErrorCode.OVERLOADED.exception("the tunnel could not be taken over"));
+                                result.completeExceptionally(
+                                        ErrorCode.OVERLOADED.exception("the tunnel could not be taken over"));
                                 return;
                             }
                             t.restore(replay.datagrams(), replay.complete());
@@ -277,7 +325,8 @@ final class Openings {
                                 node.listener().tunnelOpened(t);
                                 result.complete(t);
                             } else {
-                                open(request, shard, subscribe, connection, t.id()).whenComplete(complete(result));
+                                open(request, shard, subscribe, connection, t.id())
+                                        .whenComplete(complete(result));
                             }
                         }));
             } catch (Throwable e) {
@@ -294,8 +343,7 @@ final class Openings {
     }
 
     /** An identity on its way to a tunnel, with the gate's answers for its {@code subscribe=}. */
-    private record Opening(Identity identity, AccessGate.Grants grants) {
-    }
+    private record Opening(Identity identity, AccessGate.Grants grants) {}
 
     private static Throwable refusal(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -310,7 +358,14 @@ final class Openings {
 
     private Tunnel create(Shard shard, Identity identity, String address) {
         while (true) {
-            Tunnel t = new Tunnel(node.tunnelContext, shard, TunnelIds.newTunnelId(), TunnelIds.newClientId(), identity, node.options().replaySize(), node.options().replayBytes());
+            Tunnel t = new Tunnel(
+                    node.tunnelContext,
+                    shard,
+                    TunnelIds.newTunnelId(),
+                    TunnelIds.newClientId(),
+                    identity,
+                    node.options().replaySize(),
+                    node.options().replayBytes());
             t.remoteAddress = address;
             if (node.add(t)) {
                 shard.add(t);

@@ -2,7 +2,6 @@ package io.warren.engine;
 
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
-
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,7 +15,7 @@ final class PollDelivery implements Delivery {
     private final ReplayBuffer replay;
     private final TunnelContext ctx;
     private final ShardExecutor executor;
-    private Datagram pendingOpen;  // the open datagram owed to the answer
+    private Datagram pendingOpen; // the open datagram owed to the answer
     private ShardExecutor.Cancellable timer;
 
     PollDelivery(Tunnel tunnel, Connection c, ReplayBuffer replay, TunnelContext ctx, ShardExecutor executor) {
@@ -43,12 +42,15 @@ final class PollDelivery implements Delivery {
         if (hasAnswer()) {
             answer();
         } else {
-            timer = executor.schedule(() -> {
-                timer = null;
-                if (tunnel.delivery() == this) {
-                    answer();
-                }
-            }, ctx.pollTimeoutNanos(), TimeUnit.NANOSECONDS);
+            timer = executor.schedule(
+                    () -> {
+                        timer = null;
+                        if (tunnel.delivery() == this) {
+                            answer();
+                        }
+                    },
+                    ctx.pollTimeoutNanos(),
+                    TimeUnit.NANOSECONDS);
         }
     }
 
@@ -70,8 +72,7 @@ final class PollDelivery implements Delivery {
     }
 
     @Override
-    public void writable() {
-    }
+    public void writable() {}
 
     private boolean hasAnswer() {
         return replay.nextSeq() - 1 > tunnel.ackedSeq() || pendingOpen != null;

@@ -9,7 +9,6 @@ import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.Path;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +48,8 @@ final class Publishing {
                 ack = CompletableFuture.completedFuture(Ack.error(cd.error(), cd.ref()));
             } else {
                 try {
-                    AccessGate.PublishGrant grant = gate.backend(new Datagram(ids.next(), Path.of(cd.path()), cd.data(), null));
+                    AccessGate.PublishGrant grant =
+                            gate.backend(new Datagram(ids.next(), Path.of(cd.path()), cd.data(), null));
                     checkSize(cd);
                     ack = publish(grant, cd.ref());
                 } catch (WarrenException e) {
@@ -76,9 +76,11 @@ final class Publishing {
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        return sent.handle((v, e) -> e == null ? Ack.ok(d.id(), ref)
-                : (e instanceof CompletionException c ? c.getCause() : e) instanceof WarrenException w ? Ack.error(w, ref)
-                : Ack.error(ErrorCode.OVERLOADED, "the datagram could not be published", ref));
+        return sent.handle((v, e) -> e == null
+                ? Ack.ok(d.id(), ref)
+                : (e instanceof CompletionException c ? c.getCause() : e) instanceof WarrenException w
+                        ? Ack.error(w, ref)
+                        : Ack.error(ErrorCode.OVERLOADED, "the datagram could not be published", ref));
     }
 
     /** {@code too-large} when the datagram's data exceeds {@link Limits#maxDatagramBytes()}. */
@@ -90,12 +92,13 @@ final class Publishing {
 
     /** The acks in request order, once all are done (ack stages never fail). */
     static CompletableFuture<List<Ack>> inOrder(List<CompletableFuture<Ack>> acks) {
-        return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<Ack> out = new ArrayList<>(acks.size());
-            for (CompletableFuture<Ack> a : acks) {
-                out.add(a.join());
-            }
-            return out;
-        });
+        return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> {
+                    List<Ack> out = new ArrayList<>(acks.size());
+                    for (CompletableFuture<Ack> a : acks) {
+                        out.add(a.join());
+                    }
+                    return out;
+                });
     }
 }

@@ -3,9 +3,6 @@ package io.warren.engine;
 import io.warren.NodeOptions;
 import io.warren.broker.TunnelRecord;
 import io.warren.broker.TunnelRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of this node's tunnel records in the {@link TunnelRegistry}: what a record holds, when
@@ -66,7 +65,8 @@ final class Records {
 
     /** Shard thread: the first record of a new tunnel, taking the id over; completes when written. */
     CompletionStage<Void> register(Tunnel t) {
-        CompletionStage<Void> written = registry.put(List.of(record(t)), ttl(), true).thenAccept(r -> { });
+        CompletionStage<Void> written =
+                registry.put(List.of(record(t)), ttl(), true).thenAccept(r -> {});
         t.registered(node.nanoTime());
         return written;
     }
@@ -77,8 +77,7 @@ final class Records {
             return CompletableFuture.completedFuture(null);
         }
         t.registered(node.nanoTime());
-        return registry.put(List.of(record(t)), ttl(), false)
-                .thenAccept(lost -> lost(t.shard(), lost));
+        return registry.put(List.of(record(t)), ttl(), false).thenAccept(lost -> lost(t.shard(), lost));
     }
 
     /**
@@ -137,12 +136,13 @@ final class Records {
         if (lost.isEmpty()) {
             return;
         }
-        s.executor().execute(() -> lost.forEach((id, why) -> {
-            Tunnel t = node.local(id);
-            if (t != null && t.shard() == s) {
-                node.drop(t, why == TunnelRegistry.PutResult.OWNED_ELSEWHERE ? "superseded" : "culled");
-            }
-        }));
+        s.executor()
+                .execute(() -> lost.forEach((id, why) -> {
+                    Tunnel t = node.local(id);
+                    if (t != null && t.shard() == s) {
+                        node.drop(t, why == TunnelRegistry.PutResult.OWNED_ELSEWHERE ? "superseded" : "culled");
+                    }
+                }));
     }
 
     /** Another node claimed this tunnel: its connection here ends, as with any newer attach. */

@@ -11,9 +11,9 @@ final class ReplayBuffer {
     private final int maxCount;
     private final long maxBytes;
     private Datagram[] ring = EMPTY;
-    private int head;      // index of the oldest entry
+    private int head; // index of the oldest entry
     private int size;
-    private long firstSeq = 1;  // seq of the oldest entry (or of the next one when empty)
+    private long firstSeq = 1; // seq of the oldest entry (or of the next one when empty)
     private long bytes;
 
     private static final Datagram[] EMPTY = new Datagram[0];

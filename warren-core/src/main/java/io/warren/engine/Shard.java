@@ -1,12 +1,9 @@
 package io.warren.engine;
 
 import io.warren.datagram.Datagram;
-import io.warren.path.PathPattern;
 import io.warren.path.Path;
+import io.warren.path.PathPattern;
 import io.warren.routing.InterestIndex;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -16,6 +13,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A set of tunnels owned by one thread (a Netty event loop in the server), with their interest index.
@@ -90,8 +89,11 @@ public final class Shard {
         long now = System.nanoTime();
         long due = nextWarn.get();
         if (now - due >= 0 && nextWarn.compareAndSet(due, now + WARN_EVERY_NANOS)) {
-            log.warn("shard {} inbox full ({} datagrams): {} datagrams refused, their subscribers here are told of a gap",
-                    index, inboxLimit, refused.getAndSet(0));
+            log.warn(
+                    "shard {} inbox full ({} datagrams): {} datagrams refused, their subscribers here are told of a gap",
+                    index,
+                    inboxLimit,
+                    refused.getAndSet(0));
         }
     }
 

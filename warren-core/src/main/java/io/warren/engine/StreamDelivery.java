@@ -14,7 +14,7 @@ final class StreamDelivery implements Delivery {
     private final Connection c;
     private final ReplayBuffer replay;
     private final TunnelContext ctx;
-    private long sentSeq;          // last seq written to the connection
+    private long sentSeq; // last seq written to the connection
     private long lastWriteNanos;
 
     StreamDelivery(Tunnel tunnel, Connection c, ReplayBuffer replay, TunnelContext ctx) {
@@ -106,8 +106,7 @@ final class StreamDelivery implements Delivery {
     }
 
     @Override
-    public void cancel() {
-    }
+    public void cancel() {}
 
     @Override
     public void closing(Datagram close, boolean always) {

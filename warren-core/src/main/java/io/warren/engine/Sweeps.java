@@ -1,11 +1,10 @@
 package io.warren.engine;
 
 import io.warren.Limits;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of a tunnel's end by time: a periodic sweep per shard (every
@@ -32,14 +31,18 @@ final class Sweeps {
         if (!node.running()) {
             return;
         }
-        s.executor().schedule(() -> {
-            try {
-                sweep(s);
-            } catch (Throwable e) {
-                log.error("sweep of shard {} failed", s.index(), e);
-            }
-            schedule(s);
-        }, node.options().sweepInterval().toNanos(), TimeUnit.NANOSECONDS);
+        s.executor()
+                .schedule(
+                        () -> {
+                            try {
+                                sweep(s);
+                            } catch (Throwable e) {
+                                log.error("sweep of shard {} failed", s.index(), e);
+                            }
+                            schedule(s);
+                        },
+                        node.options().sweepInterval().toNanos(),
+                        TimeUnit.NANOSECONDS);
     }
 
     /**

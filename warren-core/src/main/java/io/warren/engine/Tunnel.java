@@ -7,7 +7,6 @@ import io.warren.datagram.Datagram;
 import io.warren.format.Format;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -41,20 +40,28 @@ public final class Tunnel {
     private final AckWindow acks = new AckWindow();
     private final TokenBucket events = new TokenBucket();
     private final HeldDeliveries held = new HeldDeliveries();
-    private Delivery delivery;            // the attached connection's, chosen at attach; null when detached
+    private Delivery delivery; // the attached connection's, chosen at attach; null when detached
     private final AckCursor acked = new AckCursor();
     private long detachedAtNanos;
-    private boolean returned;             // attached again after the first connection (culled by tunnel-timeout, not first-attach-timeout)
-    private Datagram lastRouted;          // de-duplicates a datagram matched by several patterns
+    private boolean
+            returned; // attached again after the first connection (culled by tunnel-timeout, not first-attach-timeout)
+    private Datagram lastRouted; // de-duplicates a datagram matched by several patterns
     private boolean dirty;
     private boolean closed;
-    private boolean gapOwed;              // datagrams were lost while detached: the next attach says gap
-    private long registeredNanos;         // cluster: when the registry record was last refreshed
-    String logMark;                       // shard thread; cluster: where the broker's log stood when the tunnel opened
+    private boolean gapOwed; // datagrams were lost while detached: the next attach says gap
+    private long registeredNanos; // cluster: when the registry record was last refreshed
+    String logMark; // shard thread; cluster: where the broker's log stood when the tunnel opened
     int shardSlot = -1;
-    String remoteAddress;                 // the client address that opened it (per-address limit); set once
+    String remoteAddress; // the client address that opened it (per-address limit); set once
 
-    Tunnel(TunnelContext ctx, Shard shard, String id, String clientId, Identity identity, int replaySize, long replayBytes) {
+    Tunnel(
+            TunnelContext ctx,
+            Shard shard,
+            String id,
+            String clientId,
+            Identity identity,
+            int replaySize,
+            long replayBytes) {
         this.ctx = ctx;
         this.shard = shard;
         this.id = id;
@@ -98,7 +105,9 @@ public final class Tunnel {
     }
 
     /** How any tunnel id appears in logs: its first four characters (an id has 24). */
-    public static String redact(String tunnelId) { return tunnelId.substring(0, 4) + "…"; }
+    public static String redact(String tunnelId) {
+        return tunnelId.substring(0, 4) + "…";
+    }
 
     boolean isClosed() {
         return closed;
@@ -251,8 +260,8 @@ public final class Tunnel {
     }
 
     private Datagram openDatagram(boolean resumed, boolean gap, String replaced, String refusedJson) {
-        return ControlDatagrams.open(id, clientId, clientPath.toString(), ctx.keepaliveMillis(),
-                resumed, gap, replaced, refusedJson);
+        return ControlDatagrams.open(
+                id, clientId, clientPath.toString(), ctx.keepaliveMillis(), resumed, gap, replaced, refusedJson);
     }
 
     /** {@code d} answered its connection (a poll): the tunnel detaches and the response ends. */

@@ -13,7 +13,8 @@ import java.util.Base64;
  */
 final class TunnelIds {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] CLIENT_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
+    private static final char[] CLIENT_ALPHABET =
+            "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -22,8 +23,7 @@ final class TunnelIds {
         }
     });
 
-    private TunnelIds() {
-    }
+    private TunnelIds() {}
 
     /** 144 random bits, URL-safe Base64 (24 characters). */
     static String newTunnelId() {

@@ -43,7 +43,8 @@ public enum Encoding {
                 return e;
             }
         }
-        throw new IllegalArgumentException("unknown encoding '" + name + "' (known: json, script, js-string, html, base64, url)");
+        throw new IllegalArgumentException(
+                "unknown encoding '" + name + "' (known: json, script, js-string, html, base64, url)");
     }
 
     public String apply(String json) {
@@ -74,11 +75,21 @@ public enum Encoding {
             char c = s.charAt(i);
             String rep = null;
             switch (c) {
-                case '<': rep = "\\u003c"; break;
-                case '>': rep = "\\u003e"; break;
-                case '&': rep = "\\u0026"; break;
-                case '\u2028': rep = "\\u2028"; break;
-                case '\u2029': rep = "\\u2029"; break;
+                case '<':
+                    rep = "\\u003c";
+                    break;
+                case '>':
+                    rep = "\\u003e";
+                    break;
+                case '&':
+                    rep = "\\u0026";
+                    break;
+                case '\u2028':
+                    rep = "\\u2028";
+                    break;
+                case '\u2029':
+                    rep = "\\u2029";
+                    break;
                 default:
                     if (quote) {
                         if (c == '"') {
@@ -112,12 +123,23 @@ public enum Encoding {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
-                case '&': sb.append("&amp;"); break;
-                case '<': sb.append("&lt;"); break;
-                case '>': sb.append("&gt;"); break;
-                case '"': sb.append("&quot;"); break;
-                case '\'': sb.append("&#39;"); break;
-                default: sb.append(c);
+                case '&':
+                    sb.append("&amp;");
+                    break;
+                case '<':
+                    sb.append("&lt;");
+                    break;
+                case '>':
+                    sb.append("&gt;");
+                    break;
+                case '"':
+                    sb.append("&quot;");
+                    break;
+                case '\'':
+                    sb.append("&#39;");
+                    break;
+                default:
+                    sb.append(c);
             }
         }
         return sb.toString();
@@ -128,10 +150,18 @@ public enum Encoding {
         StringBuilder sb = new StringBuilder(bytes.length * 2);
         for (byte b : bytes) {
             int c = b & 0xff;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+            if (c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~') {
                 sb.append((char) c);
             } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }
         return sb.toString();

@@ -1,7 +1,6 @@
 package io.warren.format;
 
 import io.warren.datagram.Datagram;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -50,7 +49,8 @@ public final class Format {
         this.footer = Template.compile(b.footer, Template.CONNECTION_PLACEHOLDERS);
         this.encoding = b.encoding;
         this.defaultCallback = b.defaultCallback;
-        this.callbackRequired = defaultCallback == null && (b.callbackRequired || header.uses("callback") || footer.uses("callback"));
+        this.callbackRequired =
+                defaultCallback == null && (b.callbackRequired || header.uses("callback") || footer.uses("callback"));
         this.transportFramed = b.transportFramed;
         this.slot = slot;
         if (!envelope.uses("datagram")) {
@@ -188,18 +188,65 @@ public final class Format {
             this.name = name;
         }
 
-        public Builder mode(Mode mode) { this.mode = Objects.requireNonNull(mode); return this; }
-        public Builder contentType(String v) { this.contentType = Objects.requireNonNull(v); return this; }
-        public Builder header(String v) { this.header = Objects.requireNonNull(v); return this; }
-        public Builder envelope(String v) { this.envelope = Objects.requireNonNull(v); return this; }
-        public Builder control(String v) { this.control = v; return this; }
-        public Builder separator(String v) { this.separator = Objects.requireNonNull(v); return this; }
-        public Builder keepalive(String v) { this.keepalive = v; return this; }
-        public Builder footer(String v) { this.footer = Objects.requireNonNull(v); return this; }
-        public Builder encoding(Encoding v) { this.encoding = Objects.requireNonNull(v); return this; }
-        public Builder callbackRequired(boolean v) { this.callbackRequired = v; return this; }
-        public Builder defaultCallback(String v) { this.defaultCallback = v; return this; }
-        public Builder transportFramed(boolean v) { this.transportFramed = v; return this; }
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        public Builder contentType(String v) {
+            this.contentType = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder header(String v) {
+            this.header = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder envelope(String v) {
+            this.envelope = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder control(String v) {
+            this.control = v;
+            return this;
+        }
+
+        public Builder separator(String v) {
+            this.separator = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder keepalive(String v) {
+            this.keepalive = v;
+            return this;
+        }
+
+        public Builder footer(String v) {
+            this.footer = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder encoding(Encoding v) {
+            this.encoding = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder callbackRequired(boolean v) {
+            this.callbackRequired = v;
+            return this;
+        }
+
+        public Builder defaultCallback(String v) {
+            this.defaultCallback = v;
+            return this;
+        }
+
+        public Builder transportFramed(boolean v) {
+            this.transportFramed = v;
+            return this;
+        }
 
         public String name() {
             return name;

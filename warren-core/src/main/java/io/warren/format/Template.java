@@ -43,7 +43,8 @@ public final class Template {
         while (m.find()) {
             String name = m.group(1);
             if (!allowed.contains(name)) {
-                throw new IllegalArgumentException("unknown placeholder {" + name + "} in \"" + source + "\" (allowed here: " + allowed + ")");
+                throw new IllegalArgumentException(
+                        "unknown placeholder {" + name + "} in \"" + source + "\" (allowed here: " + allowed + ")");
             }
             parts.add(source.substring(last, m.start()));
             parts.add(name);

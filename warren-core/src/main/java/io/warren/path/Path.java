@@ -3,7 +3,6 @@ package io.warren.path;
 import io.warren.ErrorCode;
 import io.warren.Limits;
 import io.warren.WarrenException;
-
 import java.util.Arrays;
 
 /**
@@ -105,8 +104,18 @@ public final class Path {
             return true;
         }
         switch (c) {
-            case '-': case '_': case '.': case '~': case ':': case '@': case '!': case '$': case '+':
-            case ',': case ';': case '=':
+            case '-':
+            case '_':
+            case '.':
+            case '~':
+            case ':':
+            case '@':
+            case '!':
+            case '$':
+            case '+':
+            case ',':
+            case ';':
+            case '=':
                 return true;
             default:
                 return false;

@@ -18,11 +18,17 @@ import io.warren.WarrenException;
  * <p>Immutable; equal patterns have equal {@link #key()}s.
  */
 public final class PathPattern {
-    public enum Kind { EXACT, CHILDREN, DESCENDANTS, SUBTREE }
+    public enum Kind {
+        EXACT,
+        CHILDREN,
+        DESCENDANTS,
+        SUBTREE
+    }
 
     private final Kind kind;
     /** The fixed part: the path itself for EXACT and SUBTREE, the parent of the star(s) otherwise ("/" at root). */
     private final String base;
+
     private final String key;
 
     private PathPattern(Kind kind, String base) {
@@ -100,8 +106,11 @@ public final class PathPattern {
         }
         return switch (kind) {
             case CHILDREN -> path.parent().equals(base);
-            case DESCENDANTS -> base.equals("/") || (p.length() > base.length() && p.startsWith(base) && p.charAt(base.length()) == '/');
-            case SUBTREE -> p.equals(base) || (p.startsWith(base) && p.length() > base.length() && p.charAt(base.length()) == '/');
+            case DESCENDANTS ->
+                base.equals("/")
+                        || (p.length() > base.length() && p.startsWith(base) && p.charAt(base.length()) == '/');
+            case SUBTREE ->
+                p.equals(base) || (p.startsWith(base) && p.length() > base.length() && p.charAt(base.length()) == '/');
             default -> throw new AssertionError(kind);
         };
     }

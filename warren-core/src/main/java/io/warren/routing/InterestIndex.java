@@ -2,7 +2,6 @@ package io.warren.routing;
 
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;

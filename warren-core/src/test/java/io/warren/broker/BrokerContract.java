@@ -1,12 +1,11 @@
 package io.warren.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The {@link Broker} contract as tests: every implementation extends this class (see the Javadoc of
@@ -30,7 +29,8 @@ public abstract class BrokerContract {
     protected final DatagramIds ids = new DatagramIds();
 
     /** Every broker of the contract keeps history for {@code /hist/**}: 3 datagrams per path, for an hour. */
-    protected static final List<HistoryRule> HISTORY = List.of(new HistoryRule(PathPattern.parse("/hist/**"), 3, Duration.ofHours(1)));
+    protected static final List<HistoryRule> HISTORY =
+            List.of(new HistoryRule(PathPattern.parse("/hist/**"), 3, Duration.ofHours(1)));
 
     /**
      * A new broker with these history rules; in a clustered implementation each call is another node of
@@ -211,18 +211,28 @@ public abstract class BrokerContract {
         Path path = Path.of("/hist/a");
         Broker.Replay recent2 = join(b.history(path, null, 2));
         assertThat(recent2.complete()).isTrue();
-        assertThat(recent2.datagrams()).extracting(Datagram::id).containsExactly(a.get(3).id(), a.get(4).id());
+        assertThat(recent2.datagrams())
+                .extracting(Datagram::id)
+                .containsExactly(a.get(3).id(), a.get(4).id());
         assertSame(recent2.datagrams().get(1), a.get(4));
         Broker.Replay recentMany = join(b.history(path, null, 100));
-        assertThat(recentMany.datagrams()).as("bounded by the rule's size").extracting(Datagram::id)
+        assertThat(recentMany.datagrams())
+                .as("bounded by the rule's size")
+                .extracting(Datagram::id)
                 .containsExactly(a.get(2).id(), a.get(3).id(), a.get(4).id());
         Broker.Replay since = join(b.history(path, a.get(2).id(), Integer.MAX_VALUE));
         assertThat(since.complete()).isTrue();
-        assertThat(since.datagrams()).extracting(Datagram::id).containsExactly(a.get(3).id(), a.get(4).id());
+        assertThat(since.datagrams())
+                .extracting(Datagram::id)
+                .containsExactly(a.get(3).id(), a.get(4).id());
         Broker.Replay tooOld = join(b.history(path, a.get(0).id(), Integer.MAX_VALUE));
         assertThat(tooOld.complete()).as("history no longer reaches back to it").isFalse();
-        assertThat(tooOld.datagrams()).extracting(Datagram::id).containsExactly(a.get(2).id(), a.get(3).id(), a.get(4).id());
-        assertThat(join(b.history(Path.of("/hist/b"), null, 5)).datagrams()).extracting(Datagram::id).containsExactly(other.id());
+        assertThat(tooOld.datagrams())
+                .extracting(Datagram::id)
+                .containsExactly(a.get(2).id(), a.get(3).id(), a.get(4).id());
+        assertThat(join(b.history(Path.of("/hist/b"), null, 5)).datagrams())
+                .extracting(Datagram::id)
+                .containsExactly(other.id());
         assertThat(join(b.history(Path.of("/nohist"), null, 5))).isEqualTo(Broker.Replay.NONE);
         assertThat(join(b.history(Path.of("/hist/never"), null, 5)).datagrams()).isEmpty();
     }
@@ -247,7 +257,9 @@ public abstract class BrokerContract {
         if (hasLog()) {
             assertThat(mark).isNotNull();
             assertThat(replay.complete()).isTrue();
-            assertThat(replay.datagrams()).extracting(Datagram::id).containsExactlyElementsOf(since.stream().map(Datagram::id).toList());
+            assertThat(replay.datagrams())
+                    .extracting(Datagram::id)
+                    .containsExactlyElementsOf(since.stream().map(Datagram::id).toList());
         } else {
             assertThat(mark).isNull();
             assertThat(replay).isEqualTo(Broker.Replay.NONE);
@@ -274,11 +286,17 @@ public abstract class BrokerContract {
         Broker.Replay capped = join(b.replay(a.get(0).id(), null, List.of(PathPattern.parse("/rp/a")), 2));
         if (hasLog()) {
             assertThat(after2.complete()).isTrue();
-            assertThat(after2.datagrams()).extracting(Datagram::id).containsExactly(a.get(3).id(), a.get(4).id(), a.get(5).id());
+            assertThat(after2.datagrams())
+                    .extracting(Datagram::id)
+                    .containsExactly(a.get(3).id(), a.get(4).id(), a.get(5).id());
             assertSame(after2.datagrams().get(0), a.get(3));
-            assertThat(unknown.complete()).as("an id not in the log cannot vouch for anything").isFalse();
+            assertThat(unknown.complete())
+                    .as("an id not in the log cannot vouch for anything")
+                    .isFalse();
             assertThat(capped.complete()).isFalse();
-            assertThat(capped.datagrams()).extracting(Datagram::id).containsExactly(a.get(4).id(), a.get(5).id());
+            assertThat(capped.datagrams())
+                    .extracting(Datagram::id)
+                    .containsExactly(a.get(4).id(), a.get(5).id());
         } else {
             assertThat(after2).isEqualTo(Broker.Replay.NONE);
             assertThat(unknown).isEqualTo(Broker.Replay.NONE);

@@ -1,13 +1,12 @@
 package io.warren.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.ErrorCode;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
-import org.junit.jupiter.api.Test;
-
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The in-memory broker against the shared contract. */
 class MemoryBrokerTest extends BrokerContract {
@@ -27,7 +26,8 @@ class MemoryBrokerTest extends BrokerContract {
         b.start(d -> {
             throw ErrorCode.OVERLOADED.exception("full");
         });
-        CompletableFuture<Void> sent = b.publish(new Datagram(ids.next(), Path.of("/a"), "1", null)).toCompletableFuture();
+        CompletableFuture<Void> sent =
+                b.publish(new Datagram(ids.next(), Path.of("/a"), "1", null)).toCompletableFuture();
         assertThat(sent).isCompletedExceptionally();
         assertThat(sent.handle((v, e) -> e).join()).hasMessage("full");
     }

@@ -1,11 +1,11 @@
 package io.warren.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.warren.auth.Identity;
 import io.warren.broker.TunnelRegistry.PutResult;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +15,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The {@link TunnelRegistry} contract as tests: every implementation extends this class (see the Javadoc
@@ -38,7 +37,7 @@ public abstract class TunnelRegistryContract {
     protected abstract TunnelRegistry startMember(TunnelRegistry.Listener listener);
 
     /** A started member and the evictions it heard of. */
-    protected record Member(TunnelRegistry registry, BlockingQueue<String> evicted) { }
+    protected record Member(TunnelRegistry registry, BlockingQueue<String> evicted) {}
 
     protected final Member member() {
         BlockingQueue<String> evicted = new LinkedBlockingQueue<>();
@@ -67,8 +66,15 @@ public abstract class TunnelRegistryContract {
     }
 
     protected final TunnelRecord record(String name) {
-        return new TunnelRecord(id(name), "client-" + name, new Identity("alice", Map.of("role", "admin", "n", 3)),
-                List.of(PathPattern.parse("/a/b"), PathPattern.parse("/a/*"), PathPattern.parse("/x/**"), PathPattern.parse("/t", true)),
+        return new TunnelRecord(
+                id(name),
+                "client-" + name,
+                new Identity("alice", Map.of("role", "admin", "n", 3)),
+                List.of(
+                        PathPattern.parse("/a/b"),
+                        PathPattern.parse("/a/*"),
+                        PathPattern.parse("/x/**"),
+                        PathPattern.parse("/t", true)),
                 "1700000000000-3");
     }
 
@@ -80,7 +86,8 @@ public abstract class TunnelRegistryContract {
     void newRecordsAreWrittenAndUnknownTunnelsCannotBeClaimedOrRemoved() {
         Member a = member();
         Member b = member();
-        assertThat(join(a.registry().put(List.of(record("new1"), record("new2")), TTL, true))).isEmpty();
+        assertThat(join(a.registry().put(List.of(record("new1"), record("new2")), TTL, true)))
+                .isEmpty();
         assertThat(join(b.registry().claim(id("nope"), TTL))).isNull();
         join(b.registry().remove(id("nope")));
         assertThat(join(a.registry().put(List.of(), TTL, false))).isEmpty();
@@ -94,7 +101,9 @@ public abstract class TunnelRegistryContract {
         assertThat(join(a.registry().put(List.of(r), TTL, true))).isEmpty();
         TunnelRecord claimed = join(b.registry().claim(r.tunnelId(), TTL));
         if (!a.registry().shared()) {
-            assertThat(claimed).as("a registry that shares nothing knows no other node's tunnel").isNull();
+            assertThat(claimed)
+                    .as("a registry that shares nothing knows no other node's tunnel")
+                    .isNull();
             assertThat(a.evicted()).isEmpty();
             assertThat(join(a.registry().put(List.of(r), TTL, false))).isEmpty();
             return;
@@ -102,8 +111,10 @@ public abstract class TunnelRegistryContract {
         assertThat(claimed).isEqualTo(r);
         assertThat(poll(a.evicted(), WAIT.toMillis())).isEqualTo(r.tunnelId());
         // The old owner can no longer write it, created or not; the new one can.
-        assertThat(join(a.registry().put(List.of(r), TTL, false))).containsEntry(r.tunnelId(), PutResult.OWNED_ELSEWHERE);
-        assertThat(join(a.registry().put(List.of(r), TTL, true))).containsEntry(r.tunnelId(), PutResult.OWNED_ELSEWHERE);
+        assertThat(join(a.registry().put(List.of(r), TTL, false)))
+                .containsEntry(r.tunnelId(), PutResult.OWNED_ELSEWHERE);
+        assertThat(join(a.registry().put(List.of(r), TTL, true)))
+                .containsEntry(r.tunnelId(), PutResult.OWNED_ELSEWHERE);
         assertThat(join(b.registry().put(List.of(r), TTL, false))).isEmpty();
         // Claiming what one owns already notifies nobody.
         assertThat(join(b.registry().claim(r.tunnelId(), TTL))).isEqualTo(r);
@@ -118,15 +129,20 @@ public abstract class TunnelRegistryContract {
         boolean shared = a.registry().shared();
         assertThat(join(a.registry().put(List.of(record("T2")), TTL, false)))
                 .isEqualTo(shared ? Map.of(id("T2"), PutResult.MISSING) : Map.of());
-        assertThat(join(b.registry().claim(id("T2"), TTL))).as("a refresh does not create").isNull();
+        assertThat(join(b.registry().claim(id("T2"), TTL)))
+                .as("a refresh does not create")
+                .isNull();
 
         join(a.registry().put(List.of(record("T3")), TTL, true));
         join(b.registry().remove(id("T3")));
-        assertThat(join(a.registry().put(List.of(record("T3")), TTL, false))).as("not removed by a non-owner").isEmpty();
+        assertThat(join(a.registry().put(List.of(record("T3")), TTL, false)))
+                .as("not removed by a non-owner")
+                .isEmpty();
         join(a.registry().remove(id("T3")));
         assertThat(join(b.registry().claim(id("T3"), TTL))).isNull();
         if (shared) {
-            assertThat(join(a.registry().put(List.of(record("T3")), TTL, false))).as("removed by its owner")
+            assertThat(join(a.registry().put(List.of(record("T3")), TTL, false)))
+                    .as("removed by its owner")
                     .containsEntry(id("T3"), PutResult.MISSING);
         }
     }
@@ -140,9 +156,13 @@ public abstract class TunnelRegistryContract {
         join(a.registry().put(List.of(record("T5")), TTL, false));
         // One look once the short TTL has passed: a put without create neither revives nor refreshes a
         // missing record, so checking does not disturb what is checked.
-        await().pollDelay(shortTtl.multipliedBy(3)).atMost(WAIT)
-                .until(() -> join(a.registry().put(List.of(record("T4")), TTL, false)).isEmpty() != a.registry().shared());
+        await().pollDelay(shortTtl.multipliedBy(3))
+                .atMost(WAIT)
+                .until(() -> join(a.registry().put(List.of(record("T4")), TTL, false))
+                                .isEmpty()
+                        != a.registry().shared());
         assertThat(join(b.registry().claim(id("T4"), TTL))).isNull();
-        assertThat(join(b.registry().claim(id("T5"), TTL))).isEqualTo(a.registry().shared() ? record("T5") : null);
+        assertThat(join(b.registry().claim(id("T5"), TTL)))
+                .isEqualTo(a.registry().shared() ? record("T5") : null);
     }
 }

@@ -1,30 +1,34 @@
 package io.warren.datagram;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.ErrorCode;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The wire text of every control datagram, byte for byte (docs/protocol.md). */
 class ControlDatagramsTest {
 
     @Test
     void openListsOnlyWhatApplies() {
-        assertThat(ControlDatagrams.open("T", "C", "/client/C", 25000, false, false, null, null).toString())
-                .isEqualTo("{\"path\":\"/meta/open\",\"data\":{\"tunnel\":\"T\",\"client\":\"C\",\"path\":\"/client/C\","
-                        + "\"keepalive\":25000,\"resumed\":false}}");
-        assertThat(ControlDatagrams.open("T", "C", "/client/C", 5, true, true, "OLD", "[\"/a\"]").toString())
-                .isEqualTo("{\"path\":\"/meta/open\",\"data\":{\"tunnel\":\"T\",\"client\":\"C\",\"path\":\"/client/C\","
-                        + "\"keepalive\":5,\"resumed\":true,\"gap\":true,\"replaced\":\"OLD\",\"refused\":[\"/a\"]}}");
+        assertThat(ControlDatagrams.open("T", "C", "/client/C", 25000, false, false, null, null)
+                        .toString())
+                .isEqualTo(
+                        "{\"path\":\"/meta/open\",\"data\":{\"tunnel\":\"T\",\"client\":\"C\",\"path\":\"/client/C\","
+                                + "\"keepalive\":25000,\"resumed\":false}}");
+        assertThat(ControlDatagrams.open("T", "C", "/client/C", 5, true, true, "OLD", "[\"/a\"]")
+                        .toString())
+                .isEqualTo(
+                        "{\"path\":\"/meta/open\",\"data\":{\"tunnel\":\"T\",\"client\":\"C\",\"path\":\"/client/C\","
+                                + "\"keepalive\":5,\"resumed\":true,\"gap\":true,\"replaced\":\"OLD\",\"refused\":[\"/a\"]}}");
     }
 
     @Test
     void gapIsAResumedOpenSayingGap() {
         assertThat(ControlDatagrams.gap("T", "C", "/client/C", 7).toString())
-                .isEqualTo(ControlDatagrams.open("T", "C", "/client/C", 7, true, true, null, null).toString())
+                .isEqualTo(ControlDatagrams.open("T", "C", "/client/C", 7, true, true, null, null)
+                        .toString())
                 .contains("\"resumed\":true,\"gap\":true}");
     }
 
@@ -43,7 +47,8 @@ class ControlDatagramsTest {
         assertThat(ControlDatagrams.error("bad-request", "oops").toString())
                 .isEqualTo("{\"path\":\"/meta/error\",\"data\":{\"error\":\"bad-request\",\"message\":\"oops\"}}");
         Ack ack = Ack.error(ErrorCode.FORBIDDEN, "no", "r1");
-        assertThat(ControlDatagrams.ack(ack).toString()).isEqualTo("{\"path\":\"/meta/ack\",\"data\":" + ack.toJson() + "}");
+        assertThat(ControlDatagrams.ack(ack).toString())
+                .isEqualTo("{\"path\":\"/meta/ack\",\"data\":" + ack.toJson() + "}");
         assertThat(ControlDatagrams.ack(ack).isControl()).isTrue();
     }
 

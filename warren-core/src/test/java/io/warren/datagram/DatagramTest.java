@@ -1,10 +1,11 @@
 package io.warren.datagram;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
 import io.warren.path.Path;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -13,9 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class DatagramTest {
 
@@ -23,9 +22,11 @@ class DatagramTest {
     void encodesOnceAsJson() {
         Datagram d = new Datagram("n-1", Path.of("/a"), "{\"x\":\"\\\"q\\\"\"}", "c1");
         byte[] json = d.json();
-        assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"n-1\",\"path\":\"/a\",\"data\":{\"x\":\"\\\"q\\\"\"},\"from\":\"c1\"}");
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .isEqualTo("{\"id\":\"n-1\",\"path\":\"/a\",\"data\":{\"x\":\"\\\"q\\\"\"},\"from\":\"c1\"}");
         assertThat(d.json()).isSameAs(json);
-        assertThat(Datagram.control("/meta/open", null).toString()).isEqualTo("{\"path\":\"/meta/open\",\"data\":null}");
+        assertThat(Datagram.control("/meta/open", null).toString())
+                .isEqualTo("{\"path\":\"/meta/open\",\"data\":null}");
     }
 
     @Test
@@ -51,8 +52,10 @@ class DatagramTest {
 
     @Test
     void parserAcceptsObjectsAndArraysWithPerEntryErrors() {
-        List<ClientDatagram> ds = ClientDatagramParser.parse(("[{\"tunnel\":\"t\",\"path\":\"/a\",\"data\":{\"k\" : [1, 2]},\"id\":7},"
-                + "{\"path\":3},\"x\",{\"path\":\"/b\",\"id\":{}}]").getBytes(StandardCharsets.UTF_8));
+        List<ClientDatagram> ds =
+                ClientDatagramParser.parse(("[{\"tunnel\":\"t\",\"path\":\"/a\",\"data\":{\"k\" : [1, 2]},\"id\":7},"
+                                + "{\"path\":3},\"x\",{\"path\":\"/b\",\"id\":{}}]")
+                        .getBytes(StandardCharsets.UTF_8));
         assertThat(ds).hasSize(4);
         assertThat(ds.get(0).data()).isEqualTo("{\"k\":[1,2]}");
         assertThat(ds.get(0).ref()).isEqualTo("7");
@@ -60,15 +63,27 @@ class DatagramTest {
         assertThat(ds.get(1).error().code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(ds.get(2).error().code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(ds.get(3).error().code()).isEqualTo(ErrorCode.BAD_REQUEST);
-        assertThat(ClientDatagramParser.parse("{\"path\":\"/a\",\"data\":\"s\"}".getBytes(StandardCharsets.UTF_8)).get(0).data()).isEqualTo("\"s\"");
+        assertThat(ClientDatagramParser.parse("{\"path\":\"/a\",\"data\":\"s\"}".getBytes(StandardCharsets.UTF_8))
+                        .get(0)
+                        .data())
+                .isEqualTo("\"s\"");
     }
 
     @Test
     void parserIsStrict() {
-        for (String bad : List.of("{\"path\":\"/a\"} x", "{\"path\":\"/a\",}", "{'path':'/a'}", "{\"path\":\"/a\",\"path\":\"/b\"}",
-                "", "[1", "{\"path\":\"/a\"}{}", "/* c */ {\"path\":\"/a\"}", "{\"data\":NaN,\"path\":\"/a\"}")) {
+        for (String bad : List.of(
+                "{\"path\":\"/a\"} x",
+                "{\"path\":\"/a\",}",
+                "{'path':'/a'}",
+                "{\"path\":\"/a\",\"path\":\"/b\"}",
+                "",
+                "[1",
+                "{\"path\":\"/a\"}{}",
+                "/* c */ {\"path\":\"/a\"}",
+                "{\"data\":NaN,\"path\":\"/a\"}")) {
             assertThatThrownBy(() -> ClientDatagramParser.parse(bad.getBytes(StandardCharsets.UTF_8)))
-                    .as(bad).isInstanceOf(WarrenException.class)
+                    .as(bad)
+                    .isInstanceOf(WarrenException.class)
                     .satisfies(e -> assertThat(((WarrenException) e).code()).isEqualTo(ErrorCode.BAD_JSON));
         }
         assertThatThrownBy(() -> ClientDatagramParser.parse("[]".getBytes(StandardCharsets.UTF_8)))
@@ -88,7 +103,17 @@ class DatagramTest {
             codes.add(c.wireName());
             assertThat(c.httpStatus()).isBetween(400, 599);
         }
-        assertThat(codes).contains("bad-request", "bad-json", "bad-path", "unknown-format", "unknown-tunnel", "too-large",
-                "bad-callback", "method-not-allowed", "unauthorized", "forbidden");
+        assertThat(codes)
+                .contains(
+                        "bad-request",
+                        "bad-json",
+                        "bad-path",
+                        "unknown-format",
+                        "unknown-tunnel",
+                        "too-large",
+                        "bad-callback",
+                        "method-not-allowed",
+                        "unauthorized",
+                        "forbidden");
     }
 }

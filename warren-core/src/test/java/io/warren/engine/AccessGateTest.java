@@ -1,5 +1,8 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warren.ErrorCode;
 import io.warren.auth.Authorizer;
 import io.warren.auth.Identity;
@@ -8,9 +11,6 @@ import io.warren.datagram.Datagram;
 import io.warren.format.Formats;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -22,9 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The gate on its own: grants, named trusted and backend grants, and refusals for every answer but {@code true}. */
 class AccessGateTest {
@@ -68,7 +67,8 @@ class AccessGateTest {
         }
     }
 
-    private static final List<String> REFUSING = List.of("/false/x", "/throws/x", "/null-stage/x", "/null-value/x", "/failed/x");
+    private static final List<String> REFUSING =
+            List.of("/false/x", "/throws/x", "/null-stage/x", "/null-value/x", "/failed/x");
 
     @AfterEach
     void close() {
@@ -89,10 +89,17 @@ class AccessGateTest {
 
     /** A real tunnel of {@code identity}, opened through a node on the manual executor. */
     private Tunnel tunnel(Identity identity) {
-        node = Node.builder().authorizer(Authorizer.allowAll()).executors(List.of(exec)).clock(exec::now)
-                .authenticator(r -> CompletableFuture.completedFuture(identity)).build();
+        node = Node.builder()
+                .authorizer(Authorizer.allowAll())
+                .executors(List.of(exec))
+                .clock(exec::now)
+                .authenticator(r -> CompletableFuture.completedFuture(identity))
+                .build();
         node.start();
-        CompletionStage<Tunnel> t = node.open(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), List.of(),
+        CompletionStage<Tunnel> t = node.open(
+                NodeSecurityTest.from("10.0.0.1"),
+                node.shardFor(exec),
+                List.of(),
                 new RecordingConnection(Formats.builtIn().get("stream")));
         exec.runPending();
         return now(t);
@@ -103,7 +110,9 @@ class AccessGateTest {
         Answers answers = new Answers();
         AccessGate gate = new AccessGate(answers);
         AccessGate.Grants grants = now(gate.subscribe(ALICE, patterns(List.of("/true/a", "/false/b", "/true/c/*"))));
-        assertThat(grants.granted()).extracting(AccessGate.SubscribeGrant::pattern).containsExactlyElementsOf(patterns(List.of("/true/a", "/true/c/*")));
+        assertThat(grants.granted())
+                .extracting(AccessGate.SubscribeGrant::pattern)
+                .containsExactlyElementsOf(patterns(List.of("/true/a", "/true/c/*")));
         assertThat(grants.refused()).containsExactlyElementsOf(patterns(List.of("/false/b")));
         assertThat(answers.asked).containsExactly("/true/a", "/false/b", "/true/c/*");
         assertThat(now(gate.subscribe(ALICE, List.of()))).isEqualTo(AccessGate.Grants.NONE);
@@ -117,10 +126,21 @@ class AccessGateTest {
         assertThat(grants.refused()).containsExactlyElementsOf(patterns(REFUSING));
         for (String path : REFUSING) {
             OpenRequest r = new OpenRequest() {
-                public String remoteAddress() { return "10.0.0.1"; }
-                public String header(String name) { return path; }
-                public String query(String name) { return null; }
-                public String cookie(String name) { return null; }
+                public String remoteAddress() {
+                    return "10.0.0.1";
+                }
+
+                public String header(String name) {
+                    return path;
+                }
+
+                public String query(String name) {
+                    return null;
+                }
+
+                public String cookie(String name) {
+                    return null;
+                }
             };
             assertThat(now(gate.open(ALICE, r))).as(path).isFalse();
         }
@@ -137,11 +157,16 @@ class AccessGateTest {
         Datagram allowed = new Datagram("2", Path.of("/true/x"), "1", t.clientId());
         assertThat(now(gate.publish(t, allowed)).datagram()).isSameAs(allowed);
         for (String path : REFUSING) {
-            CompletableFuture<AccessGate.PublishGrant> refused = gate.publish(t, new Datagram("3", Path.of(path), "1", t.clientId())).toCompletableFuture();
+            CompletableFuture<AccessGate.PublishGrant> refused = gate.publish(
+                            t, new Datagram("3", Path.of(path), "1", t.clientId()))
+                    .toCompletableFuture();
             assertThat(refused).as(path).isCompletedExceptionally();
-            assertThat(refused.handle((g, e) -> AccessGate.refusal(e).code()).join()).isEqualTo(ErrorCode.FORBIDDEN);
+            assertThat(refused.handle((g, e) -> AccessGate.refusal(e).code()).join())
+                    .isEqualTo(ErrorCode.FORBIDDEN);
         }
-        assertThat(answers.asked).containsExactlyElementsOf(Stream.concat(Stream.of("/true/x"), REFUSING.stream()).toList());
+        assertThat(answers.asked)
+                .containsExactlyElementsOf(
+                        Stream.concat(Stream.of("/true/x"), REFUSING.stream()).toList());
     }
 
     @Test
@@ -153,7 +178,9 @@ class AccessGateTest {
             }
         };
         AccessGate.Grants grants = new AccessGate(never).trusted(ALICE, patterns(List.of("/meta/admin/stats")));
-        assertThat(grants.granted()).extracting(AccessGate.SubscribeGrant::pattern).containsExactly(PathPattern.parse("/meta/admin/stats"));
+        assertThat(grants.granted())
+                .extracting(AccessGate.SubscribeGrant::pattern)
+                .containsExactly(PathPattern.parse("/meta/admin/stats"));
         assertThat(grants.refused()).isEmpty();
     }
 
@@ -161,8 +188,10 @@ class AccessGateTest {
     void theBackendNeverPublishesToMetaPathsAndCodeInTheProcessMay() {
         AccessGate gate = new AccessGate(Authorizer.byPermissions(io.warren.auth.Permissions.NONE));
         Datagram meta = new Datagram("1", Path.of("/meta/admin/stats"), "{}", null);
-        assertThatThrownBy(() -> gate.backend(meta)).isInstanceOfSatisfying(io.warren.WarrenException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThatThrownBy(() -> gate.backend(meta))
+                .isInstanceOfSatisfying(
+                        io.warren.WarrenException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         assertThat(gate.inProcess(meta).datagram()).isSameAs(meta);
         Datagram anywhere = new Datagram("2", Path.of("/client/abc"), "1", null);
         assertThat(gate.backend(anywhere).datagram()).isSameAs(anywhere);
@@ -171,7 +200,10 @@ class AccessGateTest {
     @Test
     void aGrantIsBoundToTheIdentityItWasGivenFor() {
         Tunnel bobs = tunnel(new Identity("bob", Map.of()));
-        AccessGate.SubscribeGrant forAlice = now(new AccessGate(Authorizer.allowAll()).subscribe(ALICE, patterns(List.of("/a")))).granted().get(0);
+        AccessGate.SubscribeGrant forAlice = now(new AccessGate(Authorizer.allowAll())
+                        .subscribe(ALICE, patterns(List.of("/a"))))
+                .granted()
+                .get(0);
         assertThatThrownBy(() -> bobs.addInterest(forAlice)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> bobs.shard().listen(bobs, forAlice)).isInstanceOf(IllegalStateException.class);
         assertThat(bobs.interestCount()).isZero();
@@ -181,14 +213,18 @@ class AccessGateTest {
     void aLaterAnswerForALiveTunnelResumesOnItsShardThread() {
         Answers answers = new Answers();
         Tunnel t = tunnel(ALICE);
-        CompletableFuture<AccessGate.SubscribeGrant> grant = new AccessGate(answers).subscribe(t, PathPattern.parse("/later/x")).toCompletableFuture();
+        CompletableFuture<AccessGate.SubscribeGrant> grant = new AccessGate(answers)
+                .subscribe(t, PathPattern.parse("/later/x"))
+                .toCompletableFuture();
         assertThat(grant).isNotDone();
         answers.later.complete(true);
         assertThat(grant).as("waits for the tunnel's shard").isNotDone();
         exec.runPending();
         assertThat(grant.join().pattern()).isEqualTo(PathPattern.parse("/later/x"));
 
-        CompletableFuture<AccessGate.SubscribeGrant> refused = new AccessGate(answers).subscribe(t, PathPattern.parse("/false/x")).toCompletableFuture();
+        CompletableFuture<AccessGate.SubscribeGrant> refused = new AccessGate(answers)
+                .subscribe(t, PathPattern.parse("/false/x"))
+                .toCompletableFuture();
         assertThat(refused).as("an answer already known is given at once").isCompletedExceptionally();
     }
 
@@ -202,20 +238,25 @@ class AccessGateTest {
         java.nio.file.Path main = java.nio.file.Path.of("src/main/java");
         List<String> reaches = new ArrayList<>();
         try (Stream<java.nio.file.Path> files = Files.walk(main)) {
-            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+            for (java.nio.file.Path f :
+                    files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String src = Files.readString(f);
-                Matcher m = Pattern.compile("broker\\.publish\\(|\\binterests\\.add\\(").matcher(src);
+                Matcher m = Pattern.compile("broker\\.publish\\(|\\binterests\\.add\\(")
+                        .matcher(src);
                 while (m.find()) {
                     reaches.add(f.getFileName() + ": " + m.group() + " in " + enclosingSignature(src, m.start()));
                 }
             }
         }
-        assertThat(reaches).hasSize(3).allSatisfy(r -> assertThat(r).containsPattern("AccessGate\\.(Publish|Subscribe)Grant"));
+        assertThat(reaches)
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r).containsPattern("AccessGate\\.(Publish|Subscribe)Grant"));
     }
 
     /** The declaration of the method around {@code at}: from the last member declaration before it to its brace. */
     private static String enclosingSignature(String src, int at) {
-        Matcher decl = Pattern.compile("\\n    (?:[a-z]+ )*[A-Za-z<>?,. ]+ [a-zA-Z]+\\([^)]*\\)[^{;]*\\{").matcher(src);
+        Matcher decl = Pattern.compile("\\n    (?:[a-z]+ )*[A-Za-z<>?,. ]+ [a-zA-Z]+\\([^)]*\\)[^{;]*\\{")
+                .matcher(src);
         String last = "?";
         while (decl.find() && decl.start() < at) {
             last = decl.group().trim();

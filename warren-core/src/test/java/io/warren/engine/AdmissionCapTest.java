@@ -1,9 +1,10 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warren.Limits;
 import io.warren.WarrenException;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -11,16 +12,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Issue 10, finding 5: the caps of {@link Admission} hold exactly under concurrent opens, and refusals change nothing. */
 class AdmissionCapTest {
 
     @Test
     void finding5_concurrentOpensNeverOvershootEitherCap() throws Exception {
-        Admission admission = new Admission(Limits.defaults().withMaxTunnelsPerAddress(30).withMaxTunnels(100));
+        Admission admission =
+                new Admission(Limits.defaults().withMaxTunnelsPerAddress(30).withMaxTunnels(100));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();
@@ -55,10 +55,13 @@ class AdmissionCapTest {
 
     @Test
     void finding5_theGlobalCapRefusesWithOverloadedAndGivesPlacesBack() {
-        Admission admission = new Admission(Limits.defaults().withMaxTunnelsPerAddress(0).withMaxTunnels(2));
+        Admission admission =
+                new Admission(Limits.defaults().withMaxTunnelsPerAddress(0).withMaxTunnels(2));
         admission.reserve("a");
         admission.reserve("b");
-        assertThatThrownBy(() -> admission.reserve("c")).isInstanceOf(WarrenException.class).hasMessageContaining("maximum of 2 tunnels");
+        assertThatThrownBy(() -> admission.reserve("c"))
+                .isInstanceOf(WarrenException.class)
+                .hasMessageContaining("maximum of 2 tunnels");
         assertThat(admission.count()).isEqualTo(2);
         admission.release("a");
         admission.reserve("c");
@@ -67,11 +70,12 @@ class AdmissionCapTest {
 
     @Test
     void finding5_aRefusalByTheGlobalCapDoesNotUseUpThePerAddressAllowance() {
-        Admission admission = new Admission(Limits.defaults().withMaxTunnelsPerAddress(1).withMaxTunnels(1));
+        Admission admission =
+                new Admission(Limits.defaults().withMaxTunnelsPerAddress(1).withMaxTunnels(1));
         admission.reserve("a");
         assertThatThrownBy(() -> admission.reserve("b")).hasMessageContaining("maximum of 1 tunnels");
         admission.release("a");
-        admission.reserve("b");   // b's refused attempt left nothing behind
+        admission.reserve("b"); // b's refused attempt left nothing behind
         assertThat(admission.count()).isEqualTo(1);
     }
 }

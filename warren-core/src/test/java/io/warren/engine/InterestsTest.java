@@ -1,5 +1,8 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.WarrenException;
@@ -8,16 +11,12 @@ import io.warren.broker.Broker;
 import io.warren.datagram.Datagram;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Interests on their own: reference counts per pattern and when the broker is asked to (un)subscribe. */
 class InterestsTest {
@@ -33,11 +32,30 @@ class InterestsTest {
         final List<String> asked = new ArrayList<>();
         CompletionStage<Void> next = CompletableFuture.completedFuture(null);
 
-        @Override public CompletionStage<Void> start(Listener l) { return CompletableFuture.completedFuture(null); }
-        @Override public CompletionStage<Void> publish(Datagram d) { throw new AssertionError("not here"); }
-        @Override public CompletionStage<Void> subscribe(PathPattern p) { asked.add("+" + p.wirePath()); return next; }
-        @Override public CompletionStage<Void> unsubscribe(PathPattern p) { asked.add("-" + p.wirePath()); return CompletableFuture.completedFuture(null); }
-        @Override public void close() { }
+        @Override
+        public CompletionStage<Void> start(Listener l) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> publish(Datagram d) {
+            throw new AssertionError("not here");
+        }
+
+        @Override
+        public CompletionStage<Void> subscribe(PathPattern p) {
+            asked.add("+" + p.wirePath());
+            return next;
+        }
+
+        @Override
+        public CompletionStage<Void> unsubscribe(PathPattern p) {
+            asked.add("-" + p.wirePath());
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {}
     }
 
     @AfterEach
@@ -48,16 +66,24 @@ class InterestsTest {
     }
 
     private Interests interests(int maxInterests) {
-        return new Interests(broker, gate, NodeListener.NONE, () -> NodeOptions.defaults().withMaxInterests(maxInterests));
+        return new Interests(
+                broker, gate, NodeListener.NONE, () -> NodeOptions.defaults().withMaxInterests(maxInterests));
     }
 
     /** Real tunnels, opened through a node on the manual executor (their interests here are this test's own). */
     private Tunnel tunnel() {
         if (node == null) {
-            node = Node.builder().authorizer(Authorizer.allowAll()).executors(List.of(exec)).clock(exec::now).build();
+            node = Node.builder()
+                    .authorizer(Authorizer.allowAll())
+                    .executors(List.of(exec))
+                    .clock(exec::now)
+                    .build();
             node.start();
         }
-        return exec.done(node.open(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), List.of(),
+        return exec.done(node.open(
+                NodeSecurityTest.from("10.0.0.1"),
+                node.shardFor(exec),
+                List.of(),
                 new RecordingConnection(Formats.builtIn().get("stream"))));
     }
 
@@ -72,12 +98,12 @@ class InterestsTest {
         Tunnel t2 = tunnel();
         assertThat(interests.subscribe(t1, grant(t1, A)).toCompletableFuture()).isDone();
         interests.subscribe(t2, grant(t2, A));
-        interests.subscribe(t2, grant(t2, A));   // held already: counted once
+        interests.subscribe(t2, grant(t2, A)); // held already: counted once
         assertThat(interests.holders(A)).isEqualTo(2);
         assertThat(broker.asked).containsExactly("+/a");
 
         interests.unsubscribe(t1, A);
-        interests.unsubscribe(t1, A);            // not held any more: nothing
+        interests.unsubscribe(t1, A); // not held any more: nothing
         assertThat(broker.asked).containsExactly("+/a");
         interests.unsubscribe(t2, A);
         assertThat(broker.asked).containsExactly("+/a", "-/a");
@@ -105,7 +131,8 @@ class InterestsTest {
         interests.subscribe(t, grant(t, A));
         PathPattern b = PathPattern.parse("/b");
         assertThatThrownBy(() -> interests.subscribe(t, grant(t, b)))
-                .isInstanceOfSatisfying(WarrenException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY));
+                .isInstanceOfSatisfying(
+                        WarrenException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY));
         assertThat(t.hasInterest(b)).isFalse();
         assertThat(interests.holders(b)).isZero();
         assertThat(broker.asked).containsExactly("+/a");
@@ -121,6 +148,11 @@ class InterestsTest {
         interests.releaseAll(t);
         assertThat(interests.count()).isZero();
         assertThat(t.interests()).isEmpty();
-        assertThat(broker.asked).containsExactly("+" + t.clientPattern().wirePath(), "+/a", "-/a", "-" + t.clientPattern().wirePath());
+        assertThat(broker.asked)
+                .containsExactly(
+                        "+" + t.clientPattern().wirePath(),
+                        "+/a",
+                        "-/a",
+                        "-" + t.clientPattern().wirePath());
     }
 }

@@ -1,5 +1,7 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A shard executor driven by the test: tasks run on {@link #runPending()}, timers on {@link #advance}. */
 final class ManualShardExecutor implements ShardExecutor {
@@ -73,7 +73,10 @@ final class ManualShardExecutor implements ShardExecutor {
         while (true) {
             Timer next;
             synchronized (this) {
-                next = timers.stream().filter(t -> !t.cancelled && t.due <= target).min(Comparator.comparingLong(t -> t.due)).orElse(null);
+                next = timers.stream()
+                        .filter(t -> !t.cancelled && t.due <= target)
+                        .min(Comparator.comparingLong(t -> t.due))
+                        .orElse(null);
                 if (next != null) {
                     timers.remove(next);
                     now = Math.max(now, next.due);

@@ -1,29 +1,28 @@
 package io.warren.engine;
 
-import io.warren.auth.Authorizer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.WarrenException;
+import io.warren.auth.Authorizer;
 import io.warren.auth.OpenRequest;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The engine without a network: a manual executor and clock make every timer deterministic. */
 class NodeTest {
@@ -35,14 +34,22 @@ class NodeTest {
     private Node node;
 
     private Node node(NodeOptions options) {
-        node = Node.builder().authorizer(Authorizer.allowAll()).options(options).executors(List.of(exec)).clock(exec::now).build();
+        node = Node.builder()
+                .authorizer(Authorizer.allowAll())
+                .options(options)
+                .executors(List.of(exec))
+                .clock(exec::now)
+                .build();
         node.start();
         return node;
     }
 
     private Node node() {
-        return node(NodeOptions.defaults().withTunnelTimeout(Duration.ofSeconds(10)).withKeepalive(Duration.ofSeconds(5))
-                .withPollTimeout(Duration.ofSeconds(3)).withReplaySize(16));
+        return node(NodeOptions.defaults()
+                .withTunnelTimeout(Duration.ofSeconds(10))
+                .withKeepalive(Duration.ofSeconds(5))
+                .withPollTimeout(Duration.ofSeconds(3))
+                .withReplaySize(16));
     }
 
     @AfterEach
@@ -89,7 +96,10 @@ class NodeTest {
     }
 
     private static List<String> ids(List<JsonNode> ds) {
-        return ds.stream().filter(d -> d.has("id")).map(d -> d.get("id").asText()).toList();
+        return ds.stream()
+                .filter(d -> d.has("id"))
+                .map(d -> d.get("id").asText())
+                .toList();
     }
 
     private List<Ack> client(Tunnel t, String path, String data, String ref) {
@@ -101,13 +111,18 @@ class NodeTest {
         node();
         RecordingConnection c = conn("stream");
         Tunnel t = open(c, "/a/b", "/a/*", "/a/**", "/**");
-        assertThat(client(t, "/meta/subscribe", "{\"path\":\"/a\",\"subpaths\":true}", "s1").get(0).ok()).isTrue();
+        assertThat(client(t, "/meta/subscribe", "{\"path\":\"/a\",\"subpaths\":true}", "s1")
+                        .get(0)
+                        .ok())
+                .isTrue();
         int flushesBefore = c.flushes.size();
         List<String> ids = publish("/a/b", 3);
         List<JsonNode> got = lines(c);
         assertThat(got.get(0).get("path").asText()).isEqualTo("/meta/open");
         assertThat(ids(got)).containsExactlyElementsOf(ids);
-        assertThat(c.flushes.size() - flushesBefore).as("one flush for the whole burst").isEqualTo(1);
+        assertThat(c.flushes.size() - flushesBefore)
+                .as("one flush for the whole burst")
+                .isEqualTo(1);
     }
 
     @Test
@@ -146,15 +161,34 @@ class NodeTest {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
         io.warren.broker.MemoryBroker memory = new io.warren.broker.MemoryBroker();
         io.warren.broker.Broker flaky = new io.warren.broker.Broker() {
-            public CompletionStage<Void> start(Listener l) { return memory.start(l); }
-            public CompletionStage<Void> publish(io.warren.datagram.Datagram d) {
-                return down.get() ? CompletableFuture.failedFuture(new java.io.IOException("backend down")) : memory.publish(d);
+            public CompletionStage<Void> start(Listener l) {
+                return memory.start(l);
             }
-            public CompletionStage<Void> subscribe(PathPattern p) { return memory.subscribe(p); }
-            public CompletionStage<Void> unsubscribe(PathPattern p) { return memory.unsubscribe(p); }
-            public void close() { memory.close(); }
+
+            public CompletionStage<Void> publish(io.warren.datagram.Datagram d) {
+                return down.get()
+                        ? CompletableFuture.failedFuture(new java.io.IOException("backend down"))
+                        : memory.publish(d);
+            }
+
+            public CompletionStage<Void> subscribe(PathPattern p) {
+                return memory.subscribe(p);
+            }
+
+            public CompletionStage<Void> unsubscribe(PathPattern p) {
+                return memory.unsubscribe(p);
+            }
+
+            public void close() {
+                memory.close();
+            }
         };
-        node = Node.builder().authorizer(Authorizer.allowAll()).executors(List.of(exec)).clock(exec::now).broker(flaky).build();
+        node = Node.builder()
+                .authorizer(Authorizer.allowAll())
+                .executors(List.of(exec))
+                .clock(exec::now)
+                .broker(flaky)
+                .build();
         node.start();
         RecordingConnection c = conn("stream");
         Tunnel t = open(c, "/r");
@@ -174,9 +208,18 @@ class NodeTest {
         node();
         Tunnel t = open(conn("stream"));
         assertThat(client(t, "/meta/open", "{}", null).get(0).error()).isEqualTo(ErrorCode.FORBIDDEN);
-        assertThat(client(t, "/meta/subscribe", "{\"path\":\"/meta/*\"}", null).get(0).error()).isEqualTo(ErrorCode.FORBIDDEN);
-        assertThat(client(t, "/meta/subscribe", "{\"path\":\"/client/other\"}", null).get(0).error()).isEqualTo(ErrorCode.FORBIDDEN);
-        assertThat(client(t, "/meta/subscribe", "{\"path\":\"/a/*/b\"}", null).get(0).error()).isEqualTo(ErrorCode.BAD_PATH);
+        assertThat(client(t, "/meta/subscribe", "{\"path\":\"/meta/*\"}", null)
+                        .get(0)
+                        .error())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(client(t, "/meta/subscribe", "{\"path\":\"/client/other\"}", null)
+                        .get(0)
+                        .error())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(client(t, "/meta/subscribe", "{\"path\":\"/a/*/b\"}", null)
+                        .get(0)
+                        .error())
+                .isEqualTo(ErrorCode.BAD_PATH);
         assertThat(client(t, "/meta/subscribe", "[1]", null).get(0).error()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(client(t, "/bad path", "1", null).get(0).error()).isEqualTo(ErrorCode.BAD_PATH);
         assertThat(t.interestCount()).isZero();
@@ -300,7 +343,9 @@ class NodeTest {
         assertThat(p4.ended()).isFalse();
         exec.advanceMillis(3_100);
         assertThat(p4.text()).isEqualTo("[]");
-        assertThat(node.tunnel(t.id())).as("between polls is detached, but not for long").isNotNull();
+        assertThat(node.tunnel(t.id()))
+                .as("between polls is detached, but not for long")
+                .isNotNull();
     }
 
     @Test
@@ -319,20 +364,28 @@ class NodeTest {
 
     @Test
     void refusedAuthenticationCreatesNothing() {
-        node = Node.builder().authorizer(Authorizer.allowAll()).executors(List.of(exec)).clock(exec::now)
-                .authenticator(r -> CompletableFuture.failedFuture(new IllegalStateException("nope"))).build();
+        node = Node.builder()
+                .authorizer(Authorizer.allowAll())
+                .executors(List.of(exec))
+                .clock(exec::now)
+                .authenticator(r -> CompletableFuture.failedFuture(new IllegalStateException("nope")))
+                .build();
         node.start();
-        CompletableFuture<Tunnel> f = node.open(REQUEST, node.shardFor(exec), List.of(), conn("sse")).toCompletableFuture();
+        CompletableFuture<Tunnel> f =
+                node.open(REQUEST, node.shardFor(exec), List.of(), conn("sse")).toCompletableFuture();
         exec.runPending();
         assertThat(f).isCompletedExceptionally();
-        assertThatThrownBy(f::join).hasCauseInstanceOf(WarrenException.class)
-                .satisfies(e -> assertThat(((WarrenException) e.getCause()).code()).isEqualTo(ErrorCode.UNAUTHORIZED));
+        assertThatThrownBy(f::join)
+                .hasCauseInstanceOf(WarrenException.class)
+                .satisfies(
+                        e -> assertThat(((WarrenException) e.getCause()).code()).isEqualTo(ErrorCode.UNAUTHORIZED));
         assertThat(node.tunnelCount()).isZero();
     }
 
     @Test
     void patternsAtOpenAreValidatedAndDeduplicated() {
-        assertThat(Node.openPatterns(List.of("/a", "/a", "/b/**"))).containsExactly(PathPattern.parse("/a"), PathPattern.parse("/b/**"));
+        assertThat(Node.openPatterns(List.of("/a", "/a", "/b/**")))
+                .containsExactly(PathPattern.parse("/a"), PathPattern.parse("/b/**"));
         assertThatThrownBy(() -> Node.openPatterns(List.of("/client/x"))).isInstanceOf(WarrenException.class);
         Format f = formats.get("longpoll");
         assertThat(f.mode()).isNotNull();

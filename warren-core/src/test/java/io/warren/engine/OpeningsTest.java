@@ -1,5 +1,8 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warren.ErrorCode;
 import io.warren.Limits;
 import io.warren.WarrenException;
@@ -11,18 +14,14 @@ import io.warren.broker.TunnelRecord;
 import io.warren.format.Formats;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * How a tunnel comes to exist, on its own: every way in authenticates, reserves a place and asks the gate,
@@ -60,13 +59,25 @@ class OpeningsTest {
     }
 
     private void node() {
-        node = Node.builder().authorizer(Authorizer.allowAll()).broker(broker).registry(registry).executors(List.of(exec)).clock(exec::now).build();
+        node = Node.builder()
+                .authorizer(Authorizer.allowAll())
+                .broker(broker)
+                .registry(registry)
+                .executors(List.of(exec))
+                .clock(exec::now)
+                .build();
         node.start();
         AccessGate gate = new AccessGate(new Rules());
         Records records = new Records(registry, node::options, node);
-        openings = new Openings(node, r -> CompletableFuture.completedFuture(r.remoteAddress().equals("10.0.0.2") ? null : ALICE),
-                gate, admission, new Interests(broker, gate, NodeListener.NONE, node::options), records,
-                new Sweeps(node, Limits.defaults(), records), broker);
+        openings = new Openings(
+                node,
+                r -> CompletableFuture.completedFuture(r.remoteAddress().equals("10.0.0.2") ? null : ALICE),
+                gate,
+                admission,
+                new Interests(broker, gate, NodeListener.NONE, node::options),
+                records,
+                new Sweeps(node, Limits.defaults(), records),
+                broker);
     }
 
     @AfterEach
@@ -90,14 +101,19 @@ class OpeningsTest {
 
     private void refused(CompletionStage<Tunnel> stage, ErrorCode expected) {
         exec.runPending();
-        assertThatThrownBy(() -> stage.toCompletableFuture().join()).satisfies(e -> assertThat(code(e)).isEqualTo(expected));
+        assertThatThrownBy(() -> stage.toCompletableFuture().join())
+                .satisfies(e -> assertThat(code(e)).isEqualTo(expected));
     }
 
     @Test
     void anOpenRefusedByTheAuthenticatorOrTheGateGivesItsPlaceBackAndCreatesNothing() {
         node();
-        refused(openings.open(NodeSecurityTest.from("10.0.0.2"), node.shardFor(exec), List.of(YES), conn(), null), ErrorCode.UNAUTHORIZED);
-        refused(openings.open(NodeSecurityTest.from("10.0.0.3"), node.shardFor(exec), List.of(YES), conn(), null), ErrorCode.FORBIDDEN);
+        refused(
+                openings.open(NodeSecurityTest.from("10.0.0.2"), node.shardFor(exec), List.of(YES), conn(), null),
+                ErrorCode.UNAUTHORIZED);
+        refused(
+                openings.open(NodeSecurityTest.from("10.0.0.3"), node.shardFor(exec), List.of(YES), conn(), null),
+                ErrorCode.FORBIDDEN);
         assertThat(admission.count()).isZero();
         assertThat(node.tunnelCount()).isZero();
 
@@ -106,7 +122,9 @@ class OpeningsTest {
         assertThat(admission.count()).isEqualTo(1);
         assertThat(t.interests()).containsExactly(YES);
         assertThat(c.text()).contains("\"refused\":[\"/no\"]");
-        assertThat(registry.writes).contains("create " + t.id() + " [" + YES + "] ttl=" + node.options().tunnelTimeout().toSeconds());
+        assertThat(registry.writes)
+                .contains("create " + t.id() + " [" + YES + "] ttl="
+                        + node.options().tunnelTimeout().toSeconds());
     }
 
     @Test
@@ -114,7 +132,8 @@ class OpeningsTest {
         node();
         Tunnel t = open("10.0.0.1", List.of(), conn());
         RecordingConnection again = conn();
-        Tunnel same = exec.done(openings.attach(NodeSecurityTest.from("10.0.0.1"), t.shard(), t.id(), null, List.of(YES, NO), again));
+        Tunnel same = exec.done(
+                openings.attach(NodeSecurityTest.from("10.0.0.1"), t.shard(), t.id(), null, List.of(YES, NO), again));
         assertThat(same).isSameAs(t);
         assertThat(t.interests()).containsExactly(YES);
         assertThat(again.text()).contains("\"resumed\":true").contains("\"refused\":[\"/no\"]");
@@ -124,16 +143,26 @@ class OpeningsTest {
     @Test
     void aTakeoverRecreatesTheTunnelWithItsIdsAndOnlyTheInterestsStillAllowed() {
         node();
-        registry.claimable = new TunnelRecord("taken-over-tunnel-id-0001", "clientABCDEF", ALICE, List.of(YES, NO), null);
+        registry.claimable =
+                new TunnelRecord("taken-over-tunnel-id-0001", "clientABCDEF", ALICE, List.of(YES, NO), null);
         RecordingConnection c = conn();
-        Tunnel t = exec.done(openings.attach(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), "taken-over-tunnel-id-0001",
-                null, List.of(), c));
+        Tunnel t = exec.done(openings.attach(
+                NodeSecurityTest.from("10.0.0.1"),
+                node.shardFor(exec),
+                "taken-over-tunnel-id-0001",
+                null,
+                List.of(),
+                c));
         assertThat(t.id()).isEqualTo("taken-over-tunnel-id-0001");
         assertThat(t.clientId()).isEqualTo("clientABCDEF");
         assertThat(t.interests()).containsExactly(YES);
         assertThat(node.tunnel(t.id())).isSameAs(t);
-        assertThat(admission.count()).as("a takeover takes a place like an open").isEqualTo(1);
-        assertThat(registry.writes).contains("put " + t.id() + " [" + YES + "] ttl=" + node.options().tunnelTimeout().toSeconds());
+        assertThat(admission.count())
+                .as("a takeover takes a place like an open")
+                .isEqualTo(1);
+        assertThat(registry.writes)
+                .contains("put " + t.id() + " [" + YES + "] ttl="
+                        + node.options().tunnelTimeout().toSeconds());
     }
 
     @Test
@@ -142,7 +171,14 @@ class OpeningsTest {
         admission.reserve("10.0.0.1");
         admission.reserve("10.0.0.1");
         registry.claimable = new TunnelRecord("taken-over-tunnel-id-0002", "clientABCDEF", ALICE, List.of(YES), null);
-        refused(openings.attach(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), "taken-over-tunnel-id-0002", null, List.of(), conn()),
+        refused(
+                openings.attach(
+                        NodeSecurityTest.from("10.0.0.1"),
+                        node.shardFor(exec),
+                        "taken-over-tunnel-id-0002",
+                        null,
+                        List.of(),
+                        conn()),
                 ErrorCode.TOO_MANY);
         assertThat(node.tunnel("taken-over-tunnel-id-0002")).isNull();
         assertThat(admission.count()).isEqualTo(2);
@@ -154,8 +190,13 @@ class OpeningsTest {
         Identity expired = new Identity("alice", Map.of(), Instant.now().minusSeconds(1));
         registry.claimable = new TunnelRecord("taken-over-tunnel-id-0003", "clientABCDEF", expired, List.of(YES), null);
         RecordingConnection c = conn();
-        Tunnel t = exec.done(openings.attach(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), "taken-over-tunnel-id-0003",
-                null, List.of(), c));
+        Tunnel t = exec.done(openings.attach(
+                NodeSecurityTest.from("10.0.0.1"),
+                node.shardFor(exec),
+                "taken-over-tunnel-id-0003",
+                null,
+                List.of(),
+                c));
         assertThat(t.id()).isNotEqualTo("taken-over-tunnel-id-0003");
         assertThat(t.identity()).isEqualTo(ALICE);
         assertThat(registry.writes).contains("remove taken-over-tunnel-id-0003");
@@ -167,7 +208,9 @@ class OpeningsTest {
         node();
         node.shutdown("shutdown");
         exec.runPending();
-        refused(openings.open(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), List.of(), conn(), null), ErrorCode.OVERLOADED);
+        refused(
+                openings.open(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), List.of(), conn(), null),
+                ErrorCode.OVERLOADED);
         assertThat(admission.count()).isZero();
     }
 }

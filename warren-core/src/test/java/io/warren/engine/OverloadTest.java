@@ -1,25 +1,24 @@
 package io.warren.engine;
 
-import io.warren.auth.Authorizer;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
+import io.warren.auth.Authorizer;
 import io.warren.auth.OpenRequest;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.format.Formats;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * No silent loss: a datagram a full shard inbox refuses is answered {@code overloaded} to its publisher,
@@ -37,9 +36,15 @@ class OverloadTest {
 
     @BeforeEach
     void start() {
-        node = Node.builder().authorizer(Authorizer.allowAll()).options(NodeOptions.defaults().withTunnelTimeout(Duration.ofSeconds(10))
-                        .withKeepalive(Duration.ofSeconds(5)).withShardInboxLimit(INBOX))
-                .executors(List.of(exec)).clock(exec::now).build();
+        node = Node.builder()
+                .authorizer(Authorizer.allowAll())
+                .options(NodeOptions.defaults()
+                        .withTunnelTimeout(Duration.ofSeconds(10))
+                        .withKeepalive(Duration.ofSeconds(5))
+                        .withShardInboxLimit(INBOX))
+                .executors(List.of(exec))
+                .clock(exec::now)
+                .build();
         node.start();
     }
 
@@ -87,7 +92,8 @@ class OverloadTest {
     }
 
     private static boolean isGap(JsonNode d) {
-        return d.get("path").asText().equals("/meta/open") && d.path("data").path("gap").asBoolean(false);
+        return d.get("path").asText().equals("/meta/open")
+                && d.path("data").path("gap").asBoolean(false);
     }
 
     @Test
@@ -104,8 +110,13 @@ class OverloadTest {
         assertThat(got).hasSize(1 + INBOX + 1);
         assertThat(got.get(1).get("id").asText()).isEqualTo(acks.get(0).id());
         assertThat(got.get(2).get("id").asText()).isEqualTo(acks.get(1).id());
-        assertThat(isGap(got.get(3))).as("the gap comes after what was delivered, once for two losses").isTrue();
-        assertThat(lines(other)).as("a tunnel not interested in the lost path is not bothered").hasSize(1).noneMatch(OverloadTest::isGap);
+        assertThat(isGap(got.get(3)))
+                .as("the gap comes after what was delivered, once for two losses")
+                .isTrue();
+        assertThat(lines(other))
+                .as("a tunnel not interested in the lost path is not bothered")
+                .hasSize(1)
+                .noneMatch(OverloadTest::isGap);
 
         // The shard recovered: the next publish is ok and delivered, with no further gap.
         assertThat(burst("/feed", 1).get(0).ok()).isTrue();
@@ -119,9 +130,10 @@ class OverloadTest {
     void noSilentLoss_clientEventsAreAnsweredOverloadedToo() throws Exception {
         RecordingConnection sub = subscriber("/room");
         Tunnel publisher = open(stream());
-        CompletableFuture<List<Ack>> acks = node.clientDatagrams(publisher,
-                List.of(new ClientDatagram(publisher.id(), "/room", "1", "r1", null))).toCompletableFuture();
-        burst("/room", INBOX);   // fills the inbox before the shard runs the client's datagram
+        CompletableFuture<List<Ack>> acks = node.clientDatagrams(
+                        publisher, List.of(new ClientDatagram(publisher.id(), "/room", "1", "r1", null)))
+                .toCompletableFuture();
+        burst("/room", INBOX); // fills the inbox before the shard runs the client's datagram
         exec.runPending();
         assertThat(acks.join()).singleElement().satisfies(a -> {
             assertThat(a.ok()).isFalse();

@@ -1,5 +1,7 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.ErrorCode;
 import io.warren.Limits;
 import io.warren.auth.Authorizer;
@@ -9,20 +11,21 @@ import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Publishing on its own: only granted datagrams reach the broker, one ack each, in request order, never a false ok. */
 class PublishingTest {
     private final Sent broker = new Sent();
-    private final Publishing publishing = new Publishing(new AccessGate(Authorizer.allowAll()), broker, new DatagramIds(),
-            Limits.defaults().withMaxDatagramBytes(8), NodeListener.NONE);
+    private final Publishing publishing = new Publishing(
+            new AccessGate(Authorizer.allowAll()),
+            broker,
+            new DatagramIds(),
+            Limits.defaults().withMaxDatagramBytes(8),
+            NodeListener.NONE);
 
     /** A broker that records what it is handed; a path's first segment says how it answers. */
     static final class Sent implements Broker {
@@ -39,10 +42,23 @@ class PublishingTest {
             };
         }
 
-        @Override public CompletionStage<Void> start(Listener l) { return CompletableFuture.completedFuture(null); }
-        @Override public CompletionStage<Void> subscribe(PathPattern p) { return CompletableFuture.completedFuture(null); }
-        @Override public CompletionStage<Void> unsubscribe(PathPattern p) { return CompletableFuture.completedFuture(null); }
-        @Override public void close() { }
+        @Override
+        public CompletionStage<Void> start(Listener l) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> subscribe(PathPattern p) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletionStage<Void> unsubscribe(PathPattern p) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {}
     }
 
     private static ClientDatagram cd(String path, String data, String ref) {
@@ -51,22 +67,29 @@ class PublishingTest {
 
     @Test
     void backendAcksComeInRequestOrderAndOnlyGrantedDatagramsReachTheBroker() {
-        List<Ack> acks = publishing.backend(List.of(
-                cd("/a", "1", "r1"),
-                new ClientDatagram(null, null, null, "r2", ErrorCode.BAD_REQUEST.exception("not json")),
-                cd("/meta/x", "1", "r3"),
-                cd("/b", "\"too long\"", "r4"),
-                cd("/c", "3", "r5"))).toCompletableFuture().join();
+        List<Ack> acks = publishing
+                .backend(List.of(
+                        cd("/a", "1", "r1"),
+                        new ClientDatagram(null, null, null, "r2", ErrorCode.BAD_REQUEST.exception("not json")),
+                        cd("/meta/x", "1", "r3"),
+                        cd("/b", "\"too long\"", "r4"),
+                        cd("/c", "3", "r5")))
+                .toCompletableFuture()
+                .join();
         assertThat(acks).extracting(Ack::ref).containsExactly("r1", "r2", "r3", "r4", "r5");
-        assertThat(acks).extracting(Ack::error).containsExactly(null, ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN, ErrorCode.TOO_LARGE, null);
+        assertThat(acks)
+                .extracting(Ack::error)
+                .containsExactly(null, ErrorCode.BAD_REQUEST, ErrorCode.FORBIDDEN, ErrorCode.TOO_LARGE, null);
         assertThat(acks.get(0).id()).isNotNull().isNotEqualTo(acks.get(4).id());
         assertThat(broker.paths).containsExactly("/a", "/c");
     }
 
     @Test
     void aBrokerThatThrowsFailsOrRefusesIsNeverAnsweredOk() {
-        List<Ack> acks = publishing.backend(List.of(cd("/throws/x", "1", "a"), cd("/fails/x", "1", "b"), cd("/full/x", "1", "c")))
-                .toCompletableFuture().join();
+        List<Ack> acks = publishing
+                .backend(List.of(cd("/throws/x", "1", "a"), cd("/fails/x", "1", "b"), cd("/full/x", "1", "c")))
+                .toCompletableFuture()
+                .join();
         assertThat(acks).noneMatch(Ack::ok);
         assertThat(acks).extracting(Ack::error).containsOnly(ErrorCode.OVERLOADED);
         assertThat(acks.get(2).message()).isEqualTo("inbox full");
@@ -74,7 +97,12 @@ class PublishingTest {
 
     @Test
     void codeInThisProcessMayPublishUnderMeta() {
-        assertThat(publishing.inProcess("/meta/status", "{}").toCompletableFuture().join().ok()).isTrue();
+        assertThat(publishing
+                        .inProcess("/meta/status", "{}")
+                        .toCompletableFuture()
+                        .join()
+                        .ok())
+                .isTrue();
         assertThat(broker.paths).containsExactly("/meta/status");
     }
 }

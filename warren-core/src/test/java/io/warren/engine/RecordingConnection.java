@@ -1,7 +1,6 @@
 package io.warren.engine;
 
 import io.warren.format.Format;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

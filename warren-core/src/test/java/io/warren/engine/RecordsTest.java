@@ -1,14 +1,13 @@
 package io.warren.engine;
 
-import io.warren.auth.Authorizer;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.NodeOptions;
+import io.warren.auth.Authorizer;
 import io.warren.broker.TunnelRecord;
 import io.warren.broker.TunnelRegistry;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Cluster records on their own: when they are written, and what a record that belongs elsewhere does here. */
 class RecordsTest {
@@ -34,21 +33,39 @@ class RecordsTest {
         TunnelRecord claimable;
         Listener listener;
 
-        @Override public CompletionStage<Void> start(Listener l) { listener = l; return CompletableFuture.completedFuture(null); }
-        @Override public boolean shared() { return true; }
+        @Override
+        public CompletionStage<Void> start(Listener l) {
+            listener = l;
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean shared() {
+            return true;
+        }
+
         @Override
         public CompletionStage<TunnelRecord> claim(String id, Duration ttl) {
             writes.add("claim " + id);
-            return CompletableFuture.completedFuture(claimable != null && claimable.tunnelId().equals(id) ? claimable : null);
+            return CompletableFuture.completedFuture(
+                    claimable != null && claimable.tunnelId().equals(id) ? claimable : null);
         }
 
-        @Override public CompletionStage<Void> remove(String id) { writes.add("remove " + id); return CompletableFuture.completedFuture(null); }
-        @Override public void close() { }
+        @Override
+        public CompletionStage<Void> remove(String id) {
+            writes.add("remove " + id);
+            return CompletableFuture.completedFuture(null);
+        }
 
         @Override
-        public CompletionStage<Map<String, PutResult>> put(Collection<TunnelRecord> records, Duration ttl, boolean create) {
+        public void close() {}
+
+        @Override
+        public CompletionStage<Map<String, PutResult>> put(
+                Collection<TunnelRecord> records, Duration ttl, boolean create) {
             for (TunnelRecord r : records) {
-                writes.add((create ? "create " : "put ") + r.tunnelId() + " " + r.interests() + " ttl=" + ttl.toSeconds());
+                writes.add(
+                        (create ? "create " : "put ") + r.tunnelId() + " " + r.interests() + " ttl=" + ttl.toSeconds());
             }
             return CompletableFuture.completedFuture(answer);
         }
@@ -63,10 +80,17 @@ class RecordsTest {
 
     private Tunnel open(RecordingConnection c, TunnelRegistry r, String... patterns) {
         if (node == null) {
-            node = Node.builder().authorizer(Authorizer.allowAll()).options(OPTIONS).registry(r).executors(List.of(exec)).clock(exec::now).build();
+            node = Node.builder()
+                    .authorizer(Authorizer.allowAll())
+                    .options(OPTIONS)
+                    .registry(r)
+                    .executors(List.of(exec))
+                    .clock(exec::now)
+                    .build();
             node.start();
         }
-        return exec.done(node.open(NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), Node.openPatterns(List.of(patterns)), c));
+        return exec.done(node.open(
+                NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), Node.openPatterns(List.of(patterns)), c));
     }
 
     private static RecordingConnection conn() {
@@ -87,7 +111,8 @@ class RecordsTest {
         assertThat(records(TunnelRegistry.local()).shared()).isFalse();
         long before = t.registeredNanos();
         exec.advanceMillis(1);
-        assertThat(records(TunnelRegistry.local()).save(t).toCompletableFuture()).isCompleted();
+        assertThat(records(TunnelRegistry.local()).save(t).toCompletableFuture())
+                .isCompleted();
         assertThat(t.registeredNanos()).as("nothing written, nothing refreshed").isEqualTo(before);
     }
 
@@ -98,7 +123,7 @@ class RecordsTest {
         Tunnel young = open(conn(), registry);
         registry.writes.clear();
         Records records = records(registry);
-        records.refresh(old.shard(), exec.now() + 1_000_000_000L);   // old: 3 s since its write, young: 1 s
+        records.refresh(old.shard(), exec.now() + 1_000_000_000L); // old: 3 s since its write, young: 1 s
         assertThat(registry.writes).containsExactly("put " + old.id() + " [] ttl=9");
         assertThat(young.registeredNanos()).isLessThan(old.registeredNanos());
     }

@@ -1,10 +1,10 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ReplayBufferTest {
     private static Datagram d(int i) {

@@ -1,20 +1,19 @@
 package io.warren.engine;
 
-import io.warren.auth.Authorizer;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.Limits;
 import io.warren.NodeOptions;
+import io.warren.auth.Authorizer;
 import io.warren.auth.Identity;
 import io.warren.format.Formats;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * One sweep at a time, on a clock the test moves (the node's own timers never fire: the executor's
@@ -40,10 +39,18 @@ class SweepsTest {
     /** Tunnels opened from 10.0.0.9 carry an identity that has expired; any other address, a valid one. */
     private void node() {
         Identity expired = new Identity("u", Map.of(), Instant.now().minusSeconds(1));
-        node = Node.builder().authorizer(Authorizer.allowAll()).options(NodeOptions.defaults().withTunnelTimeout(Duration.ofSeconds(10)).withKeepalive(Duration.ofSeconds(5)))
-                .limits(LIMITS).registry(registry).authenticator(r -> CompletableFuture.completedFuture(
+        node = Node.builder()
+                .authorizer(Authorizer.allowAll())
+                .options(NodeOptions.defaults()
+                        .withTunnelTimeout(Duration.ofSeconds(10))
+                        .withKeepalive(Duration.ofSeconds(5)))
+                .limits(LIMITS)
+                .registry(registry)
+                .authenticator(r -> CompletableFuture.completedFuture(
                         r.remoteAddress().equals("10.0.0.9") ? expired : Identity.ANONYMOUS))
-                .executors(List.of(exec)).clock(() -> now).build();
+                .executors(List.of(exec))
+                .clock(() -> now)
+                .build();
         node.start();
         sweeps = new Sweeps(node, LIMITS, new Records(registry, node::options, node));
     }
@@ -86,7 +93,9 @@ class SweepsTest {
         assertThat(back.isClosed()).isFalse();
         sweepAt(10 * SECOND + 1);
         assertThat(back.isClosed()).as("tunnel timeout").isTrue();
-        assertThat(registry.writes).filteredOn(w -> w.startsWith("remove")).containsExactly("remove " + abandoned.id(), "remove " + back.id());
+        assertThat(registry.writes)
+                .filteredOn(w -> w.startsWith("remove"))
+                .containsExactly("remove " + abandoned.id(), "remove " + back.id());
         assertThat(node.tunnelCount()).isZero();
     }
 

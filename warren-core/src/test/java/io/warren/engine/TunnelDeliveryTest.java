@@ -1,12 +1,12 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.auth.Identity;
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.path.Path;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A tunnel on its own, without a node: a manual executor and clock, a recording connection and a
@@ -28,22 +27,62 @@ class TunnelDeliveryTest {
     private final Formats formats = Formats.builtIn();
     private final List<String> events = new ArrayList<>();
     private final Context ctx = new Context();
-    private final Tunnel tunnel = new Tunnel(ctx, new Shard(0, exec, 100), "TUNNEL-ID-0123456789", "client123456",
-            Identity.ANONYMOUS, 4, 1 << 20);
+    private final Tunnel tunnel = new Tunnel(
+            ctx, new Shard(0, exec, 100), "TUNNEL-ID-0123456789", "client123456", Identity.ANONYMOUS, 4, 1 << 20);
 
     private final class Context implements TunnelContext {
-        @Override public long nanoTime() { return exec.now(); }
-        @Override public long keepaliveMillis() { return 5000; }
-        @Override public long pollTimeoutNanos() { return TimeUnit.SECONDS.toNanos(3); }
-        @Override public int heldLimit() { return 4; }
-        @Override public NodeListener listener() {
+        @Override
+        public long nanoTime() {
+            return exec.now();
+        }
+
+        @Override
+        public long keepaliveMillis() {
+            return 5000;
+        }
+
+        @Override
+        public long pollTimeoutNanos() {
+            return TimeUnit.SECONDS.toNanos(3);
+        }
+
+        @Override
+        public int heldLimit() {
+            return 4;
+        }
+
+        @Override
+        public NodeListener listener() {
             return new NodeListener() {
-                @Override public void delivered(Datagram d) { events.add("delivered " + d.id()); }
-                @Override public void replayHit() { events.add("replayHit"); }
-                @Override public void gap() { events.add("gap"); }
-                @Override public void slowConsumer() { events.add("slow"); }
-                @Override public void attached(Tunnel t, Format f) { events.add("attached " + f.name()); }
-                @Override public void detached(Tunnel t, Format f) { events.add("detached " + f.name()); }
+                @Override
+                public void delivered(Datagram d) {
+                    events.add("delivered " + d.id());
+                }
+
+                @Override
+                public void replayHit() {
+                    events.add("replayHit");
+                }
+
+                @Override
+                public void gap() {
+                    events.add("gap");
+                }
+
+                @Override
+                public void slowConsumer() {
+                    events.add("slow");
+                }
+
+                @Override
+                public void attached(Tunnel t, Format f) {
+                    events.add("attached " + f.name());
+                }
+
+                @Override
+                public void detached(Tunnel t, Format f) {
+                    events.add("detached " + f.name());
+                }
             };
         }
     }
@@ -61,10 +100,15 @@ class TunnelDeliveryTest {
         RecordingConnection c = conn("stream");
         assertThat(tunnel.attach(c, null, true, null, null)).isTrue();
         assertThat(c.flushes).hasSize(1);
-        assertThat(c.flushes.get(0)).startsWith("{\"path\":\"/meta/open\",\"data\":{\"tunnel\":\"TUNNEL-ID-0123456789\"")
+        assertThat(c.flushes.get(0))
+                .startsWith("{\"path\":\"/meta/open\",\"data\":{\"tunnel\":\"TUNNEL-ID-0123456789\"")
                 .contains("\"keepalive\":5000,\"resumed\":false}");
-        assertThat(tunnel.deliver(d("1"))).as("the first datagram of a batch makes the tunnel dirty").isTrue();
-        assertThat(tunnel.deliver(d("2"))).as("already dirty: the shard lists it once").isFalse();
+        assertThat(tunnel.deliver(d("1")))
+                .as("the first datagram of a batch makes the tunnel dirty")
+                .isTrue();
+        assertThat(tunnel.deliver(d("2")))
+                .as("already dirty: the shard lists it once")
+                .isFalse();
         assertThat(c.flushes).as("nothing before the batch ends").hasSize(1);
         tunnel.flush();
         assertThat(c.flushes).hasSize(2);
@@ -107,7 +151,10 @@ class TunnelDeliveryTest {
         tunnel.deliver(d("2"));
         tunnel.flush();
         assertThat(again.endReason).isEqualTo("poll");
-        assertThat(again.text()).contains("\"id\":\"2\"").doesNotContain("\"id\":\"1\"").doesNotContain("/meta/open");
+        assertThat(again.text())
+                .contains("\"id\":\"2\"")
+                .doesNotContain("\"id\":\"1\"")
+                .doesNotContain("/meta/open");
     }
 
     @Test
@@ -124,7 +171,9 @@ class TunnelDeliveryTest {
         tunnel.attach(gone, null, false, null, null);
         tunnel.detach(gone);
         exec.advance(TimeUnit.SECONDS.toNanos(5));
-        assertThat(gone.ended()).as("a detached poll's timer no longer answers it").isFalse();
+        assertThat(gone.ended())
+                .as("a detached poll's timer no longer answers it")
+                .isFalse();
     }
 
     @Test
@@ -152,7 +201,8 @@ class TunnelDeliveryTest {
         RecordingConnection q = conn("longpoll");
         tunnel.attach(q, null, false, null, null);
         tunnel.endConnection("expired", true, true);
-        assertThat(q.text()).contains("{\"path\":\"/meta/close\",\"data\":{\"reason\":\"expired\",\"reconnect\":true}}");
+        assertThat(q.text())
+                .contains("{\"path\":\"/meta/close\",\"data\":{\"reason\":\"expired\",\"reconnect\":true}}");
     }
 
     @Test
@@ -195,14 +245,25 @@ class TunnelDeliveryTest {
         assertThat(cursor.attach("zzz", replay)).as("an unknown last is a gap").isEqualTo(new AckCursor.Start(1, true));
         replay.append(d("c"));
         replay.append(d("d"));
-        assertThat(cursor.attach(null, replay)).as("evicted past the cursor: gap").isEqualTo(new AckCursor.Start(2, true));
+        assertThat(cursor.attach(null, replay))
+                .as("evicted past the cursor: gap")
+                .isEqualTo(new AckCursor.Start(2, true));
     }
 
     /** Issue 11's done-when: the tunnel and its parts reach the node only through {@link TunnelContext}. */
     @Test
     void tunnelAndItsPartsHaveNoReferenceToNode() throws IOException {
-        for (Class<?> type : List.of(Tunnel.class, Delivery.class, StreamDelivery.class, PollDelivery.class, AckCursor.class,
-                InterestSet.class, TokenBucket.class, AckWindow.class, HeldDeliveries.class, TunnelContext.class)) {
+        for (Class<?> type : List.of(
+                Tunnel.class,
+                Delivery.class,
+                StreamDelivery.class,
+                PollDelivery.class,
+                AckCursor.class,
+                InterestSet.class,
+                TokenBucket.class,
+                AckWindow.class,
+                HeldDeliveries.class,
+                TunnelContext.class)) {
             String constants;
             try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
                 constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);

@@ -1,20 +1,18 @@
 package io.warren.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.datagram.Ack;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** The small value types a tunnel delegates to, each on its own; time is passed in (a manual clock). */
 class TunnelPartsTest {
@@ -82,12 +80,16 @@ class TunnelPartsTest {
             now += SECOND / 4;
             assertThat(bucket.take(now, 2, 3)).as("half a token is not a token").isFalse();
             now += SECOND / 4;
-            assertThat(bucket.take(now, 2, 3)).as("a token after half a second at 2/s").isTrue();
+            assertThat(bucket.take(now, 2, 3))
+                    .as("a token after half a second at 2/s")
+                    .isTrue();
             now += 100 * SECOND;
             for (int i = 0; i < 3; i++) {
                 assertThat(bucket.take(now, 2, 3)).isTrue();
             }
-            assertThat(bucket.take(now, 2, 3)).as("a long idle time refills no more than the burst").isFalse();
+            assertThat(bucket.take(now, 2, 3))
+                    .as("a long idle time refills no more than the burst")
+                    .isFalse();
         }
 
         @Test
@@ -119,7 +121,9 @@ class TunnelPartsTest {
         void forgetsOnlyTheSameAckAndNothingWithoutAWindow() {
             window.remember("r1", one, 4);
             window.forget("r1", two);
-            assertThat(window.remembered("r1")).as("a newer ack for the ref stays").isSameAs(one);
+            assertThat(window.remembered("r1"))
+                    .as("a newer ack for the ref stays")
+                    .isSameAs(one);
             window.forget("r1", one);
             assertThat(window.remembered("r1")).isNull();
             window.remember("r2", two, 0);
@@ -167,7 +171,8 @@ class TunnelPartsTest {
             assertThat(held.release(List.of(d("1")), new HashSet<>())).isNull();
             assertThat(held.holding()).isTrue();
             held.add(d("10"), 10);
-            assertThat(ids(held.release(List.of(d("2"), d("1")), new HashSet<>()))).containsExactly("2", "1", "9", "10");
+            assertThat(ids(held.release(List.of(d("2"), d("1")), new HashSet<>())))
+                    .containsExactly("2", "1", "9", "10");
         }
     }
 }

@@ -1,16 +1,15 @@
 package io.warren.format;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class FormatTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +43,8 @@ class FormatTest {
     @Test
     void otherEncodings() {
         assertThat(Encoding.HTML.apply("<a href=\"x\">&'")).isEqualTo("&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-        assertThat(new String(Base64.getDecoder().decode(Encoding.BASE64.apply("{\"é\":1}")), StandardCharsets.UTF_8)).isEqualTo("{\"é\":1}");
+        assertThat(new String(Base64.getDecoder().decode(Encoding.BASE64.apply("{\"é\":1}")), StandardCharsets.UTF_8))
+                .isEqualTo("{\"é\":1}");
         assertThat(Encoding.URL.apply("{\"a b\":\"é\"}")).isEqualTo("%7B%22a%20b%22%3A%22%C3%A9%22%7D");
         assertThat(Encoding.JSON.apply("{}")).isEqualTo("{}");
         assertThat(Encoding.byName("js-string")).isEqualTo(Encoding.JS_STRING);
@@ -68,7 +68,8 @@ class FormatTest {
         Format sse = Formats.builtIn().get("sse");
         Datagram d = new Datagram("n-7", Path.of("/x"), "1", null);
         assertThat(s(sse.envelope(d))).isEqualTo("id: n-7\ndata: {\"id\":\"n-7\",\"path\":\"/x\",\"data\":1}\n\n");
-        assertThat(s(sse.envelope(Datagram.control("/meta/open", "{}")))).isEqualTo("data: {\"path\":\"/meta/open\",\"data\":{}}\n\n");
+        assertThat(s(sse.envelope(Datagram.control("/meta/open", "{}"))))
+                .isEqualTo("data: {\"path\":\"/meta/open\",\"data\":{}}\n\n");
         assertThat(s(sse.keepalive())).isEqualTo("data: {\"path\":\"/meta/keepalive\",\"data\":null}\n\n");
         assertThat(sse.contentType()).startsWith("text/event-stream");
     }
@@ -83,7 +84,9 @@ class FormatTest {
         assertThat(s(jsonp.footer("T", "C", "cb"))).isEqualTo("]);");
         assertThat(s(f.get("longpoll").separator())).isEqualTo(",");
         assertThat(f.get("iframe").callbackRequired()).isFalse();
-        assertThat(f.all()).extracting(Format::name).containsExactly("sse", "stream", "iframe", "longpoll", "jsonp", "ws");
+        assertThat(f.all())
+                .extracting(Format::name)
+                .containsExactly("sse", "stream", "iframe", "longpoll", "jsonp", "ws");
     }
 
     @Test
@@ -110,20 +113,23 @@ class FormatTest {
 
     @Test
     void operatorFormatsFromTemplates() {
-        Formats f = Formats.builder().add(Format.builder("plain")
-                .contentType("text/plain")
-                .header("hello {client} {padding}|\n")
-                .envelope("{id} {path} {datagram}\n")
-                .control("# {path} {datagram}\n")
-                .keepalive(".\n")
-                .footer("bye {client}\n")
-                .encoding(Encoding.BASE64)).build();
+        Formats f = Formats.builder()
+                .add(Format.builder("plain")
+                        .contentType("text/plain")
+                        .header("hello {client} {padding}|\n")
+                        .envelope("{id} {path} {datagram}\n")
+                        .control("# {path} {datagram}\n")
+                        .keepalive(".\n")
+                        .footer("bye {client}\n")
+                        .encoding(Encoding.BASE64))
+                .build();
         Format plain = f.get("plain");
         assertThat(plain.slot()).as("after the six built-in formats").isEqualTo(6);
         Datagram d = new Datagram("n-1", Path.of("/x"), "{\"json\":{\"in\":\"braces\"}}", null);
         String env = s(plain.envelope(d));
         assertThat(env).startsWith("n-1 /x ");
-        assertThat(new String(Base64.getDecoder().decode(env.substring(7).trim()), StandardCharsets.UTF_8)).isEqualTo(s(d.json()));
+        assertThat(new String(Base64.getDecoder().decode(env.substring(7).trim()), StandardCharsets.UTF_8))
+                .isEqualTo(s(d.json()));
         assertThat(s(plain.keepalive())).isEqualTo(".\n");
         assertThat(s(plain.header("T", "C1", null))).startsWith("hello C1 ").endsWith("|\n");
         assertThat(s(plain.footer("T", "C1", null))).isEqualTo("bye C1\n");
@@ -133,9 +139,13 @@ class FormatTest {
     void templatesRejectUnknownPlaceholdersButKeepOtherBraces() {
         assertThatThrownBy(() -> Template.compile("{datagram} {tunel}", Template.DATAGRAM_PLACEHOLDERS))
                 .hasMessageContaining("{tunel}");
-        assertThatThrownBy(() -> Formats.builder().add(Format.builder("bad").envelope("{tunnel} {datagram}")).build())
+        assertThatThrownBy(() -> Formats.builder()
+                        .add(Format.builder("bad").envelope("{tunnel} {datagram}"))
+                        .build())
                 .hasMessageContaining("{tunnel}");
-        assertThatThrownBy(() -> Formats.builder().add(Format.builder("bad").envelope("no datagram")).build())
+        assertThatThrownBy(() -> Formats.builder()
+                        .add(Format.builder("bad").envelope("no datagram"))
+                        .build())
                 .hasMessageContaining("{datagram}");
         assertThatThrownBy(() -> Format.builder("Bad Name")).hasMessageContaining("format name");
         Template t = Template.compile("{\"wrap\":{datagram}} function(){ }", Set.of("datagram"));

@@ -1,5 +1,7 @@
 package io.warren.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.WarrenException;
 import io.warren.auth.Permissions;
 import io.warren.datagram.ClientDatagram;
@@ -8,16 +10,13 @@ import io.warren.format.Encoding;
 import io.warren.format.Template;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Malformed input thrown at the parsers: each either succeeds with a consistent result or refuses with a
@@ -28,8 +27,9 @@ class ParserFuzzTest {
 
     @Provide
     Arbitrary<String> pathish() {
-        Arbitrary<String> fragments = Arbitraries.of("/", "a", "b", "*", "**", ".", "..", "meta", "client", "%2F", "é", " ",
-                "\u0000", "\u2028", "<", "\"", "\\", "{", "}", "~", "-", "_", "?", "#", "//");
+        Arbitrary<String> fragments = Arbitraries.of(
+                "/", "a", "b", "*", "**", ".", "..", "meta", "client", "%2F", "é", " ", "\u0000", "\u2028", "<", "\"",
+                "\\", "{", "}", "~", "-", "_", "?", "#", "//");
         return Arbitraries.oneOf(
                 fragments.list().ofMaxSize(24).map(l -> String.join("", l)),
                 Arbitraries.strings().ofMaxLength(300));
@@ -37,9 +37,34 @@ class ParserFuzzTest {
 
     @Provide
     Arbitrary<String> jsonish() {
-        Arbitrary<String> tokens = Arbitraries.of("{", "}", "[", "]", ":", ",", "\"tunnel\"", "\"path\"", "\"data\"", "\"id\"",
-                "\"subpaths\"", "\"/a/b\"", "\"/meta/subscribe\"", "\"\\u0000\"", "\"\\ud800\"", "1", "-0", "1e999", "null",
-                "true", "\"x\"", " ", "/*c*/", "'", "\u00ff", "NaN", "\"" + "y".repeat(200) + "\"");
+        Arbitrary<String> tokens = Arbitraries.of(
+                "{",
+                "}",
+                "[",
+                "]",
+                ":",
+                ",",
+                "\"tunnel\"",
+                "\"path\"",
+                "\"data\"",
+                "\"id\"",
+                "\"subpaths\"",
+                "\"/a/b\"",
+                "\"/meta/subscribe\"",
+                "\"\\u0000\"",
+                "\"\\ud800\"",
+                "1",
+                "-0",
+                "1e999",
+                "null",
+                "true",
+                "\"x\"",
+                " ",
+                "/*c*/",
+                "'",
+                "\u00ff",
+                "NaN",
+                "\"" + "y".repeat(200) + "\"");
         return Arbitraries.oneOf(
                 tokens.list().ofMaxSize(40).map(l -> String.join("", l)),
                 Arbitraries.strings().ofMaxLength(200));
@@ -61,7 +86,8 @@ class ParserFuzzTest {
     void patternsParseOrRefuse(@ForAll("pathish") String text, @ForAll boolean subpaths) {
         try {
             PathPattern p = PathPattern.parse(text, subpaths);
-            assertThat(PathPattern.parse(p.wirePath(), p.kind() == PathPattern.Kind.SUBTREE)).isEqualTo(p);
+            assertThat(PathPattern.parse(p.wirePath(), p.kind() == PathPattern.Kind.SUBTREE))
+                    .isEqualTo(p);
         } catch (WarrenException e) {
             assertThat(e.code().wireName()).isEqualTo("bad-path");
         }
@@ -104,8 +130,10 @@ class ParserFuzzTest {
     @Provide
     Arbitrary<String> pattern() {
         Arbitrary<String> seg = Arbitraries.of("a", "b");
-        return seg.list().ofMinSize(1).ofMaxSize(3).flatMap(segs -> Arbitraries.of("", "/*", "/**")
-                .map(tail -> "/" + String.join("/", segs) + tail));
+        return seg.list()
+                .ofMinSize(1)
+                .ofMaxSize(3)
+                .flatMap(segs -> Arbitraries.of("", "/*", "/**").map(tail -> "/" + String.join("/", segs) + tail));
     }
 
     @Provide
@@ -114,16 +142,19 @@ class ParserFuzzTest {
     }
 
     @Property(tries = 2000)
-    void permissionCoverageIsSound(@ForAll("pattern") String allowed1, @ForAll("pattern") String allowed2,
-                                   @ForAll("pattern") String wanted, @ForAll boolean subpaths,
-                                   @ForAll("path") String probe) {
+    void permissionCoverageIsSound(
+            @ForAll("pattern") String allowed1,
+            @ForAll("pattern") String allowed2,
+            @ForAll("pattern") String wanted,
+            @ForAll boolean subpaths,
+            @ForAll("path") String probe) {
         Permissions p = Permissions.parse(List.of(allowed1, allowed2), List.of());
         PathPattern w = subpaths && !wanted.endsWith("*") ? PathPattern.parse(wanted, true) : PathPattern.parse(wanted);
         Path x = Path.of(probe);
         if (p.allowsSubscribe(w) && w.matches(x)) {
             assertThat(p.subscribe().stream().anyMatch(a -> a.matches(x)))
-                    .as("%s allowed by %s %s but %s escapes", w, allowed1, allowed2, probe).isTrue();
+                    .as("%s allowed by %s %s but %s escapes", w, allowed1, allowed2, probe)
+                    .isTrue();
         }
-
     }
 }

@@ -1,13 +1,13 @@
 package io.warren.path;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PathPatternTest {
 
@@ -61,12 +61,18 @@ class PathPatternTest {
         assertThat(all.matches(Path.of("/meta/open"))).isFalse();
         assertThat(all.matches(Path.of("/client/abc"))).isFalse();
         assertThat(PathPattern.parse("/*").matches(Path.of("/x"))).isTrue();
-        assertThat(PathPattern.parse("/client/*").matches(Path.of("/client/abc"))).isFalse();
-        assertThat(PathPattern.parse("/client/abc").matches(Path.of("/client/abc"))).isTrue();
+        assertThat(PathPattern.parse("/client/*").matches(Path.of("/client/abc")))
+                .isFalse();
+        assertThat(PathPattern.parse("/client/abc").matches(Path.of("/client/abc")))
+                .isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "a", "/", "//a", "/a/", "/a//b", "/a/*/b", "/a/***", "/a*", "/a/b c", "/a/<", "/a/..", "/./a", "/é", "/a?b", "/a#b", "/a/%20"})
+    @ValueSource(
+            strings = {
+                "", "a", "/", "//a", "/a/", "/a//b", "/a/*/b", "/a/***", "/a*", "/a/b c", "/a/<", "/a/..", "/./a", "/é",
+                "/a?b", "/a#b", "/a/%20"
+            })
     void malformedPatternsAreBadPath(String text) {
         assertThatThrownBy(() -> PathPattern.parse(text))
                 .isInstanceOf(WarrenException.class)
@@ -107,8 +113,10 @@ class PathPatternTest {
     void metaPatternsAreForbiddenToClients() {
         assertThatThrownBy(() -> PathPattern.parse("/meta/*").requireNotMeta())
                 .satisfies(e -> assertThat(((WarrenException) e).code()).isEqualTo(ErrorCode.FORBIDDEN));
-        assertThatThrownBy(() -> PathPattern.parse("/meta/open").requireNotMeta()).isInstanceOf(WarrenException.class);
-        assertThatThrownBy(() -> PathPattern.parse("/meta", true).requireNotMeta()).isInstanceOf(WarrenException.class);
+        assertThatThrownBy(() -> PathPattern.parse("/meta/open").requireNotMeta())
+                .isInstanceOf(WarrenException.class);
+        assertThatThrownBy(() -> PathPattern.parse("/meta", true).requireNotMeta())
+                .isInstanceOf(WarrenException.class);
         assertThat(PathPattern.parse("/metadata").requireNotMeta().key()).isEqualTo("/metadata");
     }
 }

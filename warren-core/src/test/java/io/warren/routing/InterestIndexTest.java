@@ -1,14 +1,13 @@
 package io.warren.routing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class InterestIndexTest {
 
@@ -28,7 +27,8 @@ class InterestIndexTest {
         index.add(PathPattern.parse("/a/b", true), "subtree");
         index.add(PathPattern.parse("/x/*"), "other");
 
-        assertThat(match(index, "/a/b/c")).containsExactlyInAnyOrder("exact", "children", "descendants", "all", "subtree");
+        assertThat(match(index, "/a/b/c"))
+                .containsExactlyInAnyOrder("exact", "children", "descendants", "all", "subtree");
         assertThat(match(index, "/a/b")).containsExactlyInAnyOrder("descendants", "all", "subtree");
         assertThat(match(index, "/a")).containsExactlyInAnyOrder("all");
         assertThat(match(index, "/a/b/c/d")).containsExactlyInAnyOrder("descendants", "all", "subtree");
@@ -83,7 +83,8 @@ class InterestIndexTest {
                 sb.append('/').append(seg[r.nextInt(seg.length)]);
             }
             Path path = Path.of(sb.toString());
-            List<PathPattern> expected = patterns.stream().filter(p -> p.matches(path)).toList();
+            List<PathPattern> expected =
+                    patterns.stream().filter(p -> p.matches(path)).toList();
             List<PathPattern> actual = new ArrayList<>();
             index.match(path, actual::add);
             assertThat(actual).as(path.toString()).containsExactlyInAnyOrderElementsOf(expected);

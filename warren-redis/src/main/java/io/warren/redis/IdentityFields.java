@@ -3,7 +3,6 @@ package io.warren.redis;
 import io.warren.auth.Identity;
 import io.warren.auth.Permissions;
 import io.warren.path.PathPattern;
-
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +18,7 @@ import java.util.Map;
  * {@link Permissions#NONE}, never as "no rules".
  */
 final class IdentityFields {
-    private IdentityFields() {
-    }
+    private IdentityFields() {}
 
     static String expiry(Identity who) {
         return who.expiresAt() == null ? "" : Long.toString(who.expiresAt().toEpochMilli());
@@ -31,8 +29,8 @@ final class IdentityFields {
         if (!(who.attributes().get(Permissions.ATTRIBUTE) instanceof Permissions p)) {
             return "";
         }
-        return "{\"subscribe\":" + RedisTunnelRegistry.interests(p.subscribe())
-                + ",\"publish\":" + RedisTunnelRegistry.interests(p.publish()) + "}";
+        return "{\"subscribe\":" + RedisTunnelRegistry.interests(p.subscribe()) + ",\"publish\":"
+                + RedisTunnelRegistry.interests(p.publish()) + "}";
     }
 
     /** Attributes other than the permissions (which {@link #permissions} stores as data). */
@@ -57,7 +55,7 @@ final class IdentityFields {
             try {
                 expiresAt = Instant.ofEpochMilli(Long.parseLong(expiry));
             } catch (NumberFormatException e) {
-                expiresAt = Instant.EPOCH;   // unreadable: treat as expired rather than as never
+                expiresAt = Instant.EPOCH; // unreadable: treat as expired rather than as never
             }
         }
         return new Identity(subject, all, expiresAt);
@@ -65,9 +63,12 @@ final class IdentityFields {
 
     private static Permissions readPermissions(String json) {
         try {
-            Map<String, Object> m = RedisTunnelRegistry.JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<>() { });
-            List<PathPattern> subscribe = RedisTunnelRegistry.patterns(RedisTunnelRegistry.JSON.writeValueAsString(m.get("subscribe")));
-            List<PathPattern> publish = RedisTunnelRegistry.patterns(RedisTunnelRegistry.JSON.writeValueAsString(m.get("publish")));
+            Map<String, Object> m =
+                    RedisTunnelRegistry.JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+            List<PathPattern> subscribe =
+                    RedisTunnelRegistry.patterns(RedisTunnelRegistry.JSON.writeValueAsString(m.get("subscribe")));
+            List<PathPattern> publish =
+                    RedisTunnelRegistry.patterns(RedisTunnelRegistry.JSON.writeValueAsString(m.get("publish")));
             return new Permissions(subscribe, publish);
         } catch (Exception e) {
             return Permissions.NONE;

@@ -10,9 +10,6 @@ import io.warren.broker.MemoryBroker;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -23,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Broker} of a Redis cluster member.
@@ -72,6 +71,7 @@ final class RedisBroker implements Broker {
     private final RedisCluster cluster;
     /** Exact subscriptions by channel, pattern subscriptions by glob; each with the patterns it serves. */
     private final Map<String, Subscription> channels = new ConcurrentHashMap<>();
+
     private final Map<String, Subscription> globs = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Listener listener;
@@ -85,7 +85,10 @@ final class RedisBroker implements Broker {
     public CompletionStage<Void> start(Listener listener) {
         this.listener = listener;
         // The node channel carries eviction notices for the registry; subscribed once, here.
-        return cluster.pubsub.async().subscribe(cluster.nodeChannelPrefix + cluster.nodeId).toCompletableFuture()
+        return cluster.pubsub
+                .async()
+                .subscribe(cluster.nodeChannelPrefix + cluster.nodeId)
+                .toCompletableFuture()
                 .thenApply(v -> null);
     }
 
@@ -102,20 +105,43 @@ final class RedisBroker implements Broker {
         String size = Integer.toString(cluster.options.logSize());
         String age = Long.toString(cluster.options.logAge().toMillis());
         String channel = cluster.pathChannelPrefix + path;
-        HistoryRule rule = cluster.options.history().isEmpty() ? null : HistoryRule.find(cluster.options.history(), d.path());
+        HistoryRule rule =
+                cluster.options.history().isEmpty() ? null : HistoryRule.find(cluster.options.history(), d.path());
         if (rule == null) {
-            return cluster.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, new String[] {cluster.logKey},
-                    size, age, path, payload, channel).thenApply(n -> null);
+            return cluster.<Long>eval(
+                            PUBLISH,
+                            ScriptOutputType.INTEGER,
+                            new String[] {cluster.logKey},
+                            size,
+                            age,
+                            path,
+                            payload,
+                            channel)
+                    .thenApply(n -> null);
         }
-        return cluster.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, new String[] {cluster.logKey, cluster.historyKeyPrefix + path},
-                size, age, path, payload, channel, Integer.toString(rule.size()), Long.toString(rule.ttl().toMillis()))
+        return cluster.<Long>eval(
+                        PUBLISH,
+                        ScriptOutputType.INTEGER,
+                        new String[] {cluster.logKey, cluster.historyKeyPrefix + path},
+                        size,
+                        age,
+                        path,
+                        payload,
+                        channel,
+                        Integer.toString(rule.size()),
+                        Long.toString(rule.ttl().toMillis()))
                 .thenApply(n -> null);
     }
 
     static String payload(Datagram d) {
         String from = d.from() == null ? "" : d.from();
         return new StringBuilder(d.id().length() + from.length() + d.data().length() + 2)
-                .append(d.id()).append('\n').append(from).append('\n').append(d.data()).toString();
+                .append(d.id())
+                .append('\n')
+                .append(from)
+                .append('\n')
+                .append(d.data())
+                .toString();
     }
 
     static Datagram parse(Path path, String payload) {
@@ -135,8 +161,11 @@ final class RedisBroker implements Broker {
         Subscription s = (exact ? channels : globs).computeIfAbsent(name, k -> new Subscription());
         s.patterns.add(pattern);
         if (s.ready == null || s.ready.isCompletedExceptionally()) {
-            s.ready = (exact ? cluster.pubsub.async().subscribe(name) : cluster.pubsub.async().psubscribe(name))
-                    .toCompletableFuture().thenApply(v -> null);
+            s.ready = (exact
+                            ? cluster.pubsub.async().subscribe(name)
+                            : cluster.pubsub.async().psubscribe(name))
+                    .toCompletableFuture()
+                    .thenApply(v -> null);
         }
         return s.ready;
     }
@@ -151,18 +180,22 @@ final class RedisBroker implements Broker {
             return CompletableFuture.completedFuture(null);
         }
         map.remove(name);
-        return (exact ? cluster.pubsub.async().unsubscribe(name) : cluster.pubsub.async().punsubscribe(name))
-                .toCompletableFuture().thenApply(v -> null);
+        return (exact
+                        ? cluster.pubsub.async().unsubscribe(name)
+                        : cluster.pubsub.async().punsubscribe(name))
+                .toCompletableFuture()
+                .thenApply(v -> null);
     }
 
     /** The Redis glob covering a wildcard pattern; it may cover more, which {@link #receive} filters out. */
     private String glob(PathPattern p) {
         String base = escape(p.base());
-        return cluster.pathChannelPrefix + switch (p.kind()) {
-            case CHILDREN, DESCENDANTS -> base.equals("/") ? "/*" : base + "/*";
-            case SUBTREE -> base + "*";
-            case EXACT -> throw new AssertionError();
-        };
+        return cluster.pathChannelPrefix
+                + switch (p.kind()) {
+                    case CHILDREN, DESCENDANTS -> base.equals("/") ? "/*" : base + "/*";
+                    case SUBTREE -> base + "*";
+                    case EXACT -> throw new AssertionError();
+                };
     }
 
     private static String escape(String s) {
@@ -215,7 +248,11 @@ final class RedisBroker implements Broker {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         String[] ch = channels.keySet().toArray(new String[0]);
         String[] gl = globs.keySet().toArray(new String[0]);
-        all.add(cluster.pubsub.async().subscribe(cluster.nodeChannelPrefix + cluster.nodeId).toCompletableFuture().thenApply(v -> null));
+        all.add(cluster.pubsub
+                .async()
+                .subscribe(cluster.nodeChannelPrefix + cluster.nodeId)
+                .toCompletableFuture()
+                .thenApply(v -> null));
         if (ch.length > 0) {
             all.add(cluster.pubsub.async().subscribe(ch).toCompletableFuture().thenApply(v -> null));
         }
@@ -248,14 +285,16 @@ final class RedisBroker implements Broker {
             return CompletableFuture.completedFuture(Replay.NONE);
         }
         int count = since != null ? rule.size() : Math.min(recent, rule.size());
-        return cluster.async().xrevrange(cluster.historyKeyPrefix + path, Range.unbounded(), Limit.from(count))
+        return cluster.async()
+                .xrevrange(cluster.historyKeyPrefix + path, Range.unbounded(), Limit.from(count))
                 .thenApply(entries -> {
                     long oldest = System.currentTimeMillis() - rule.ttl().toMillis();
                     List<Datagram> kept = new ArrayList<>(entries.size());
                     for (int i = entries.size() - 1; i >= 0; i--) {
                         StreamMessage<String, String> m = entries.get(i);
                         String payload = m.getBody().get("d");
-                        long ms = Long.parseLong(m.getId().substring(0, m.getId().indexOf('-')));
+                        long ms =
+                                Long.parseLong(m.getId().substring(0, m.getId().indexOf('-')));
                         if (payload != null && ms >= oldest) {
                             kept.add(parse(path, payload));
                         }
@@ -267,7 +306,8 @@ final class RedisBroker implements Broker {
     /** The id of the log's newest entry, {@code 0-0} when it is empty. */
     @Override
     public CompletionStage<String> mark() {
-        return cluster.async().xrevrange(cluster.logKey, Range.unbounded(), Limit.from(1))
+        return cluster.async()
+                .xrevrange(cluster.logKey, Range.unbounded(), Limit.from(1))
                 .thenApply(last -> last.isEmpty() ? "0-0" : last.get(0).getId());
     }
 
@@ -286,55 +326,66 @@ final class RedisBroker implements Broker {
      * Reads one page of the log, newest first, below {@code below} (exclusive; null for the top), until
      * the datagram {@code after} or, with {@code mark}, the first entry not newer than the mark.
      */
-    private void page(String after, String mark, List<PathPattern> patterns, int max, String below, int scanned,
-                      List<Datagram> newestFirst, CompletableFuture<Replay> result) {
+    private void page(
+            String after,
+            String mark,
+            List<PathPattern> patterns,
+            int max,
+            String below,
+            int scanned,
+            List<Datagram> newestFirst,
+            CompletableFuture<Replay> result) {
         Range<String> range = below == null ? Range.unbounded() : Range.create("-", below);
-        cluster.async().xrevrange(cluster.logKey, range, Limit.from(PAGE + (below == null ? 0 : 1))).whenComplete((page, e) -> {
-            if (e != null) {
-                result.completeExceptionally(RedisCluster.unwrap(e));
-                return;
-            }
-            try {
-                String last = below;
-                int n = 0;
-                for (StreamMessage<String, String> m : page) {
-                    if (m.getId().equals(below)) {
-                        continue;
-                    }
-                    n++;
-                    last = m.getId();
-                    String payload = m.getBody().get("d");
-                    String path = m.getBody().get("p");
-                    if (payload == null || path == null) {
-                        continue;
-                    }
-                    if (mark != null ? compareIds(m.getId(), mark) <= 0
-                            : payload.indexOf('\n') == after.length() && payload.startsWith(after)) {
-                        result.complete(answer(newestFirst, max, true));
+        cluster.async()
+                .xrevrange(cluster.logKey, range, Limit.from(PAGE + (below == null ? 0 : 1)))
+                .whenComplete((page, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(RedisCluster.unwrap(e));
                         return;
                     }
-                    Path p = Path.of(path);
-                    for (PathPattern pp : patterns) {
-                        if (pp.matches(p)) {
-                            newestFirst.add(parse(p, payload));
-                            break;
+                    try {
+                        String last = below;
+                        int n = 0;
+                        for (StreamMessage<String, String> m : page) {
+                            if (m.getId().equals(below)) {
+                                continue;
+                            }
+                            n++;
+                            last = m.getId();
+                            String payload = m.getBody().get("d");
+                            String path = m.getBody().get("p");
+                            if (payload == null || path == null) {
+                                continue;
+                            }
+                            if (mark != null
+                                    ? compareIds(m.getId(), mark) <= 0
+                                    : payload.indexOf('\n') == after.length() && payload.startsWith(after)) {
+                                result.complete(answer(newestFirst, max, true));
+                                return;
+                            }
+                            Path p = Path.of(path);
+                            for (PathPattern pp : patterns) {
+                                if (pp.matches(p)) {
+                                    newestFirst.add(parse(p, payload));
+                                    break;
+                                }
+                            }
                         }
+                        int total = scanned + n;
+                        if (n < PAGE && mark != null) {
+                            // The whole log is newer than the mark: complete unless entries after it were trimmed.
+                            trimmedAfter(mark)
+                                    .whenComplete((trimmed, x) ->
+                                            result.complete(answer(newestFirst, max, x == null && !trimmed)));
+                        } else if (n < PAGE || total >= cluster.options.logSize()) {
+                            result.complete(answer(newestFirst, max, false)); // not in the log any more
+                        } else {
+                            page(after, mark, patterns, max, last, total, newestFirst, result);
+                        }
+                    } catch (RuntimeException x) {
+                        result.completeExceptionally(x);
                     }
-                }
-                int total = scanned + n;
-                if (n < PAGE && mark != null) {
-                    // The whole log is newer than the mark: complete unless entries after it were trimmed.
-                    trimmedAfter(mark).whenComplete((trimmed, x) -> result.complete(
-                            answer(newestFirst, max, x == null && !trimmed)));
-                } else if (n < PAGE || total >= cluster.options.logSize()) {
-                    result.complete(answer(newestFirst, max, false)); // not in the log any more
-                } else {
-                    page(after, mark, patterns, max, last, total, newestFirst, result);
-                }
-            } catch (RuntimeException x) {
-                result.completeExceptionally(x);
-            }
-        });
+                });
     }
 
     /** Whether the log dropped entries newer than {@code mark} (XINFO's max-deleted-entry-id, Redis 7). */
@@ -357,8 +408,12 @@ final class RedisBroker implements Broker {
     static int compareIds(String x, String y) {
         int dx = x.indexOf('-');
         int dy = y.indexOf('-');
-        int c = Long.compareUnsigned(Long.parseUnsignedLong(x.substring(0, dx)), Long.parseUnsignedLong(y.substring(0, dy)));
-        return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(x.substring(dx + 1)), Long.parseUnsignedLong(y.substring(dy + 1)));
+        int c = Long.compareUnsigned(
+                Long.parseUnsignedLong(x.substring(0, dx)), Long.parseUnsignedLong(y.substring(0, dy)));
+        return c != 0
+                ? c
+                : Long.compareUnsigned(
+                        Long.parseUnsignedLong(x.substring(dx + 1)), Long.parseUnsignedLong(y.substring(dy + 1)));
     }
 
     private static Replay answer(List<Datagram> newestFirst, int max, boolean found) {

@@ -1,7 +1,6 @@
 package io.warren.redis;
 
 import io.warren.broker.BrokerProvider;
-
 import java.util.List;
 
 /**
@@ -9,8 +8,8 @@ import java.util.List;
  * {@code rediss://}, {@code redis-socket://}, {@code redis-sentinel://} and {@code redis-cluster://}.
  */
 public final class RedisBrokerProvider implements BrokerProvider {
-    private static final List<String> SCHEMES = List.of("redis://", "rediss://", "redis-socket://", "redis-sentinel://",
-            RedisCluster.CLUSTER_SCHEME);
+    private static final List<String> SCHEMES =
+            List.of("redis://", "rediss://", "redis-socket://", "redis-sentinel://", RedisCluster.CLUSTER_SCHEME);
 
     @Override
     public boolean accepts(String uri) {
@@ -19,7 +18,11 @@ public final class RedisBrokerProvider implements BrokerProvider {
 
     @Override
     public Backend connect(Options options) {
-        return RedisCluster.connect(options.uri(), RedisCluster.Options.defaults().withLogSize(options.logSize())
-                .withLogAge(options.logAge()).withHistory(options.history()));
+        return RedisCluster.connect(
+                options.uri(),
+                RedisCluster.Options.defaults()
+                        .withLogSize(options.logSize())
+                        .withLogAge(options.logAge())
+                        .withHistory(options.history()));
     }
 }

@@ -1,12 +1,12 @@
 package io.warren.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -16,9 +16,6 @@ import io.warren.broker.Broker;
 import io.warren.broker.BrokerProvider;
 import io.warren.broker.HistoryRule;
 import io.warren.broker.TunnelRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,6 +27,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node's membership in a Warren cluster on Redis: a Lettuce client with one connection for commands
@@ -63,8 +62,13 @@ public final class RedisCluster implements BrokerProvider.Backend {
      * @param queueSize      commands waiting for Redis at most, per connection
      * @param history        per-path history rules (a stream per path, {@code PREFIXh:PATH})
      */
-    public record Options(String prefix, int logSize, Duration logAge, Duration commandTimeout, int queueSize,
-                          List<HistoryRule> history) {
+    public record Options(
+            String prefix,
+            int logSize,
+            Duration logAge,
+            Duration commandTimeout,
+            int queueSize,
+            List<HistoryRule> history) {
         public Options {
             history = List.copyOf(history);
         }
@@ -242,8 +246,12 @@ public final class RedisCluster implements BrokerProvider.Backend {
                 broker.gap();
             } else if (!closed) {
                 log.debug("re-subscribing failed (attempt {}): {}", attempt, e.toString());
-                client.getResources().eventExecutorGroup().schedule(() -> resubscribe(attempt + 1),
-                        Math.min(1000, 50L << Math.min(attempt, 4)), TimeUnit.MILLISECONDS);
+                client.getResources()
+                        .eventExecutorGroup()
+                        .schedule(
+                                () -> resubscribe(attempt + 1),
+                                Math.min(1000, 50L << Math.min(attempt, 4)),
+                                TimeUnit.MILLISECONDS);
             }
         });
     }
@@ -254,7 +262,8 @@ public final class RedisCluster implements BrokerProvider.Backend {
      * older tunnel record written last). Redis caches the compiled script, so this costs bytes, not CPU.
      */
     <T> CompletionStage<T> eval(Script script, ScriptOutputType type, String[] keys, String... args) {
-        return async.<T>eval(script.text, type, keys, args).toCompletableFuture()
+        return async.<T>eval(script.text, type, keys, args)
+                .toCompletableFuture()
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e)));
     }
 
@@ -281,5 +290,4 @@ public final class RedisCluster implements BrokerProvider.Backend {
             this.text = text;
         }
     }
-
 }

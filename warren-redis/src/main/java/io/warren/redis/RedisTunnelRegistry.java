@@ -8,9 +8,6 @@ import io.warren.auth.Identity;
 import io.warren.broker.TunnelRecord;
 import io.warren.broker.TunnelRegistry;
 import io.warren.path.PathPattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link TunnelRegistry} of a Redis cluster member: one hash per tunnel ({@code o} owner node,
@@ -94,40 +93,63 @@ final class RedisTunnelRegistry implements TunnelRegistry {
         for (TunnelRecord r : records) {
             ids.add(r.tunnelId());
             Identity who = r.identity() == null ? Identity.ANONYMOUS : r.identity();
-            results.add(cluster.<Long>eval(PUT, ScriptOutputType.INTEGER, new String[] {key(r.tunnelId())},
-                    cluster.nodeId, Long.toString(Math.max(1, ttl.toMillis())), create ? "1" : "0", r.clientId(),
-                    who.subject() == null ? "" : "=" + who.subject(), attributesJson(IdentityFields.plainAttributes(who)),
-                    interests(r.interests()), r.logMark() == null ? "" : r.logMark(),
-                    IdentityFields.permissions(who), IdentityFields.expiry(who))
+            results.add(cluster.<Long>eval(
+                            PUT,
+                            ScriptOutputType.INTEGER,
+                            new String[] {key(r.tunnelId())},
+                            cluster.nodeId,
+                            Long.toString(Math.max(1, ttl.toMillis())),
+                            create ? "1" : "0",
+                            r.clientId(),
+                            who.subject() == null ? "" : "=" + who.subject(),
+                            attributesJson(IdentityFields.plainAttributes(who)),
+                            interests(r.interests()),
+                            r.logMark() == null ? "" : r.logMark(),
+                            IdentityFields.permissions(who),
+                            IdentityFields.expiry(who))
                     .toCompletableFuture());
         }
-        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            Map<String, PutResult> lost = new HashMap<>();
-            for (int i = 0; i < ids.size(); i++) {
-                long n = results.get(i).join();
-                if (n == 0) {
-                    lost.put(ids.get(i), PutResult.OWNED_ELSEWHERE);
-                } else if (n < 0) {
-                    lost.put(ids.get(i), PutResult.MISSING);
-                }
-            }
-            return lost;
-        });
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> {
+                    Map<String, PutResult> lost = new HashMap<>();
+                    for (int i = 0; i < ids.size(); i++) {
+                        long n = results.get(i).join();
+                        if (n == 0) {
+                            lost.put(ids.get(i), PutResult.OWNED_ELSEWHERE);
+                        } else if (n < 0) {
+                            lost.put(ids.get(i), PutResult.MISSING);
+                        }
+                    }
+                    return lost;
+                });
     }
 
     @Override
     public CompletionStage<TunnelRecord> claim(String tunnelId, Duration ttl) {
-        return cluster.<List<Object>>eval(CLAIM, ScriptOutputType.MULTI, new String[] {key(tunnelId)},
-                cluster.nodeId, Long.toString(Math.max(1, ttl.toMillis())), tunnelId, cluster.nodeChannelPrefix)
+        return cluster.<List<Object>>eval(
+                        CLAIM,
+                        ScriptOutputType.MULTI,
+                        new String[] {key(tunnelId)},
+                        cluster.nodeId,
+                        Long.toString(Math.max(1, ttl.toMillis())),
+                        tunnelId,
+                        cluster.nodeChannelPrefix)
                 .thenApply(r -> {
                     if (r == null || r.size() < 7) {
                         return null;
                     }
                     String subject = (String) r.get(1);
-                    Identity identity = IdentityFields.identity(subject == null || subject.isEmpty() ? null : subject.substring(1),
-                            attributes((String) r.get(2)), (String) r.get(5), (String) r.get(6));
+                    Identity identity = IdentityFields.identity(
+                            subject == null || subject.isEmpty() ? null : subject.substring(1),
+                            attributes((String) r.get(2)),
+                            (String) r.get(5),
+                            (String) r.get(6));
                     String mark = (String) r.get(4);
-                    return new TunnelRecord(tunnelId, (String) r.get(0), identity, patterns((String) r.get(3)),
+                    return new TunnelRecord(
+                            tunnelId,
+                            (String) r.get(0),
+                            identity,
+                            patterns((String) r.get(3)),
                             mark == null || mark.isEmpty() ? null : mark);
                 });
     }
@@ -160,9 +182,11 @@ final class RedisTunnelRegistry implements TunnelRegistry {
             return out;
         }
         try {
-            for (String k : JSON.readValue(json, new TypeReference<List<String>>() { })) {
-                out.add(k.endsWith(SUBTREE) ? PathPattern.parse(k.substring(0, k.length() - SUBTREE.length()), true)
-                        : PathPattern.parse(k, false));
+            for (String k : JSON.readValue(json, new TypeReference<List<String>>() {})) {
+                out.add(
+                        k.endsWith(SUBTREE)
+                                ? PathPattern.parse(k.substring(0, k.length() - SUBTREE.length()), true)
+                                : PathPattern.parse(k, false));
             }
         } catch (JsonProcessingException | RuntimeException e) {
             log.warn("ignoring unreadable interests in a tunnel record: {}", e.toString());
@@ -175,7 +199,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
             return Map.of();
         }
         try {
-            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+            return JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
         } catch (JsonProcessingException e) {
             log.warn("ignoring unreadable identity attributes in a tunnel record: {}", e.toString());
             return Map.of();

@@ -1,18 +1,17 @@
 package io.warren.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.warren.broker.Broker;
 import io.warren.broker.BrokerContract;
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The Redis broker against the shared contract, plus what only a cluster has: several nodes, a Redis restart. */
 class RedisBrokerTest extends BrokerContract {
@@ -33,7 +32,10 @@ class RedisBrokerTest extends BrokerContract {
 
     @Override
     protected Broker createBroker(java.util.List<io.warren.broker.HistoryRule> history) {
-        return RedisCluster.connect(redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix).withHistory(history)).broker();
+        return RedisCluster.connect(
+                        redis.uri(),
+                        RedisCluster.Options.defaults().withPrefix(prefix).withHistory(history))
+                .broker();
     }
 
     @Override
@@ -107,7 +109,9 @@ class RedisBrokerTest extends BrokerContract {
         join(a.publish(datagram("/u/b", "2", null)));
         Datagram end = datagram("/end", "3", null);
         join(a.publish(end));
-        assertThat(r.takeUntil(end.id())).as("nothing after the last interest went").isEmpty();
+        assertThat(r.takeUntil(end.id()))
+                .as("nothing after the last interest went")
+                .isEmpty();
     }
 
     @Test
@@ -134,8 +138,10 @@ class RedisBrokerTest extends BrokerContract {
     @Test
     void afterARedisRestartItResubscribesReportsAGapAndDeliversAgain() {
         try (RedisProcess own = RedisProcess.start()) {
-            Broker a = RedisCluster.connect(own.uri(), RedisCluster.Options.defaults()).broker();
-            Broker b = RedisCluster.connect(own.uri(), RedisCluster.Options.defaults()).broker();
+            Broker a = RedisCluster.connect(own.uri(), RedisCluster.Options.defaults())
+                    .broker();
+            Broker b = RedisCluster.connect(own.uri(), RedisCluster.Options.defaults())
+                    .broker();
             try {
                 Recorder ra = started(a);
                 started(b);
@@ -146,33 +152,41 @@ class RedisBrokerTest extends BrokerContract {
 
                 own.restart();
                 await().atMost(20, TimeUnit.SECONDS).until(() -> ra.gaps.get() > 0);
-                Datagram after = await().atMost(20, TimeUnit.SECONDS).ignoreExceptions()
-                        .until(() -> {
-                            Datagram d = datagram("/rs/b", "2", null);
-                            join(b.publish(d)); // the publishing node's connection may still be reconnecting
-                            return d;
-                        }, d -> true);
+                Datagram after = await().atMost(20, TimeUnit.SECONDS)
+                        .ignoreExceptions()
+                        .until(
+                                () -> {
+                                    Datagram d = datagram("/rs/b", "2", null);
+                                    join(b.publish(d)); // the publishing node's connection may still be reconnecting
+                                    return d;
+                                },
+                                d -> true);
                 assertSame(ra.take(), after);
                 assertThat(ra.datagrams).isEmpty();
 
                 // A burst right after another restart keeps its order (scripts are not cached by Redis then).
                 own.restart();
                 await().atMost(20, TimeUnit.SECONDS).until(() -> ra.gaps.get() > 1);
-                await().atMost(20, TimeUnit.SECONDS).ignoreExceptions()
-                        .until(() -> { join(b.publish(datagram("/rs/warm", "0", null))); return true; });
+                await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
+                    join(b.publish(datagram("/rs/warm", "0", null)));
+                    return true;
+                });
                 ra.take();
                 java.util.List<String> sent = new java.util.ArrayList<>();
                 java.util.List<java.util.concurrent.CompletableFuture<Void>> acks = new java.util.ArrayList<>();
                 own.restart();
                 await().atMost(20, TimeUnit.SECONDS).until(() -> ra.gaps.get() > 2);
-                await().atMost(20, TimeUnit.SECONDS).ignoreExceptions()
-                        .until(() -> { join(a.mark()); return true; }); // a's own command connection is back
+                await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
+                    join(a.mark());
+                    return true;
+                }); // a's own command connection is back
                 for (int i = 0; i < 50; i++) {
                     Datagram d = datagram("/rs/burst", Integer.toString(i), null);
                     sent.add(d.id());
                     acks.add(a.publish(d).toCompletableFuture());
                 }
-                join(java.util.concurrent.CompletableFuture.allOf(acks.toArray(new java.util.concurrent.CompletableFuture<?>[0])));
+                join(java.util.concurrent.CompletableFuture.allOf(
+                        acks.toArray(new java.util.concurrent.CompletableFuture<?>[0])));
                 java.util.List<String> got = new java.util.ArrayList<>();
                 while (got.size() < 50) {
                     got.add(ra.take().id());

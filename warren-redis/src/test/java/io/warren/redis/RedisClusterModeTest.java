@@ -1,7 +1,8 @@
 package io.warren.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.auth.Identity;
-import io.warren.broker.Broker;
 import io.warren.broker.BrokerContract;
 import io.warren.broker.HistoryRule;
 import io.warren.broker.TunnelRecord;
@@ -9,8 +10,6 @@ import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Members on a Redis Cluster ({@code redis-cluster://} URIs): keys share one hash tag so the scripts
@@ -43,19 +41,24 @@ class RedisClusterModeTest {
                 BlockingQueue<String> evictedOnA = new LinkedBlockingQueue<>();
                 join(a.registry().start(evictedOnA::add));
                 join(a.broker().start(ra));
-                join(b.registry().start(id -> { }));
+                join(b.registry().start(id -> {}));
                 join(b.broker().start(new BrokerContract.Recorder()));
                 join(a.broker().subscribe(PathPattern.parse("/c/*")));
 
                 Datagram d = new Datagram(new DatagramIds().next(), Path.of("/c/x"), "{\"k\":1}", "someone");
                 join(b.broker().publish(d));
                 assertThat(ra.take().id()).isEqualTo(d.id());
-                assertThat(join(a.broker().history(Path.of("/c/x"), null, 5)).datagrams()).extracting(Datagram::id).containsExactly(d.id());
+                assertThat(join(a.broker().history(Path.of("/c/x"), null, 5)).datagrams())
+                        .extracting(Datagram::id)
+                        .containsExactly(d.id());
                 assertThat(node.command("XLEN", "{warren}:log")).isEqualTo(":1");
 
-                TunnelRecord r = new TunnelRecord("T", "C", new Identity("s", Map.of()), List.of(PathPattern.parse("/c/*")), "0-0");
-                assertThat(join(a.registry().put(List.of(r), Duration.ofSeconds(30), true))).isEmpty();
-                assertThat(join(b.registry().claim("T", Duration.ofSeconds(30)))).isEqualTo(r);
+                TunnelRecord r = new TunnelRecord(
+                        "T", "C", new Identity("s", Map.of()), List.of(PathPattern.parse("/c/*")), "0-0");
+                assertThat(join(a.registry().put(List.of(r), Duration.ofSeconds(30), true)))
+                        .isEmpty();
+                assertThat(join(b.registry().claim("T", Duration.ofSeconds(30))))
+                        .isEqualTo(r);
                 assertThat(evictedOnA.poll(10, TimeUnit.SECONDS)).isEqualTo("T");
             } finally {
                 for (RedisCluster c : new RedisCluster[] {a, b}) {

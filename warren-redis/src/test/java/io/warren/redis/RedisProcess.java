@@ -1,7 +1,5 @@
 package io.warren.redis;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server} for tests, on a free loopback port, without persistence. When Redis is not
@@ -44,8 +43,10 @@ public final class RedisProcess implements AutoCloseable {
         try {
             RedisProcess r = new RedisProcess(exe, freePort());
             Path conf = r.logFile.getParent().resolve("sentinel-" + r.port + ".conf");
-            Files.writeString(conf, "port " + r.port + "\nbind 127.0.0.1\ndaemonize no\n"
-                    + "sentinel monitor mymaster 127.0.0.1 " + master.port + " 1\n");
+            Files.writeString(
+                    conf,
+                    "port " + r.port + "\nbind 127.0.0.1\ndaemonize no\n" + "sentinel monitor mymaster 127.0.0.1 "
+                            + master.port + " 1\n");
             r.process = new ProcessBuilder(List.of(exe, conf.toString(), "--sentinel"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(r.logFile.toFile()))
@@ -65,8 +66,15 @@ public final class RedisProcess implements AutoCloseable {
         String exe = find();
         try {
             RedisProcess r = new RedisProcess(exe, freePort());
-            r.extra = List.of("--cluster-enabled", "yes", "--cluster-config-file",
-                    r.logFile.getParent().toAbsolutePath().resolve("nodes-" + r.port + ".conf").toString());
+            r.extra = List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    r.logFile
+                            .getParent()
+                            .toAbsolutePath()
+                            .resolve("nodes-" + r.port + ".conf")
+                            .toString());
             r.launch();
             String added = r.command("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
             if (!added.equals("+OK")) {
@@ -122,8 +130,20 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", logFile.getParent().toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                executable,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                logFile.getParent().toString()));
         cmd.addAll(extra);
         process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -184,7 +204,11 @@ public final class RedisProcess implements AutoCloseable {
             s.setSoTimeout(5000);
             StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
             for (String a : args) {
-                sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+                sb.append('$')
+                        .append(a.getBytes(StandardCharsets.UTF_8).length)
+                        .append("\r\n")
+                        .append(a)
+                        .append("\r\n");
             }
             s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.UTF_8));
             InputStream in = s.getInputStream();

@@ -1,22 +1,21 @@
 package io.warren.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.auth.Identity;
 import io.warren.auth.Permissions;
 import io.warren.broker.TunnelRecord;
 import io.warren.broker.TunnelRegistry;
 import io.warren.broker.TunnelRegistryContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The cluster-wide tunnel register on a real Redis, against the shared contract (ownership, eviction, expiry). */
 class RedisTunnelRegistryTest extends TunnelRegistryContract {
@@ -46,10 +45,11 @@ class RedisTunnelRegistryTest extends TunnelRegistryContract {
 
     @Override
     protected TunnelRegistry startMember(TunnelRegistry.Listener listener) {
-        RedisCluster c = RedisCluster.connect(redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix));
+        RedisCluster c = RedisCluster.connect(
+                redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix));
         nodes.add(c);
         join(c.registry().start(listener));
-        join(c.broker().start(d -> { })); // subscribes the node channel that carries evictions
+        join(c.broker().start(d -> {})); // subscribes the node channel that carries evictions
         return c.registry();
     }
 
@@ -59,8 +59,12 @@ class RedisTunnelRegistryTest extends TunnelRegistryContract {
         Member b = member();
         Permissions perms = Permissions.parse(List.of("/news/*", "/team/**"), List.of("/team/a/**", "/client/*"));
         Instant exp = Instant.ofEpochMilli(1_900_000_000_123L);
-        TunnelRecord r = new TunnelRecord("t-perm", "c-perm",
-                new Identity("alice", Map.of(Permissions.ATTRIBUTE, perms, "role", "admin"), exp), List.of(), null);
+        TunnelRecord r = new TunnelRecord(
+                "t-perm",
+                "c-perm",
+                new Identity("alice", Map.of(Permissions.ATTRIBUTE, perms, "role", "admin"), exp),
+                List.of(),
+                null);
         assertThat(join(a.registry().put(List.of(r), TTL, true))).isEmpty();
         Identity got = join(b.registry().claim("t-perm", TTL)).identity();
         assertThat(got.expiresAt()).isEqualTo(exp);

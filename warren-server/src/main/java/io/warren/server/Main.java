@@ -3,15 +3,14 @@ package io.warren.server;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.WarrenConfig;
 import io.warren.server.ops.Logging;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * {@code warren [--key=value ...]}: starts a server and runs until SIGTERM or SIGINT.
@@ -27,8 +26,7 @@ import java.util.concurrent.CountDownLatch;
  * </ul>
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> env = System.getenv();
@@ -53,7 +51,10 @@ public final class Main {
 
         WarrenServer server;
         try {
-            server = WarrenServer.builder(loaded.server()).operations(ops).build().start();
+            server = WarrenServer.builder(loaded.server())
+                    .operations(ops)
+                    .build()
+                    .start();
         } catch (IllegalArgumentException e) {
             // Security settings are checked as the server is built (keys, secrets): a configuration error.
             System.err.println("warren: " + e.getMessage());
@@ -74,25 +75,35 @@ public final class Main {
         });
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            long bound = server.operations().options().shutdownTimeout().toMillis() + 5000;
-            Thread watchdog = new Thread(() -> {
-                try {
-                    Thread.sleep(bound);
-                    System.err.println("warren: shutdown took longer than " + bound + " ms; halting");
-                    Runtime.getRuntime().halt(1);
-                } catch (InterruptedException ignored) {
-                    // shutdown finished in time
-                }
-            }, "warren-shutdown-watchdog");
-            watchdog.setDaemon(true);
-            watchdog.start();
-            log.info("shutting down: closing tunnels with reason 'shutdown'");
-            server.close();
-            log.info("stopped");
-            watchdog.interrupt();
-            stopped.countDown();
-        }, "warren-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            long bound = server.operations()
+                                            .options()
+                                            .shutdownTimeout()
+                                            .toMillis()
+                                    + 5000;
+                            Thread watchdog = new Thread(
+                                    () -> {
+                                        try {
+                                            Thread.sleep(bound);
+                                            System.err.println(
+                                                    "warren: shutdown took longer than " + bound + " ms; halting");
+                                            Runtime.getRuntime().halt(1);
+                                        } catch (InterruptedException ignored) {
+                                            // shutdown finished in time
+                                        }
+                                    },
+                                    "warren-shutdown-watchdog");
+                            watchdog.setDaemon(true);
+                            watchdog.start();
+                            log.info("shutting down: closing tunnels with reason 'shutdown'");
+                            server.close();
+                            log.info("stopped");
+                            watchdog.interrupt();
+                            stopped.countDown();
+                        },
+                        "warren-shutdown"));
         stopped.await();
     }
 
@@ -120,7 +131,9 @@ public final class Main {
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");
-            Object onSignal = java.lang.reflect.Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler},
+            Object onSignal = java.lang.reflect.Proxy.newProxyInstance(
+                    handler.getClassLoader(),
+                    new Class<?>[] {handler},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "handle" -> {
                             action.run();
@@ -130,9 +143,11 @@ public final class Main {
                         case "equals" -> proxy == args[0];
                         default -> "SIGHUP reload";
                     });
-            signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance("HUP"), onSignal);
+            signal.getMethod("handle", signal, handler)
+                    .invoke(null, signal.getConstructor(String.class).newInstance("HUP"), onSignal);
         } catch (java.lang.reflect.InvocationTargetException e) {
-            LoggerFactory.getLogger(Main.class).warn("SIGHUP reload unavailable: {}", e.getCause().getMessage());
+            LoggerFactory.getLogger(Main.class)
+                    .warn("SIGHUP reload unavailable: {}", e.getCause().getMessage());
         } catch (ReflectiveOperationException | RuntimeException e) {
             LoggerFactory.getLogger(Main.class).warn("SIGHUP reload unavailable: {}", e.toString());
         }

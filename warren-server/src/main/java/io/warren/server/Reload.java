@@ -3,7 +3,6 @@ package io.warren.server;
 import io.warren.format.Format;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.ServerOptions;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,8 +38,11 @@ record Reload(boolean engine, boolean publishKey, boolean operations, List<Strin
         if (!formatNames(cur).equals(formatNames(next))) {
             restart.add("formats");
         }
-        return new Reload(!cur.node().equals(next.node()), !Objects.equals(cur.publishKey(), next.publishKey()),
-                !curOps.equals(nextOps), restart);
+        return new Reload(
+                !cur.node().equals(next.node()),
+                !Objects.equals(cur.publishKey(), next.publishKey()),
+                !curOps.equals(nextOps),
+                restart);
     }
 
     /** A line per change applied live, as {@link WarrenServer#reconfigure} reports them. */

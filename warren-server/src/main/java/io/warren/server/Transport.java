@@ -7,12 +7,12 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-
 import java.util.Locale;
 
 /** The event loops' I/O: native epoll where Netty has its library for this machine, else NIO. */
 enum Transport {
-    EPOLL, NIO;
+    EPOLL,
+    NIO;
 
     static Transport best() {
         return Epoll.isAvailable() ? EPOLL : NIO;

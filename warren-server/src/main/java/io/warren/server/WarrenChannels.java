@@ -36,8 +36,12 @@ final class WarrenChannels extends ChannelInitializer<Channel> {
     private final WarrenHttpHandler.Endpoints endpoints;
 
     /** Security and max-body need a restart to change; the access log is read for each new connection. */
-    WarrenChannels(SecurityOptions security, int maxBody, Operations operations, WarrenMetrics metrics,
-                   WarrenHttpHandler.Endpoints endpoints) {
+    WarrenChannels(
+            SecurityOptions security,
+            int maxBody,
+            Operations operations,
+            WarrenMetrics metrics,
+            WarrenHttpHandler.Endpoints endpoints) {
         this.security = security;
         this.maxBody = maxBody;
         this.operations = operations;

@@ -29,9 +29,6 @@ import io.warren.server.http.WarrenHttpHandler;
 import io.warren.server.ops.AdminStats;
 import io.warren.server.ops.Operations;
 import io.warren.server.ops.WarrenMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -40,6 +37,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Warren node on Netty: one event loop per core, each owning a shard of tunnels. Build, {@link #start()},
@@ -83,7 +82,8 @@ public final class WarrenServer implements AutoCloseable {
             broker = backend.broker();
             registry = registry != null ? registry : backend.registry();
         }
-        int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+        int threads =
+                options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
         this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlers());
         List<EventLoopShardExecutor> executors = new ArrayList<>();
         for (EventExecutor e : group) {
@@ -122,14 +122,21 @@ public final class WarrenServer implements AutoCloseable {
         metrics.bind(node);
         // A channel on one of our loops joins that loop's shard; a mounted channel on an application's
         // loop is given a shard round-robin (the engine then writes to it across threads, which Netty orders).
-        endpoints = new WarrenHttpHandler.Endpoints(node, ch -> {
-            Shard s = shards.get(ch.eventLoop());
-            return s != null ? s : node.shardFor(ch.eventLoop());
-        }, options.publishKey(), operations, OriginPolicy.of(options.security().allowedOrigins()));
+        endpoints = new WarrenHttpHandler.Endpoints(
+                node,
+                ch -> {
+                    Shard s = shards.get(ch.eventLoop());
+                    return s != null ? s : node.shardFor(ch.eventLoop());
+                },
+                options.publishKey(),
+                operations,
+                OriginPolicy.of(options.security().allowedOrigins()));
         channels = new WarrenChannels(options.security(), options.maxBody(), operations, metrics, endpoints);
         applyAdmin(operations.options());
         if (!listen) {
-            log.info("Warren started without a port of its own ({} event loops): mount channels with mount()", shards.size());
+            log.info(
+                    "Warren started without a port of its own ({} event loops): mount channels with mount()",
+                    shards.size());
             return this;
         }
         ServerBootstrap b = new ServerBootstrap()
@@ -141,7 +148,9 @@ public final class WarrenServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WarrenChannels.WATER_MARK)
                 .childAttr(Responses.METRICS, metrics)
                 .childHandler(channels);
-        serverChannel = b.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();
+        serverChannel = b.bind(new InetSocketAddress(options.host(), options.port()))
+                .syncUninterruptibly()
+                .channel();
         PublishGuard.warnIfOpen(options.host(), options.publishKey());
         log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), shards.size(), transport);
         return this;
@@ -233,7 +242,8 @@ public final class WarrenServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        long deadline = System.nanoTime() + operations.options().shutdownTimeout().toNanos();
+        long deadline =
+                System.nanoTime() + operations.options().shutdownTimeout().toNanos();
         operations.startDraining();
         adminStats.stop();
         if (serverChannel != null) {
@@ -248,7 +258,8 @@ public final class WarrenServer implements AutoCloseable {
         }
         node.close();
         long quiet = Math.min(200, remainingMillis(deadline, 0));
-        group.shutdownGracefully(quiet, Math.max(quiet, remainingMillis(deadline, 100)), TimeUnit.MILLISECONDS).syncUninterruptibly();
+        group.shutdownGracefully(quiet, Math.max(quiet, remainingMillis(deadline, 100)), TimeUnit.MILLISECONDS)
+                .syncUninterruptibly();
     }
 
     private static long remainingMillis(long deadline, long atLeast) {
@@ -271,19 +282,42 @@ public final class WarrenServer implements AutoCloseable {
         }
 
         /** Metrics, status page, access log and shutdown bounds; {@link OperationsOptions#defaults()} otherwise. */
-        public Builder operations(OperationsOptions v) { this.operations = Objects.requireNonNull(v); return this; }
+        public Builder operations(OperationsOptions v) {
+            this.operations = Objects.requireNonNull(v);
+            return this;
+        }
 
         /** false: {@link #start()} binds no port; the application hands connections to {@link #mount}. */
-        public Builder listen(boolean v) { this.listen = v; return this; }
+        public Builder listen(boolean v) {
+            this.listen = v;
+            return this;
+        }
 
         /** Replaces the authenticator the security options would configure (JWT, callback, none). */
-        public Builder authenticator(Authenticator v) { this.authenticator = v; return this; }
+        public Builder authenticator(Authenticator v) {
+            this.authenticator = v;
+            return this;
+        }
         /** Replaces the authorizer the security options would configure (permissions, or allow all). */
-        public Builder authorizer(Authorizer v) { this.authorizer = v; return this; }
-        public Builder broker(Broker v) { this.broker = v; return this; }
+        public Builder authorizer(Authorizer v) {
+            this.authorizer = v;
+            return this;
+        }
+
+        public Builder broker(Broker v) {
+            this.broker = v;
+            return this;
+        }
         /** The cluster-wide tunnel register; by default from {@link ServerOptions#cluster()}, else none. */
-        public Builder registry(TunnelRegistry v) { this.registry = v; return this; }
-        public Builder listener(NodeListener v) { this.listener = v; return this; }
+        public Builder registry(TunnelRegistry v) {
+            this.registry = v;
+            return this;
+        }
+
+        public Builder listener(NodeListener v) {
+            this.listener = v;
+            return this;
+        }
 
         public WarrenServer build() {
             return new WarrenServer(this);

@@ -1,18 +1,18 @@
 package io.warren.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.ServerOptions;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The reload diff alone: old options and new options in, what changes out; no server. */
 class ReloadTest {
-    private static final ServerOptions CUR = ServerOptions.defaults().withPort(8080).withPublishKey("0123456789abcdef");
+    private static final ServerOptions CUR =
+            ServerOptions.defaults().withPort(8080).withPublishKey("0123456789abcdef");
     private static final OperationsOptions OPS = OperationsOptions.defaults();
 
     @Test
@@ -25,7 +25,8 @@ class ReloadTest {
 
     @Test
     void engineKeyAndOperationsApplyLiveInThatOrder() {
-        ServerOptions next = CUR.withNode(CUR.node().withKeepalive(Duration.ofSeconds(5))).withPublishKey("fedcba9876543210");
+        ServerOptions next =
+                CUR.withNode(CUR.node().withKeepalive(Duration.ofSeconds(5))).withPublishKey("fedcba9876543210");
         Reload r = Reload.between(CUR, OPS, next, OPS.withAdminKey("admin-key-1"));
         assertThat(r.applied()).containsExactly("engine options", "publish-key", "operations options");
         assertThat(r.restart()).isEmpty();
@@ -34,13 +35,19 @@ class ReloadTest {
 
     @Test
     void removingThePublishKeyIsAChange() {
-        assertThat(Reload.between(CUR, OPS, CUR.withPublishKey(null), OPS).applied()).containsExactly("publish-key");
+        assertThat(Reload.between(CUR, OPS, CUR.withPublishKey(null), OPS).applied())
+                .containsExactly("publish-key");
     }
 
     @Test
     void listenerThreadsBodyAndFormatsAreReportedAndKept() {
-        Formats more = Formats.builder().add(Format.builder("lines").contentType("text/plain").envelope("{datagram}\n")).build();
-        ServerOptions next = CUR.withHost("127.0.0.1").withThreads(3).withMaxBody(1024).withFormats(more)
+        Formats more = Formats.builder()
+                .add(Format.builder("lines").contentType("text/plain").envelope("{datagram}\n"))
+                .build();
+        ServerOptions next = CUR.withHost("127.0.0.1")
+                .withThreads(3)
+                .withMaxBody(1024)
+                .withFormats(more)
                 .withPublishKey("fedcba9876543210");
         Reload r = Reload.between(CUR, OPS, next, OPS);
         assertThat(r.restart()).containsExactly("host/port", "threads", "max-body", "formats");

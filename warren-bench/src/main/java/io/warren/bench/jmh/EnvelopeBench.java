@@ -4,6 +4,7 @@ import io.warren.datagram.Datagram;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.path.Path;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,8 +16,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Rendering a datagram's envelope per format: {@code render} is the first (uncached) rendering of a

@@ -2,6 +2,9 @@ package io.warren.bench.jmh;
 
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,10 +16,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Parsing a client (or backend) request body of {@code count} datagrams, as {@code POST /events} does. */
 @State(Scope.Thread)
@@ -38,9 +37,15 @@ public class ParserBench {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append("{\"tunnel\":\"Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA\",\"id\":\"r").append(i)
-                    .append("\",\"path\":\"/chat/room").append(i % 7).append("\",\"data\":{\"text\":\"hello ").append(i)
-                    .append("\",\"n\":").append(i).append(",\"tags\":[\"a\",\"b\"]}}");
+            sb.append("{\"tunnel\":\"Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA\",\"id\":\"r")
+                    .append(i)
+                    .append("\",\"path\":\"/chat/room")
+                    .append(i % 7)
+                    .append("\",\"data\":{\"text\":\"hello ")
+                    .append(i)
+                    .append("\",\"n\":")
+                    .append(i)
+                    .append(",\"tags\":[\"a\",\"b\"]}}");
         }
         body = sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -3,6 +3,7 @@ package io.warren.bench.jmh;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import io.warren.routing.InterestIndex;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,8 +16,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Routing one published path through a shard's {@link InterestIndex}: cost per datagram as the number of

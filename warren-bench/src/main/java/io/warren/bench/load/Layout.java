@@ -18,7 +18,11 @@ import java.util.List;
  */
 public record Layout(Kind kind, int subscribers, int groups, int perGroup) {
 
-    public enum Kind { BROADCAST, PATHS, DIRECT }
+    public enum Kind {
+        BROADCAST,
+        PATHS,
+        DIRECT
+    }
 
     public static Layout broadcast(int subscribers) {
         return new Layout(Kind.BROADCAST, subscribers, 1, 1);
@@ -82,7 +86,8 @@ public record Layout(Kind kind, int subscribers, int groups, int perGroup) {
     public List<String> warrenSubscriptions(int subscriber) {
         return switch (kind) {
             case BROADCAST -> List.of("/bench/p0");
-            case PATHS -> List.of(perGroup == 1 ? warrenPath(firstKey(subscriber)) : "/bench/g" + (subscriber % groups) + "/*");
+            case PATHS ->
+                List.of(perGroup == 1 ? warrenPath(firstKey(subscriber)) : "/bench/g" + (subscriber % groups) + "/*");
             case DIRECT -> List.of();
         };
     }

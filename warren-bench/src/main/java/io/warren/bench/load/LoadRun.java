@@ -1,7 +1,7 @@
 package io.warren.bench.load;
 
-import org.HdrHistogram.Histogram;
-
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,9 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
 
 /**
  * A set of worker processes holding subscribers {@code [from, to)} against one server, driven over
@@ -31,8 +29,17 @@ public final class LoadRun implements AutoCloseable {
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final Layout layout;
 
-    public LoadRun(int port, Target target, String format, Layout layout, int from, int to, int perWorker, int sourceIps,
-                   List<String> workerJvm) throws IOException {
+    public LoadRun(
+            int port,
+            Target target,
+            String format,
+            Layout layout,
+            int from,
+            int to,
+            int perWorker,
+            int sourceIps,
+            List<String> workerJvm)
+            throws IOException {
         this.layout = layout;
         int count = Math.max(1, (to - from + perWorker - 1) / perWorker);
         for (int w = 0; w < count; w++) {
@@ -145,7 +152,8 @@ public final class LoadRun implements AutoCloseable {
             if (f > 0) {
                 t.firstRecvMicros = t.firstRecvMicros == 0 ? f : Math.min(t.firstRecvMicros, f);
             }
-            t.lastRecvMicros = Math.max(t.lastRecvMicros, r.get("lastRecvMicros").asLong());
+            t.lastRecvMicros =
+                    Math.max(t.lastRecvMicros, r.get("lastRecvMicros").asLong());
             byte[] h = Base64.getDecoder().decode(r.get("histogram").asText());
             t.latency.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(h), 0));
         }
@@ -183,15 +191,34 @@ public final class LoadRun implements AutoCloseable {
         final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
         final StringBuilder errors = new StringBuilder();
 
-        WorkerProcess(int port, Target target, String format, Layout layout, int from, int to, int sourceIps,
-                      List<String> jvm) throws IOException {
+        WorkerProcess(
+                int port,
+                Target target,
+                String format,
+                Layout layout,
+                int from,
+                int to,
+                int sourceIps,
+                List<String> jvm)
+                throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(ServerProcess.javaBin("java"));
             cmd.addAll(jvm);
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName(),
-                    "127.0.0.1", String.valueOf(port), target.label(), format, layout.encode(),
-                    String.valueOf(from), String.valueOf(to), String.valueOf(sourceIps)));
-            process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            cmd.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Worker.class.getName(),
+                    "127.0.0.1",
+                    String.valueOf(port),
+                    target.label(),
+                    format,
+                    layout.encode(),
+                    String.valueOf(from),
+                    String.valueOf(to),
+                    String.valueOf(sourceIps)));
+            process = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
             Thread t = new Thread(this::read, "worker-" + from);
             t.setDaemon(true);
@@ -199,7 +226,8 @@ public final class LoadRun implements AutoCloseable {
         }
 
         private void read() {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith("recv ")) {

@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -74,9 +73,11 @@ public final class Publisher implements AutoCloseable {
         this.layout = layout;
         this.published = new long[layout.keys()];
         boolean epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.group =
+                new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.loop = (EventLoop) group.next();
-        this.bootstrap = new Bootstrap().group(group)
+        this.bootstrap = new Bootstrap()
+                .group(group)
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true);
     }
@@ -185,7 +186,8 @@ public final class Publisher implements AutoCloseable {
     private FullHttpRequest post(String uri, String body) {
         ByteBuf content = Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8));
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, content);
-        req.headers().set(HttpHeaderNames.HOST, host + ":" + port)
+        req.headers()
+                .set(HttpHeaderNames.HOST, host + ":" + port)
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         HttpUtil.setContentLength(req, content.readableBytes());
         return req;
@@ -213,20 +215,24 @@ public final class Publisher implements AutoCloseable {
 
     private void connect() {
         Conn conn = new Conn();
-        bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), conn);
-            }
-        }).connect(new InetSocketAddress(host, port)).addListener(f -> {
-            if (!f.isSuccess()) {
-                open--;
-                errors.incrementAndGet();
-                return;
-            }
-            conn.channel = ((io.netty.channel.ChannelFuture) f).channel();
-            conn.free();
-        });
+        bootstrap
+                .clone()
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), conn);
+                    }
+                })
+                .connect(new InetSocketAddress(host, port))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        open--;
+                        errors.incrementAndGet();
+                        return;
+                    }
+                    conn.channel = ((io.netty.channel.ChannelFuture) f).channel();
+                    conn.free();
+                });
     }
 
     private final class Conn extends SimpleChannelInboundHandler<FullHttpResponse> {
@@ -249,7 +255,9 @@ public final class Publisher implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
             inFlight.decrementAndGet();
             int code = r.status().code();
-            if (code / 100 != 2 || (target == Target.WARREN && r.content().toString(StandardCharsets.UTF_8).contains("\"ok\":false"))) {
+            if (code / 100 != 2
+                    || (target == Target.WARREN
+                            && r.content().toString(StandardCharsets.UTF_8).contains("\"ok\":false"))) {
                 errors.incrementAndGet();
             }
             free();

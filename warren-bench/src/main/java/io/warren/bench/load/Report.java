@@ -2,7 +2,6 @@ package io.warren.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,8 +75,16 @@ public final class Report {
         Map<String, Map<String, Map<String, Double>>> med = medians();
         med.forEach((point, byTarget) -> {
             byTarget.forEach((target, m) -> {
-                long runs = rows.stream().filter(r -> point.equals(r.get("point")) && target.equals(r.get("target"))).count();
-                sb.append("| ").append(point).append(" | ").append(target).append(" | ").append(runs).append(" |");
+                long runs = rows.stream()
+                        .filter(r -> point.equals(r.get("point")) && target.equals(r.get("target")))
+                        .count();
+                sb.append("| ")
+                        .append(point)
+                        .append(" | ")
+                        .append(target)
+                        .append(" | ")
+                        .append(runs)
+                        .append(" |");
                 for (String c : columns) {
                     sb.append(' ').append(fmt(m.get(c))).append(" |");
                 }
@@ -89,7 +96,9 @@ public final class Report {
                 sb.append("| ").append(point).append(" | **warren/nchan** | |");
                 for (String c : columns) {
                     if (ratios.contains(c) && w.get(c) != null && n.get(c) != null && n.get(c) != 0) {
-                        sb.append(" **").append(String.format(Locale.ROOT, "%.2f×", w.get(c) / n.get(c))).append("** |");
+                        sb.append(" **")
+                                .append(String.format(Locale.ROOT, "%.2f×", w.get(c) / n.get(c)))
+                                .append("** |");
                     } else {
                         sb.append(" |");
                     }
@@ -125,9 +134,12 @@ public final class Report {
         doc.put("context", context);
         doc.put("rows", rows);
         doc.put("medians", medians());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(scenario + ".json").toFile(), doc);
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve(scenario + ".json").toFile(), doc);
         StringBuilder md = new StringBuilder("### ").append(scenario).append("\n\n");
-        context.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        context.forEach(
+                (k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append('\n').append(markdown());
         Files.writeString(dir.resolve(scenario + ".md"), md.toString());
         System.out.println();

@@ -16,8 +16,7 @@ final class Scan {
     static final byte[] ID = bytes("\"id\":\"");
     static final byte[] SSE_ID = bytes("id: ");
 
-    private Scan() {
-    }
+    private Scan() {}
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);

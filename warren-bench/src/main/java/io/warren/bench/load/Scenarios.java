@@ -28,6 +28,7 @@ public final class Scenarios {
         public int nchanWorkers = 2;
         /** Generator worker JVMs: a small serial-GC heap, so the generator's GC does not take a core. */
         public List<String> workerJvm = List.of("-Xss256k", "-Xms64m", "-Xmx768m", "-XX:+UseSerialGC");
+
         public Path out = Path.of("warren-bench/results");
         public Path work = Path.of("warren-bench/target/bench-work");
         public long connectTimeoutMillis = 120_000;
@@ -84,8 +85,21 @@ public final class Scenarios {
 
     /** Idle SSE tunnels held at each step; heap after GC (Warren) and RSS per tunnel. */
     public Report capacity(List<Integer> steps, long holdMillis, int keepaliveSeconds) throws Exception {
-        Report report = new Report("capacity", List.of("open", "disconnects", "keepalives", "heapMiB", "heapPerTunnelB",
-                "heapSlopeB", "rssMiB", "rssPerTunnelB", "rssSlopeB", "connectSec", "load1"), List.of("rssPerTunnelB", "rssSlopeB"));
+        Report report = new Report(
+                "capacity",
+                List.of(
+                        "open",
+                        "disconnects",
+                        "keepalives",
+                        "heapMiB",
+                        "heapPerTunnelB",
+                        "heapSlopeB",
+                        "rssMiB",
+                        "rssPerTunnelB",
+                        "rssSlopeB",
+                        "connectSec",
+                        "load1"),
+                List.of("rssPerTunnelB", "rssSlopeB"));
         for (int run = 1; run <= s.runs; run++) {
             for (Target t : s.targets) {
                 List<LoadRun> loads = new ArrayList<>();
@@ -97,7 +111,16 @@ public final class Scenarios {
                     int have = 0;
                     for (int n : steps) {
                         long t0 = System.nanoTime();
-                        LoadRun lr = new LoadRun(server.port(), t, "sse", Layout.broadcast(n), have, n, s.perWorker, s.sourceIps, s.workerJvm);
+                        LoadRun lr = new LoadRun(
+                                server.port(),
+                                t,
+                                "sse",
+                                Layout.broadcast(n),
+                                have,
+                                n,
+                                s.perWorker,
+                                s.sourceIps,
+                                s.workerJvm);
                         loads.add(lr);
                         lr.awaitConnected(s.connectTimeoutMillis);
                         double connectSec = (System.nanoTime() - t0) / 1e9;
@@ -135,7 +158,8 @@ public final class Scenarios {
                     if (run == 1 && server instanceof ServerProcess.Warren w) {
                         // What the heap holds at the largest step, by class: where the bytes per tunnel go.
                         Files.createDirectories(s.out);
-                        Files.writeString(s.out.resolve("capacity-histogram-warren.txt"),
+                        Files.writeString(
+                                s.out.resolve("capacity-histogram-warren.txt"),
                                 "# " + have + " idle SSE tunnels\n" + w.classHistogram());
                     }
                 } finally {
@@ -151,8 +175,19 @@ public final class Scenarios {
     // ---- load scenarios ----
 
     static List<String> loadColumns() {
-        return List.of("offeredPerSec", "deliveriesPerSec", "p50Ms", "p99Ms", "p999Ms", "maxMs", "cpuUsPerDelivery",
-                "missing", "duplicates", "disconnects", "errors", "load1");
+        return List.of(
+                "offeredPerSec",
+                "deliveriesPerSec",
+                "p50Ms",
+                "p99Ms",
+                "p999Ms",
+                "maxMs",
+                "cpuUsPerDelivery",
+                "missing",
+                "duplicates",
+                "disconnects",
+                "errors",
+                "load1");
     }
 
     static List<String> loadRatios() {
@@ -183,14 +218,26 @@ public final class Scenarios {
         return report;
     }
 
-    private Map<String, Object> loadPoint(String scenario, Target t, Layout layout, double rate, int run, boolean storm) throws Exception {
+    private Map<String, Object> loadPoint(String scenario, Target t, Layout layout, double rate, int run, boolean storm)
+            throws Exception {
         String point = layout.kind().name().toLowerCase(Locale.ROOT) + " subs=" + layout.subscribers()
-                + (layout.kind() == Layout.Kind.PATHS ? " paths=" + layout.keys() + " per-sub=" + layout.perGroup() : "")
+                + (layout.kind() == Layout.Kind.PATHS
+                        ? " paths=" + layout.keys() + " per-sub=" + layout.perGroup()
+                        : "")
                 + " rate=" + fmtRate(rate) + (s.batch > 1 ? " batch=" + s.batch : "");
         Map<String, Object> row = row(scenario, t, run, point);
         try (ServerProcess server = start(t, 25);
-             LoadRun lr = new LoadRun(server.port(), t, s.format, layout, 0, layout.subscribers(), s.perWorker, s.sourceIps, s.workerJvm);
-             Publisher pub = new Publisher("127.0.0.1", server.port(), t, layout)) {
+                LoadRun lr = new LoadRun(
+                        server.port(),
+                        t,
+                        s.format,
+                        layout,
+                        0,
+                        layout.subscribers(),
+                        s.perWorker,
+                        s.sourceIps,
+                        s.workerJvm);
+                Publisher pub = new Publisher("127.0.0.1", server.port(), t, layout)) {
             lr.awaitConnected(s.connectTimeoutMillis);
             if (layout.kind() == Layout.Kind.DIRECT && t == Target.WARREN) {
                 pub.clientPaths(lr.clientPaths());

@@ -47,7 +47,8 @@ public abstract class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException(label() + " exited with " + process.exitValue() + "; see " + logFile + ":\n" + tail());
+                throw new IOException(
+                        label() + " exited with " + process.exitValue() + "; see " + logFile + ":\n" + tail());
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -128,7 +129,8 @@ public abstract class ServerProcess implements AutoCloseable {
     public static final class Warren extends ServerProcess {
         private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
-        public Warren(Path workDir, Path jar, List<String> jvmOptions, List<String> serverOptions) throws IOException, InterruptedException {
+        public Warren(Path workDir, Path jar, List<String> jvmOptions, List<String> serverOptions)
+                throws IOException, InterruptedException {
             super(workDir);
             if (!Files.isRegularFile(jar)) {
                 throw new IOException("no Warren jar at " + jar + ": build it with mvn -pl warren-server -am package");
@@ -144,7 +146,10 @@ public abstract class ServerProcess implements AutoCloseable {
             cmd.add("--max-tunnels-per-address=0");
             cmd.add("--max-tunnels=0");
             cmd.addAll(serverOptions);
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile())
+                    .start();
             awaitPort();
         }
 
@@ -175,7 +180,9 @@ public abstract class ServerProcess implements AutoCloseable {
         }
 
         private String jcmd(String what) throws IOException {
-            Process p = new ProcessBuilder(javaBin("jcmd"), String.valueOf(process.pid()), what).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(javaBin("jcmd"), String.valueOf(process.pid()), what)
+                    .redirectErrorStream(true)
+                    .start();
             try (InputStream in = p.getInputStream()) {
                 String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 p.waitFor(30, TimeUnit.SECONDS);
@@ -213,8 +220,17 @@ public abstract class ServerProcess implements AutoCloseable {
                     .replace("@USER@", "root".equals(System.getProperty("user.name")) ? "user root;" : "");
             Path confFile = dir.resolve("nginx.conf");
             Files.writeString(confFile, conf);
-            process = new ProcessBuilder(nginx.toString(), "-p", dir.toString(), "-c", confFile.toString(), "-e", dir.resolve("logs/error.log").toString())
-                    .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            process = new ProcessBuilder(
+                            nginx.toString(),
+                            "-p",
+                            dir.toString(),
+                            "-c",
+                            confFile.toString(),
+                            "-e",
+                            dir.resolve("logs/error.log").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile())
+                    .start();
             awaitPort();
         }
 

@@ -1,7 +1,6 @@
 package io.warren.bench.load;
 
 import io.netty.channel.Channel;
-
 import java.util.BitSet;
 
 /**
@@ -59,7 +58,8 @@ final class Subscriber {
         long m = 0;
         for (int s = 0; s < seen.length; s++) {
             long p = published[firstKey + s];
-            m += Math.max(0, p - seen[s].get(0, (int) Math.min(p, Integer.MAX_VALUE)).cardinality());
+            m += Math.max(
+                    0, p - seen[s].get(0, (int) Math.min(p, Integer.MAX_VALUE)).cardinality());
         }
         return m;
     }

@@ -53,7 +53,11 @@ public enum Target {
 
     /** Warren: one backend datagram for {@code path}. */
     static void warrenDatagram(StringBuilder sb, String path, int key, long seq, long micros) {
-        sb.append("{\"path\":\"").append(path).append("\",\"data\":").append(data(key, seq, micros)).append('}');
+        sb.append("{\"path\":\"")
+                .append(path)
+                .append("\",\"data\":")
+                .append(data(key, seq, micros))
+                .append('}');
     }
 
     static String warrenBatch(List<String> datagrams) {

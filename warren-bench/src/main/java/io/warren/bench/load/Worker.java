@@ -29,8 +29,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import org.HdrHistogram.Histogram;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -41,6 +39,7 @@ import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * One load-generator process: holds subscribers {@code [from, to)} on one epoll event loop and talks to
@@ -77,7 +76,7 @@ public final class Worker {
     private int connecting;
     private int readyCount;
     private boolean reportedConnected;
-    private long received;      // in the measured window (since reset)
+    private long received; // in the measured window (since reset)
     private long totalReceived; // since start, for the coordinator's drain check
     private long firstRecvMicros;
     private long lastRecvMicros;
@@ -88,7 +87,16 @@ public final class Worker {
     private boolean storming;
     private long dropMicros;
 
-    Worker(String host, int port, Target target, String format, Layout layout, int from, int to, int sourceIps, PrintStream out) {
+    Worker(
+            String host,
+            int port,
+            Target target,
+            String format,
+            Layout layout,
+            int from,
+            int to,
+            int sourceIps,
+            PrintStream out) {
         this.host = host;
         this.port = port;
         this.target = target;
@@ -108,9 +116,18 @@ public final class Worker {
 
     /** {@code worker HOST PORT TARGET FORMAT LAYOUT FROM TO SOURCE_IPS}. */
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
-        Worker w = new Worker(args[0], Integer.parseInt(args[1]), Target.parse(args[2]), args[3], Layout.parse(args[4]),
-                Integer.parseInt(args[5]), Integer.parseInt(args[6]), Integer.parseInt(args[7]), out);
+        PrintStream out = new PrintStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        Worker w = new Worker(
+                args[0],
+                Integer.parseInt(args[1]),
+                Target.parse(args[2]),
+                args[3],
+                Layout.parse(args[4]),
+                Integer.parseInt(args[5]),
+                Integer.parseInt(args[6]),
+                Integer.parseInt(args[7]),
+                out);
         w.run();
     }
 
@@ -129,7 +146,8 @@ public final class Worker {
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         loop = (EventLoop) group.next();
-        bootstrap = new Bootstrap().group(group)
+        bootstrap = new Bootstrap()
+                .group(group)
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
@@ -202,10 +220,13 @@ public final class Worker {
                 say("error connect " + src + ": " + r.cause());
                 connecting--;
                 // Try again later rather than losing the subscriber.
-                loop.schedule(() -> {
-                    toConnect.add(s);
-                    pump();
-                }, 500, TimeUnit.MILLISECONDS);
+                loop.schedule(
+                        () -> {
+                            toConnect.add(s);
+                            pump();
+                        },
+                        500,
+                        TimeUnit.MILLISECONDS);
                 return;
             }
             request(f.channel(), s);
@@ -357,7 +378,9 @@ public final class Worker {
         }
         if (sse) {
             if (Scan.startsWith(b, from, end, Scan.SSE_ID)) {
-                s.lastId = new String(b, from + Scan.SSE_ID.length, end - from - Scan.SSE_ID.length, StandardCharsets.UTF_8).trim();
+                s.lastId = new String(
+                                b, from + Scan.SSE_ID.length, end - from - Scan.SSE_ID.length, StandardCharsets.UTF_8)
+                        .trim();
                 return;
             }
             if (end > from && b[from] == ':') {

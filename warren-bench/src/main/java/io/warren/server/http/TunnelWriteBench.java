@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.warren.format.Formats;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,9 +23,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The server's per-subscriber write path: {@code perFlush} envelopes written to one SSE tunnel connection
@@ -54,14 +53,17 @@ public class TunnelWriteBench {
         ch = codec.equals("combined")
                 ? new EmbeddedChannel(new HttpServerCodec())
                 : new EmbeddedChannel(new HttpRequestDecoder(), new HttpResponseEncoder());
-        ch.writeInbound(ch.alloc().buffer().writeBytes("GET /tunnel?format=sse HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        ch.writeInbound(ch.alloc()
+                .buffer()
+                .writeBytes("GET /tunnel?format=sse HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
         for (Object o; (o = ch.readInbound()) != null; ) {
             ReferenceCountUtil.release(o);
         }
         conn = new HttpTunnelConnection(ch, Formats.builtIn().get("sse"), null, HttpVersion.HTTP_1_1, true);
         conn.open(":\n\n".getBytes(StandardCharsets.UTF_8));
-        envelope = ("id: n1-12345\ndata: {\"id\":\"n1-12345\",\"path\":\"/bench/p0\",\"data\":{\"k\":0,\"s\":123,\"t\":4567890123}}\n\n")
-                .getBytes(StandardCharsets.UTF_8);
+        envelope =
+                ("id: n1-12345\ndata: {\"id\":\"n1-12345\",\"path\":\"/bench/p0\",\"data\":{\"k\":0,\"s\":123,\"t\":4567890123}}\n\n")
+                        .getBytes(StandardCharsets.UTF_8);
     }
 
     @Benchmark

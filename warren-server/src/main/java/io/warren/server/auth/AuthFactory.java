@@ -4,22 +4,23 @@ import io.warren.auth.Authenticator;
 import io.warren.auth.Authorizer;
 import io.warren.auth.Permissions;
 import io.warren.server.config.SecurityOptions;
-
 import java.net.http.HttpClient;
 import java.time.Duration;
 
 /** Builds the authenticator and the authorizer the security options configure; a bad key or secret fails here. */
 public final class AuthFactory {
-    private AuthFactory() {
-    }
+    private AuthFactory() {}
 
     /** JWT when configured, else the HTTP callback, else everyone in as anonymous. */
     public static Authenticator authenticator(SecurityOptions s) {
         if (s.jwt() == null && s.callback() == null) {
             return Authenticator.allowAll();
         }
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         return s.jwt() != null ? new JwtAuthenticator(s.jwt(), http) : new CallbackAuthenticator(s.callback(), http);
     }
 

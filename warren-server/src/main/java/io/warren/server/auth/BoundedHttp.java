@@ -24,8 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * its connection closed; the stage fails with {@link TimeoutException} or {@link TooLarge}.
  */
 final class BoundedHttp {
-    private BoundedHttp() {
-    }
+    private BoundedHttp() {}
 
     /** The answer was larger than allowed. */
     static final class TooLarge extends IOException {
@@ -45,7 +44,8 @@ final class BoundedHttp {
     }
 
     /** Sends {@code request}; the answer's body, as UTF-8, must arrive within {@code deadline} and {@code maxBytes}. */
-    static CompletableFuture<HttpResponse<String>> send(HttpClient http, HttpRequest request, int maxBytes, Duration deadline) {
+    static CompletableFuture<HttpResponse<String>> send(
+            HttpClient http, HttpRequest request, int maxBytes, Duration deadline) {
         AtomicReference<Collector> body = new AtomicReference<>();
         CompletableFuture<HttpResponse<String>> sent = http.sendAsync(request, info -> {
             Collector c = new Collector(maxBytes);
@@ -63,15 +63,16 @@ final class BoundedHttp {
                 result.complete(r);
             }
         });
-        result.orTimeout(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
-            if (e != null) {
-                Collector c = body.get();
-                if (c != null) {
-                    c.fail(e);   // cancels the subscription: the connection is closed, nothing more is read
-                }
-                sent.cancel(true);
-            }
-        });
+        result.orTimeout(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        Collector c = body.get();
+                        if (c != null) {
+                            c.fail(e); // cancels the subscription: the connection is closed, nothing more is read
+                        }
+                        sent.cancel(true);
+                    }
+                });
         return result;
     }
 

@@ -9,9 +9,6 @@ import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.auth.Permissions;
 import io.warren.server.config.SecurityOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +16,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks the application: for each tunnel open, a {@code GET} to the configured URL carrying the open
@@ -40,8 +39,8 @@ public final class CallbackAuthenticator implements Authenticator {
     private final HttpClient http;
 
     /** Headers the JDK client sets itself (or Warren does); forwarding them is a configuration error. */
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("connection", "content-length", "expect", "host",
-            "upgrade", "cookie", "x-forwarded-for");
+    private static final java.util.Set<String> RESERVED =
+            java.util.Set.of("connection", "content-length", "expect", "host", "upgrade", "cookie", "x-forwarded-for");
 
     public CallbackAuthenticator(SecurityOptions.Callback settings, HttpClient http) {
         for (String h : settings.headers()) {
@@ -56,7 +55,9 @@ public final class CallbackAuthenticator implements Authenticator {
 
     @Override
     public CompletionStage<Identity> authenticate(OpenRequest request) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(settings.url()).timeout(settings.timeout()).GET()
+        HttpRequest.Builder b = HttpRequest.newBuilder(settings.url())
+                .timeout(settings.timeout())
+                .GET()
                 .header("Accept", "application/json");
         String cookie = request.header("Cookie");
         if (cookie != null) {
@@ -75,11 +76,13 @@ public final class CallbackAuthenticator implements Authenticator {
             if (e != null) {
                 log.warn("auth callback {} failed: {}", settings.url(), e.toString());
                 if (BoundedHttp.cause(e, BoundedHttp.TooLarge.class) != null) {
-                    throw ErrorCode.OVERLOADED.exception("the authentication service answered more than " + MAX_ANSWER / 1024 + " KiB");
+                    throw ErrorCode.OVERLOADED.exception(
+                            "the authentication service answered more than " + MAX_ANSWER / 1024 + " KiB");
                 }
                 if (BoundedHttp.cause(e, java.util.concurrent.TimeoutException.class) != null
                         || BoundedHttp.cause(e, java.net.http.HttpTimeoutException.class) != null) {
-                    throw ErrorCode.OVERLOADED.exception("the authentication service did not answer within " + settings.timeout().toMillis() + " ms");
+                    throw ErrorCode.OVERLOADED.exception("the authentication service did not answer within "
+                            + settings.timeout().toMillis() + " ms");
                 }
                 throw ErrorCode.OVERLOADED.exception("the authentication service did not answer");
             }
@@ -110,7 +113,9 @@ public final class CallbackAuthenticator implements Authenticator {
             attributes.put(Permissions.ATTRIBUTE, PermissionClaims.read(m));
             JsonNode subject = n.get("subject");
             JsonNode expires = n.get("expires");
-            return new Identity(subject != null && subject.isTextual() ? subject.asText() : "", attributes,
+            return new Identity(
+                    subject != null && subject.isTextual() ? subject.asText() : "",
+                    attributes,
                     expires != null && expires.canConvertToLong() ? Instant.ofEpochSecond(expires.asLong()) : null);
         } catch (WarrenException e) {
             log.warn("auth callback {} answered bad permissions: {}", settings.url(), e.getMessage());
@@ -120,5 +125,4 @@ public final class CallbackAuthenticator implements Authenticator {
             throw ErrorCode.OVERLOADED.exception("the authentication service answered nonsense");
         }
     }
-
 }

@@ -7,10 +7,10 @@ import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -24,7 +24,6 @@ import io.warren.auth.Identity;
 import io.warren.auth.OpenRequest;
 import io.warren.auth.Permissions;
 import io.warren.server.config.SecurityOptions;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +57,8 @@ import java.util.concurrent.CompletionStage;
  */
 public final class JwtAuthenticator implements Authenticator {
     public static final String CLAIM = "warren";
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    private static final Set<JWSAlgorithm> ALGORITHMS =
+            Set.of(JWSAlgorithm.HS256, JWSAlgorithm.RS256, JWSAlgorithm.ES256);
     private static final int MAX_TOKEN = 8192;
 
     private final SecurityOptions.Jwt settings;
@@ -84,10 +84,15 @@ public final class JwtAuthenticator implements Authenticator {
         } catch (IOException | ParseException e) {
             throw new IllegalArgumentException("cannot read JWT keys: " + e.getMessage());
         }
-        this.remote = settings.jwksUrl() == null ? null
-                : new RemoteJwks(settings.jwksUrl(), settings.jwksRefresh() == null ? Duration.ofMinutes(5) : settings.jwksRefresh(), http);
+        this.remote = settings.jwksUrl() == null
+                ? null
+                : new RemoteJwks(
+                        settings.jwksUrl(),
+                        settings.jwksRefresh() == null ? Duration.ofMinutes(5) : settings.jwksRefresh(),
+                        http);
         if (staticKeys.isEmpty() && remote == null) {
-            throw new IllegalArgumentException("JWT authentication needs jwt-secret, jwt-public-key, jwt-jwks-file or jwt-jwks-url");
+            throw new IllegalArgumentException(
+                    "JWT authentication needs jwt-secret, jwt-public-key, jwt-jwks-file or jwt-jwks-url");
         }
     }
 
@@ -98,7 +103,8 @@ public final class JwtAuthenticator implements Authenticator {
             if (settings.allowAnonymous()) {
                 return CompletableFuture.completedFuture(Identity.ANONYMOUS);
             }
-            return failed(ErrorCode.UNAUTHORIZED.exception("a token is required (Authorization: Bearer, cookie or token parameter)"));
+            return failed(ErrorCode.UNAUTHORIZED.exception(
+                    "a token is required (Authorization: Bearer, cookie or token parameter)"));
         }
         SignedJWT jwt;
         try {
@@ -131,13 +137,15 @@ public final class JwtAuthenticator implements Authenticator {
         if (settings.issuer() != null) {
             exact.issuer(settings.issuer());
         }
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(settings.audience(), exact.build(), Set.of());
+        DefaultJWTClaimsVerifier<SecurityContext> claims =
+                new DefaultJWTClaimsVerifier<>(settings.audience(), exact.build(), Set.of());
         claims.setMaxClockSkew((int) skew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         try {
             JWTClaimsSet set = processor.process(jwt, null);
             if (set.getExpirationTime() == null && settings.requireExp()) {
-                return failed(ErrorCode.UNAUTHORIZED.exception("the token has no exp claim; tokens that never expire are refused (jwt-require-exp)"));
+                return failed(ErrorCode.UNAUTHORIZED.exception(
+                        "the token has no exp claim; tokens that never expire are refused (jwt-require-exp)"));
             }
             Map<String, Object> attributes = new HashMap<>();
             attributes.put(Permissions.ATTRIBUTE, PermissionClaims.read(set.getClaim(CLAIM)));
@@ -145,8 +153,12 @@ public final class JwtAuthenticator implements Authenticator {
             String subject = set.getSubject() == null ? "" : set.getSubject();
             // The skew that let a just-expired token through also extends its tunnel: accepted means alive
             // until exp + skew, so the next sweep does not close what the open just allowed.
-            return CompletableFuture.completedFuture(new Identity(subject, attributes,
-                    set.getExpirationTime() == null ? null : set.getExpirationTime().toInstant().plus(skew())));
+            return CompletableFuture.completedFuture(new Identity(
+                    subject,
+                    attributes,
+                    set.getExpirationTime() == null
+                            ? null
+                            : set.getExpirationTime().toInstant().plus(skew())));
         } catch (BadJOSEException e) {
             return failed(ErrorCode.UNAUTHORIZED.exception("invalid token: " + e.getMessage()));
         } catch (JOSEException e) {
@@ -180,7 +192,9 @@ public final class JwtAuthenticator implements Authenticator {
                     out.add(oct.toSecretKey());
                 } else if (alg.equals(JWSAlgorithm.RS256) && k instanceof RSAKey rsa) {
                     out.add(rsa.toRSAPublicKey());
-                } else if (alg.equals(JWSAlgorithm.ES256) && k instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
+                } else if (alg.equals(JWSAlgorithm.ES256)
+                        && k instanceof ECKey ec
+                        && Curve.P_256.equals(ec.getCurve())) {
                     out.add(ec.toECPublicKey());
                 }
             }

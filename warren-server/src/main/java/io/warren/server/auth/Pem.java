@@ -4,7 +4,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-
 import java.io.ByteArrayInputStream;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -20,10 +19,10 @@ import java.util.regex.Pattern;
 
 /** Reads RSA and EC public keys ({@code PUBLIC KEY}) and certificates ({@code CERTIFICATE}) from PEM text, with the JDK only. */
 final class Pem {
-    private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
-    private Pem() {
-    }
+    private Pem() {}
 
     static List<JWK> publicKeys(String pem) {
         List<JWK> out = new ArrayList<>();
@@ -39,7 +38,8 @@ final class Pem {
                 out.add(new RSAKey.Builder(rsa).keyUse(KeyUse.SIGNATURE).build());
             } else if (key instanceof ECPublicKey ec) {
                 out.add(new ECKey.Builder(com.nimbusds.jose.jwk.Curve.forECParameterSpec(ec.getParams()), ec)
-                        .keyUse(KeyUse.SIGNATURE).build());
+                        .keyUse(KeyUse.SIGNATURE)
+                        .build());
             }
         }
         if (out.isEmpty()) {
@@ -49,7 +49,7 @@ final class Pem {
     }
 
     private static PublicKey publicKey(byte[] der) {
-        for (String alg : new String[]{"RSA", "EC"}) {
+        for (String alg : new String[] {"RSA", "EC"}) {
             try {
                 return KeyFactory.getInstance(alg).generatePublic(new X509EncodedKeySpec(der));
             } catch (Exception e) {
@@ -61,7 +61,9 @@ final class Pem {
 
     private static PublicKey certificateKey(byte[] der) {
         try {
-            return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der)).getPublicKey();
+            return CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der))
+                    .getPublicKey();
         } catch (Exception e) {
             throw new IllegalArgumentException("unreadable CERTIFICATE block: " + e.getMessage());
         }

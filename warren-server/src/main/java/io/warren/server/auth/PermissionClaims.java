@@ -3,7 +3,6 @@ package io.warren.server.auth;
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
 import io.warren.auth.Permissions;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +11,7 @@ import java.util.Map;
 final class PermissionClaims {
     private static final int MAX_PATTERNS = 256;
 
-    private PermissionClaims() {
-    }
+    private PermissionClaims() {}
 
     /** {@code claim} is a JSON object as a map, or null (no permissions); refuses anything malformed with 401. */
     static Permissions read(Object claim) {
@@ -35,7 +33,8 @@ final class PermissionClaims {
             return List.of();
         }
         if (!(v instanceof List<?> l) || l.size() > MAX_PATTERNS) {
-            throw ErrorCode.UNAUTHORIZED.exception("subscribe and publish must be arrays of at most " + MAX_PATTERNS + " patterns");
+            throw ErrorCode.UNAUTHORIZED.exception(
+                    "subscribe and publish must be arrays of at most " + MAX_PATTERNS + " patterns");
         }
         List<String> out = new ArrayList<>(l.size());
         for (Object o : l) {

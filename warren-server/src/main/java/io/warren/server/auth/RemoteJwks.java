@@ -1,15 +1,14 @@
 package io.warren.server.auth;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JWKS fetched from a URL with the JDK's asynchronous HTTP client, never on an event loop: cached, fetched
@@ -60,26 +59,35 @@ final class RemoteJwks {
         if (inFlight != null) {
             return inFlight;
         }
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(FETCH_DEADLINE).header("Accept", "application/json").GET().build();
-        CompletableFuture<JWKSet> f = BoundedHttp.send(http, req, MAX_BYTES, FETCH_DEADLINE).handle((r, e) -> {
-            try {
-                if (e != null) {
-                    throw new IllegalStateException(e.toString());
-                }
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException("status " + r.statusCode());
-                }
-                current = JWKSet.parse(r.body());
-            } catch (Exception ex) {
-                log.warn("fetching JWKS from {} failed: {}; keeping {} known keys", url, ex.getMessage(), current.getKeys().size());
-            }
-            fetchedAtNanos = System.nanoTime();
-            loaded = true;
-            synchronized (this) {
-                inFlight = null;
-            }
-            return current;
-        });
+        HttpRequest req = HttpRequest.newBuilder(url)
+                .timeout(FETCH_DEADLINE)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        CompletableFuture<JWKSet> f = BoundedHttp.send(http, req, MAX_BYTES, FETCH_DEADLINE)
+                .handle((r, e) -> {
+                    try {
+                        if (e != null) {
+                            throw new IllegalStateException(e.toString());
+                        }
+                        if (r.statusCode() != 200) {
+                            throw new IllegalStateException("status " + r.statusCode());
+                        }
+                        current = JWKSet.parse(r.body());
+                    } catch (Exception ex) {
+                        log.warn(
+                                "fetching JWKS from {} failed: {}; keeping {} known keys",
+                                url,
+                                ex.getMessage(),
+                                current.getKeys().size());
+                    }
+                    fetchedAtNanos = System.nanoTime();
+                    loaded = true;
+                    synchronized (this) {
+                        inFlight = null;
+                    }
+                    return current;
+                });
         if (!f.isDone()) {
             inFlight = f;
         }

@@ -1,10 +1,9 @@
 package io.warren.server.config;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
-
 import java.util.Map;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code --print-config}: the effective configuration as YAML, each value with its source, secrets masked. */
 final class ConfigPrinter {
@@ -13,18 +12,22 @@ final class ConfigPrinter {
     /** user:password@ in a URI (redis://:secret@host). */
     private static final Pattern CREDENTIALS = Pattern.compile("([a-z][a-z0-9+.-]*://)[^/@\\s]*@");
 
-    private ConfigPrinter() {
-    }
+    private ConfigPrinter() {}
 
     static String describe(CommandLine.ParseResult r, ConfigSources sources) {
-        StringBuilder sb = new StringBuilder("# Effective Warren configuration (precedence: flag > environment > file > default)\n");
+        StringBuilder sb = new StringBuilder(
+                "# Effective Warren configuration (precedence: flag > environment > file > default)\n");
         for (OptionSpec o : r.commandSpec().options()) {
             String key = ConfigSources.key(o);
             if (ConfigSources.COMMAND_ONLY.contains(key)) {
                 continue;
             }
-            sb.append(key).append(": ").append(shown(key, o.getValue()))
-                    .append("   # ").append(sources.source(key, r.hasMatchedOption(o))).append('\n');
+            sb.append(key)
+                    .append(": ")
+                    .append(shown(key, o.getValue()))
+                    .append("   # ")
+                    .append(sources.source(key, r.hasMatchedOption(o)))
+                    .append('\n');
         }
         if (sources.file("formats") instanceof Map<?, ?> m && !m.isEmpty()) {
             sb.append("formats:   # file; built in: sse, stream, iframe, longpoll, jsonp\n");

@@ -2,11 +2,6 @@ package io.warren.server.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Where a value comes from, one owner for the precedence: a flag, else a {@code WARREN_KEY} environment
@@ -49,7 +48,9 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
 
     /** Where the value of {@code key} came from, for --print-config. */
     String source(String key, boolean flag) {
-        return flag ? "flag" : env.containsKey(envName(key)) ? "env " + envName(key) : file.containsKey(key) ? "file" : "default";
+        return flag
+                ? "flag"
+                : env.containsKey(envName(key)) ? "env " + envName(key) : file.containsKey(key) ? "file" : "default";
     }
 
     @Override
@@ -67,7 +68,8 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
         }
         Object v = file.get(key);
         if (v instanceof Map<?, ?>) {
-            throw new IllegalArgumentException("config file: " + key + " must be a single value or a list, not a mapping: " + v);
+            throw new IllegalArgumentException(
+                    "config file: " + key + " must be a single value or a list, not a mapping: " + v);
         }
         if (v != null) {
             return String.valueOf(v);
@@ -124,7 +126,8 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
         }
         File f = new File(path);
         if (!f.isFile() || !f.canRead()) {
-            throw new IllegalArgumentException("config: cannot read file '" + path + "'" + (f.exists() ? "" : " (no such file)"));
+            throw new IllegalArgumentException(
+                    "config: cannot read file '" + path + "'" + (f.exists() ? "" : " (no such file)"));
         }
         try {
             @SuppressWarnings("unchecked")
@@ -135,7 +138,8 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
             known.addAll(SECTIONS);
             for (String k : m.keySet()) {
                 if (!known.contains(k)) {
-                    throw new IllegalArgumentException("config file " + path + ": unknown key '" + k + "' (known: " + known + ")");
+                    throw new IllegalArgumentException(
+                            "config file " + path + ": unknown key '" + k + "' (known: " + known + ")");
                 }
             }
             return m;

@@ -4,7 +4,6 @@ import io.warren.format.Encoding;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.format.Mode;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,16 +27,25 @@ import java.util.regex.Pattern;
  * </pre>
  */
 final class FormatConfig {
-    private static final Set<String> KEYS = Set.of("content-type", "mode", "header", "envelope", "control",
-            "separator", "keepalive", "footer", "encoding", "callback-required", "default-callback");
+    private static final Set<String> KEYS = Set.of(
+            "content-type",
+            "mode",
+            "header",
+            "envelope",
+            "control",
+            "separator",
+            "keepalive",
+            "footer",
+            "encoding",
+            "callback-required",
+            "default-callback");
 
     /** type/subtype with optional parameters: no control characters, so it cannot break the header block. */
-    private static final Pattern MEDIA_TYPE = Pattern.compile(
-            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
+    private static final Pattern MEDIA_TYPE =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
                     + "( *; *[A-Za-z0-9!#$&^_.+-]+=([A-Za-z0-9!#$&^_.+-]+|\"[ !#-\\[\\]-~]*\"))*");
 
-    private FormatConfig() {
-    }
+    private FormatConfig() {}
 
     /** {@code formats:} of the file (null when absent) added to the built-in formats. */
     static Formats readAll(Object defined) {
@@ -65,7 +73,8 @@ final class FormatConfig {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("formats." + name + ": unknown key '" + key + "' (known: " + KEYS + ")");
+                throw new IllegalArgumentException(
+                        "formats." + name + ": unknown key '" + key + "' (known: " + KEYS + ")");
             }
             String v = e.getValue() == null ? "" : String.valueOf(e.getValue());
             switch (key) {
@@ -78,7 +87,8 @@ final class FormatConfig {
                 }
                 case "mode" -> {
                     if (!v.equalsIgnoreCase("stream") && !v.equalsIgnoreCase("poll")) {
-                        throw new IllegalArgumentException("formats." + name + ".mode: '" + v + "' is not stream or poll");
+                        throw new IllegalArgumentException(
+                                "formats." + name + ".mode: '" + v + "' is not stream or poll");
                     }
                     b.mode(Mode.valueOf(v.toUpperCase(Locale.ROOT)));
                 }
@@ -97,13 +107,15 @@ final class FormatConfig {
                 }
                 case "callback-required" -> {
                     if (!v.equals("true") && !v.equals("false")) {
-                        throw new IllegalArgumentException("formats." + name + ".callback-required: '" + v + "' is not true or false");
+                        throw new IllegalArgumentException(
+                                "formats." + name + ".callback-required: '" + v + "' is not true or false");
                     }
                     b.callbackRequired(Boolean.parseBoolean(v));
                 }
                 case "default-callback" -> {
                     if (!Callbacks.valid(v)) {
-                        throw new IllegalArgumentException("formats." + name + ".default-callback: must be " + Callbacks.RULE);
+                        throw new IllegalArgumentException(
+                                "formats." + name + ".default-callback: must be " + Callbacks.RULE);
                     }
                     b.defaultCallback(v);
                 }

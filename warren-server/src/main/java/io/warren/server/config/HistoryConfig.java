@@ -2,7 +2,6 @@ package io.warren.server.config;
 
 import io.warren.broker.HistoryRule;
 import io.warren.path.PathPattern;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,7 @@ import java.util.Map;
 final class HistoryConfig {
     private static final String SUBTREE = " +subpaths";
 
-    private HistoryConfig() {
-    }
+    private HistoryConfig() {}
 
     static List<HistoryRule> read(Object defined) {
         if (defined == null) {
@@ -28,12 +26,15 @@ final class HistoryConfig {
         List<HistoryRule> rules = new ArrayList<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             String pattern = String.valueOf(e.getKey());
-            if (!(e.getValue() instanceof Map<?, ?> v) || !(v.get("size") instanceof Number size) || v.get("ttl") == null) {
+            if (!(e.getValue() instanceof Map<?, ?> v)
+                    || !(v.get("size") instanceof Number size)
+                    || v.get("ttl") == null) {
                 throw new IllegalArgumentException("history." + pattern + " must be {size: N, ttl: DURATION}");
             }
             try {
                 boolean subtree = pattern.endsWith(SUBTREE);
-                PathPattern p = PathPattern.parse(subtree ? pattern.substring(0, pattern.length() - SUBTREE.length()) : pattern, subtree);
+                PathPattern p = PathPattern.parse(
+                        subtree ? pattern.substring(0, pattern.length() - SUBTREE.length()) : pattern, subtree);
                 rules.add(new HistoryRule(p, size.intValue(), Units.duration(String.valueOf(v.get("ttl")))));
             } catch (RuntimeException x) {
                 throw new IllegalArgumentException("history." + pattern + ": " + x.getMessage());

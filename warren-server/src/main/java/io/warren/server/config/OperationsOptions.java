@@ -14,8 +14,14 @@ import java.time.Duration;
  * @param shutdownTimeout how long a graceful shutdown may take before the process exits anyway
  * @param statsInterval   how often the status page receives a stats datagram
  */
-public record OperationsOptions(boolean metrics, String adminKey, boolean accessLog, String logLevel,
-                                String logFormat, Duration shutdownTimeout, Duration statsInterval) {
+public record OperationsOptions(
+        boolean metrics,
+        String adminKey,
+        boolean accessLog,
+        String logLevel,
+        String logFormat,
+        Duration shutdownTimeout,
+        Duration statsInterval) {
 
     public static OperationsOptions defaults() {
         return new OperationsOptions(true, null, false, "INFO", "text", Duration.ofSeconds(10), Duration.ofSeconds(1));

@@ -1,7 +1,6 @@
 package io.warren.server.config;
 
 import io.warren.Limits;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -49,18 +48,57 @@ public record SecurityOptions(
      * @param allowAnonymous a request without any token opens as anonymous (a bad token is still 401)
      * @param requireExp     a token without {@code exp} is refused (it would open a tunnel that never expires)
      */
-    public record Jwt(String secret, java.nio.file.Path publicKeyPem, java.nio.file.Path jwksFile, URI jwksUrl,
-                      Duration jwksRefresh, String cookie, String issuer, String audience, Duration clockSkew,
-                      boolean allowAnonymous, boolean requireExp) {
+    public record Jwt(
+            String secret,
+            java.nio.file.Path publicKeyPem,
+            java.nio.file.Path jwksFile,
+            URI jwksUrl,
+            Duration jwksRefresh,
+            String cookie,
+            String issuer,
+            String audience,
+            Duration clockSkew,
+            boolean allowAnonymous,
+            boolean requireExp) {
         /** Settings that require {@code exp} (the default). */
-        public Jwt(String secret, java.nio.file.Path publicKeyPem, java.nio.file.Path jwksFile, URI jwksUrl,
-                   Duration jwksRefresh, String cookie, String issuer, String audience, Duration clockSkew,
-                   boolean allowAnonymous) {
-            this(secret, publicKeyPem, jwksFile, jwksUrl, jwksRefresh, cookie, issuer, audience, clockSkew, allowAnonymous, true);
+        public Jwt(
+                String secret,
+                java.nio.file.Path publicKeyPem,
+                java.nio.file.Path jwksFile,
+                URI jwksUrl,
+                Duration jwksRefresh,
+                String cookie,
+                String issuer,
+                String audience,
+                Duration clockSkew,
+                boolean allowAnonymous) {
+            this(
+                    secret,
+                    publicKeyPem,
+                    jwksFile,
+                    jwksUrl,
+                    jwksRefresh,
+                    cookie,
+                    issuer,
+                    audience,
+                    clockSkew,
+                    allowAnonymous,
+                    true);
         }
 
         public Jwt withRequireExp(boolean v) {
-            return new Jwt(secret, publicKeyPem, jwksFile, jwksUrl, jwksRefresh, cookie, issuer, audience, clockSkew, allowAnonymous, v);
+            return new Jwt(
+                    secret,
+                    publicKeyPem,
+                    jwksFile,
+                    jwksUrl,
+                    jwksRefresh,
+                    cookie,
+                    issuer,
+                    audience,
+                    clockSkew,
+                    allowAnonymous,
+                    v);
         }
     }
 
@@ -84,8 +122,17 @@ public record SecurityOptions(
     }
 
     public static SecurityOptions defaults() {
-        return new SecurityOptions(null, null, List.of(), List.of(), List.of(), Limits.defaults(), 8192, 4096,
-                Duration.ofSeconds(30), Duration.ofSeconds(10));
+        return new SecurityOptions(
+                null,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                Limits.defaults(),
+                8192,
+                4096,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
     }
 
     /** Whether per-path authorization is on: authentication or anonymous rules are configured. */
@@ -94,34 +141,114 @@ public record SecurityOptions(
     }
 
     public SecurityOptions withJwt(Jwt v) {
-        return new SecurityOptions(v, callback, anonymousSubscribe, anonymousPublish, allowedOrigins, limits, maxHeaderSize, maxInitialLine, idleTimeout, requestTimeout);
+        return new SecurityOptions(
+                v,
+                callback,
+                anonymousSubscribe,
+                anonymousPublish,
+                allowedOrigins,
+                limits,
+                maxHeaderSize,
+                maxInitialLine,
+                idleTimeout,
+                requestTimeout);
     }
 
     public SecurityOptions withCallback(Callback v) {
-        return new SecurityOptions(jwt, v, anonymousSubscribe, anonymousPublish, allowedOrigins, limits, maxHeaderSize, maxInitialLine, idleTimeout, requestTimeout);
+        return new SecurityOptions(
+                jwt,
+                v,
+                anonymousSubscribe,
+                anonymousPublish,
+                allowedOrigins,
+                limits,
+                maxHeaderSize,
+                maxInitialLine,
+                idleTimeout,
+                requestTimeout);
     }
 
     public SecurityOptions withAnonymous(List<String> subscribe, List<String> publish) {
-        return new SecurityOptions(jwt, callback, subscribe, publish, allowedOrigins, limits, maxHeaderSize, maxInitialLine, idleTimeout, requestTimeout);
+        return new SecurityOptions(
+                jwt,
+                callback,
+                subscribe,
+                publish,
+                allowedOrigins,
+                limits,
+                maxHeaderSize,
+                maxInitialLine,
+                idleTimeout,
+                requestTimeout);
     }
 
     public SecurityOptions withAllowedOrigins(List<String> v) {
-        return new SecurityOptions(jwt, callback, anonymousSubscribe, anonymousPublish, v, limits, maxHeaderSize, maxInitialLine, idleTimeout, requestTimeout);
+        return new SecurityOptions(
+                jwt,
+                callback,
+                anonymousSubscribe,
+                anonymousPublish,
+                v,
+                limits,
+                maxHeaderSize,
+                maxInitialLine,
+                idleTimeout,
+                requestTimeout);
     }
 
     public SecurityOptions withLimits(Limits v) {
-        return new SecurityOptions(jwt, callback, anonymousSubscribe, anonymousPublish, allowedOrigins, v, maxHeaderSize, maxInitialLine, idleTimeout, requestTimeout);
+        return new SecurityOptions(
+                jwt,
+                callback,
+                anonymousSubscribe,
+                anonymousPublish,
+                allowedOrigins,
+                v,
+                maxHeaderSize,
+                maxInitialLine,
+                idleTimeout,
+                requestTimeout);
     }
 
     public SecurityOptions withMaxHeaderSize(int v) {
-        return new SecurityOptions(jwt, callback, anonymousSubscribe, anonymousPublish, allowedOrigins, limits, v, maxInitialLine, idleTimeout, requestTimeout);
+        return new SecurityOptions(
+                jwt,
+                callback,
+                anonymousSubscribe,
+                anonymousPublish,
+                allowedOrigins,
+                limits,
+                v,
+                maxInitialLine,
+                idleTimeout,
+                requestTimeout);
     }
 
     public SecurityOptions withMaxInitialLine(int v) {
-        return new SecurityOptions(jwt, callback, anonymousSubscribe, anonymousPublish, allowedOrigins, limits, maxHeaderSize, v, idleTimeout, requestTimeout);
+        return new SecurityOptions(
+                jwt,
+                callback,
+                anonymousSubscribe,
+                anonymousPublish,
+                allowedOrigins,
+                limits,
+                maxHeaderSize,
+                v,
+                idleTimeout,
+                requestTimeout);
     }
 
     public SecurityOptions withTimeouts(Duration idle, Duration request) {
-        return new SecurityOptions(jwt, callback, anonymousSubscribe, anonymousPublish, allowedOrigins, limits, maxHeaderSize, maxInitialLine, idle, request);
+        return new SecurityOptions(
+                jwt,
+                callback,
+                anonymousSubscribe,
+                anonymousPublish,
+                allowedOrigins,
+                limits,
+                maxHeaderSize,
+                maxInitialLine,
+                idle,
+                request);
     }
 }

@@ -1,10 +1,10 @@
 package io.warren.server.config;
 
-import io.warren.NodeOptions;
-import picocli.CommandLine.Option;
-
 import static io.warren.server.config.Values.check;
 import static io.warren.server.config.Values.positive;
+
+import io.warren.NodeOptions;
+import picocli.CommandLine.Option;
 
 /** The listener and the engine's timers and replay bounds: {@code --host} to {@code --publish-key}. */
 final class ServerFlags {
@@ -24,7 +24,10 @@ final class ServerFlags {
     @Option(names = "--keepalive", defaultValue = "25s", description = "Keepalive interval of idle streams.")
     String keepalive;
 
-    @Option(names = "--poll-timeout", defaultValue = "25s", description = "How long a poll is held when there is nothing to send.")
+    @Option(
+            names = "--poll-timeout",
+            defaultValue = "25s",
+            description = "How long a poll is held when there is nothing to send.")
     String pollTimeout;
 
     @Option(names = "--replay-size", defaultValue = "256", description = "Datagrams kept per tunnel for resume.")
@@ -36,7 +39,9 @@ final class ServerFlags {
     @Option(names = "--max-body", defaultValue = "64k", description = "Largest request body.")
     String maxBody;
 
-    @Option(names = "--publish-key", description = "Bearer key for POST /publish, 16+ characters (without it only direct loopback may publish).")
+    @Option(
+            names = "--publish-key",
+            description = "Bearer key for POST /publish, 16+ characters (without it only direct loopback may publish).")
     String publishKey;
 
     /** The engine's timers and replay bounds (max-interests is a limit, added by the caller). */

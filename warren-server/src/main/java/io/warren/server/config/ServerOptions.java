@@ -3,7 +3,6 @@ package io.warren.server.config;
 import io.warren.NodeOptions;
 import io.warren.broker.HistoryRule;
 import io.warren.format.Formats;
-
 import java.util.List;
 
 /**
@@ -20,8 +19,17 @@ import java.util.List;
  * @param history    per-path history rules (first match wins)
  * @param security   authentication, authorization rules, origins and limits
  */
-public record ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats,
-                            ClusterOptions cluster, List<HistoryRule> history, SecurityOptions security) {
+public record ServerOptions(
+        String host,
+        int port,
+        int threads,
+        int maxBody,
+        String publishKey,
+        NodeOptions node,
+        Formats formats,
+        ClusterOptions cluster,
+        List<HistoryRule> history,
+        SecurityOptions security) {
 
     /** Shortest accepted publish key: long enough that guessing it over the network is hopeless. */
     public static final int MIN_PUBLISH_KEY = 16;
@@ -29,19 +37,36 @@ public record ServerOptions(String host, int port, int threads, int maxBody, Str
     public ServerOptions {
         history = List.copyOf(history);
         if (publishKey != null && publishKey.length() < MIN_PUBLISH_KEY) {
-            throw new IllegalArgumentException("publish-key must be at least " + MIN_PUBLISH_KEY
-                    + " characters (the given value is not shown)");
+            throw new IllegalArgumentException(
+                    "publish-key must be at least " + MIN_PUBLISH_KEY + " characters (the given value is not shown)");
         }
     }
 
     /** Options without security settings (kept for callers that predate them). */
-    public ServerOptions(String host, int port, int threads, int maxBody, String publishKey, NodeOptions node, Formats formats,
-                         ClusterOptions cluster, List<HistoryRule> history) {
+    public ServerOptions(
+            String host,
+            int port,
+            int threads,
+            int maxBody,
+            String publishKey,
+            NodeOptions node,
+            Formats formats,
+            ClusterOptions cluster,
+            List<HistoryRule> history) {
         this(host, port, threads, maxBody, publishKey, node, formats, cluster, history, SecurityOptions.defaults());
     }
 
     public static ServerOptions defaults() {
-        return new ServerOptions("0.0.0.0", 8080, 0, 64 * 1024, null, NodeOptions.defaults(), Formats.builtIn(), null, List.of(),
+        return new ServerOptions(
+                "0.0.0.0",
+                8080,
+                0,
+                64 * 1024,
+                null,
+                NodeOptions.defaults(),
+                Formats.builtIn(),
+                null,
+                List.of(),
                 SecurityOptions.defaults());
     }
 

@@ -10,8 +10,7 @@ public final class Units {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})([kmg]i?b?|b)?");
 
-    private Units() {
-    }
+    private Units() {}
 
     public static Duration duration(String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));

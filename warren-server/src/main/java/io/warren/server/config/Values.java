@@ -8,8 +8,7 @@ import java.util.function.Function;
 
 /** The value checks every options reader shares; each message names the key and the offending value. */
 final class Values {
-    private Values() {
-    }
+    private Values() {}
 
     static <T> T check(String key, String value, Function<String, T> parse) {
         try {

@@ -1,14 +1,13 @@
 package io.warren.server.config;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.File;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The command line and configuration: every option is read from a {@code --key=value} flag (or
@@ -16,14 +15,21 @@ import java.util.Map;
  * {@code --config}, else its default ({@link ConfigSources}). Each group of options has its own reader,
  * which validates with messages naming key and value; {@code --print-config} is {@link ConfigPrinter}.
  */
-@Command(name = "warren", mixinStandardHelpOptions = true, version = "Warren 0.1.0",
-        description = "Routes events to browsers over long-lived HTTP tunnels.", sortOptions = false,
+@Command(
+        name = "warren",
+        mixinStandardHelpOptions = true,
+        version = "Warren 0.1.0",
+        description = "Routes events to browsers over long-lived HTTP tunnels.",
+        sortOptions = false,
         showDefaultValues = true)
 public final class WarrenConfig {
 
     // The order of the fields is the order of --help and --print-config.
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file (formats are defined there).")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "YAML configuration file (formats are defined there).")
     File config;
 
     @Mixin
@@ -49,8 +55,7 @@ public final class WarrenConfig {
     boolean printConfig;
 
     /** The result of reading every source: what the server serves and how it is run. */
-    public record Loaded(ServerOptions server, OperationsOptions operations) {
-    }
+    public record Loaded(ServerOptions server, OperationsOptions operations) {}
 
     /** Parses {@code args}; returns null when help or version was printed. Throws with a clear message on bad input. */
     public static ServerOptions parse(String[] args, Map<String, String> env) {
@@ -96,8 +101,16 @@ public final class WarrenConfig {
         int body = server.maxBody();
         server.checkListener();
         var formats = FormatConfig.readAll(sources.file("formats"));
-        return new ServerOptions(server.host, server.port, server.threads, body, Values.orNull(server.publishKey),
-                node.withMaxInterests(limits.maxInterests()), formats, cluster.read(),
-                HistoryConfig.read(sources.file("history")), security.read(limits));
+        return new ServerOptions(
+                server.host,
+                server.port,
+                server.threads,
+                body,
+                Values.orNull(server.publishKey),
+                node.withMaxInterests(limits.maxInterests()),
+                formats,
+                cluster.read(),
+                HistoryConfig.read(sources.file("history")),
+                security.read(limits));
     }
 }

@@ -1,12 +1,12 @@
 package io.warren.server.http;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The value of the {@code warren-admin} cookie: {@code EXPIRY.MAC}, where EXPIRY is epoch seconds and MAC
@@ -18,8 +18,7 @@ final class AdminSession {
     static final Duration TTL = Duration.ofHours(8);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private AdminSession() {
-    }
+    private AdminSession() {}
 
     /** A fresh session value for {@code adminKey}, valid for {@link #TTL} from {@code nowSeconds}. */
     static String issue(String adminKey, long nowSeconds) {
@@ -40,7 +39,8 @@ final class AdminSession {
             return false;
         }
         byte[] expected = mac(adminKey, expiry).getBytes(StandardCharsets.US_ASCII);
-        boolean signed = MessageDigest.isEqual(expected, value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
+        boolean signed =
+                MessageDigest.isEqual(expected, value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
         return signed && expiry > nowSeconds;
     }
 

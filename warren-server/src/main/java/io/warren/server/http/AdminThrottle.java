@@ -1,7 +1,6 @@
 package io.warren.server.http;
 
 import io.warren.ErrorCode;
-
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,8 +16,7 @@ final class AdminThrottle {
     private static final String OVERFLOW = "*";
 
     /** Failures of one address in its current window. */
-    private record Window(long startNanos, int failures) {
-    }
+    private record Window(long startNanos, int failures) {}
 
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
@@ -36,7 +34,9 @@ final class AdminThrottle {
         if (windows.size() >= MAX_ADDRESSES) {
             windows.values().removeIf(w -> expired(w, now));
         }
-        windows.compute(key(address), (k, w) -> w == null || expired(w, now) ? new Window(now, 1) : new Window(w.startNanos, w.failures + 1));
+        windows.compute(
+                key(address),
+                (k, w) -> w == null || expired(w, now) ? new Window(now, 1) : new Window(w.startNanos, w.failures + 1));
     }
 
     private String key(String address) {

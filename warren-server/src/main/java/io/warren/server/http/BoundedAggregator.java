@@ -18,7 +18,11 @@ public final class BoundedAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         // The rest of the body is still on its way: answer and close rather than read it.
-        Responses.error(ctx, HttpVersion.HTTP_1_1, false, ErrorCode.TOO_LARGE,
+        Responses.error(
+                ctx,
+                HttpVersion.HTTP_1_1,
+                false,
+                ErrorCode.TOO_LARGE,
                 "the request body exceeds max-body (" + maxBody + " bytes)");
     }
 }

@@ -11,7 +11,6 @@ import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
 import io.warren.engine.Node;
 import io.warren.engine.Tunnel;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,8 +35,8 @@ final class EventsEndpoint {
             req.content().getBytes(req.content().readerIndex(), body);
             entries = ClientDatagramParser.parse(body);
         } else if (req.method().equals(HttpMethod.GET)) {
-            entries = List.of(ClientDatagramParser.fromParameters(tunnelId, Requests.param(q, "path"),
-                    Requests.param(q, "data"), Requests.param(q, "id")));
+            entries = List.of(ClientDatagramParser.fromParameters(
+                    tunnelId, Requests.param(q, "path"), Requests.param(q, "data"), Requests.param(q, "id")));
         } else {
             throw ErrorCode.METHOD_NOT_ALLOWED.exception("use POST (or GET) for /events");
         }
@@ -55,7 +54,8 @@ final class EventsEndpoint {
         List<ClientDatagram> checked = new ArrayList<>(entries.size());
         for (ClientDatagram cd : entries) {
             if (cd.tunnel() != null && !cd.tunnel().equals(tunnelId)) {
-                cd = ClientDatagram.invalid(ErrorCode.BAD_REQUEST.exception("one request speaks for one tunnel"), cd.ref());
+                cd = ClientDatagram.invalid(
+                        ErrorCode.BAD_REQUEST.exception("one request speaks for one tunnel"), cd.ref());
             }
             checked.add(cd);
         }

@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.warren.auth.OpenRequest;
-
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -30,7 +29,9 @@ final class HttpOpenRequest implements OpenRequest {
 
     @Override
     public String remoteAddress() {
-        return remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress().getHostAddress() : String.valueOf(remote);
+        return remote instanceof InetSocketAddress
+                ? ((InetSocketAddress) remote).getAddress().getHostAddress()
+                : String.valueOf(remote);
     }
 
     @Override

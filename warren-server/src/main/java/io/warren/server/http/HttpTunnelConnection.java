@@ -18,7 +18,6 @@ import io.warren.engine.Connection;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.format.Mode;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,8 +40,8 @@ public final class HttpTunnelConnection implements Connection {
     private final String callback;
     private final HttpVersion version;
     private final boolean keepAlive;
-    private ByteBuf pending;              // stream mode
-    private List<byte[]> parts;           // poll mode
+    private ByteBuf pending; // stream mode
+    private List<byte[]> parts; // poll mode
     private int partsLength;
     private volatile Tunnel tunnel;
     private volatile boolean ended;

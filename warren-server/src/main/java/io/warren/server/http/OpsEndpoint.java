@@ -26,7 +26,6 @@ import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import io.warren.server.ops.AdminStats;
 import io.warren.server.ops.Operations;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,7 +69,8 @@ final class OpsEndpoint {
         switch (q.path()) {
             case "/healthz" -> {
                 requireGet(req);
-                Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.OK, "{\"status\":\"ok\"}"), keepAlive);
+                Responses.send(
+                        ctx, Responses.json(ctx, version, HttpResponseStatus.OK, "{\"status\":\"ok\"}"), keepAlive);
             }
             case "/readyz" -> {
                 requireGet(req);
@@ -89,7 +89,8 @@ final class OpsEndpoint {
                     }
                     ByteBuf body = io.netty.buffer.ByteBufUtil.writeUtf8(ctx.alloc(), text);
                     FullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, body);
-                    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                    r.headers()
+                            .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                             .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
                     Responses.send(ctx, r, keepAlive);
@@ -98,16 +99,22 @@ final class OpsEndpoint {
             case "/admin", "/admin/" -> {
                 requireGet(req);
                 String key = authorize(ctx, req, q);
-                FullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, Unpooled.wrappedBuffer(PAGE));
-                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+                FullHttpResponse r =
+                        new DefaultFullHttpResponse(version, HttpResponseStatus.OK, Unpooled.wrappedBuffer(PAGE));
+                r.headers()
+                        .set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                         .set("X-Content-Type-Options", "nosniff")
                         .set("X-Frame-Options", "DENY")
                         .set("Referrer-Policy", "no-referrer")
-                        .set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
+                        .set(
+                                "Content-Security-Policy",
+                                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
                         // Always Secure: browsers keep it over https and on http://localhost / 127.0.0.1 only.
-                        .set(HttpHeaderNames.SET_COOKIE, COOKIE + "=" + AdminSession.issue(key, nowSeconds())
-                                + "; Path=/admin; Max-Age=" + AdminSession.TTL.toSeconds() + "; HttpOnly; SameSite=Strict; Secure")
+                        .set(
+                                HttpHeaderNames.SET_COOKIE,
+                                COOKIE + "=" + AdminSession.issue(key, nowSeconds()) + "; Path=/admin; Max-Age="
+                                        + AdminSession.TTL.toSeconds() + "; HttpOnly; SameSite=Strict; Secure")
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, PAGE.length);
                 Responses.send(ctx, r, keepAlive);
             }
@@ -148,21 +155,40 @@ final class OpsEndpoint {
 
     private void ready(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive) {
         if (ops.draining()) {
-            Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "{\"status\":\"draining\"}"), keepAlive);
+            Responses.send(
+                    ctx,
+                    Responses.json(ctx, version, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"draining\"}"),
+                    keepAlive);
             return;
         }
-        ops.node().pingBroker().toCompletableFuture().orTimeout(2, TimeUnit.SECONDS).whenComplete((v, e) -> {
-            if (e == null) {
-                Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.OK,
-                        "{\"status\":\"ready\",\"broker\":\"ok\"}"), keepAlive);
-            } else {
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                StringBuilder sb = new StringBuilder("{\"status\":\"unready\",\"broker\":");
-                Datagram.quote(sb, cause instanceof java.util.concurrent.TimeoutException ? "no answer within 2s" : String.valueOf(cause.getMessage()));
-                Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.SERVICE_UNAVAILABLE, sb.append('}')), keepAlive);
-            }
-        });
+        ops.node()
+                .pingBroker()
+                .toCompletableFuture()
+                .orTimeout(2, TimeUnit.SECONDS)
+                .whenComplete((v, e) -> {
+                    if (e == null) {
+                        Responses.send(
+                                ctx,
+                                Responses.json(
+                                        ctx,
+                                        version,
+                                        HttpResponseStatus.OK,
+                                        "{\"status\":\"ready\",\"broker\":\"ok\"}"),
+                                keepAlive);
+                    } else {
+                        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                        StringBuilder sb = new StringBuilder("{\"status\":\"unready\",\"broker\":");
+                        Datagram.quote(
+                                sb,
+                                cause instanceof java.util.concurrent.TimeoutException
+                                        ? "no answer within 2s"
+                                        : String.valueOf(cause.getMessage()));
+                        Responses.send(
+                                ctx,
+                                Responses.json(ctx, version, HttpResponseStatus.SERVICE_UNAVAILABLE, sb.append('}')),
+                                keepAlive);
+                    }
+                });
     }
 
     /**
@@ -175,7 +201,8 @@ final class OpsEndpoint {
             throw ErrorCode.NOT_FOUND.exception("the status page is disabled (set admin-key to enable it)");
         }
         String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
-                ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+                ? a.getAddress().getHostAddress()
+                : String.valueOf(ctx.channel().remoteAddress());
         throttle.check(address);
         String given = Requests.param(q, "key");
         String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -184,7 +211,8 @@ final class OpsEndpoint {
         }
         boolean ok;
         if (given != null) {
-            ok = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+            ok = MessageDigest.isEqual(
+                    expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
         } else {
             String session = sessionCookie(req);
             ok = session != null && AdminSession.valid(expected, session, nowSeconds());
@@ -217,7 +245,8 @@ final class OpsEndpoint {
         Node node = ops.node();
         Format format = node.formats().get("sse");
         Channel ch = ctx.channel();
-        HttpTunnelConnection conn = new HttpTunnelConnection(ch, format, null, req.protocolVersion(), HttpUtil.isKeepAlive(req));
+        HttpTunnelConnection conn =
+                new HttpTunnelConnection(ch, format, null, req.protocolVersion(), HttpUtil.isKeepAlive(req));
         handler.connectionStarted(conn);
         Identity admin = new Identity("admin", Map.of("role", "admin"));
         boolean keepAlive = HttpUtil.isKeepAlive(req);

@@ -31,7 +31,7 @@ public final class OriginHandler extends ChannelDuplexHandler {
     private static final String ALLOWED_HEADERS = "Content-Type, Authorization, Last-Event-ID, X-Requested-With";
 
     private final OriginPolicy policy;
-    private String answering;   // origin of the request being answered, when allowed
+    private String answering; // origin of the request being answered, when allowed
 
     public OriginHandler(OriginPolicy policy) {
         this.policy = policy;
@@ -57,14 +57,16 @@ public final class OriginHandler extends ChannelDuplexHandler {
             return;
         }
         answering = origin;
-        if (req.method().equals(HttpMethod.OPTIONS) && req.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+        if (req.method().equals(HttpMethod.OPTIONS)
+                && req.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
             req.release();
             FullHttpResponse r = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.NO_CONTENT);
-            r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
+            r.headers()
+                    .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
                     .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
                     .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-            allowOrigin(r);   // written from this handler's context, so write() below does not see it
+            allowOrigin(r); // written from this handler's context, so write() below does not see it
             Responses.send(ctx, r, keepAlive);
             return;
         }
@@ -81,7 +83,8 @@ public final class OriginHandler extends ChannelDuplexHandler {
 
     private void allowOrigin(HttpResponse r) {
         if (policy.credentials(answering)) {
-            r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, answering)
+            r.headers()
+                    .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, answering)
                     .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
         } else {
             r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");

@@ -17,7 +17,10 @@ public final class OriginPolicy {
 
     private OriginPolicy(List<String> origins) {
         this.any = origins.contains("*");
-        this.exact = Set.copyOf(origins.stream().filter(o -> !o.equals("*")).map(o -> o.toLowerCase(Locale.ROOT)).toList());
+        this.exact = Set.copyOf(origins.stream()
+                .filter(o -> !o.equals("*"))
+                .map(o -> o.toLowerCase(Locale.ROOT))
+                .toList());
     }
 
     /** {@code origins}: exact origins such as {@code https://app.example.com}, or {@code *} for any. */

@@ -9,7 +9,6 @@ import io.warren.ErrorCode;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
 import io.warren.engine.Node;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +37,8 @@ final class PublishEndpoint {
         List<ClientDatagram> checked = new ArrayList<>();
         for (ClientDatagram cd : ClientDatagramParser.parse(body)) {
             if (cd.error() == null && cd.tunnel() != null) {
-                cd = ClientDatagram.invalid(ErrorCode.BAD_REQUEST.exception("backend datagrams carry no tunnel"), cd.ref());
+                cd = ClientDatagram.invalid(
+                        ErrorCode.BAD_REQUEST.exception("backend datagrams carry no tunnel"), cd.ref());
             }
             checked.add(cd);
         }

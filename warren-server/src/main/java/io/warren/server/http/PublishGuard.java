@@ -6,14 +6,13 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpUtil;
 import io.warren.ErrorCode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may {@code POST /publish}; deny by default. In order:
@@ -53,12 +52,14 @@ public final class PublishGuard {
         }
         byte[] key = this.key;
         if (key == null) {
-            if (!(ch.remoteAddress() instanceof InetSocketAddress a) || !a.getAddress().isLoopbackAddress()) {
+            if (!(ch.remoteAddress() instanceof InetSocketAddress a)
+                    || !a.getAddress().isLoopbackAddress()) {
                 throw ErrorCode.UNAUTHORIZED.exception("publishing from other hosts needs a publish-key");
             }
             if (h.contains("Forwarded") || h.contains("X-Forwarded-For") || h.contains("X-Real-IP")) {
-                throw ErrorCode.UNAUTHORIZED.exception("this request came through a proxy (Forwarded, X-Forwarded-For or"
-                        + " X-Real-IP); without a publish-key only direct loopback clients may publish");
+                throw ErrorCode.UNAUTHORIZED.exception(
+                        "this request came through a proxy (Forwarded, X-Forwarded-For or"
+                                + " X-Real-IP); without a publish-key only direct loopback clients may publish");
             }
         } else {
             String auth = h.get(HttpHeaderNames.AUTHORIZATION);

@@ -12,14 +12,14 @@ import io.warren.ErrorCode;
  * are the same string; anything else is refused with 400 before it reaches an endpoint.
  */
 public final class RequestPath {
-    private RequestPath() {
-    }
+    private RequestPath() {}
 
     /** The path of a request target (the part before {@code ?}), or a {@code bad-request} for a non-canonical one. */
     public static String of(String uri) {
         String path = orNull(uri);
         if (path == null) {
-            throw ErrorCode.BAD_REQUEST.exception("non-canonical request path (percent-encoding, '//', '.' or '..' segments are refused)");
+            throw ErrorCode.BAD_REQUEST.exception(
+                    "non-canonical request path (percent-encoding, '//', '.' or '..' segments are refused)");
         }
         return path;
     }
@@ -37,7 +37,11 @@ public final class RequestPath {
                 return null;
             }
         }
-        if (path.contains("//") || path.contains("/./") || path.contains("/../") || path.endsWith("/.") || path.endsWith("/..")) {
+        if (path.contains("//")
+                || path.contains("/./")
+                || path.contains("/../")
+                || path.endsWith("/.")
+                || path.endsWith("/..")) {
             return null;
         }
         return path;

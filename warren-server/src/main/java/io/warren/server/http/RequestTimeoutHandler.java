@@ -8,11 +8,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closes connections that hold server resources without finishing a request (slowloris): a connection
@@ -89,13 +88,20 @@ public final class RequestTimeoutHandler extends ChannelDuplexHandler {
 
     private void arm(ChannelHandlerContext ctx, long nanos, String what) {
         cancel();
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            if (!responding && ctx.channel().isActive()) {
-                log.debug("closing {}: no complete request within the {} timeout", ctx.channel().remoteAddress(), what);
-                ctx.close();
-            }
-        }, nanos, TimeUnit.NANOSECONDS);
+        timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            timer = null;
+                            if (!responding && ctx.channel().isActive()) {
+                                log.debug(
+                                        "closing {}: no complete request within the {} timeout",
+                                        ctx.channel().remoteAddress(),
+                                        what);
+                                ctx.close();
+                            }
+                        },
+                        nanos,
+                        TimeUnit.NANOSECONDS);
     }
 
     private void cancel() {

@@ -2,15 +2,13 @@ package io.warren.server.http;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.ErrorCode;
-
 import java.util.List;
 
 /** Query-parameter helpers that refuse ambiguity: a parameter given twice where one is expected is a 400. */
 final class Requests {
     private static final int MAX_PARAMETER = 2048;
 
-    private Requests() {
-    }
+    private Requests() {}
 
     static String param(QueryStringDecoder q, String name) {
         List<String> v = q.parameters().get(name);
@@ -37,7 +35,14 @@ final class Requests {
         if (s == null) {
             return null;
         }
-        if (s.isEmpty() || s.length() > 64 || !s.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        if (s.isEmpty()
+                || s.length() > 64
+                || !s.chars()
+                        .allMatch(c -> c >= 'a' && c <= 'z'
+                                || c >= 'A' && c <= 'Z'
+                                || c >= '0' && c <= '9'
+                                || c == '-'
+                                || c == '_')) {
             throw ErrorCode.BAD_REQUEST.exception("malformed tunnel id");
         }
         return s;

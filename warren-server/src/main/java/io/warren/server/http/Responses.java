@@ -16,7 +16,6 @@ import io.warren.WarrenException;
 import io.warren.datagram.Ack;
 import io.warren.datagram.Datagram;
 import io.warren.server.ops.WarrenMetrics;
-
 import java.util.List;
 
 /**
@@ -27,8 +26,7 @@ public final class Responses {
     /** Where error answers are counted ({@code warren_errors_total{code}}); set per channel by the server. */
     public static final AttributeKey<WarrenMetrics> METRICS = AttributeKey.valueOf("warren.metrics");
 
-    private Responses() {
-    }
+    private Responses() {}
 
     public static void error(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, WarrenException e) {
         error(ctx, version, keepAlive, e.code(), e.getMessage());
@@ -41,7 +39,8 @@ public final class Responses {
         }
     }
 
-    public static void error(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, ErrorCode code, String message) {
+    public static void error(
+            ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, ErrorCode code, String message) {
         count(ctx, code);
         StringBuilder sb = new StringBuilder(96).append('{');
         Datagram.quote(sb.append("\"error\":"), code.wireName());
@@ -73,10 +72,12 @@ public final class Responses {
         send(ctx, json(ctx, version, HttpResponseStatus.OK, sb.append(']')), keepAlive);
     }
 
-    public static FullHttpResponse json(ChannelHandlerContext ctx, HttpVersion version, HttpResponseStatus status, CharSequence body) {
+    public static FullHttpResponse json(
+            ChannelHandlerContext ctx, HttpVersion version, HttpResponseStatus status, CharSequence body) {
         ByteBuf content = ByteBufUtil.writeUtf8(ctx.alloc(), body);
         FullHttpResponse r = new DefaultFullHttpResponse(version, status, content);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set("X-Content-Type-Options", "nosniff")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());

@@ -14,8 +14,7 @@ final class RetryAfter {
     /** {@code rate-limited}: the token bucket refills within a second. */
     static final int RATE_LIMITED_SECONDS = 1;
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** Seconds to put in {@code Retry-After} for an answer with {@code code}; 0 means no header. */
     static int seconds(ErrorCode code) {

@@ -2,7 +2,6 @@ package io.warren.server.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.warren.format.Format;
-
 import java.util.Locale;
 
 /**
@@ -16,16 +15,18 @@ import java.util.Locale;
  * allowed-origins check guards.
  */
 final class ScriptInclusion {
-    private ScriptInclusion() {
-    }
+    private ScriptInclusion() {}
 
     /** Whether the answer of {@code format} can be read by a page that includes it. */
     static boolean includable(Format format) {
         String type = format.contentType().toLowerCase(Locale.ROOT);
         int semi = type.indexOf(';');
         type = (semi < 0 ? type : type.substring(0, semi)).trim();
-        return type.equals("text/html") || type.equals("application/xhtml+xml") || type.endsWith("/javascript")
-                || type.endsWith("/x-javascript") || type.endsWith("/ecmascript");
+        return type.equals("text/html")
+                || type.equals("application/xhtml+xml")
+                || type.endsWith("/javascript")
+                || type.endsWith("/x-javascript")
+                || type.endsWith("/ecmascript");
     }
 
     /** Whether cookies of this request may authenticate it. */

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.warren.ErrorCode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +31,8 @@ import java.util.regex.Pattern;
  */
 final class StaticEndpoint {
     static final String ROOT = "warren-static/";
-    private static final Pattern NAME = Pattern.compile("(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}/){0,3}[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
+    private static final Pattern NAME =
+            Pattern.compile("(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}/){0,3}[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}");
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
             Map.entry("js", "text/javascript; charset=utf-8"),
@@ -54,8 +54,7 @@ final class StaticEndpoint {
     }
 
     /** A bundled file: its bytes, type and entity tag. */
-    private record StaticFile(byte[] bytes, String type, String etag) {
-    }
+    private record StaticFile(byte[] bytes, String type, String etag) {}
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
         boolean head = req.method().equals(HttpMethod.HEAD);
@@ -68,14 +67,17 @@ final class StaticEndpoint {
             throw ErrorCode.NOT_FOUND.exception("no such file: " + path);
         }
         boolean notModified = f.etag.equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH));
-        FullHttpResponse r = new DefaultFullHttpResponse(req.protocolVersion(),
+        FullHttpResponse r = new DefaultFullHttpResponse(
+                req.protocolVersion(),
                 notModified ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK,
                 notModified || head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(f.bytes));
-        r.headers().set(HttpHeaderNames.ETAG, f.etag)
+        r.headers()
+                .set(HttpHeaderNames.ETAG, f.etag)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                 .set("X-Content-Type-Options", "nosniff");
         if (!notModified) {
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, f.type)
+            r.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, f.type)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, f.bytes.length);
         }
         Responses.send(ctx, r, HttpUtil.isKeepAlive(req));

@@ -17,7 +17,6 @@ import io.warren.path.PathPattern;
 import io.warren.server.config.Callbacks;
 import io.warren.server.ws.WebSocketTunnelConnection;
 import io.warren.server.ws.WebSocketUpgrade;
-
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -49,8 +48,8 @@ final class TunnelEndpoint {
         String formatName = Requests.param(q, "format");
         Format format = node.formats().get(formatName);
         if (format == null) {
-            throw ErrorCode.UNKNOWN_FORMAT.exception(formatName == null ? "format is required"
-                    : "unknown format '" + formatName + "'");
+            throw ErrorCode.UNKNOWN_FORMAT.exception(
+                    formatName == null ? "format is required" : "unknown format '" + formatName + "'");
         }
         String callback = callback(Requests.param(q, "callback"), format);
         String fresh = Requests.param(q, "new");
@@ -72,8 +71,8 @@ final class TunnelEndpoint {
         }
 
         Channel ch = ctx.channel();
-        HttpOpenRequest open = new HttpOpenRequest(req.headers(), q, ch.remoteAddress(),
-                ScriptInclusion.cookiesAllowed(format, req.headers()));
+        HttpOpenRequest open = new HttpOpenRequest(
+                req.headers(), q, ch.remoteAddress(), ScriptInclusion.cookiesAllowed(format, req.headers()));
         Shard shard = shards.apply(ch);
         if (format.transportFramed()) {
             // Checked here as well as in OriginHandler: the upgrade is what a cross-site page would hijack.
@@ -85,8 +84,8 @@ final class TunnelEndpoint {
                     .whenComplete((t, e) -> WebSocketUpgrade.opened(ws, node, t, e));
             return;
         }
-        HttpTunnelConnection conn = new HttpTunnelConnection(ch, format, callback, req.protocolVersion(),
-                HttpUtil.isKeepAlive(req));
+        HttpTunnelConnection conn =
+                new HttpTunnelConnection(ch, format, callback, req.protocolVersion(), HttpUtil.isKeepAlive(req));
         handler.connectionStarted(conn);
         CompletionStage<Tunnel> stage = isNew
                 ? node.open(open, shard, subscribe, conn)

@@ -14,11 +14,10 @@ import io.warren.engine.Node;
 import io.warren.engine.Shard;
 import io.warren.engine.Tunnel;
 import io.warren.server.ops.Operations;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes requests to the endpoints and maps refusals to JSON errors. One instance per channel: it
@@ -54,7 +53,8 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         }
 
         /** As above, with the allowed origins that the WebSocket upgrade and {@code /publish} check too. */
-        public Endpoints(Node node, Function<Channel, Shard> shards, String publishKey, Operations ops, OriginPolicy origins) {
+        public Endpoints(
+                Node node, Function<Channel, Shard> shards, String publishKey, Operations ops, OriginPolicy origins) {
             this.node = node;
             this.tunnel = new TunnelEndpoint(node, shards, origins);
             this.events = new EventsEndpoint(node);
@@ -75,7 +75,8 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         if (req.decoderResult().isFailure()) {
             // The version of a request that failed to parse is a guess: answer as HTTP/1.1.
             if (req.decoderResult().cause() instanceof TooLongFrameException) {
-                Responses.error(ctx, HttpVersion.HTTP_1_1, false, ErrorCode.TOO_LARGE, "request line or headers too large");
+                Responses.error(
+                        ctx, HttpVersion.HTTP_1_1, false, ErrorCode.TOO_LARGE, "request line or headers too large");
             } else {
                 Responses.error(ctx, HttpVersion.HTTP_1_1, false, ErrorCode.BAD_REQUEST, "malformed HTTP request");
             }
@@ -83,14 +84,16 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         }
         if (current != null && !current.isEnded()) {
             // A tunnel response is still open on this socket; HTTP/1.1 has no room for another answer.
-            Responses.error(ctx, req.protocolVersion(), false, ErrorCode.BAD_REQUEST, "a tunnel is open on this connection");
+            Responses.error(
+                    ctx, req.protocolVersion(), false, ErrorCode.BAD_REQUEST, "a tunnel is open on this connection");
             return;
         }
         try {
             // ';' is an ordinary character: 'callback=x;alert(1)' must not pass as 'x'.
             // The path decision belongs to RequestPath (the origin check asked it too); q serves the parameters.
             String path = RequestPath.of(req.uri());
-            QueryStringDecoder q = QueryStringDecoder.builder().semicolonIsNormalChar(true).build(req.uri());
+            QueryStringDecoder q =
+                    QueryStringDecoder.builder().semicolonIsNormalChar(true).build(req.uri());
             switch (path) {
                 case "/tunnel" -> endpoints.tunnel.handle(ctx, req, q, this);
                 case "/events" -> endpoints.events.handle(ctx, req, q);
@@ -108,7 +111,12 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
             Responses.error(ctx, req.protocolVersion(), keepAlive, e);
         } catch (IllegalArgumentException e) {
             // QueryStringDecoder rejects broken percent-encoding this way.
-            Responses.error(ctx, req.protocolVersion(), keepAlive, ErrorCode.BAD_REQUEST, "malformed request: " + e.getMessage());
+            Responses.error(
+                    ctx,
+                    req.protocolVersion(),
+                    keepAlive,
+                    ErrorCode.BAD_REQUEST,
+                    "malformed request: " + e.getMessage());
         }
     }
 

@@ -8,10 +8,9 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.net.InetSocketAddress;
 
 /**
  * Logs one line per answered request to the {@code warren.access} logger: client address, method,
@@ -55,10 +54,17 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
             bytes += b.readableBytes();
         }
         if (msg instanceof LastHttpContent && target != null) {
-            String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
+            String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                    ? a.getAddress().getHostAddress()
+                    : "-";
             long ms = (System.nanoTime() - started) / 1_000_000;
-            log.atInfo().addKeyValue("remote", remote).addKeyValue("method", method).addKeyValue("target", target)
-                    .addKeyValue("status", status).addKeyValue("bytes", bytes).addKeyValue("ms", ms)
+            log.atInfo()
+                    .addKeyValue("remote", remote)
+                    .addKeyValue("method", method)
+                    .addKeyValue("target", target)
+                    .addKeyValue("status", status)
+                    .addKeyValue("bytes", bytes)
+                    .addKeyValue("ms", ms)
                     .log("{} \"{} {}\" {} {}B {}ms", remote, method, target, status, bytes, ms);
             target = null;
         }

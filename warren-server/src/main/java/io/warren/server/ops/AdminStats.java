@@ -4,14 +4,13 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.datagram.Datagram;
 import io.warren.engine.Node;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Feeds the status page: every {@code stats-interval} it publishes one datagram with the node's figures
@@ -95,22 +94,40 @@ public final class AdminStats {
         }
         sb.append('}');
         sb.append(",\"interests\":").append(node.interestCount());
-        sb.append(",\"rates\":{\"published\":").append(round(publishRate))
-                .append(",\"delivered\":").append(round(deliverRate))
-                .append(",\"bytesOut\":").append(round(byteRate)).append('}');
-        sb.append(",\"totals\":{\"published\":").append((long) published)
-                .append(",\"delivered\":").append((long) delivered)
-                .append(",\"gaps\":").append((long) metrics.count("gaps"))
-                .append(",\"culled\":").append((long) metrics.count("culled"))
-                .append(",\"slow\":").append((long) metrics.count("slow"))
-                .append(",\"errors\":").append((long) metrics.errorCount()).append('}');
-        sb.append(",\"latencyMs\":{\"mean\":").append(round(metrics.latency().mean(TimeUnit.MICROSECONDS) / 1000))
-                .append(",\"max\":").append(round(metrics.latency().max(TimeUnit.MICROSECONDS) / 1000)).append('}');
+        sb.append(",\"rates\":{\"published\":")
+                .append(round(publishRate))
+                .append(",\"delivered\":")
+                .append(round(deliverRate))
+                .append(",\"bytesOut\":")
+                .append(round(byteRate))
+                .append('}');
+        sb.append(",\"totals\":{\"published\":")
+                .append((long) published)
+                .append(",\"delivered\":")
+                .append((long) delivered)
+                .append(",\"gaps\":")
+                .append((long) metrics.count("gaps"))
+                .append(",\"culled\":")
+                .append((long) metrics.count("culled"))
+                .append(",\"slow\":")
+                .append((long) metrics.count("slow"))
+                .append(",\"errors\":")
+                .append((long) metrics.errorCount())
+                .append('}');
+        sb.append(",\"latencyMs\":{\"mean\":")
+                .append(round(metrics.latency().mean(TimeUnit.MICROSECONDS) / 1000))
+                .append(",\"max\":")
+                .append(round(metrics.latency().max(TimeUnit.MICROSECONDS) / 1000))
+                .append('}');
         sb.append(",\"topPaths\":[");
         List<Map.Entry<String, Long>> top = metrics.topPaths(10);
         for (int i = 0; i < top.size(); i++) {
-            Datagram.quote((i > 0 ? sb.append(',') : sb).append("{\"path\":"), top.get(i).getKey())
-                    .append(",\"count\":").append(top.get(i).getValue()).append('}');
+            Datagram.quote(
+                            (i > 0 ? sb.append(',') : sb).append("{\"path\":"),
+                            top.get(i).getKey())
+                    .append(",\"count\":")
+                    .append(top.get(i).getValue())
+                    .append('}');
         }
         sb.append(']');
         sb.append(",\"recentTunnels\":[");
@@ -126,7 +143,11 @@ public final class AdminStats {
         }
         sb.append(']');
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        sb.append(",\"heap\":{\"used\":").append(heap.getUsed()).append(",\"max\":").append(heap.getMax()).append('}');
+        sb.append(",\"heap\":{\"used\":")
+                .append(heap.getUsed())
+                .append(",\"max\":")
+                .append(heap.getMax())
+                .append('}');
         return sb.append('}').toString();
     }
 

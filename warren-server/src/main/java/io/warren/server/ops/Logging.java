@@ -7,10 +7,9 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Locale;
 
 /**
  * Applies the {@code log-level} and {@code log-format} options to Logback at start and on reload: the
@@ -21,8 +20,7 @@ import java.util.Locale;
 public final class Logging {
     public static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n";
 
-    private Logging() {
-    }
+    private Logging() {}
 
     public static void apply(String level, String format) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {

@@ -2,7 +2,6 @@ package io.warren.server.ops;
 
 import io.warren.engine.Node;
 import io.warren.server.config.OperationsOptions;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;

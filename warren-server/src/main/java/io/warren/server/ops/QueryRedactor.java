@@ -2,7 +2,6 @@ package io.warren.server.ops;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.engine.Tunnel;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
@@ -18,8 +17,7 @@ public final class QueryRedactor {
     private static final Set<String> SECRET = Set.of("token", "key");
     private static final String HIDDEN = "…";
 
-    private QueryRedactor() {
-    }
+    private QueryRedactor() {}
 
     public static String redact(String uri) {
         int q = uri.indexOf('?');
@@ -52,7 +50,8 @@ public final class QueryRedactor {
         String value = p.substring(eq + 1);
         String name;
         try {
-            name = QueryStringDecoder.decodeComponent(rawName, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            name = QueryStringDecoder.decodeComponent(rawName, StandardCharsets.UTF_8)
+                    .toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException undecodable) {
             name = null;
         }

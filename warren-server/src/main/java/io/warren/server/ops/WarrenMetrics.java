@@ -22,7 +22,6 @@ import io.warren.engine.NodeListener;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.format.Formats;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -62,26 +61,60 @@ public final class WarrenMetrics implements NodeListener {
     private final LongAdder otherPaths = new LongAdder();
     /** The latest tunnel openings and culls, for the status page; touched only when tunnels come and go. */
     private final java.util.ArrayDeque<String[]> recent = new java.util.ArrayDeque<>();
+
     static final int RECENT = 20;
 
     public WarrenMetrics() {
-        published = Counter.builder("warren.datagrams.published").description("Datagrams accepted for publishing").register(registry);
-        delivered = Counter.builder("warren.datagrams.delivered").description("Datagrams written to tunnel connections (one per tunnel reached)").register(registry);
-        bytesOut = Counter.builder("warren.bytes.out").baseUnit("bytes").description("Bytes written to client sockets").register(registry);
-        replayHits = Counter.builder("warren.replay.hits").description("Re-attaches resumed without loss").register(registry);
-        gaps = Counter.builder("warren.replay.gaps").description("Re-attaches or polls that found datagrams lost").register(registry);
-        opened = Counter.builder("warren.tunnels.opened").description("Tunnels opened (fresh or replacements)").register(registry);
-        culled = Counter.builder("warren.tunnels.culled").description("Tunnels removed after staying detached for tunnel-timeout").register(registry);
-        slow = Counter.builder("warren.slow.consumer.closes").description("Connections closed because the client could not keep up").register(registry);
-        latency = Timer.builder("warren.delivery.latency").description("From publish to write on a tunnel connection")
-                .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-                        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
-                        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5))
+        published = Counter.builder("warren.datagrams.published")
+                .description("Datagrams accepted for publishing")
+                .register(registry);
+        delivered = Counter.builder("warren.datagrams.delivered")
+                .description("Datagrams written to tunnel connections (one per tunnel reached)")
+                .register(registry);
+        bytesOut = Counter.builder("warren.bytes.out")
+                .baseUnit("bytes")
+                .description("Bytes written to client sockets")
+                .register(registry);
+        replayHits = Counter.builder("warren.replay.hits")
+                .description("Re-attaches resumed without loss")
+                .register(registry);
+        gaps = Counter.builder("warren.replay.gaps")
+                .description("Re-attaches or polls that found datagrams lost")
+                .register(registry);
+        opened = Counter.builder("warren.tunnels.opened")
+                .description("Tunnels opened (fresh or replacements)")
+                .register(registry);
+        culled = Counter.builder("warren.tunnels.culled")
+                .description("Tunnels removed after staying detached for tunnel-timeout")
+                .register(registry);
+        slow = Counter.builder("warren.slow.consumer.closes")
+                .description("Connections closed because the client could not keep up")
+                .register(registry);
+        latency = Timer.builder("warren.delivery.latency")
+                .description("From publish to write on a tunnel connection")
+                .serviceLevelObjectives(
+                        Duration.ofNanos(100_000),
+                        Duration.ofNanos(250_000),
+                        Duration.ofNanos(500_000),
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(2),
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(25),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5))
                 .register(registry);
         for (ErrorCode c : ErrorCode.values()) {
-            errors.put(c, Counter.builder("warren.errors").tag("code", c.wireName())
-                    .description("Error answers, at request level and per datagram").register(registry));
+            errors.put(
+                    c,
+                    Counter.builder("warren.errors")
+                            .tag("code", c.wireName())
+                            .description("Error answers, at request level and per datagram")
+                            .register(registry));
         }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -91,26 +124,41 @@ public final class WarrenMetrics implements NodeListener {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p) {
-            Gauge.builder("netty.allocator.memory.used", p, a -> a.metric().usedDirectMemory()).tag("type", "direct")
-                    .baseUnit("bytes").description("Memory held by Netty's default buffer allocator").register(registry);
-            Gauge.builder("netty.allocator.memory.used", p, a -> a.metric().usedHeapMemory()).tag("type", "heap")
-                    .baseUnit("bytes").description("Memory held by Netty's default buffer allocator").register(registry);
+            Gauge.builder("netty.allocator.memory.used", p, a -> a.metric().usedDirectMemory())
+                    .tag("type", "direct")
+                    .baseUnit("bytes")
+                    .description("Memory held by Netty's default buffer allocator")
+                    .register(registry);
+            Gauge.builder("netty.allocator.memory.used", p, a -> a.metric().usedHeapMemory())
+                    .tag("type", "heap")
+                    .baseUnit("bytes")
+                    .description("Memory held by Netty's default buffer allocator")
+                    .register(registry);
         }
-        Gauge.builder("netty.direct.memory.used", PlatformDependent::usedDirectMemory).baseUnit("bytes")
-                .description("Direct memory Netty has reserved (-1 when not tracked)").register(registry);
+        Gauge.builder("netty.direct.memory.used", PlatformDependent::usedDirectMemory)
+                .baseUnit("bytes")
+                .description("Direct memory Netty has reserved (-1 when not tracked)")
+                .register(registry);
     }
 
     /** Registers the gauges read from the node (tunnels, interests) and one attached-tunnel gauge per format. */
     public void bind(Node node) {
-        Gauge.builder("warren.tunnels", node, Node::tunnelCount).description("Open tunnels").register(registry);
+        Gauge.builder("warren.tunnels", node, Node::tunnelCount)
+                .description("Open tunnels")
+                .register(registry);
         Gauge.builder("warren.tunnels.detached", node, n -> Math.max(0, n.tunnelCount() - attached.get()))
-                .description("Open tunnels without a connection attached").register(registry);
-        Gauge.builder("warren.interests", node, Node::interestCount).description("Distinct patterns this node holds interest in").register(registry);
+                .description("Open tunnels without a connection attached")
+                .register(registry);
+        Gauge.builder("warren.interests", node, Node::interestCount)
+                .description("Distinct patterns this node holds interest in")
+                .register(registry);
         Formats formats = node.formats();
         for (Format f : formats.all()) {
             AtomicLong n = attachedByFormat.computeIfAbsent(f.name(), k -> new AtomicLong());
-            Gauge.builder("warren.tunnels.attached", n, AtomicLong::get).tag("format", f.name())
-                    .description("Tunnels with a connection attached, by format").register(registry);
+            Gauge.builder("warren.tunnels.attached", n, AtomicLong::get)
+                    .tag("format", f.name())
+                    .description("Tunnels with a connection attached, by format")
+                    .register(registry);
         }
     }
 

@@ -96,9 +96,13 @@ public final class WebSocketTunnelConnection implements Connection {
     /** Sends a refusal (authentication, shutdown) as a close datagram and Close frame, then closes. */
     void refuse(String code, String message) {
         ended = true;
-        channel.write(new TextWebSocketFrame(ControlDatagrams.refusedOpen(code, message).toString()), channel.voidPromise());
+        channel.write(
+                new TextWebSocketFrame(
+                        ControlDatagrams.refusedOpen(code, message).toString()),
+                channel.voidPromise());
         WebSocketCloseStatus status = code.equals("unauthorized") || code.equals("forbidden")
-                ? WebSocketCloseStatus.POLICY_VIOLATION : WebSocketCloseStatus.TRY_AGAIN_LATER;
+                ? WebSocketCloseStatus.POLICY_VIOLATION
+                : WebSocketCloseStatus.TRY_AGAIN_LATER;
         channel.writeAndFlush(new CloseWebSocketFrame(status, code)).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -23,12 +23,11 @@ import io.warren.datagram.ClientDatagramParser;
 import io.warren.datagram.ControlDatagrams;
 import io.warren.engine.Node;
 import io.warren.engine.Tunnel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inbound side of a WebSocket tunnel, in place of the HTTP handler once the request is upgraded.
@@ -63,7 +62,11 @@ final class WebSocketTunnelHandler extends SimpleChannelInboundHandler<WebSocket
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "bye"))
                     .addListener(ChannelFutureListener.CLOSE);
         } else if (frame instanceof BinaryWebSocketFrame) {
-            send(ctx, ControlDatagrams.error(ErrorCode.BAD_REQUEST.wireName(), "send datagrams as text messages holding JSON").toString());
+            send(
+                    ctx,
+                    ControlDatagrams.error(
+                                    ErrorCode.BAD_REQUEST.wireName(), "send datagrams as text messages holding JSON")
+                            .toString());
         }
         // Pong: liveness only.
     }
@@ -75,15 +78,19 @@ final class WebSocketTunnelHandler extends SimpleChannelInboundHandler<WebSocket
         try {
             entries = ClientDatagramParser.parse(body);
         } catch (WarrenException e) {
-            send(ctx, ControlDatagrams.error(e.code().wireName(), e.getMessage()).toString());
+            send(
+                    ctx,
+                    ControlDatagrams.error(e.code().wireName(), e.getMessage()).toString());
             return;
         }
         List<ClientDatagram> checked = new ArrayList<>(entries.size());
         for (ClientDatagram cd : entries) {
             if (cd.error() == null && t == null) {
-                cd = ClientDatagram.invalid(ErrorCode.BAD_REQUEST.exception("wait for /meta/open before sending datagrams"), cd.ref());
+                cd = ClientDatagram.invalid(
+                        ErrorCode.BAD_REQUEST.exception("wait for /meta/open before sending datagrams"), cd.ref());
             } else if (cd.error() == null && cd.tunnel() != null && !cd.tunnel().equals(t.id())) {
-                cd = ClientDatagram.invalid(ErrorCode.BAD_REQUEST.exception("a WebSocket speaks for its own tunnel only"), cd.ref());
+                cd = ClientDatagram.invalid(
+                        ErrorCode.BAD_REQUEST.exception("a WebSocket speaks for its own tunnel only"), cd.ref());
             }
             checked.add(cd);
         }

@@ -3,8 +3,8 @@ package io.warren.server.ws;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -16,7 +16,6 @@ import io.warren.WarrenException;
 import io.warren.engine.Node;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
-
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +26,7 @@ import java.util.concurrent.TimeUnit;
  * reassembled up to the same bound); a larger one closes the socket with 1009.
  */
 public final class WebSocketUpgrade {
-    private WebSocketUpgrade() {
-    }
+    private WebSocketUpgrade() {}
 
     /** Whether the request asks for a WebSocket upgrade. */
     public static boolean isUpgrade(FullHttpRequest req) {
@@ -40,8 +38,8 @@ public final class WebSocketUpgrade {
      * {@code httpHandlerName}. Returns the connection to attach, or throws {@code bad-request} when the
      * request is not a usable upgrade (nothing has been written then).
      */
-    public static WebSocketTunnelConnection upgrade(Channel ch, FullHttpRequest req, Format format, Node node,
-                                                    String httpHandlerName) {
+    public static WebSocketTunnelConnection upgrade(
+            Channel ch, FullHttpRequest req, Format format, Node node, String httpHandlerName) {
         if (!isUpgrade(req)) {
             throw ErrorCode.BAD_REQUEST.exception("format '" + format.name() + "' needs a WebSocket upgrade request");
         }
@@ -53,7 +51,7 @@ public final class WebSocketUpgrade {
                 .allowExtensions(false)
                 .build();
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/tunnel", null, config)
+                        "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + "/tunnel", null, config)
                 .newHandshaker(req);
         if (handshaker == null) {
             throw ErrorCode.BAD_REQUEST.exception("unsupported WebSocket version (use 13)");

@@ -1,5 +1,8 @@
 package io.warren.server.auth;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
 import io.warren.auth.Authenticator;
@@ -8,17 +11,13 @@ import io.warren.auth.OpenRequest;
 import io.warren.auth.Permissions;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every built-in {@link Authenticator} guarantees, run against each implementation: refusal without
@@ -38,12 +37,25 @@ abstract class AuthenticatorContract {
 
     static OpenRequest request(Map<String, String> headers, Map<String, String> query, Map<String, String> cookies) {
         return new OpenRequest() {
-            public String remoteAddress() { return "127.0.0.1"; }
-            public String header(String name) {
-                return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null);
+            public String remoteAddress() {
+                return "127.0.0.1";
             }
-            public String query(String name) { return query.get(name); }
-            public String cookie(String name) { return cookies.get(name); }
+
+            public String header(String name) {
+                return headers.entrySet().stream()
+                        .filter(e -> e.getKey().equalsIgnoreCase(name))
+                        .map(Map.Entry::getValue)
+                        .findFirst()
+                        .orElse(null);
+            }
+
+            public String query(String name) {
+                return query.get(name);
+            }
+
+            public String cookie(String name) {
+                return cookies.get(name);
+            }
         };
     }
 
@@ -55,14 +67,18 @@ abstract class AuthenticatorContract {
         CompletableFuture<Identity> f = stage.toCompletableFuture();
         Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> f.get(10, TimeUnit.SECONDS));
         assertThat(t).as("refused").isNotNull();
-        Throwable cause = t.getCause() instanceof CompletionException && t.getCause().getCause() != null ? t.getCause().getCause() : t.getCause();
+        Throwable cause =
+                t.getCause() instanceof CompletionException && t.getCause().getCause() != null
+                        ? t.getCause().getCause()
+                        : t.getCause();
         assertThat(cause).isInstanceOf(WarrenException.class);
         return ((WarrenException) cause).code();
     }
 
     @Test
     void refusesARequestWithoutCredentials() {
-        assertThat(refusal(authenticator().authenticate(request(Map.of(), Map.of(), Map.of())))).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(refusal(authenticator().authenticate(request(Map.of(), Map.of(), Map.of()))))
+                .isEqualTo(ErrorCode.UNAUTHORIZED);
     }
 
     @Test
@@ -80,15 +96,24 @@ abstract class AuthenticatorContract {
         assertThat(p.allowsSubscribe(PathPattern.parse("/other/*"))).isFalse();
         assertThat(p.allowsPublish(Path.of("/contract/x"))).isTrue();
         assertThat(p.allowsPublish(Path.of("/other"))).isFalse();
-        assertThat(id.expiresAt()).isBetween(Instant.now().plusSeconds(240), Instant.now().plusSeconds(360));
+        assertThat(id.expiresAt())
+                .isBetween(Instant.now().plusSeconds(240), Instant.now().plusSeconds(360));
     }
 
     @Test
     void authenticationIsAStageNotACall() {
         // Any thread may call it, concurrently; the answer comes as a stage.
-        var stages = java.util.stream.IntStream.range(0, 8).parallel()
-                .mapToObj(i -> authenticator().authenticate(valid("u" + i, Duration.ofMinutes(5))).toCompletableFuture()).toList();
+        var stages = java.util.stream.IntStream.range(0, 8)
+                .parallel()
+                .mapToObj(i -> authenticator()
+                        .authenticate(valid("u" + i, Duration.ofMinutes(5)))
+                        .toCompletableFuture())
+                .toList();
         assertThat(stages).allSatisfy(s -> assertThat(s.join().subject()).startsWith("u"));
-        assertThatThrownBy(() -> authenticator().authenticate(forged()).toCompletableFuture().join()).isInstanceOf(CompletionException.class);
+        assertThatThrownBy(() -> authenticator()
+                        .authenticate(forged())
+                        .toCompletableFuture()
+                        .join())
+                .isInstanceOf(CompletionException.class);
     }
 }

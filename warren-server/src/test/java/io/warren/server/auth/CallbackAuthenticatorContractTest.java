@@ -4,14 +4,13 @@ import io.warren.auth.Authenticator;
 import io.warren.auth.OpenRequest;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.AppServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 class CallbackAuthenticatorContractTest extends AuthenticatorContract {
     static AppServer app;
@@ -26,10 +25,13 @@ class CallbackAuthenticatorContractTest extends AuthenticatorContract {
                 return new AppServer.Answer(401, "");
             }
             String[] s = cookie.substring(4).split(":");
-            return new AppServer.Answer(200, "{\"subject\":\"" + s[0] + "\",\"expires\":" + s[1]
-                    + ",\"subscribe\":[\"/contract/**\"],\"publish\":[\"/contract/**\"]}");
+            return new AppServer.Answer(
+                    200,
+                    "{\"subject\":\"" + s[0] + "\",\"expires\":" + s[1]
+                            + ",\"subscribe\":[\"/contract/**\"],\"publish\":[\"/contract/**\"]}");
         });
-        callback = new CallbackAuthenticator(new SecurityOptions.Callback(app.uri("/auth"), List.of(), Duration.ofSeconds(5)),
+        callback = new CallbackAuthenticator(
+                new SecurityOptions.Callback(app.uri("/auth"), List.of(), Duration.ofSeconds(5)),
                 HttpClient.newHttpClient());
     }
 
@@ -45,7 +47,8 @@ class CallbackAuthenticatorContractTest extends AuthenticatorContract {
 
     @Override
     OpenRequest valid(String sub, Duration ttl) {
-        return request(Map.of("Cookie", "sid=" + sub + ":" + Instant.now().plus(ttl).getEpochSecond()), Map.of(), Map.of());
+        return request(
+                Map.of("Cookie", "sid=" + sub + ":" + Instant.now().plus(ttl).getEpochSecond()), Map.of(), Map.of());
     }
 
     @Override

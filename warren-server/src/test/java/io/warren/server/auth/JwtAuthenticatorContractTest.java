@@ -4,15 +4,15 @@ import io.warren.auth.Authenticator;
 import io.warren.auth.OpenRequest;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.Tokens;
-
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 class JwtAuthenticatorContractTest extends AuthenticatorContract {
-    private final JwtAuthenticator jwt = new JwtAuthenticator(new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null,
-            "wt", null, null, Duration.ZERO, false), HttpClient.newHttpClient());
+    private final JwtAuthenticator jwt = new JwtAuthenticator(
+            new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, "wt", null, null, Duration.ZERO, false),
+            HttpClient.newHttpClient());
 
     @Override
     Authenticator authenticator() {
@@ -21,13 +21,15 @@ class JwtAuthenticatorContractTest extends AuthenticatorContract {
 
     @Override
     OpenRequest valid(String sub, Duration ttl) {
-        String token = Tokens.hs256(Tokens.claims(sub, ttl.toSeconds(), List.of("/contract/**"), List.of("/contract/**")));
+        String token =
+                Tokens.hs256(Tokens.claims(sub, ttl.toSeconds(), List.of("/contract/**"), List.of("/contract/**")));
         return request(Map.of(), Map.of(), Map.of("wt", token));
     }
 
     @Override
     OpenRequest forged() {
-        String token = Tokens.hs256(Tokens.claims("x", 300, List.of("/**"), null), "a-different-secret-of-at-least-32-bytes!!");
+        String token = Tokens.hs256(
+                Tokens.claims("x", 300, List.of("/**"), null), "a-different-secret-of-at-least-32-bytes!!");
         return request(Map.of("Authorization", "Bearer " + token), Map.of(), Map.of());
     }
 }

@@ -1,10 +1,11 @@
 package io.warren.server.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.warren.broker.BrokerProvider;
 import io.warren.server.WarrenServer;
 import io.warren.server.config.ServerOptions;
-import org.junit.jupiter.api.Test;
-
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -13,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * warren-server compiles without warren-redis and Lettuce and finds its cluster backend at run time
@@ -27,7 +26,9 @@ class BrokerProviderTest {
 
     private static URLClassLoader compileClassPath() throws Exception {
         Path file = Path.of("target", "compile-classpath.txt");
-        assertThat(file).as("written by maven-dependency-plugin in generate-test-resources").isRegularFile();
+        assertThat(file)
+                .as("written by maven-dependency-plugin in generate-test-resources")
+                .isRegularFile();
         List<URL> urls = new ArrayList<>();
         urls.add(Path.of("target", "classes").toUri().toURL());
         for (String entry : Files.readString(file).trim().split(File.pathSeparator)) {
@@ -52,29 +53,44 @@ class BrokerProviderTest {
             assertThat(compile.loadClass("io.warren.broker.BrokerProvider")).isNotNull();
             assertThat(compile.loadClass("io.netty.channel.Channel")).isNotNull();
             // What clustering needs is not.
-            assertThatThrownBy(() -> compile.loadClass("io.lettuce.core.RedisClient")).isInstanceOf(ClassNotFoundException.class);
-            assertThatThrownBy(() -> compile.loadClass("io.warren.redis.RedisCluster")).isInstanceOf(ClassNotFoundException.class);
-            assertThat(compile.getResource("META-INF/services/io.warren.broker.BrokerProvider")).isNull();
+            assertThatThrownBy(() -> compile.loadClass("io.lettuce.core.RedisClient"))
+                    .isInstanceOf(ClassNotFoundException.class);
+            assertThatThrownBy(() -> compile.loadClass("io.warren.redis.RedisCluster"))
+                    .isInstanceOf(ClassNotFoundException.class);
+            assertThat(compile.getResource("META-INF/services/io.warren.broker.BrokerProvider"))
+                    .isNull();
         }
     }
 
     @Test
     void theRedisProviderIsFoundAtRunTimeForEveryRedisScheme() {
         ClassLoader runtime = WarrenServer.class.getClassLoader();
-        for (String uri : List.of("redis://127.0.0.1:6379", "rediss://h:6380", "redis-sentinel://h:26379#m",
-                "redis-socket:///tmp/redis.sock", "redis-cluster://h:7000,h:7001")) {
-            assertThat(BrokerProvider.find(uri, runtime).getClass().getName()).as(uri).isEqualTo("io.warren.redis.RedisBrokerProvider");
+        for (String uri : List.of(
+                "redis://127.0.0.1:6379",
+                "rediss://h:6380",
+                "redis-sentinel://h:26379#m",
+                "redis-socket:///tmp/redis.sock",
+                "redis-cluster://h:7000,h:7001")) {
+            assertThat(BrokerProvider.find(uri, runtime).getClass().getName())
+                    .as(uri)
+                    .isEqualTo("io.warren.redis.RedisBrokerProvider");
         }
     }
 
     @Test
     void anUnknownSchemeFailsAtStartNamingTheMissingModule() {
-        assertThatThrownBy(() -> BrokerProvider.find("memcached://127.0.0.1:11211", WarrenServer.class.getClassLoader()))
+        assertThatThrownBy(
+                        () -> BrokerProvider.find("memcached://127.0.0.1:11211", WarrenServer.class.getClassLoader()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("memcached:");
-        assertThatThrownBy(() -> WarrenServer.builder(ServerOptions.defaults().withPort(0).withHost("127.0.0.1")
-                        .withCluster(new io.warren.server.config.ClusterOptions("nats://127.0.0.1:4222", 10, java.time.Duration.ofMinutes(1)))).build())
-                .as("no provider: the server does not start as a lone node").isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> WarrenServer.builder(ServerOptions.defaults()
+                                .withPort(0)
+                                .withHost("127.0.0.1")
+                                .withCluster(new io.warren.server.config.ClusterOptions(
+                                        "nats://127.0.0.1:4222", 10, java.time.Duration.ofMinutes(1))))
+                        .build())
+                .as("no provider: the server does not start as a lone node")
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no cluster backend");
     }
 
@@ -84,7 +100,9 @@ class BrokerProviderTest {
             Class<?> provider = compile.loadClass("io.warren.broker.BrokerProvider");
             var find = provider.getMethod("find", String.class, ClassLoader.class);
             assertThatThrownBy(() -> find.invoke(null, "redis://127.0.0.1:6379", compile))
-                    .cause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("warren-redis");
+                    .cause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("warren-redis");
         }
     }
 }

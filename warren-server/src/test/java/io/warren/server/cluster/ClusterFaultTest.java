@@ -1,21 +1,19 @@
 package io.warren.server.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.redis.RedisProcess;
-import io.warren.server.config.ClusterOptions;
-import io.warren.server.support.TestServer;
-import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
 import static io.warren.server.cluster.ClusterTest.ids;
 import static io.warren.server.cluster.ClusterTest.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.redis.RedisProcess;
+import io.warren.server.support.TestServer;
+import io.warren.server.support.TunnelClient;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Faults, for real: Redis is killed and restarted; a node in its own JVM is killed with SIGKILL, or
@@ -44,8 +42,8 @@ class ClusterFaultTest {
     @Test
     void redisRestartsTunnelsStayOpenLearnOfTheGapAndPublishingResumes() {
         try (TestServer a = ClusterTest.node(redis);
-             TunnelClient stream = a.open("sse", "subscribe=/rr");
-             TunnelClient poll = a.open("longpoll", "subscribe=/rr")) {
+                TunnelClient stream = a.open("sse", "subscribe=/rr");
+                TunnelClient poll = a.open("longpoll", "subscribe=/rr")) {
             stream.awaitOpen();
             poll.awaitOpen();
             String before = publish(b, "/rr", 0, 1).get(0);
@@ -63,17 +61,27 @@ class ClusterFaultTest {
             redis.restart(); // empty: no persistence
 
             // The stream stays open and is told that datagrams may have been lost meanwhile.
-            JsonNode gap = stream.awaitControl("/meta/open", Duration.ofSeconds(30)).get("data");
+            JsonNode gap =
+                    stream.awaitControl("/meta/open", Duration.ofSeconds(30)).get("data");
             assertThat(gap.get("gap").asBoolean()).isTrue();
             assertThat(gap.get("resumed").asBoolean()).isTrue();
             assertThat(stream.ended()).isFalse();
-            assertThat(poll.awaitControl("/meta/open", Duration.ofSeconds(30)).get("data").get("gap").asBoolean()).isTrue();
+            assertThat(poll.awaitControl("/meta/open", Duration.ofSeconds(30))
+                            .get("data")
+                            .get("gap")
+                            .asBoolean())
+                    .isTrue();
 
             // Publishing resumes once the publishing node reconnected too (until then it answers overloaded).
-            String after = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-                JsonNode ack = b.publish("{\"path\":\"/rr\",\"data\":1}").get(0);
-                return ack.get("ok").asBoolean() ? ack.get("id").asText() : null;
-            }, id -> id != null);
+            String after = await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(
+                            () -> {
+                                JsonNode ack = b.publish("{\"path\":\"/rr\",\"data\":1}")
+                                        .get(0);
+                                return ack.get("ok").asBoolean() ? ack.get("id").asText() : null;
+                            },
+                            id -> id != null);
             assertThat(stream.next().get("id").asText()).isEqualTo(after);
             assertThat(poll.next().get("id").asText()).isEqualTo(after);
 
@@ -105,7 +113,7 @@ class ClusterFaultTest {
             List<String> missed = publish(b, "/kill/a", 3, 8);
 
             try (TunnelClient sse2 = TunnelClient.attach(b.port(), "sse", sse.tunnel(), sse.lastId());
-                 TunnelClient poll2 = TunnelClient.attach(b.port(), "longpoll", poll.tunnel(), poll.lastId())) {
+                    TunnelClient poll2 = TunnelClient.attach(b.port(), "longpoll", poll.tunnel(), poll.lastId())) {
                 JsonNode open = sse2.awaitOpen();
                 assertThat(open.get("resumed").asBoolean()).isTrue();
                 assertThat(open.has("gap")).isFalse();
@@ -116,7 +124,9 @@ class ClusterFaultTest {
                 assertThat(ids(poll2.await(2, Duration.ofSeconds(10)))).containsExactlyElementsOf(live);
                 assertThat(sse2.pending()).isEmpty();
                 assertThat(poll2.pending()).isEmpty();
-                assertThat(poll2.controls()).as("no gap, no resume notice for polls").isEmpty();
+                assertThat(poll2.controls())
+                        .as("no gap, no resume notice for polls")
+                        .isEmpty();
             }
             poll.drop();
         }
@@ -134,7 +144,9 @@ class ClusterFaultTest {
             a.stopProcess();
             try {
                 // A cannot refresh its tunnel's record: it expires, the cluster-wide cull.
-                await().atMost(Duration.ofSeconds(20)).until(() -> redis.command("EXISTS", "warren:t:" + onA.tunnel()).equals(":0"));
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> redis.command("EXISTS", "warren:t:" + onA.tunnel())
+                                .equals(":0"));
                 try (TunnelClient onB = TunnelClient.attach(b.port(), "sse", onA.tunnel(), first, "subscribe=/stall")) {
                     JsonNode open = onB.awaitOpen();
                     assertThat(open.get("resumed").asBoolean()).isFalse();
@@ -148,7 +160,9 @@ class ClusterFaultTest {
                     String next = publish(b, "/stall", 1, 2).get(0);
                     assertThat(onB.next().get("id").asText()).isEqualTo(next);
                     assertThat(onB.pending()).isEmpty();
-                    assertThat(onA.pending()).as("the stale tunnel got nothing more").isEmpty();
+                    assertThat(onA.pending())
+                            .as("the stale tunnel got nothing more")
+                            .isEmpty();
                 }
             } finally {
                 a.continueProcess();

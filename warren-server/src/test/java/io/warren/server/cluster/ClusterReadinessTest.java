@@ -1,20 +1,20 @@
 package io.warren.server.cluster;
 
-import io.warren.redis.RedisProcess;
-import io.warren.server.support.TestServer;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import io.warren.redis.RedisProcess;
+import io.warren.server.support.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** /readyz follows the reachability of the node's Redis, for real: stopped and restarted. */
 class ClusterReadinessTest {
 
     @Test
     void readyOnlyWhileRedisAnswers() {
-        try (RedisProcess redis = RedisProcess.start(); TestServer node = ClusterTest.node(redis)) {
+        try (RedisProcess redis = RedisProcess.start();
+                TestServer node = ClusterTest.node(redis)) {
             TestServer.Response r = node.get("/readyz");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.json().get("broker").asText()).isEqualTo("ok");
@@ -28,7 +28,8 @@ class ClusterReadinessTest {
             assertThat(node.get("/healthz").status()).as("alive all the same").isEqualTo(200);
 
             redis.restart();
-            await().atMost(Duration.ofSeconds(30)).until(() -> node.get("/readyz").status() == 200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> node.get("/readyz").status() == 200);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.warren.server.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
@@ -7,15 +10,11 @@ import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 10, finding 4: a tunnel taken over by another node keeps its token's expiry and permissions.
@@ -47,13 +46,15 @@ class ClusterTakeoverAuthTest {
     }
 
     static TestServer node() {
-        SecurityOptions.Jwt jwt = new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
+        SecurityOptions.Jwt jwt =
+                new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         return TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
                 .withSecurity(SecurityOptions.defaults().withJwt(jwt)));
     }
 
     static JsonNode event(TestServer via, String tunnel, String path, String data) {
-        return via.events("[{\"tunnel\":\"" + tunnel + "\",\"path\":\"" + path + "\",\"data\":" + data + "}]").get(0);
+        return via.events("[{\"tunnel\":\"" + tunnel + "\",\"path\":\"" + path + "\",\"data\":" + data + "}]")
+                .get(0);
     }
 
     @Test
@@ -82,11 +83,14 @@ class ClusterTakeoverAuthTest {
 
     @Test
     void finding5_aTakeoverCountsAgainstTheTunnelCapsAndARefusedOneLosesNothing() {
-        SecurityOptions.Jwt jwt = new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
+        SecurityOptions.Jwt jwt =
+                new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         String token = Tokens.hs256(Tokens.claims("dora", 300, NEWS, null));
         try (TestServer capped = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
-                .withSecurity(SecurityOptions.defaults().withJwt(jwt).withLimits(io.warren.Limits.defaults().withMaxTunnelsPerAddress(1))));
-             TunnelClient filler = TunnelClient.open(capped.port(), "sse", Tokens.bearer(token))) {
+                        .withSecurity(SecurityOptions.defaults()
+                                .withJwt(jwt)
+                                .withLimits(io.warren.Limits.defaults().withMaxTunnelsPerAddress(1))));
+                TunnelClient filler = TunnelClient.open(capped.port(), "sse", Tokens.bearer(token))) {
             filler.awaitOpen();
             String tunnel;
             try (TunnelClient onA = TunnelClient.open(a.port(), "sse", Tokens.bearer(token), "subscribe=/news/*")) {
@@ -119,14 +123,16 @@ class ClusterTakeoverAuthTest {
         }
         try (TunnelClient onB = TunnelClient.attach(b.port(), "sse", tunnel, null)) {
             onB.awaitOpen();
-            JsonNode close = onB.awaitControl("/meta/close", Duration.ofSeconds(15)).get("data");
+            JsonNode close =
+                    onB.awaitControl("/meta/close", Duration.ofSeconds(15)).get("data");
             assertThat(close.get("reason").asText()).isEqualTo("expired");
             await().atMost(Duration.ofSeconds(10)).until(onB::ended);
         }
         assertThat(b.server().node().tunnel(tunnel)).isNull();
         // Neither node lets the old token back in through the tunnel id.
         for (TestServer node : new TestServer[] {a, b}) {
-            TestServer.Response again = node.get("/tunnel?format=longpoll&tunnel=" + tunnel, "Authorization", "Bearer " + shortLived);
+            TestServer.Response again =
+                    node.get("/tunnel?format=longpoll&tunnel=" + tunnel, "Authorization", "Bearer " + shortLived);
             assertThat(again.status()).isEqualTo(401);
         }
     }

@@ -1,5 +1,8 @@
 package io.warren.server.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.HistoryRule;
 import io.warren.path.PathPattern;
@@ -7,18 +10,14 @@ import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Three nodes sharing one real Redis behave, from a client's point of view, like one node: fan-out,
@@ -51,14 +50,20 @@ class ClusterTest {
     }
 
     static TestServer node(RedisProcess redis) {
-        return TestServer.start(o -> o.withNode(o.node().withReplaySize(16)).withCluster(ClusterOptions.redis(redis.uri()))
+        return TestServer.start(o -> o.withNode(o.node().withReplaySize(16))
+                .withCluster(ClusterOptions.redis(redis.uri()))
                 .withHistory(List.of(new HistoryRule(PathPattern.parse("/hist/**"), 3, Duration.ofHours(1)))));
     }
 
     static List<String> publish(TestServer via, String path, int from, int to) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = from; i < to; i++) {
-            sb.append(i > from ? "," : "").append("{\"path\":\"").append(path).append("\",\"data\":").append(i).append('}');
+            sb.append(i > from ? "," : "")
+                    .append("{\"path\":\"")
+                    .append(path)
+                    .append("\",\"data\":")
+                    .append(i)
+                    .append('}');
         }
         List<String> ids = new ArrayList<>();
         via.publish(sb.append(']').toString()).forEach(ack -> {
@@ -73,14 +78,17 @@ class ClusterTest {
     }
 
     static List<String> idsOn(List<JsonNode> ds, String path) {
-        return ds.stream().filter(d -> d.get("path").asText().equals(path)).map(d -> d.get("id").asText()).toList();
+        return ds.stream()
+                .filter(d -> d.get("path").asText().equals(path))
+                .map(d -> d.get("id").asText())
+                .toList();
     }
 
     @Test
     void aDatagramPublishedOnAnyNodeReachesEveryInterestedTunnelOnceInOrderPerPath() {
         try (TunnelClient onA = a.open("sse", "subscribe=/fan/*");
-             TunnelClient onB = b.open("longpoll", "subscribe=/fan/**", "subscribe=/fan/x");
-             TunnelClient onC = c.open("stream", "subscribe=/fan/x")) {
+                TunnelClient onB = b.open("longpoll", "subscribe=/fan/**", "subscribe=/fan/x");
+                TunnelClient onC = c.open("stream", "subscribe=/fan/x")) {
             onA.awaitOpen();
             onB.awaitOpen();
             onC.awaitOpen();
@@ -89,8 +97,9 @@ class ClusterTest {
             for (int round = 0; round < 5; round++) {
                 x.addAll(publish(a, "/fan/x", round * 4, round * 4 + 2));
                 // A client event from the tunnel on C, published through C.
-                JsonNode acks = c.events("[{\"tunnel\":\"" + onC.tunnel() + "\",\"path\":\"/fan/y\",\"data\":" + round + "},"
-                        + "{\"tunnel\":\"" + onC.tunnel() + "\",\"path\":\"/fan/y\",\"data\":\"r" + round + "\"}]");
+                JsonNode acks = c.events("[{\"tunnel\":\"" + onC.tunnel() + "\",\"path\":\"/fan/y\",\"data\":" + round
+                        + "}," + "{\"tunnel\":\"" + onC.tunnel() + "\",\"path\":\"/fan/y\",\"data\":\"r" + round
+                        + "\"}]");
                 acks.forEach(ack -> y.add(ack.get("id").asText()));
                 x.addAll(publish(b, "/fan/x", round * 4 + 2, round * 4 + 4));
             }
@@ -118,11 +127,14 @@ class ClusterTest {
             onB.awaitOpen();
             for (int i = 0; i < 15; i++) {
                 String pattern = i % 3 == 0 ? "/ack/" + i : i % 3 == 1 ? "/ack/" + i + "/*" : "/ack/" + i + "/**";
-                JsonNode ack = b.events("{\"tunnel\":\"" + onB.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"" + pattern + "\"}}");
+                JsonNode ack = b.events("{\"tunnel\":\"" + onB.tunnel()
+                        + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"" + pattern + "\"}}");
                 assertThat(ack.get(0).get("ok").asBoolean()).as("%s", ack).isTrue();
                 String path = i % 3 == 0 ? "/ack/" + i : "/ack/" + i + "/leaf";
                 String id = publish(i % 2 == 0 ? a : c, path, i, i + 1).get(0);
-                assertThat(onB.next().get("id").asText()).as("published on another node right after the ack").isEqualTo(id);
+                assertThat(onB.next().get("id").asText())
+                        .as("published on another node right after the ack")
+                        .isEqualTo(id);
             }
         }
     }
@@ -162,14 +174,17 @@ class ClusterTest {
                 assertThat(open.get("resumed").asBoolean()).isTrue();
                 assertThat(open.has("gap")).as("nothing was lost: %s", open).isFalse();
                 assertThat(open.get("tunnel").asText()).isEqualTo(onA.tunnel());
-                assertThat(open.get("client").asText()).isEqualTo(opened.get("client").asText());
+                assertThat(open.get("client").asText())
+                        .isEqualTo(opened.get("client").asText());
             }
             assertThat(ids(onB.await(4, Duration.ofSeconds(10)))).containsExactlyElementsOf(missed);
             List<String> live = publish(a, path, 7, 9);
             assertThat(ids(onB.await(2, Duration.ofSeconds(10)))).containsExactlyElementsOf(live);
             assertThat(onB.pending()).as("nothing twice").isEmpty();
             if (TunnelClient.isPoll(format)) {
-                assertThat(onB.controls()).as("an ordinary poll moved to another node is not a resume").isEmpty();
+                assertThat(onB.controls())
+                        .as("an ordinary poll moved to another node is not a resume")
+                        .isEmpty();
             }
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> a.server().node().tunnel(onA.tunnel()) == null);
@@ -211,7 +226,8 @@ class ClusterTest {
     void anInterestRegisteredAfterOpeningMovesWithTheTunnel() {
         TunnelClient onA = a.open("stream");
         onA.awaitOpen();
-        JsonNode ack = a.events("{\"tunnel\":\"" + onA.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/later\",\"subpaths\":true}}");
+        JsonNode ack = a.events("{\"tunnel\":\"" + onA.tunnel()
+                + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/later\",\"subpaths\":true}}");
         assertThat(ack.get(0).get("ok").asBoolean()).isTrue();
         onA.drop();
         try (TunnelClient onB = TunnelClient.attach(b.port(), "stream", onA.tunnel(), null)) {
@@ -227,11 +243,20 @@ class ClusterTest {
         List<String> old = publish(a, "/hist/room", 0, 4);
         try (TunnelClient onB = b.open("sse")) {
             onB.awaitOpen();
-            JsonNode ack = b.events("{\"tunnel\":\"" + onB.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/hist/room\",\"recent\":10}}").get(0);
+            JsonNode ack = b.events("{\"tunnel\":\"" + onB.tunnel()
+                            + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/hist/room\",\"recent\":10}}")
+                    .get(0);
             assertThat(ack.get("ok").asBoolean()).isTrue();
-            assertThat(ids(onB.await(3, Duration.ofSeconds(10)))).as("the last 3 kept").containsExactlyElementsOf(old.subList(1, 4));
-            JsonNode since = b.events("{\"tunnel\":\"" + onB.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/hist/room\",\"since\":\"" + old.get(0) + "\"}}").get(0);
-            assertThat(since.get("gap").asBoolean()).as("history no longer reaches back that far").isTrue();
+            assertThat(ids(onB.await(3, Duration.ofSeconds(10))))
+                    .as("the last 3 kept")
+                    .containsExactlyElementsOf(old.subList(1, 4));
+            JsonNode since = b.events("{\"tunnel\":\"" + onB.tunnel()
+                            + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/hist/room\",\"since\":\""
+                            + old.get(0) + "\"}}")
+                    .get(0);
+            assertThat(since.get("gap").asBoolean())
+                    .as("history no longer reaches back that far")
+                    .isTrue();
             String live = publish(c, "/hist/room", 4, 5).get(0);
             assertThat(onB.next().get("id").asText()).isEqualTo(live);
             assertThat(onB.pending()).isEmpty();

@@ -1,7 +1,6 @@
 package io.warren.server.cluster;
 
 import io.warren.redis.RedisProcess;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -34,11 +33,19 @@ final class NodeProcess implements AutoCloseable {
             Path log = dir.resolve("node-" + port + ".log");
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    "io.warren.server.Main", "--host=127.0.0.1", "--port=" + port, "--threads=1"));
+                    "-Xmx256m",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "io.warren.server.Main",
+                    "--host=127.0.0.1",
+                    "--port=" + port,
+                    "--threads=1"));
             cmd.addAll(List.of(options));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             NodeProcess n = new NodeProcess(p, port, log);
             n.awaitListening();
             return n;
@@ -93,7 +100,10 @@ final class NodeProcess implements AutoCloseable {
     private void signal(String sig) {
         try {
             // bash's builtin kill: no dependency on procps being installed.
-            int rc = new ProcessBuilder("bash", "-c", "kill " + sig + " " + process.pid()).inheritIO().start().waitFor();
+            int rc = new ProcessBuilder("bash", "-c", "kill " + sig + " " + process.pid())
+                    .inheritIO()
+                    .start()
+                    .waitFor();
             if (rc != 0) {
                 throw new AssertionError("kill " + sig + " failed with " + rc);
             }

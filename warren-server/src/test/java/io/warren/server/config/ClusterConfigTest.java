@@ -1,16 +1,15 @@
 package io.warren.server.config;
 
-import io.warren.path.PathPattern;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.warren.path.PathPattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** --redis and the cluster log options; history rules from the config file. */
 class ClusterConfigTest {
@@ -24,25 +23,32 @@ class ClusterConfigTest {
 
     @Test
     void redisFromAFlagOrTheEnvironment() {
-        ServerOptions o = WarrenConfig.parse(new String[] {"--redis=redis://127.0.0.1:6390", "--cluster-log-size=500",
-                "--cluster-log-age=2m"}, Map.of());
+        ServerOptions o = WarrenConfig.parse(
+                new String[] {"--redis=redis://127.0.0.1:6390", "--cluster-log-size=500", "--cluster-log-age=2m"},
+                Map.of());
         assertThat(o.cluster().redis()).isEqualTo("redis://127.0.0.1:6390");
         assertThat(o.cluster().logSize()).isEqualTo(500);
         assertThat(o.cluster().logAge()).isEqualTo(Duration.ofMinutes(2));
-        ServerOptions env = WarrenConfig.parse(new String[0], Map.of("WARREN_REDIS", "redis-sentinel://h:26379#mymaster"));
+        ServerOptions env =
+                WarrenConfig.parse(new String[0], Map.of("WARREN_REDIS", "redis-sentinel://h:26379#mymaster"));
         assertThat(env.cluster().redis()).isEqualTo("redis-sentinel://h:26379#mymaster");
         assertThat(env.cluster().logSize()).isEqualTo(100_000);
         assertThat(WarrenConfig.parse(new String[] {"--redis=redis-cluster://10.0.0.1:7000,10.0.0.2:7000"}, Map.of())
-                .cluster().redis()).isEqualTo("redis-cluster://10.0.0.1:7000,10.0.0.2:7000");
+                        .cluster()
+                        .redis())
+                .isEqualTo("redis-cluster://10.0.0.1:7000,10.0.0.2:7000");
     }
 
     @Test
     void badClusterValuesAreNamed() {
         assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--redis=localhost:6379"}, Map.of()))
-                .hasMessageContaining("redis").hasMessageContaining("localhost:6379");
-        assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--redis=redis://h", "--cluster-log-size=0"}, Map.of()))
+                .hasMessageContaining("redis")
+                .hasMessageContaining("localhost:6379");
+        assertThatThrownBy(
+                        () -> WarrenConfig.parse(new String[] {"--redis=redis://h", "--cluster-log-size=0"}, Map.of()))
                 .hasMessageContaining("cluster-log-size");
-        assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--redis=redis://h", "--cluster-log-age=forever"}, Map.of()))
+        assertThatThrownBy(() ->
+                        WarrenConfig.parse(new String[] {"--redis=redis://h", "--cluster-log-age=forever"}, Map.of()))
                 .hasMessageContaining("cluster-log-age");
     }
 
@@ -65,7 +71,8 @@ class ClusterConfigTest {
 
         Files.writeString(yml, "history:\n  \"/a\": {size: 0, ttl: 1s}\n");
         assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--config", yml.toString()}, Map.of()))
-                .hasMessageContaining("history./a").hasMessageContaining("size");
+                .hasMessageContaining("history./a")
+                .hasMessageContaining("size");
         Files.writeString(yml, "history:\n  \"/a\": 5\n");
         assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--config", yml.toString()}, Map.of()))
                 .hasMessageContaining("history./a");

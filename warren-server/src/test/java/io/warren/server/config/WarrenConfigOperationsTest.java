@@ -1,8 +1,7 @@
 package io.warren.server.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Flags beat WARREN_* variables, which beat the file, which beats the defaults; every bad value is named. */
 class WarrenConfigOperationsTest {
@@ -42,8 +41,8 @@ class WarrenConfigOperationsTest {
     @Test
     void flagBeatsEnvironmentBeatsFileBeatsDefault() throws IOException {
         Path f = file("port: 9001\nkeepalive: 7s\npoll-timeout: 3s\nadmin-key: from-file-123\naccess-log: true\n");
-        WarrenConfig.Loaded l = load(Map.of("WARREN_PORT", "9002", "WARREN_KEEPALIVE", "8s"),
-                "--config", f.toString(), "--port=9003");
+        WarrenConfig.Loaded l =
+                load(Map.of("WARREN_PORT", "9002", "WARREN_KEEPALIVE", "8s"), "--config", f.toString(), "--port=9003");
         ServerOptions s = l.server();
         assertThat(s.port()).as("flag").isEqualTo(9003);
         assertThat(s.node().keepalive()).as("env over file").isEqualTo(Duration.ofSeconds(8));
@@ -62,23 +61,42 @@ class WarrenConfigOperationsTest {
     @Test
     void badValuesAreNamedWithKeyAndValue() throws IOException {
         assertThatThrownBy(() -> load(Map.of(), "--keepalive=5x"))
-                .hasMessageContaining("keepalive").hasMessageContaining("'5x'");
+                .hasMessageContaining("keepalive")
+                .hasMessageContaining("'5x'");
         assertThatThrownBy(() -> load(Map.of("WARREN_TUNNEL_TIMEOUT", "soon")))
-                .hasMessageContaining("tunnel-timeout").hasMessageContaining("'soon'");
+                .hasMessageContaining("tunnel-timeout")
+                .hasMessageContaining("'soon'");
         assertThatThrownBy(() -> load(Map.of(), "--port=http"))
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--port").hasMessageContaining("'http'");
-        assertThatThrownBy(() -> load(Map.of(), "--port=70000")).hasMessageContaining("port").hasMessageContaining("70000");
-        assertThatThrownBy(() -> load(Map.of(), "--max-body=lots")).hasMessageContaining("max-body").hasMessageContaining("'lots'");
-        assertThatThrownBy(() -> load(Map.of(), "--replay-size=0")).hasMessageContaining("replay-size").hasMessageContaining("0");
-        assertThatThrownBy(() -> load(Map.of(), "--log-format=xml")).hasMessageContaining("log-format").hasMessageContaining("'xml'");
-        assertThatThrownBy(() -> load(Map.of(), "--log-level=LOUD")).hasMessageContaining("log-level").hasMessageContaining("'LOUD'");
-        assertThatThrownBy(() -> load(Map.of(), "--access-log=maybe")).hasMessageContaining("--access-log").hasMessageContaining("'maybe'");
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--port")
+                .hasMessageContaining("'http'");
+        assertThatThrownBy(() -> load(Map.of(), "--port=70000"))
+                .hasMessageContaining("port")
+                .hasMessageContaining("70000");
+        assertThatThrownBy(() -> load(Map.of(), "--max-body=lots"))
+                .hasMessageContaining("max-body")
+                .hasMessageContaining("'lots'");
+        assertThatThrownBy(() -> load(Map.of(), "--replay-size=0"))
+                .hasMessageContaining("replay-size")
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> load(Map.of(), "--log-format=xml"))
+                .hasMessageContaining("log-format")
+                .hasMessageContaining("'xml'");
+        assertThatThrownBy(() -> load(Map.of(), "--log-level=LOUD"))
+                .hasMessageContaining("log-level")
+                .hasMessageContaining("'LOUD'");
+        assertThatThrownBy(() -> load(Map.of(), "--access-log=maybe"))
+                .hasMessageContaining("--access-log")
+                .hasMessageContaining("'maybe'");
         assertThatThrownBy(() -> load(Map.of(), "--shutdown-timeout=-1s")).hasMessageContaining("shutdown-timeout");
         assertThatThrownBy(() -> load(Map.of(), "--admin-key=short"))
-                .hasMessageContaining("admin-key").hasMessageNotContaining("short");
+                .hasMessageContaining("admin-key")
+                .hasMessageNotContaining("short");
         assertThatThrownBy(() -> load(Map.of(), "--no-such-option=1")).hasMessageContaining("--no-such-option");
         Path f = file("keepalive: {every: 5s}\n");
-        assertThatThrownBy(() -> load(Map.of(), "--config", f.toString())).hasMessageContaining("keepalive").hasMessageContaining("mapping");
+        assertThatThrownBy(() -> load(Map.of(), "--config", f.toString()))
+                .hasMessageContaining("keepalive")
+                .hasMessageContaining("mapping");
         Path l = file("keepalive: [1, 2]\n");
         assertThatThrownBy(() -> load(Map.of(), "--config", l.toString())).hasMessageContaining("keepalive");
     }
@@ -87,11 +105,15 @@ class WarrenConfigOperationsTest {
     void unknownAndUnreadableFilesAreRefused() throws IOException {
         Path f = file("port: 9000\ntunel-timeout: 5s\n");
         assertThatThrownBy(() -> load(Map.of(), "--config", f.toString()))
-                .hasMessageContaining("unknown key 'tunel-timeout'").hasMessageContaining("tunnel-timeout");
-        assertThatThrownBy(() -> load(Map.of(), "--config", dir.resolve("missing.yml").toString()))
-                .hasMessageContaining("missing.yml").hasMessageContaining("no such file");
+                .hasMessageContaining("unknown key 'tunel-timeout'")
+                .hasMessageContaining("tunnel-timeout");
+        assertThatThrownBy(() ->
+                        load(Map.of(), "--config", dir.resolve("missing.yml").toString()))
+                .hasMessageContaining("missing.yml")
+                .hasMessageContaining("no such file");
         Path list = file("- port\n- 9000\n");
-        assertThatThrownBy(() -> load(Map.of(), "--config", list.toString())).hasMessageContaining("not a YAML mapping");
+        assertThatThrownBy(() -> load(Map.of(), "--config", list.toString()))
+                .hasMessageContaining("not a YAML mapping");
     }
 
     @Test
@@ -102,43 +124,79 @@ class WarrenConfigOperationsTest {
                     content-type: text/plain; charset=utf-8
                     envelope: "{id} {path} {datagram}\\n"
                 """);
-        assertThat(load(Map.of(), "--config", ok.toString()).server().formats().get("plain")).isNotNull();
+        assertThat(load(Map.of(), "--config", ok.toString()).server().formats().get("plain"))
+                .isNotNull();
         Path badMode = file("formats:\n  plain:\n    mode: sometimes\n    envelope: '{datagram}'\n");
         assertThatThrownBy(() -> load(Map.of(), "--config", badMode.toString()))
-                .hasMessageContaining("formats.plain.mode").hasMessageContaining("'sometimes'");
+                .hasMessageContaining("formats.plain.mode")
+                .hasMessageContaining("'sometimes'");
         Path badKey = file("formats:\n  plain:\n    envelop: '{datagram}'\n");
-        assertThatThrownBy(() -> load(Map.of(), "--config", badKey.toString())).hasMessageContaining("formats.plain").hasMessageContaining("'envelop'");
+        assertThatThrownBy(() -> load(Map.of(), "--config", badKey.toString()))
+                .hasMessageContaining("formats.plain")
+                .hasMessageContaining("'envelop'");
         Path badEncoding = file("formats:\n  plain:\n    envelope: '{datagram}'\n    encoding: rot13\n");
-        assertThatThrownBy(() -> load(Map.of(), "--config", badEncoding.toString())).hasMessageContaining("formats.plain.encoding").hasMessageContaining("rot13");
+        assertThatThrownBy(() -> load(Map.of(), "--config", badEncoding.toString()))
+                .hasMessageContaining("formats.plain.encoding")
+                .hasMessageContaining("rot13");
     }
 
     @Test
     void printConfigShowsSourcesAndMasksSecrets() throws IOException {
         Path f = file("keepalive: 9s\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        WarrenConfig.Loaded l = WarrenConfig.load(new String[]{"--config", f.toString(), "--publish-key=hunter2-publish-key", "--print-config"},
-                Map.of("WARREN_ADMIN_KEY", "hunter2-admin", "WARREN_PORT", "9005"), new PrintStream(out, true, StandardCharsets.UTF_8));
+        WarrenConfig.Loaded l = WarrenConfig.load(
+                new String[] {"--config", f.toString(), "--publish-key=hunter2-publish-key", "--print-config"},
+                Map.of("WARREN_ADMIN_KEY", "hunter2-admin", "WARREN_PORT", "9005"),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
         assertThat(l).as("print-config does not start a server").isNull();
         String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("port: 9005   # env WARREN_PORT", "keepalive: 9s   # file", "publish-key: '****'   # flag",
-                "admin-key: '****'   # env WARREN_ADMIN_KEY", "tunnel-timeout: 60s   # default");
+        assertThat(text)
+                .contains(
+                        "port: 9005   # env WARREN_PORT",
+                        "keepalive: 9s   # file",
+                        "publish-key: '****'   # flag",
+                        "admin-key: '****'   # env WARREN_ADMIN_KEY",
+                        "tunnel-timeout: 60s   # default");
         assertThat(text).doesNotContain("hunter2");
 
         ByteArrayOutputStream redis = new ByteArrayOutputStream();
-        WarrenConfig.load(new String[]{"--print-config"}, Map.of("WARREN_REDIS", "redis://:hunter2-redis@10.0.0.5:6379/0"),
+        WarrenConfig.load(
+                new String[] {"--print-config"},
+                Map.of("WARREN_REDIS", "redis://:hunter2-redis@10.0.0.5:6379/0"),
                 new PrintStream(redis, true, StandardCharsets.UTF_8));
-        assertThat(redis.toString(StandardCharsets.UTF_8)).contains("redis: 'redis://****@10.0.0.5:6379/0'   # env WARREN_REDIS")
+        assertThat(redis.toString(StandardCharsets.UTF_8))
+                .contains("redis: 'redis://****@10.0.0.5:6379/0'   # env WARREN_REDIS")
                 .doesNotContain("hunter2");
     }
 
     @Test
     void helpListsEveryOptionWithItsDefault() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(WarrenConfig.load(new String[]{"--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8))).isNull();
+        assertThat(WarrenConfig.load(
+                        new String[] {"--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8)))
+                .isNull();
         String help = out.toString(StandardCharsets.UTF_8);
-        for (String key : new String[]{"port", "host", "threads", "tunnel-timeout", "keepalive", "poll-timeout", "replay-size",
-                "replay-bytes", "max-body", "publish-key", "metrics", "admin-key", "access-log", "log-level", "log-format",
-                "shutdown-timeout", "stats-interval", "config", "print-config"}) {
+        for (String key : new String[] {
+            "port",
+            "host",
+            "threads",
+            "tunnel-timeout",
+            "keepalive",
+            "poll-timeout",
+            "replay-size",
+            "replay-bytes",
+            "max-body",
+            "publish-key",
+            "metrics",
+            "admin-key",
+            "access-log",
+            "log-level",
+            "log-format",
+            "shutdown-timeout",
+            "stats-interval",
+            "config",
+            "print-config"
+        }) {
             assertThat(help).contains("--" + key);
         }
         assertThat(help).contains("Default: 8080", "Default: 25s", "Default: 60s", "Default: 64k", "Default: 10s");
@@ -150,12 +208,16 @@ class WarrenConfigOperationsTest {
         WarrenConfig.Loaded l = load(Map.of(), "--config", example.toString());
         assertThat(l.server().formats().get("lines")).isNotNull();
         assertThat(l.server().formats().get("b64poll")).isNotNull();
-        assertThat(l.server()).usingRecursiveComparison().ignoringFields("formats").isEqualTo(load(Map.of()).server());
+        assertThat(l.server())
+                .usingRecursiveComparison()
+                .ignoringFields("formats")
+                .isEqualTo(load(Map.of()).server());
         assertThat(l.operations()).as("the file shows the defaults").isEqualTo(OperationsOptions.defaults());
         String text = Files.readString(example);
         ByteArrayOutputStream help = new ByteArrayOutputStream();
-        WarrenConfig.load(new String[]{"--help"}, Map.of(), new PrintStream(help, true, StandardCharsets.UTF_8));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--([a-z-]+)\\[?=").matcher(help.toString(StandardCharsets.UTF_8));
+        WarrenConfig.load(new String[] {"--help"}, Map.of(), new PrintStream(help, true, StandardCharsets.UTF_8));
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("--([a-z-]+)\\[?=").matcher(help.toString(StandardCharsets.UTF_8));
         int n = 0;
         while (m.find()) {
             String key = m.group(1);
@@ -169,7 +231,8 @@ class WarrenConfigOperationsTest {
 
     @Test
     void unknownEnvironmentVariablesAreReported() {
-        assertThat(WarrenConfig.unknownEnvironment(Map.of("WARREN_PORT", "1", "WARREN_PROT", "1", "WARREN_JAVA_OPTS", "-Xmx1g", "HOME", "/")))
+        assertThat(WarrenConfig.unknownEnvironment(
+                        Map.of("WARREN_PORT", "1", "WARREN_PROT", "1", "WARREN_JAVA_OPTS", "-Xmx1g", "HOME", "/")))
                 .containsExactly("WARREN_PROT");
     }
 }

@@ -1,15 +1,14 @@
 package io.warren.server.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WarrenConfigTest {
 
@@ -28,7 +27,8 @@ class WarrenConfigTest {
     void flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws Exception {
         Path yml = dir.resolve("w.yml");
         Files.writeString(yml, "port: 7000\nkeepalive: 10s\npoll-timeout: 3s\nreplay-size: 9\n");
-        ServerOptions o = WarrenConfig.parse(new String[]{"--config=" + yml, "--port", "9000", "--tunnel-timeout=5s"},
+        ServerOptions o = WarrenConfig.parse(
+                new String[] {"--config=" + yml, "--port", "9000", "--tunnel-timeout=5s"},
                 Map.of("WARREN_PORT", "8000", "WARREN_KEEPALIVE", "500ms", "WARREN_MAX_BODY", "1m"));
         assertThat(o.port()).isEqualTo(9000);
         assertThat(o.node().tunnelTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -42,16 +42,22 @@ class WarrenConfigTest {
 
     @Test
     void badValuesAreNamed(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> WarrenConfig.parse(new String[]{"--keepalive=soon"}, Map.of()))
-                .hasMessageContaining("keepalive").hasMessageContaining("soon");
-        assertThatThrownBy(() -> WarrenConfig.parse(new String[]{"--max-body=-1"}, Map.of())).hasMessageContaining("max-body");
-        assertThatThrownBy(() -> WarrenConfig.parse(new String[]{"--port=70000"}, Map.of())).hasMessageContaining("port");
-        assertThatThrownBy(() -> WarrenConfig.parse(new String[]{"--nope=1"}, Map.of())).hasMessageContaining("--nope");
+        assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--keepalive=soon"}, Map.of()))
+                .hasMessageContaining("keepalive")
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--max-body=-1"}, Map.of()))
+                .hasMessageContaining("max-body");
+        assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--port=70000"}, Map.of()))
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--nope=1"}, Map.of()))
+                .hasMessageContaining("--nope");
         Path yml = dir.resolve("bad.yml");
         Files.writeString(yml, "prot: 1\n");
-        assertThatThrownBy(() -> WarrenConfig.parse(new String[]{"--config", yml.toString()}, Map.of())).hasMessageContaining("'prot'");
+        assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--config", yml.toString()}, Map.of()))
+                .hasMessageContaining("'prot'");
         Files.writeString(yml, "formats:\n  x:\n    envelope: \"{tunnel}\"\n");
-        assertThatThrownBy(() -> WarrenConfig.parse(new String[]{"--config", yml.toString()}, Map.of())).hasMessageContaining("{tunnel}");
+        assertThatThrownBy(() -> WarrenConfig.parse(new String[] {"--config", yml.toString()}, Map.of()))
+                .hasMessageContaining("{tunnel}");
     }
 
     @Test

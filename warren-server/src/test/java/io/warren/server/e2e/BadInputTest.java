@@ -1,19 +1,18 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Point 12: every kind of bad input gets its 4xx JSON error, changes nothing, and never disturbs the
@@ -26,7 +25,9 @@ class BadInputTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(o -> o.withMaxBody(1024).withPublishKey("bad-input-test-key"));
-        bystanders = List.of(server.open("sse", "subscribe=/by"), server.open("longpoll", "subscribe=/by"),
+        bystanders = List.of(
+                server.open("sse", "subscribe=/by"),
+                server.open("longpoll", "subscribe=/by"),
                 server.open("iframe", "subscribe=/by"));
         bystanders.forEach(TunnelClient::awaitOpen);
     }
@@ -46,7 +47,13 @@ class BadInputTest {
     }
 
     private static void bystandersStillReceive(int n) {
-        assertThat(server.post("/publish", "{\"path\":\"/by\",\"data\":" + n + "}", "Authorization", "Bearer bad-input-test-key").status()).isEqualTo(200);
+        assertThat(server.post(
+                                "/publish",
+                                "{\"path\":\"/by\",\"data\":" + n + "}",
+                                "Authorization",
+                                "Bearer bad-input-test-key")
+                        .status())
+                .isEqualTo(200);
         for (TunnelClient c : bystanders) {
             assertThat(c.next().get("data").asInt()).isEqualTo(n);
         }
@@ -75,9 +82,16 @@ class BadInputTest {
         expect(server.get("/tunnel?format=sse&new=1&subscribe=/a/*/b"), 400, "bad-path");
         expect(server.get("/tunnel?format=nope&new=1"), 400, "unknown-format");
         expect(server.get("/tunnel?new=1"), 400, "unknown-format");
-        expect(server.post("/events", "{\"tunnel\":\"AAAAAAAAAAAAAAAAAAAAAAAA\",\"path\":\"/x\"}"), 404, "unknown-tunnel");
+        expect(
+                server.post("/events", "{\"tunnel\":\"AAAAAAAAAAAAAAAAAAAAAAAA\",\"path\":\"/x\"}"),
+                404,
+                "unknown-tunnel");
         expect(server.get("/events?tunnel=AAAAAAAAAAAAAAAAAAAAAAAA&path=/x"), 404, "unknown-tunnel");
-        expect(server.post("/events", "{\"tunnel\":\"" + t + "\",\"path\":\"/x\",\"data\":\"" + "x".repeat(2000) + "\"}"), 413, "too-large");
+        expect(
+                server.post(
+                        "/events", "{\"tunnel\":\"" + t + "\",\"path\":\"/x\",\"data\":\"" + "x".repeat(2000) + "\"}"),
+                413,
+                "too-large");
         expect(server.get("/tunnel?format=jsonp&new=1&callback=alert(document.cookie)"), 400, "bad-callback");
         expect(server.send("PUT", "/tunnel?format=sse&new=1", "x"), 405, "method-not-allowed");
         expect(server.send("DELETE", "/events", null), 405, "method-not-allowed");
@@ -86,8 +100,12 @@ class BadInputTest {
         expect(server.get("/tunnel?format=sse&new=1&subscribe=/client/someone"), 403, "forbidden");
         expect(server.get("/nowhere"), 404, "not-found");
 
-        assertThat(server.server().node().tunnelCount()).as("no tunnel created or lost").isEqualTo(tunnels);
-        assertThat(server.server().node().interestCount()).as("no interest changed").isEqualTo(interests);
+        assertThat(server.server().node().tunnelCount())
+                .as("no tunnel created or lost")
+                .isEqualTo(tunnels);
+        assertThat(server.server().node().interestCount())
+                .as("no interest changed")
+                .isEqualTo(interests);
         bystandersStillReceive(1);
     }
 
@@ -109,9 +127,10 @@ class BadInputTest {
     @Test
     void aBadDatagramInsideAGoodRequestFailsAloneAndChangesNothing() {
         TunnelClient c = bystanders.get(0);
-        JsonNode acks = server.events("[{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/a/**/b\"}},"
-                + "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/by\",\"data\":\"fine\"},"
-                + "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/by/" + "x".repeat(300) + "\"}]");
+        JsonNode acks = server.events(
+                "[{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/a/**/b\"}},"
+                        + "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/by\",\"data\":\"fine\"},"
+                        + "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/by/" + "x".repeat(300) + "\"}]");
         assertThat(acks.get(0).get("error").asText()).isEqualTo("bad-path");
         assertThat(acks.get(1).get("ok").asBoolean()).isTrue();
         assertThat(acks.get(2).get("error").asText()).isEqualTo("bad-path");

@@ -1,17 +1,16 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Open, subscribe at open, publish from the backend and from a client, receive: for every built-in format. */
 class DeliveryTest {
@@ -33,17 +32,22 @@ class DeliveryTest {
         try (TunnelClient c = server.open(format, "subscribe=/news/*")) {
             JsonNode open = c.awaitOpen();
             assertThat(open.get("resumed").asBoolean()).isFalse();
-            assertThat(open.get("tunnel").asText()).hasSizeGreaterThanOrEqualTo(22).matches("[A-Za-z0-9_-]+");
-            assertThat(open.get("path").asText()).isEqualTo("/client/" + open.get("client").asText());
+            assertThat(open.get("tunnel").asText())
+                    .hasSizeGreaterThanOrEqualTo(22)
+                    .matches("[A-Za-z0-9_-]+");
+            assertThat(open.get("path").asText())
+                    .isEqualTo("/client/" + open.get("client").asText());
             assertThat(open.get("keepalive").asLong()).isEqualTo(25_000);
 
-            JsonNode acks = server.publish("[{\"path\":\"/news/today\",\"data\":{\"n\":1}},{\"path\":\"/news/today\",\"data\":\"two </script><!-- \u2028\"}]");
+            JsonNode acks = server.publish(
+                    "[{\"path\":\"/news/today\",\"data\":{\"n\":1}},{\"path\":\"/news/today\",\"data\":\"two </script><!-- \u2028\"}]");
             assertThat(acks.get(0).get("ok").asBoolean()).isTrue();
 
             List<JsonNode> got = c.await(2, Duration.ofSeconds(10));
             assertThat(got.get(0).get("path").asText()).isEqualTo("/news/today");
             assertThat(got.get(0).get("data").get("n").asInt()).isEqualTo(1);
-            assertThat(got.get(0).get("id").asText()).isEqualTo(acks.get(0).get("id").asText());
+            assertThat(got.get(0).get("id").asText())
+                    .isEqualTo(acks.get(0).get("id").asText());
             assertThat(got.get(1).get("data").asText()).isEqualTo("two </script><!-- \u2028");
             assertThat(got.get(0).has("from")).isFalse();
 

@@ -1,24 +1,23 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.warren.server.config.ServerOptions;
 import io.warren.server.config.WarrenConfig;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Point 3: each format's exact bytes on the wire, and operator-defined formats from the config file. */
 class FormatWireTest {
@@ -55,11 +54,18 @@ class FormatWireTest {
         assertThat(h.header("cache-control")).contains("no-cache");
         assertThat(h.header("transfer-encoding")).isEqualTo("chunked");
         String head = readUntil(h, "resumed\":false}}\n\n");
-        assertThat(head).startsWith(":" + " ".repeat(2048) + "\nretry: 2000\n\ndata: {\"path\":\"/meta/open\",\"data\":{\"tunnel\":\"");
+        assertThat(head)
+                .startsWith(":" + " ".repeat(2048)
+                        + "\nretry: 2000\n\ndata: {\"path\":\"/meta/open\",\"data\":{\"tunnel\":\"");
         RawHttp h2 = RawHttp.get(server.port(), "/tunnel?format=sse&new=1&subscribe=/w/sse");
-        String id = server.publish("{\"path\":\"/w/sse\",\"data\":{\"k\":\"v\"}}").get(0).get("id").asText();
+        String id = server.publish("{\"path\":\"/w/sse\",\"data\":{\"k\":\"v\"}}")
+                .get(0)
+                .get("id")
+                .asText();
         String text = readUntil(h2, "\"v\"}}\n\n");
-        assertThat(text).endsWith("id: " + id + "\ndata: {\"id\":\"" + id + "\",\"path\":\"/w/sse\",\"data\":{\"k\":\"v\"}}\n\n");
+        assertThat(text)
+                .endsWith(
+                        "id: " + id + "\ndata: {\"id\":\"" + id + "\",\"path\":\"/w/sse\",\"data\":{\"k\":\"v\"}}\n\n");
     }
 
     @Test
@@ -68,7 +74,10 @@ class FormatWireTest {
         assertThat(h.header("content-type")).isEqualTo("application/x-ndjson; charset=utf-8");
         readUntil(h, "}}\n");
         RawHttp h2 = RawHttp.get(server.port(), "/tunnel?format=stream&new=1&subscribe=/w/stream");
-        String id = server.publish("{\"path\":\"/w/stream\",\"data\":[1]}").get(0).get("id").asText();
+        String id = server.publish("{\"path\":\"/w/stream\",\"data\":[1]}")
+                .get(0)
+                .get("id")
+                .asText();
         assertThat(readUntil(h2, "[1]}\n")).endsWith("\n{\"id\":\"" + id + "\",\"path\":\"/w/stream\",\"data\":[1]}\n");
     }
 
@@ -79,7 +88,10 @@ class FormatWireTest {
         String nasty = "</script><script>alert(1)</script><!-- \u2028";
         server.publish("{\"path\":\"/w/if\",\"data\":\"" + nasty.replace("\u2028", "\\u2028") + "\"}");
         String text = readUntil(h, "\\u003c!--");
-        assertThat(text).startsWith("<!DOCTYPE html>").contains(" ".repeat(2048)).contains("parent.app.onDatagram(d)");
+        assertThat(text)
+                .startsWith("<!DOCTYPE html>")
+                .contains(" ".repeat(2048))
+                .contains("parent.app.onDatagram(d)");
         String afterHeader = text.substring(text.indexOf("<script>w("));
         assertThat(afterHeader.replace("</script>\n", "")).doesNotContain("</script", "<!--", "\u2028");
         assertThat(afterHeader).contains("\\u003c/script\\u003e");
@@ -101,7 +113,10 @@ class FormatWireTest {
             });
             // Held: no answer for a good part of the poll timeout (700 ms) while nothing is ready.
             await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> !poll.isDone());
-            String id = server.publish("{\"path\":\"/client/" + c.client() + "\",\"data\":7}").get(0).get("id").asText();
+            String id = server.publish("{\"path\":\"/client/" + c.client() + "\",\"data\":7}")
+                    .get(0)
+                    .get("id")
+                    .asText();
             assertThat(poll.get(5, java.util.concurrent.TimeUnit.SECONDS))
                     .isEqualTo("[{\"id\":\"" + id + "\",\"path\":\"/client/" + c.client() + "\",\"data\":7}]");
             // Nothing new: the poll times out with an empty array.
@@ -117,20 +132,27 @@ class FormatWireTest {
             assertThat(h.header("content-type")).isEqualTo("application/javascript; charset=utf-8");
             assertThat(h.header("x-content-type-options")).isEqualTo("nosniff");
             String body = h.body();
-            assertThat(body).startsWith("/**/jQuery_123.cb([{\"path\":\"/meta/open\"").endsWith("}]);");
+            assertThat(body)
+                    .startsWith("/**/jQuery_123.cb([{\"path\":\"/meta/open\"")
+                    .endsWith("}]);");
         }
         try (RawHttp h = RawHttp.get(server.port(), "/tunnel?format=jsonp&new=1&callback=x;alert(1)")) {
             assertThat(h.status()).as("';' does not split parameters").isEqualTo(400);
             assertThat(h.body()).contains("bad-callback");
         }
-        for (String bad : new String[]{"", "alert(1)", "a-b", "1abc", "a..b", "a.b.c.d.e", "x".repeat(70)}) {
-            TestServer.Response r = server.get("/tunnel?format=jsonp&new=1&callback=" + java.net.URLEncoder.encode(bad, StandardCharsets.UTF_8));
+        for (String bad : new String[] {"", "alert(1)", "a-b", "1abc", "a..b", "a.b.c.d.e", "x".repeat(70)}) {
+            TestServer.Response r = server.get(
+                    "/tunnel?format=jsonp&new=1&callback=" + java.net.URLEncoder.encode(bad, StandardCharsets.UTF_8));
             assertThat(r.status()).as(bad).isEqualTo(400);
             assertThat(r.json().get("error").asText()).isEqualTo("bad-callback");
         }
         TestServer.Response missing = server.get("/tunnel?format=jsonp&new=1");
         assertThat(missing.json().get("error").asText()).isEqualTo("bad-callback");
-        assertThat(server.get("/tunnel?format=iframe&new=1&callback=a(b)").json().get("error").asText()).isEqualTo("bad-callback");
+        assertThat(server.get("/tunnel?format=iframe&new=1&callback=a(b)")
+                        .json()
+                        .get("error")
+                        .asText())
+                .isEqualTo("bad-callback");
     }
 
     @Test
@@ -155,20 +177,28 @@ class FormatWireTest {
                     footer: ">"
                     encoding: base64
                 """);
-        ServerOptions options = WarrenConfig.parse(new String[]{"--config", yml.toString(), "--host=127.0.0.1", "--port", "0"}, Map.of());
+        ServerOptions options = WarrenConfig.parse(
+                new String[] {"--config", yml.toString(), "--host=127.0.0.1", "--port", "0"}, Map.of());
         assertThat(options.node().keepalive()).isEqualTo(Duration.ofMillis(400));
         try (TestServer custom = TestServer.start(o -> options)) {
             RawHttp h = RawHttp.get(custom.port(), "/tunnel?format=plain&new=1&subscribe=/p");
             assertThat(h.header("content-type")).isEqualTo("text/plain; charset=utf-8");
-            String id = custom.publish("{\"path\":\"/p\",\"data\":{\"x\":1}}").get(0).get("id").asText();
+            String id = custom.publish("{\"path\":\"/p\",\"data\":{\"x\":1}}")
+                    .get(0)
+                    .get("id")
+                    .asText();
             String text = readUntil(h, ".\n");
-            assertThat(text).startsWith("hello ").contains("\n# /meta/open {\"path\":\"/meta/open\"")
+            assertThat(text)
+                    .startsWith("hello ")
+                    .contains("\n# /meta/open {\"path\":\"/meta/open\"")
                     .contains("\n" + id + " /p {\"id\":\"" + id + "\",\"path\":\"/p\",\"data\":{\"x\":1}}\n");
 
             try (RawHttp p = RawHttp.get(custom.port(), "/tunnel?format=b64poll&new=1")) {
                 String body = p.body();
                 assertThat(body).startsWith("<").endsWith(">");
-                String decoded = new String(java.util.Base64.getDecoder().decode(body.substring(1, body.length() - 1)), StandardCharsets.UTF_8);
+                String decoded = new String(
+                        java.util.Base64.getDecoder().decode(body.substring(1, body.length() - 1)),
+                        StandardCharsets.UTF_8);
                 assertThat(decoded).startsWith("{\"path\":\"/meta/open\"");
             }
         }

@@ -1,21 +1,20 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.broker.HistoryRule;
 import io.warren.path.PathPattern;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Per-path history on one node: /meta/subscribe with recent or since, and the gap flag in the ack. */
 class HistoryTest {
@@ -23,7 +22,8 @@ class HistoryTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/h/**"), 3, Duration.ofHours(1)))));
+        server = TestServer.start(
+                o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/h/**"), 3, Duration.ofHours(1)))));
     }
 
     @AfterAll
@@ -34,13 +34,17 @@ class HistoryTest {
     static List<String> publish(TestServer via, String path, int from, int to) {
         List<String> ids = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            ids.add(via.publish("{\"path\":\"" + path + "\",\"data\":" + i + "}").get(0).get("id").asText());
+            ids.add(via.publish("{\"path\":\"" + path + "\",\"data\":" + i + "}")
+                    .get(0)
+                    .get("id")
+                    .asText());
         }
         return ids;
     }
 
     static JsonNode subscribe(TestServer via, TunnelClient t, String extra) {
-        return via.events("{\"tunnel\":\"" + t.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{" + extra + "}}").get(0);
+        return via.events("{\"tunnel\":\"" + t.tunnel() + "\",\"path\":\"/meta/subscribe\",\"data\":{" + extra + "}}")
+                .get(0);
     }
 
     private static List<String> ids(List<JsonNode> ds) {
@@ -89,8 +93,13 @@ class HistoryTest {
     void historyNeedsOneExactPathAndEitherSinceOrRecent() {
         try (TunnelClient t = server.open("stream")) {
             t.awaitOpen();
-            for (String bad : new String[] {"\"path\":\"/h/*\",\"recent\":2", "\"path\":\"/h/x\",\"recent\":2,\"since\":\"a\"",
-                    "\"path\":\"/h/x\",\"recent\":0", "\"path\":\"/h/x\",\"recent\":\"2\"", "\"path\":\"/h/x\",\"since\":5"}) {
+            for (String bad : new String[] {
+                "\"path\":\"/h/*\",\"recent\":2",
+                "\"path\":\"/h/x\",\"recent\":2,\"since\":\"a\"",
+                "\"path\":\"/h/x\",\"recent\":0",
+                "\"path\":\"/h/x\",\"recent\":\"2\"",
+                "\"path\":\"/h/x\",\"since\":5"
+            }) {
                 JsonNode ack = subscribe(server, t, bad);
                 assertThat(ack.get("ok").asBoolean()).as(bad).isFalse();
                 assertThat(ack.get("error").asText()).as(bad).isEqualTo("bad-request");

@@ -1,17 +1,16 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Point 7: idle stream tunnels get the format's keepalive at the configured interval; poll formats are
@@ -22,7 +21,8 @@ class KeepaliveTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(o -> o.withNode(o.node().withKeepalive(Duration.ofMillis(300)).withPollTimeout(Duration.ofMillis(300))));
+        server = TestServer.start(o ->
+                o.withNode(o.node().withKeepalive(Duration.ofMillis(300)).withPollTimeout(Duration.ofMillis(300))));
     }
 
     @AfterAll
@@ -51,8 +51,10 @@ class KeepaliveTest {
             c.awaitOpen();
             String path = "/client/" + c.client();
             // Several polls come back empty, then a datagram still arrives promptly.
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> c.rawText().split(format.equals("jsonp") ? "cb\\(\\[\\]\\);" : "\\[\\]", -1).length - 1 >= 3);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> c.rawText().split(format.equals("jsonp") ? "cb\\(\\[\\]\\);" : "\\[\\]", -1).length - 1
+                            >= 3);
             server.publish("{\"path\":\"" + path + "\",\"data\":\"late\"}");
             assertThat(c.next().get("data").asText()).isEqualTo("late");
         }

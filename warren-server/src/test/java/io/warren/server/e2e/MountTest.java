@@ -1,5 +1,8 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -15,16 +18,12 @@ import io.warren.server.config.ServerOptions;
 import io.warren.server.support.LeakReports;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Warren mounted on connections an application's own Netty server accepted, on the application's event loops. */
 class MountTest {
@@ -33,34 +32,49 @@ class MountTest {
     @ValueSource(strings = {"sse", "longpoll"})
     void mountedOnAnApplicationsOwnServer(String format) throws Exception {
         LeakReports.clear();
-        WarrenServer warren = WarrenServer.builder(ServerOptions.defaults().withThreads(1)
+        WarrenServer warren = WarrenServer.builder(ServerOptions.defaults()
+                        .withThreads(1)
                         .withNode(NodeOptions.defaults().withPollTimeout(Duration.ofSeconds(2))))
-                .listen(false).build().start();
+                .listen(false)
+                .build()
+                .start();
         EventLoopGroup app = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             assertThatThrownBy(warren::port).isInstanceOf(IllegalStateException.class);
-            Channel server = new ServerBootstrap().group(app).channel(NioServerSocketChannel.class)
+            Channel server = new ServerBootstrap()
+                    .group(app)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             warren.mount(ch);
                         }
                     })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                    .bind(new InetSocketAddress("127.0.0.1", 0))
+                    .sync()
+                    .channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
 
             try (TunnelClient c = TunnelClient.open(port, format, "subscribe=/app/*")) {
                 assertThat(c.awaitOpen().get("resumed").asBoolean()).isFalse();
                 for (int i = 0; i < 20; i++) {
-                    warren.publish("/app/x", Integer.toString(i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+                    warren.publish("/app/x", Integer.toString(i))
+                            .toCompletableFuture()
+                            .get(5, TimeUnit.SECONDS);
                 }
-                assertThat(c.await(20, Duration.ofSeconds(10))).extracting(d -> d.get("data").asInt())
+                assertThat(c.await(20, Duration.ofSeconds(10)))
+                        .extracting(d -> d.get("data").asInt())
                         .containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
-                JsonNode ack = TestServer.sendTo(port, "POST", "/events",
-                        "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/app/y\",\"data\":\"hi\"}").json();
+                JsonNode ack = TestServer.sendTo(
+                                port,
+                                "POST",
+                                "/events",
+                                "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/app/y\",\"data\":\"hi\"}")
+                        .json();
                 assertThat(ack.get(0).get("ok").asBoolean()).isTrue();
                 assertThat(c.next().get("from").asText()).isEqualTo(c.client());
-                assertThat(TestServer.sendTo(port, "GET", "/healthz", null).status()).isEqualTo(200);
+                assertThat(TestServer.sendTo(port, "GET", "/healthz", null).status())
+                        .isEqualTo(200);
             }
             server.close().sync();
         } finally {
@@ -75,9 +89,13 @@ class MountTest {
 
     @Test
     void mountingBeforeStartIsRefused() {
-        WarrenServer warren = WarrenServer.builder(ServerOptions.defaults().withThreads(1)).listen(false).build();
+        WarrenServer warren = WarrenServer.builder(ServerOptions.defaults().withThreads(1))
+                .listen(false)
+                .build();
         try {
-            assertThatThrownBy(() -> warren.mount(null)).isInstanceOf(IllegalStateException.class).hasMessageContaining("start()");
+            assertThatThrownBy(() -> warren.mount(null))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("start()");
         } finally {
             warren.close();
         }

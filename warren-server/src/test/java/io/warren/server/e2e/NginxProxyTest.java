@@ -1,14 +1,13 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,11 +19,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Real nginx from Debian in front of Warren, configured with the very files operators install
@@ -34,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * query strings.
  */
 class NginxProxyTest {
-    private static final Path DEPLOY = Path.of("..", "deploy", "nginx").toAbsolutePath().normalize();
+    private static final Path DEPLOY =
+            Path.of("..", "deploy", "nginx").toAbsolutePath().normalize();
     /** Generous for a shared machine, far below any proxy buffering or timeout (seconds to minutes). */
     private static final Duration PROMPT = Duration.ofMillis(1500);
 
@@ -45,7 +45,11 @@ class NginxProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path bin = Stream.of("/usr/sbin/nginx", "/usr/bin/nginx").map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+        Path bin = Stream.of("/usr/sbin/nginx", "/usr/bin/nginx")
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
         if (bin == null) {
             if ("true".equals(System.getenv("CI"))) {
                 fail("nginx is not installed (./run-tests installs Debian's nginx)");
@@ -59,7 +63,9 @@ class NginxProxyTest {
                 .replace("server 127.0.0.1:8080;", "server 127.0.0.1:" + warren.port() + ";");
         Files.writeString(dir.resolve("warren-http.conf"), http);
         String proxy = Files.readString(DEPLOY.resolve("warren-proxy.conf"))
-                .replace("/var/log/nginx/warren.access.log", dir.resolve("access.log").toString());
+                .replace(
+                        "/var/log/nginx/warren.access.log",
+                        dir.resolve("access.log").toString());
         Files.writeString(dir.resolve("warren-proxy.conf"), proxy);
         String conf = (isRoot() ? "user root;\n" : "") + """
                 worker_processes 1;
@@ -82,8 +88,15 @@ class NginxProxyTest {
                 }
                 """.formatted(dir, port, dir.resolve("warren-proxy.conf"));
         Files.writeString(dir.resolve("nginx.conf"), conf);
-        nginx = new ProcessBuilder(bin.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+        nginx = new ProcessBuilder(
+                        bin.toString(),
+                        "-p",
+                        dir.toString(),
+                        "-c",
+                        dir.resolve("nginx.conf").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("nginx.out").toFile())
+                .start();
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             if (!nginx.isAlive()) {
                 throw new AssertionError("nginx exited: " + Files.readString(dir.resolve("nginx.out")));
@@ -130,7 +143,8 @@ class NginxProxyTest {
                 assertThat(ms).as("datagram %d took %d ms through nginx", i, ms).isLessThan(PROMPT.toMillis());
             }
             // Client events go through the proxy too and come back with `from`.
-            TestServer.Response r = proxied("POST", "/events", "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/proxy/mine\",\"data\":\"hi\"}");
+            TestServer.Response r = proxied(
+                    "POST", "/events", "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/proxy/mine\",\"data\":\"hi\"}");
             assertThat(r.status()).isEqualTo(200);
             assertThat(c.await(1, PROMPT).get(0).get("from").asText()).isEqualTo(c.client());
         }
@@ -139,13 +153,16 @@ class NginxProxyTest {
     @Test
     void webSocketTunnelsUpgradeAndDeliverThroughNginx() throws Exception {
         java.util.concurrent.BlockingQueue<JsonNode> got = new java.util.concurrent.LinkedBlockingQueue<>();
-        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/tunnel?format=ws&new=1&subscribe=/proxy/*"),
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(
+                        java.net.URI.create("ws://127.0.0.1:" + port + "/tunnel?format=ws&new=1&subscribe=/proxy/*"),
                         new java.net.http.WebSocket.Listener() {
                             private final StringBuilder text = new StringBuilder();
 
                             @Override
-                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                            public java.util.concurrent.CompletionStage<?> onText(
+                                    java.net.http.WebSocket w, CharSequence data, boolean last) {
                                 text.append(data);
                                 if (last) {
                                     got.add(io.warren.server.support.WireDecoder.parse(text.toString()));
@@ -154,7 +171,8 @@ class NginxProxyTest {
                                 w.request(1);
                                 return null;
                             }
-                        }).get(10, TimeUnit.SECONDS);
+                        })
+                .get(10, TimeUnit.SECONDS);
         try {
             JsonNode open = got.poll(10, TimeUnit.SECONDS);
             assertThat(open).isNotNull();
@@ -164,7 +182,9 @@ class NginxProxyTest {
                 publish("{\"path\":\"/proxy/ws\",\"data\":" + i + "}");
                 JsonNode d = got.poll(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertThat(d).as("datagram %d through nginx over WebSocket (%d ms)", i, ms).isNotNull();
+                assertThat(d)
+                        .as("datagram %d through nginx over WebSocket (%d ms)", i, ms)
+                        .isNotNull();
                 assertThat(d.get("data").asInt()).isEqualTo(i);
             }
         } finally {
@@ -192,19 +212,32 @@ class NginxProxyTest {
     void finding3_publishAdminAndMetricsAreNotReachableThroughTheShippedProxy() {
         // Behind a proxy every request comes from loopback: the backend publishes to Warren directly.
         String json = "{\"path\":\"/proxy/x\",\"data\":1}";
-        for (String target : new String[]{"/publish", "/%70ublish", "//publish", "/x/../publish"}) {
-            TestServer.Response r = TestServer.sendTo(port, "POST", target, json,
-                    "Authorization", "Bearer proxy-test-publish-key", "Content-Type", "application/json");
-            assertThat(r.status()).as("POST %s through nginx, even with the key", target).isEqualTo(404);
+        for (String target : new String[] {"/publish", "/%70ublish", "//publish", "/x/../publish"}) {
+            TestServer.Response r = TestServer.sendTo(
+                    port,
+                    "POST",
+                    target,
+                    json,
+                    "Authorization",
+                    "Bearer proxy-test-publish-key",
+                    "Content-Type",
+                    "application/json");
+            assertThat(r.status())
+                    .as("POST %s through nginx, even with the key", target)
+                    .isEqualTo(404);
             assertThat(r.body()).contains("not served through the proxy");
         }
-        for (String target : new String[]{"/metrics", "/%6detrics", "/admin", "/admin/", "/admin/events", "/admin?key=x", "/%61dmin"}) {
+        for (String target :
+                new String[] {"/metrics", "/%6detrics", "/admin", "/admin/", "/admin/events", "/admin?key=x", "/%61dmin"
+                }) {
             TestServer.Response r = proxied("GET", target, null);
             assertThat(r.status()).as("GET %s through nginx", target).isEqualTo(404);
             assertThat(r.body()).contains("not served through the proxy");
         }
         // The same key straight to Warren works, and the public endpoints still pass the proxy.
-        assertThat(warren.post("/publish", json, "Authorization", "Bearer proxy-test-publish-key").status()).isEqualTo(200);
+        assertThat(warren.post("/publish", json, "Authorization", "Bearer proxy-test-publish-key")
+                        .status())
+                .isEqualTo(200);
         assertThat(warren.get("/metrics").status()).isEqualTo(200);
         assertThat(proxied("GET", "/healthz", null).status()).isEqualTo(200);
     }
@@ -212,9 +245,12 @@ class NginxProxyTest {
     @Test
     void finding7_theShippedAccessLogHasNoQueryStrings() throws IOException {
         String secret = "eyJhbGciOiJIUzI1NiJ9.secret-token-in-the-query.sig";
-        assertThat(proxied("GET", "/tunnel?format=nope&tunnel=SECRETTUNNELID&token=" + secret, null).status()).isEqualTo(400);
+        assertThat(proxied("GET", "/tunnel?format=nope&tunnel=SECRETTUNNELID&token=" + secret, null)
+                        .status())
+                .isEqualTo(400);
         Path log = dir.resolve("access.log");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log) && Files.readString(log).contains("GET /tunnel "));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(log) && Files.readString(log).contains("GET /tunnel "));
         String text = Files.readString(log);
         assertThat(text).doesNotContain(secret).doesNotContain("SECRETTUNNELID").doesNotContain("token=");
     }

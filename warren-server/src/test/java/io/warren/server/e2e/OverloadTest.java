@@ -1,14 +1,12 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.NodeOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * No silent loss, over real HTTP: one event loop and a one-datagram shard inbox, so a batch published in
@@ -32,9 +30,10 @@ class OverloadTest {
     @Test
     void noSilentLoss_backendPublishAnsweredOverloadedAndSubscriberToldOfTheGap() {
         try (TestServer server = tinyInbox();
-             TunnelClient sub = server.open("stream", "subscribe=/feed")) {
+                TunnelClient sub = server.open("stream", "subscribe=/feed")) {
             sub.awaitOpen();
-            JsonNode acks = server.publish("[{\"path\":\"/feed\",\"data\":1},{\"path\":\"/feed\",\"data\":2},{\"path\":\"/feed\",\"data\":3}]");
+            JsonNode acks = server.publish(
+                    "[{\"path\":\"/feed\",\"data\":1},{\"path\":\"/feed\",\"data\":2},{\"path\":\"/feed\",\"data\":3}]");
             assertThat(acks.get(0).get("ok").asBoolean()).isTrue();
             for (int i = 1; i < 3; i++) {
                 assertThat(acks.get(i).get("ok").asBoolean()).isFalse();
@@ -45,17 +44,23 @@ class OverloadTest {
             awaitGap(sub);
 
             // Once drained, publishing is ok again and nothing else is reported lost.
-            assertThat(server.publish("{\"path\":\"/feed\",\"data\":4}").get(0).get("ok").asBoolean()).isTrue();
+            assertThat(server.publish("{\"path\":\"/feed\",\"data\":4}")
+                            .get(0)
+                            .get("ok")
+                            .asBoolean())
+                    .isTrue();
             assertThat(sub.next().get("data").asInt()).isEqualTo(4);
-            assertThat(sub.received()).filteredOn(d -> d.path("data").path("gap").asBoolean()).hasSize(1);
+            assertThat(sub.received())
+                    .filteredOn(d -> d.path("data").path("gap").asBoolean())
+                    .hasSize(1);
         }
     }
 
     @Test
     void noSilentLoss_clientEventsAnsweredOverloadedAndPollingSubscriberToldOfTheGap() {
         try (TestServer server = tinyInbox();
-             TunnelClient sub = server.open("longpoll", "subscribe=/room");
-             TunnelClient pub = server.open("stream")) {
+                TunnelClient sub = server.open("longpoll", "subscribe=/room");
+                TunnelClient pub = server.open("stream")) {
             sub.awaitOpen();
             pub.awaitOpen();
             JsonNode acks = server.events("[{\"tunnel\":\"" + pub.tunnel() + "\",\"path\":\"/room\",\"data\":1},"

@@ -1,25 +1,23 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.NodeOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import io.warren.server.support.WireDecoder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Point 9 (reconnect and resume without loss) and point 4 (ids survive re-sending), in every format. */
 class ResumeTest {
@@ -40,9 +38,15 @@ class ResumeTest {
         List<String> ids = new ArrayList<>();
         StringBuilder sb = new StringBuilder("[");
         for (int i = from; i < to; i++) {
-            sb.append(i > from ? "," : "").append("{\"path\":\"").append(path).append("\",\"data\":").append(i).append('}');
+            sb.append(i > from ? "," : "")
+                    .append("{\"path\":\"")
+                    .append(path)
+                    .append("\",\"data\":")
+                    .append(i)
+                    .append('}');
         }
-        server.publish(sb.append(']').toString()).forEach(a -> ids.add(a.get("id").asText()));
+        server.publish(sb.append(']').toString())
+                .forEach(a -> ids.add(a.get("id").asText()));
         return ids;
     }
 
@@ -75,7 +79,9 @@ class ResumeTest {
             assertThat(ids(again.await(2, Duration.ofSeconds(10)))).containsExactlyElementsOf(live);
             assertThat(again.pending()).as("nothing twice").isEmpty();
             if (TunnelClient.isPoll(format)) {
-                assertThat(again.controls()).as("an ordinary poll is not a resume: no open datagram").isEmpty();
+                assertThat(again.controls())
+                        .as("an ordinary poll is not a resume: no open datagram")
+                        .isEmpty();
             }
         }
     }
@@ -106,7 +112,8 @@ class ResumeTest {
         List<String> ids = publish("/lei", 0, 3);
         first.await(3, Duration.ofSeconds(10));
         first.drop();
-        RawHttp h = RawHttp.get(server.port(), "/tunnel?format=sse&tunnel=" + first.tunnel(), Map.of("Last-Event-ID", ids.get(0)));
+        RawHttp h = RawHttp.get(
+                server.port(), "/tunnel?format=sse&tunnel=" + first.tunnel(), Map.of("Last-Event-ID", ids.get(0)));
         WireDecoder sse = WireDecoder.forFormat("sse");
         List<JsonNode> got = new ArrayList<>();
         byte[] buf = new byte[4096];
@@ -117,7 +124,9 @@ class ResumeTest {
         }
         h.close();
         assertThat(got.get(0).get("data").get("resumed").asBoolean()).isTrue();
-        assertThat(got.subList(1, 3)).extracting(d -> d.get("sseId").asText()).containsExactlyElementsOf(ids.subList(1, 3));
+        assertThat(got.subList(1, 3))
+                .extracting(d -> d.get("sseId").asText())
+                .containsExactlyElementsOf(ids.subList(1, 3));
     }
 
     @ParameterizedTest
@@ -163,7 +172,10 @@ class ResumeTest {
         String cb = format.equals("jsonp") ? "&callback=cb" : "";
         JsonNode open;
         try (RawHttp h = RawHttp.get(server.port(), "/tunnel?format=" + format + "&new=1" + cb)) {
-            open = ((WireDecoder.JsonArray) WireDecoder.forFormat(format)).whole(h.body()).get(0).get("data");
+            open = ((WireDecoder.JsonArray) WireDecoder.forFormat(format))
+                    .whole(h.body())
+                    .get(0)
+                    .get("data");
         }
         String tunnel = open.get("tunnel").asText();
         String client = open.get("client").asText();

@@ -1,5 +1,7 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.server.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The bundled browser client and demo page: types, entity tags, HEAD, and 404 JSON for anything else. */
 class StaticFilesTest {
@@ -26,13 +26,13 @@ class StaticFilesTest {
 
     @ParameterizedTest
     @CsvSource({
-            "/, text/html, Warren live demo",
-            "/warren.js, text/javascript, var Warren = class extends Emitter",
-            "/warren.min.js, text/javascript, sourceMappingURL=warren.min.js.map",
-            "/warren.min.js.map, application/json, ../src/core.js",
-            "/warren.global.js, text/javascript, globalThis.Warren = Warren",
-            "/warren.global.min.js, text/javascript, globalThis.Warren=",
-            "/warren.d.ts, text/plain, export declare class Warren",
+        "/, text/html, Warren live demo",
+        "/warren.js, text/javascript, var Warren = class extends Emitter",
+        "/warren.min.js, text/javascript, sourceMappingURL=warren.min.js.map",
+        "/warren.min.js.map, application/json, ../src/core.js",
+        "/warren.global.js, text/javascript, globalThis.Warren = Warren",
+        "/warren.global.min.js, text/javascript, globalThis.Warren=",
+        "/warren.d.ts, text/plain, export declare class Warren",
     })
     void servesTheClientAndTheDemoWithTypeAndEtag(String path, String type, String content) {
         TestServer.Response r = server.get(path);
@@ -55,8 +55,15 @@ class StaticFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/nope.js", "/logback.xml", "/io/warren/server/Main.class",
-            "/warren-static/warren.js", "/.hidden", "/a/b/c/d/e.js"})
+    @ValueSource(
+            strings = {
+                "/nope.js",
+                "/logback.xml",
+                "/io/warren/server/Main.class",
+                "/warren-static/warren.js",
+                "/.hidden",
+                "/a/b/c/d/e.js"
+            })
     void anythingElseIsANotFoundJsonError(String path) {
         TestServer.Response r = server.get(path);
         assertThat(r.status()).isEqualTo(404);

@@ -1,23 +1,22 @@
 package io.warren.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.auth.Identity;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.WsClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.DataInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The {@code ws} format: a tunnel over a real WebSocket, client datagrams and acks on the same socket. */
 class WebSocketTunnelTest {
@@ -25,8 +24,10 @@ class WebSocketTunnelTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(o -> o.withMaxBody(4096).withNode(NodeOptions.defaults()
-                .withPollTimeout(Duration.ofSeconds(2)).withKeepalive(Duration.ofMillis(1000))));
+        server = TestServer.start(o -> o.withMaxBody(4096)
+                .withNode(NodeOptions.defaults()
+                        .withPollTimeout(Duration.ofSeconds(2))
+                        .withKeepalive(Duration.ofMillis(1000))));
     }
 
     @AfterAll
@@ -52,15 +53,18 @@ class WebSocketTunnelTest {
             assertThat(subAck.get("ok").asBoolean()).isTrue();
             assertThat(subAck.get("ref").asText()).isEqualTo("s1");
 
-            // A publish through the socket: acked on the socket, delivered with from; a retry with the same id is not published again.
-            ws.send("[{\"path\":\"/chat/room\",\"data\":\"hi\",\"id\":\"p1\"},{\"path\":\"/meta/nope\",\"id\":\"p2\"}]");
+            // A publish through the socket: acked on the socket, delivered with from; a retry with the same id is not
+            // published again.
+            ws.send(
+                    "[{\"path\":\"/chat/room\",\"data\":\"hi\",\"id\":\"p1\"},{\"path\":\"/meta/nope\",\"id\":\"p2\"}]");
             JsonNode first = null;
             JsonNode second = null;
             JsonNode delivered = null;
             for (int i = 0; i < 3; i++) {
                 JsonNode m = ws.next();
                 if (m.path("path").asText().equals("/meta/ack")) {
-                    if (first == null) first = m.get("data"); else second = m.get("data");
+                    if (first == null) first = m.get("data");
+                    else second = m.get("data");
                 } else if (m.path("path").asText().equals("/chat/room")) {
                     delivered = m;
                 } else {
@@ -78,7 +82,9 @@ class WebSocketTunnelTest {
             JsonNode retry = ws.next("/meta/ack").get("data");
             assertThat(retry.get("id").asText()).isEqualTo(first.get("id").asText());
             server.publish("{\"path\":\"/news/marker\"}");
-            assertThat(ws.next("/news/marker").get("path").asText()).as("the retry was not delivered again").isEqualTo("/news/marker");
+            assertThat(ws.next("/news/marker").get("path").asText())
+                    .as("the retry was not delivered again")
+                    .isEqualTo("/news/marker");
         }
     }
 
@@ -100,7 +106,8 @@ class WebSocketTunnelTest {
             firstId = ws.next("/r/a").get("id").asText();
             ws.abort();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.server().node().tunnel(tunnel) != null);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> server.server().node().tunnel(tunnel) != null);
         server.publish("[{\"path\":\"/r/a\",\"data\":2},{\"path\":\"/r/a\",\"data\":3}]");
         try (WsClient ws = WsClient.connect(server, "tunnel=" + tunnel + "&last=" + firstId)) {
             JsonNode open = ws.next("/meta/open").get("data");
@@ -116,7 +123,8 @@ class WebSocketTunnelTest {
         try (WsClient a = WsClient.connect(server, "new=1")) {
             String tunnel = a.next("/meta/open").get("data").get("tunnel").asText();
             try (WsClient b = WsClient.connect(server, "tunnel=" + tunnel)) {
-                assertThat(b.next("/meta/open").get("data").get("resumed").asBoolean()).isTrue();
+                assertThat(b.next("/meta/open").get("data").get("resumed").asBoolean())
+                        .isTrue();
                 JsonNode close = a.next("/meta/close").get("data");
                 assertThat(close.get("reason").asText()).isEqualTo("superseded");
                 assertThat(close.get("reconnect").asBoolean()).isTrue();
@@ -132,7 +140,7 @@ class WebSocketTunnelTest {
             ws.next("/meta/open");
             ws.send("{\"path\":");
             assertThat(ws.next("/meta/error").get("data").get("error").asText()).isEqualTo("bad-json");
-            ws.sendBinary(new byte[]{1, 2, 3});
+            ws.sendBinary(new byte[] {1, 2, 3});
             assertThat(ws.next("/meta/error").get("data").get("error").asText()).isEqualTo("bad-request");
             ws.send("{\"path\":\"/x\",\"tunnel\":\"someoneElsesTunnel\",\"id\":7}");
             JsonNode ack = ws.next("/meta/ack").get("data");
@@ -162,9 +170,10 @@ class WebSocketTunnelTest {
         // A raw socket that completes the handshake and then never answers anything, not even pings.
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET /tunnel?format=ws&new=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /tunnel?format=ws&new=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             DataInputStream in = new DataInputStream(s.getInputStream());
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
@@ -199,10 +208,12 @@ class WebSocketTunnelTest {
 
     @Test
     void aRefusedOpenIsACloseDatagramWithoutReconnectAndPolicyCode() {
-        try (TestServer locked = TestServer.start(o -> o, b -> b.authenticator(req ->
-                "yes".equals(req.query("key")) ? CompletableFuture.completedFuture(Identity.ANONYMOUS)
-                        : CompletableFuture.failedFuture(ErrorCode.UNAUTHORIZED.exception("no key"))));
-             WsClient ws = WsClient.connect(locked, "new=1")) {
+        try (TestServer locked = TestServer.start(
+                        o -> o,
+                        b -> b.authenticator(req -> "yes".equals(req.query("key"))
+                                ? CompletableFuture.completedFuture(Identity.ANONYMOUS)
+                                : CompletableFuture.failedFuture(ErrorCode.UNAUTHORIZED.exception("no key"))));
+                WsClient ws = WsClient.connect(locked, "new=1")) {
             JsonNode close = ws.next("/meta/close").get("data");
             assertThat(close.get("reconnect").asBoolean()).isFalse();
             assertThat(close.get("error").asText()).isEqualTo("unauthorized");

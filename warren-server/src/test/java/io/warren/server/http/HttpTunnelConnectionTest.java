@@ -1,5 +1,7 @@
 package io.warren.server.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -10,11 +12,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.warren.format.Formats;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The HTTP side of a tunnel connection, on an EmbeddedChannel: no sockets, every buffer accounted for. */
 class HttpTunnelConnectionTest {
@@ -54,7 +53,8 @@ class HttpTunnelConnectionTest {
     @Test
     void pollCollectsTheBatchIntoOneResponseAndKeepsTheSocket() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        HttpTunnelConnection c = new HttpTunnelConnection(ch, FORMATS.get("longpoll"), null, HttpVersion.HTTP_1_1, true);
+        HttpTunnelConnection c =
+                new HttpTunnelConnection(ch, FORMATS.get("longpoll"), null, HttpVersion.HTTP_1_1, true);
         c.open("[".getBytes(StandardCharsets.UTF_8));
         c.write("1".getBytes(StandardCharsets.UTF_8));
         c.flush(); // polls answer at the end only
@@ -72,8 +72,10 @@ class HttpTunnelConnectionTest {
     @Test
     void oversizedBodiesAreAnsweredTooLargeAndTheSocketClosed() {
         EmbeddedChannel ch = new EmbeddedChannel(new HttpRequestDecoder(), new BoundedAggregator(8));
-        ch.writeInbound(ch.alloc().buffer().writeBytes(
-                "POST /events HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789".getBytes(StandardCharsets.US_ASCII)));
+        ch.writeInbound(ch.alloc()
+                .buffer()
+                .writeBytes("POST /events HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789"
+                        .getBytes(StandardCharsets.US_ASCII)));
         FullHttpResponse r = ch.readOutbound();
         assertThat(r.status().code()).isEqualTo(413);
         assertThat(r.content().toString(StandardCharsets.UTF_8)).contains("\"error\":\"too-large\"");

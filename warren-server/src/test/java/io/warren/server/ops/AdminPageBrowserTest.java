@@ -1,12 +1,15 @@
 package io.warren.server.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import io.warren.server.support.WireDecoder;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,11 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Debian's Chromium opens {@code /admin?key=...}: the page keeps the key as a cookie, its EventSource
@@ -36,14 +35,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the DevTools protocol with the JDK's own WebSocket client.
  */
 class AdminPageBrowserTest {
-    private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--remote-debugging-port=0", "--remote-allow-origins=*");
+    private static final List<String> FLAGS = List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--remote-debugging-port=0",
+            "--remote-allow-origins=*");
 
     @Test
     void pageShowsLiveFiguresFromItsTunnel() throws Exception {
-        Path chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser").map(Path::of)
-                .filter(Files::isExecutable).findFirst().orElse(null);
+        Path chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser")
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
         if (chromium == null) {
             if ("true".equals(System.getenv("CI"))) {
                 fail("chromium is not installed (./run-tests installs Debian's chromium)");
@@ -53,8 +63,8 @@ class AdminPageBrowserTest {
         Path profile = Files.createTempDirectory("warren-chromium");
         Process browser = null;
         try (TestServer server = AdminTest.start();
-             TunnelClient a = server.open("sse", "subscribe=/room/*");
-             TunnelClient b = server.open("stream", "subscribe=/room/*")) {
+                TunnelClient a = server.open("sse", "subscribe=/room/*");
+                TunnelClient b = server.open("stream", "subscribe=/room/*")) {
             a.awaitOpen();
             b.awaitOpen();
             server.publish("{\"path\":\"/room/lobby\",\"data\":1}");
@@ -63,27 +73,49 @@ class AdminPageBrowserTest {
             cmd.addAll(FLAGS);
             cmd.add("--user-data-dir=" + profile);
             cmd.add("about:blank");
-            browser = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+            browser = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(profile.resolve("chromium.log").toFile())
+                    .start();
             Path portFile = profile.resolve("DevToolsActivePort");
-            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(portFile) && Files.readAllLines(portFile).size() >= 2);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.exists(portFile)
+                            && Files.readAllLines(portFile).size() >= 2);
             int devtools = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
 
             try (Cdp cdp = Cdp.connect(devtools)) {
                 cdp.call("Page.navigate", Map.of("url", server.url("/admin?key=" + AdminTest.KEY)));
-                await().atMost(Duration.ofSeconds(30)).until(() -> cdp.eval("+document.body.getAttribute('data-updates') || 0").asInt() >= 2);
-                assertThat(cdp.eval("document.getElementById('state').textContent").asText()).isEqualTo("live");
-                assertThat(cdp.eval("document.getElementById('tunnels').textContent").asText())
-                        .as("two clients and the page's own feed").isEqualTo("3");
-                assertThat(cdp.eval("document.getElementById('paths').textContent").asText()).contains("/room/lobby");
-                assertThat(cdp.eval("document.getElementById('formats').textContent").asText()).contains("sse", "stream");
-                assertThat(cdp.eval("document.getElementById('recent').textContent").asText()).contains("opened " + a.client());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> cdp.eval("+document.body.getAttribute('data-updates') || 0")
+                                        .asInt()
+                                >= 2);
+                assertThat(cdp.eval("document.getElementById('state').textContent")
+                                .asText())
+                        .isEqualTo("live");
+                assertThat(cdp.eval("document.getElementById('tunnels').textContent")
+                                .asText())
+                        .as("two clients and the page's own feed")
+                        .isEqualTo("3");
+                assertThat(cdp.eval("document.getElementById('paths').textContent")
+                                .asText())
+                        .contains("/room/lobby");
+                assertThat(cdp.eval("document.getElementById('formats').textContent")
+                                .asText())
+                        .contains("sse", "stream");
+                assertThat(cdp.eval("document.getElementById('recent').textContent")
+                                .asText())
+                        .contains("opened " + a.client());
                 // Live: more traffic shows up without reloading.
                 for (int i = 0; i < 5; i++) {
                     server.publish("{\"path\":\"/room/kitchen\",\"data\":" + i + "}");
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() ->
-                        cdp.eval("document.getElementById('paths').textContent").asText().contains("/room/kitchen5"));
-                assertThat(cdp.eval("document.cookie").asText()).as("the key cookie is HttpOnly").doesNotContain(AdminTest.KEY);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> cdp.eval("document.getElementById('paths').textContent")
+                                .asText()
+                                .contains("/room/kitchen5"));
+                assertThat(cdp.eval("document.cookie").asText())
+                        .as("the key cookie is HttpOnly")
+                        .doesNotContain(AdminTest.KEY);
             }
         } finally {
             if (browser != null) {
@@ -107,8 +139,11 @@ class AdminPageBrowserTest {
 
         static Cdp connect(int port) throws Exception {
             HttpClient http = HttpClient.newHttpClient();
-            String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String list = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             String ws = null;
             for (JsonNode t : WireDecoder.parse(list)) {
                 if (t.path("type").asText().equals("page")) {
@@ -117,7 +152,8 @@ class AdminPageBrowserTest {
             }
             assertThat(ws).as("a page target in %s", list).isNotNull();
             Cdp cdp = new Cdp();
-            cdp.socket = http.newWebSocketBuilder().buildAsync(URI.create(ws), cdp).get(10, TimeUnit.SECONDS);
+            cdp.socket =
+                    http.newWebSocketBuilder().buildAsync(URI.create(ws), cdp).get(10, TimeUnit.SECONDS);
             return cdp;
         }
 
@@ -134,7 +170,9 @@ class AdminPageBrowserTest {
         }
 
         JsonNode eval(String expression) throws Exception {
-            return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true)).path("result").path("value");
+            return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true))
+                    .path("result")
+                    .path("value");
         }
 
         @Override

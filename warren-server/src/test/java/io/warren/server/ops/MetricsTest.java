@@ -1,5 +1,8 @@
 package io.warren.server.ops;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.warren.broker.Broker;
 import io.warren.broker.MemoryBroker;
 import io.warren.datagram.Datagram;
@@ -7,22 +10,19 @@ import io.warren.path.PathPattern;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /** /metrics after real traffic; /healthz and /readyz, with a reachable and an unreachable broker. */
 class MetricsTest {
 
     static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
         assertThat(m.find()).as("series %s in:%n%s", series, metrics).isTrue();
         return Double.parseDouble(m.group(1));
     }
@@ -40,7 +40,8 @@ class MetricsTest {
             sse.await(5, Duration.ofSeconds(10));
             poll.await(5, Duration.ofSeconds(10));
             assertThat(server.post("/publish", "{nope").status()).isEqualTo(400);
-            assertThat(server.get("/tunnel?format=carrier-pigeon&new=1").status()).isEqualTo(400);
+            assertThat(server.get("/tunnel?format=carrier-pigeon&new=1").status())
+                    .isEqualTo(400);
 
             // Re-attach: once without loss (replay hit), once from an id the tunnel never had (gap).
             String last = sse.lastId();
@@ -57,19 +58,32 @@ class MetricsTest {
                 assertThat(value(m, "warren_datagrams_published_total")).isEqualTo(5);
                 assertThat(value(m, "warren_datagrams_delivered_total")).isEqualTo(10);
                 assertThat(value(m, "warren_tunnels")).isEqualTo(2);
-                assertThat(value(m, "warren_tunnels_attached{format=\"stream\"}")).isEqualTo(1);
+                assertThat(value(m, "warren_tunnels_attached{format=\"stream\"}"))
+                        .isEqualTo(1);
                 assertThat(value(m, "warren_tunnels_attached{format=\"sse\"}")).isEqualTo(0);
-                assertThat(value(m, "warren_tunnels_detached")).as("the longpoll tunnel between polls, or not").isBetween(0.0, 1.0);
-                assertThat(value(m, "warren_interests")).as("/news/* and two client paths").isEqualTo(3);
+                assertThat(value(m, "warren_tunnels_detached"))
+                        .as("the longpoll tunnel between polls, or not")
+                        .isBetween(0.0, 1.0);
+                assertThat(value(m, "warren_interests"))
+                        .as("/news/* and two client paths")
+                        .isEqualTo(3);
                 assertThat(value(m, "warren_replay_hits_total")).isEqualTo(1);
                 assertThat(value(m, "warren_replay_gaps_total")).isEqualTo(1);
                 assertThat(value(m, "warren_errors_total{code=\"bad-json\"}")).isEqualTo(1);
-                assertThat(value(m, "warren_errors_total{code=\"unknown-format\"}")).isEqualTo(1);
+                assertThat(value(m, "warren_errors_total{code=\"unknown-format\"}"))
+                        .isEqualTo(1);
                 assertThat(value(m, "warren_delivery_latency_seconds_count")).isEqualTo(10);
-                assertThat(value(m, "warren_delivery_latency_seconds_bucket{le=\"+Inf\"}")).isEqualTo(10);
+                assertThat(value(m, "warren_delivery_latency_seconds_bucket{le=\"+Inf\"}"))
+                        .isEqualTo(10);
                 assertThat(value(m, "warren_bytes_out_bytes_total")).isGreaterThan(1000);
-                assertThat(value(m, "netty_allocator_memory_used_bytes{type=\"direct\"}")).isGreaterThanOrEqualTo(0);
-                assertThat(m).contains("jvm_memory_used_bytes{", "jvm_gc_", "process_files_open_files", "jvm_threads_live_threads");
+                assertThat(value(m, "netty_allocator_memory_used_bytes{type=\"direct\"}"))
+                        .isGreaterThanOrEqualTo(0);
+                assertThat(m)
+                        .contains(
+                                "jvm_memory_used_bytes{",
+                                "jvm_gc_",
+                                "process_files_open_files",
+                                "jvm_threads_live_threads");
                 assertThat(m).contains("warren_slow_consumer_closes_total 0.0", "warren_tunnels_culled_total 0.0");
             });
             gap.close();
@@ -79,7 +93,8 @@ class MetricsTest {
 
     @Test
     void culledTunnelsAreCounted() {
-        try (TestServer server = TestServer.start(o -> o.withNode(o.node().withTunnelTimeout(Duration.ofMillis(300))))) {
+        try (TestServer server =
+                TestServer.start(o -> o.withNode(o.node().withTunnelTimeout(Duration.ofMillis(300))))) {
             TunnelClient c = server.open("stream");
             c.awaitOpen();
             c.drop();
@@ -94,7 +109,8 @@ class MetricsTest {
 
     @Test
     void metricsCanBeTurnedOff() {
-        try (TestServer server = TestServer.start(o -> o, b -> b.operations(OperationsOptions.defaults().withMetrics(false)))) {
+        try (TestServer server = TestServer.start(
+                o -> o, b -> b.operations(OperationsOptions.defaults().withMetrics(false)))) {
             TestServer.Response r = server.get("/metrics");
             assertThat(r.status()).isEqualTo(404);
             assertThat(r.json().get("error").asText()).isEqualTo("not-found");
@@ -133,15 +149,36 @@ class MetricsTest {
         private final MemoryBroker delegate = new MemoryBroker();
         volatile boolean down;
 
-        @Override public CompletionStage<Void> start(Listener listener) { return delegate.start(listener); }
-        @Override public CompletionStage<Void> publish(Datagram datagram) { return delegate.publish(datagram); }
-        @Override public CompletionStage<Void> subscribe(PathPattern pattern) { return delegate.subscribe(pattern); }
-        @Override public CompletionStage<Void> unsubscribe(PathPattern pattern) { return delegate.unsubscribe(pattern); }
-        @Override public void close() { delegate.close(); }
+        @Override
+        public CompletionStage<Void> start(Listener listener) {
+            return delegate.start(listener);
+        }
+
+        @Override
+        public CompletionStage<Void> publish(Datagram datagram) {
+            return delegate.publish(datagram);
+        }
+
+        @Override
+        public CompletionStage<Void> subscribe(PathPattern pattern) {
+            return delegate.subscribe(pattern);
+        }
+
+        @Override
+        public CompletionStage<Void> unsubscribe(PathPattern pattern) {
+            return delegate.unsubscribe(pattern);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
 
         @Override
         public CompletionStage<Void> ping() {
-            return down ? CompletableFuture.failedFuture(new IllegalStateException("connection refused")) : delegate.ping();
+            return down
+                    ? CompletableFuture.failedFuture(new IllegalStateException("connection refused"))
+                    : delegate.ping();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.warren.server.process;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** {@code java -jar warren.jar ARGS} in its own process, with its output collected line by line. */
 final class WarrenProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Warren listening on [^:]+:(\\d+)");
@@ -27,30 +27,39 @@ final class WarrenProcess implements AutoCloseable {
 
     private WarrenProcess(Process process) {
         this.process = process;
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    all.add(line);
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "warren-process-output");
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            all.add(line);
+                            lines.add(line);
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                },
+                "warren-process-output");
         t.setDaemon(true);
         t.start();
     }
 
     static Path jar() {
         Path jar = Path.of(System.getProperty("warren.jar", "target/warren.jar"));
-        assertThat(Files.isRegularFile(jar)).as("the runnable jar %s (built by mvn package)", jar).isTrue();
+        assertThat(Files.isRegularFile(jar))
+                .as("the runnable jar %s (built by mvn package)", jar)
+                .isTrue();
         return jar;
     }
 
     static WarrenProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xss512k", "-Xmx256m", "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xss512k",
+                "-Xmx256m",
+                "-jar",
+                jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("WARREN_"));
@@ -90,7 +99,9 @@ final class WarrenProcess implements AutoCloseable {
     }
 
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid()))
+                .inheritIO()
+                .start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
     }

@@ -1,13 +1,13 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.Limits;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,8 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * One client (address 127.0.0.2) floods client events and opens tunnels past its limit while five
@@ -33,8 +32,10 @@ class AbuseTest {
 
     @Test
     void anAbusiveClientIsLimitedWhileOthersKeepTheirService() throws Exception {
-        Limits limits = Limits.defaults().withEventsPerSecond(50).withEventsBurst(100).withMaxTunnelsPerAddress(TUNNEL_LIMIT);
-        try (TestServer server = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults().withLimits(limits)))) {
+        Limits limits =
+                Limits.defaults().withEventsPerSecond(50).withEventsBurst(100).withMaxTunnelsPerAddress(TUNNEL_LIMIT);
+        try (TestServer server =
+                TestServer.start(o -> o.withSecurity(SecurityOptions.defaults().withLimits(limits)))) {
             List<TunnelClient> good = new ArrayList<>();
             for (int i = 0; i < GOOD; i++) {
                 TunnelClient c = server.open(i % 2 == 0 ? "sse" : "stream", "subscribe=/good/*");
@@ -42,7 +43,7 @@ class AbuseTest {
                 good.add(c);
             }
             try {
-                pings(server, good, "warm-up");   // JIT and connection warm-up, not measured
+                pings(server, good, "warm-up"); // JIT and connection warm-up, not measured
                 long[] calm = pings(server, good, "calm");
 
                 List<RawHttp> abuserTunnels = Collections.synchronizedList(new ArrayList<>());
@@ -55,42 +56,53 @@ class AbuseTest {
                 String floodTunnel;
                 try (TunnelClient abuser = server.open("sse", "subscribe=/flood/*")) {
                     floodTunnel = abuser.awaitOpen().get("tunnel").asText();
-                    Thread opener = new Thread(() -> {
-                        try {
-                            for (int i = 0; i < 3 * TUNNEL_LIMIT && !stop.get(); i++) {
-                                RawHttp h = RawHttp.request("127.0.0.2", server.port(), "GET", "/tunnel?format=sse&new=1&subscribe=/flood/*", Map.of(), null);
-                                if (h.status() == 200) {
-                                    opened.incrementAndGet();
-                                    abuserTunnels.add(h);
-                                } else {
-                                    assertThat(h.status()).isEqualTo(429);
-                                    refusedOpens.incrementAndGet();
-                                    h.close();
+                    Thread opener = new Thread(
+                            () -> {
+                                try {
+                                    for (int i = 0; i < 3 * TUNNEL_LIMIT && !stop.get(); i++) {
+                                        RawHttp h = RawHttp.request(
+                                                "127.0.0.2",
+                                                server.port(),
+                                                "GET",
+                                                "/tunnel?format=sse&new=1&subscribe=/flood/*",
+                                                Map.of(),
+                                                null);
+                                        if (h.status() == 200) {
+                                            opened.incrementAndGet();
+                                            abuserTunnels.add(h);
+                                        } else {
+                                            assertThat(h.status()).isEqualTo(429);
+                                            refusedOpens.incrementAndGet();
+                                            h.close();
+                                        }
+                                    }
+                                } catch (Throwable e) {
+                                    failures.add(e);
                                 }
-                            }
-                        } catch (Throwable e) {
-                            failures.add(e);
-                        }
-                    }, "abuser-opener");
+                            },
+                            "abuser-opener");
                     List<Thread> flooders = new ArrayList<>();
                     String batch = batch(floodTunnel, 100);
                     for (int f = 0; f < 2; f++) {
-                        Thread t = new Thread(() -> {
-                            try {
-                                while (!stop.get()) {
-                                    for (JsonNode a : server.events(batch)) {
-                                        if (a.path("ok").asBoolean()) {
-                                            accepted.incrementAndGet();
-                                        } else {
-                                            assertThat(a.get("error").asText()).isEqualTo("rate-limited");
-                                            limited.incrementAndGet();
+                        Thread t = new Thread(
+                                () -> {
+                                    try {
+                                        while (!stop.get()) {
+                                            for (JsonNode a : server.events(batch)) {
+                                                if (a.path("ok").asBoolean()) {
+                                                    accepted.incrementAndGet();
+                                                } else {
+                                                    assertThat(a.get("error").asText())
+                                                            .isEqualTo("rate-limited");
+                                                    limited.incrementAndGet();
+                                                }
+                                            }
                                         }
+                                    } catch (Throwable e) {
+                                        failures.add(e);
                                     }
-                                }
-                            } catch (Throwable e) {
-                                failures.add(e);
-                            }
-                        }, "abuser-flood-" + f);
+                                },
+                                "abuser-flood-" + f);
                         flooders.add(t);
                     }
                     opener.start();
@@ -111,9 +123,11 @@ class AbuseTest {
                     assertThat(opened.get()).isLessThanOrEqualTo(TUNNEL_LIMIT);
                     assertThat(refusedOpens.get()).isPositive();
                     assertThat(limited.get()).isPositive();
-                    System.out.printf("abuse: abuser opened %d tunnels, %d refused (too-many); flood: %d accepted, %d rate-limited%n",
+                    System.out.printf(
+                            "abuse: abuser opened %d tunnels, %d refused (too-many); flood: %d accepted, %d rate-limited%n",
                             opened.get(), refusedOpens.get(), accepted.get(), limited.get());
-                    System.out.printf("latency publish->receive over %d well-behaved tunnels, %d pings each:%n", GOOD, PINGS);
+                    System.out.printf(
+                            "latency publish->receive over %d well-behaved tunnels, %d pings each:%n", GOOD, PINGS);
                     System.out.println("  calm:   " + summary(calm));
                     System.out.println("  abused: " + summary(abused));
                 } finally {
@@ -132,11 +146,13 @@ class AbuseTest {
     private static long[] pings(TestServer server, List<TunnelClient> good, String phase) {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         for (TunnelClient c : good) {
-            c.observe(d -> latencies.add((System.nanoTime() - d.get("data").get("t").asLong()) / 1000));
+            c.observe(d ->
+                    latencies.add((System.nanoTime() - d.get("data").get("t").asLong()) / 1000));
         }
         for (int i = 0; i < PINGS; i++) {
-            server.publish("{\"path\":\"/good/" + phase + "\",\"data\":{\"i\":" + i + ",\"t\":" + System.nanoTime() + "}}");
-            LockSupport.parkNanos(10_000_000);   // pacing of the well-behaved publisher, not a wait for a result
+            server.publish(
+                    "{\"path\":\"/good/" + phase + "\",\"data\":{\"i\":" + i + ",\"t\":" + System.nanoTime() + "}}");
+            LockSupport.parkNanos(10_000_000); // pacing of the well-behaved publisher, not a wait for a result
         }
         for (TunnelClient c : good) {
             List<JsonNode> got = c.await(PINGS, Duration.ofSeconds(30));
@@ -151,7 +167,12 @@ class AbuseTest {
     private static String batch(String tunnel, int n) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < n; i++) {
-            sb.append(i > 0 ? "," : "").append("{\"tunnel\":\"").append(tunnel).append("\",\"path\":\"/flood/x\",\"data\":").append(i).append('}');
+            sb.append(i > 0 ? "," : "")
+                    .append("{\"tunnel\":\"")
+                    .append(tunnel)
+                    .append("\",\"path\":\"/flood/x\",\"data\":")
+                    .append(i)
+                    .append('}');
         }
         return sb.append(']').toString();
     }
@@ -159,6 +180,7 @@ class AbuseTest {
     private static String summary(long[] micros) {
         long[] s = micros.clone();
         java.util.Arrays.sort(s);
-        return String.format("p50 %d us, p99 %d us, max %d us", s[s.length / 2], s[(int) (s.length * 0.99)], s[s.length - 1]);
+        return String.format(
+                "p50 %d us, p99 %d us, max %d us", s[s.length / 2], s[(int) (s.length * 0.99)], s[s.length - 1]);
     }
 }

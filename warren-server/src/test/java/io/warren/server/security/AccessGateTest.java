@@ -1,5 +1,7 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.auth.Authorizer;
 import io.warren.auth.Identity;
@@ -13,10 +15,6 @@ import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import io.warren.server.support.WsClient;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,8 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The one authorization gate, end to end: every way a tunnel gains an interest and every way a client
@@ -60,23 +59,27 @@ class AccessGateTest {
     }
 
     static String meta(String tunnel, String data, String ref) {
-        return "{" + (tunnel == null ? "" : "\"tunnel\":\"" + tunnel + "\",") + "\"path\":\"/meta/subscribe\",\"data\":" + data
-                + ",\"id\":\"" + ref + "\"}";
+        return "{" + (tunnel == null ? "" : "\"tunnel\":\"" + tunnel + "\",") + "\"path\":\"/meta/subscribe\",\"data\":"
+                + data + ",\"id\":\"" + ref + "\"}";
     }
 
     static String publish(String tunnel, String path, String ref) {
-        return "{" + (tunnel == null ? "" : "\"tunnel\":\"" + tunnel + "\",") + "\"path\":\"" + path + "\",\"data\":\"x\",\"id\":\"" + ref + "\"}";
+        return "{" + (tunnel == null ? "" : "\"tunnel\":\"" + tunnel + "\",") + "\"path\":\"" + path
+                + "\",\"data\":\"x\",\"id\":\"" + ref + "\"}";
     }
 
     /** The three {@code /meta/subscribe} forms for {@code base}: plain, with recent, with since. */
     static List<String> subscribes(String base, String sinceId) {
-        return List.of("{\"path\":\"" + base + "\"}", "{\"path\":\"" + base + "-recent\",\"recent\":5}",
+        return List.of(
+                "{\"path\":\"" + base + "\"}",
+                "{\"path\":\"" + base + "-recent\",\"recent\":5}",
                 "{\"path\":\"" + base + "-since\",\"since\":\"" + sinceId + "\"}");
     }
 
     /** GET /events with one datagram: its single ack. */
     static JsonNode getEvent(TestServer server, String tunnel, String path, String data) {
-        TestServer.Response r = server.get("/events?tunnel=" + tunnel + "&path=" + enc(path) + (data == null ? "" : "&data=" + enc(data)));
+        TestServer.Response r = server.get(
+                "/events?tunnel=" + tunnel + "&path=" + enc(path) + (data == null ? "" : "&data=" + enc(data)));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json().get(0);
     }
@@ -109,20 +112,28 @@ class AccessGateTest {
     @Test
     void everyEntryPointAsksTheGateAndARefusingAuthorizerLetsNothingThrough() {
         RefuseAndRecord authorizer = new RefuseAndRecord();
-        try (TestServer server = TestServer.start(o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1)))),
+        try (TestServer server = TestServer.start(
+                o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1)))),
                 b -> b.authorizer(authorizer))) {
             // History the recent/since forms would hand out if the gate were skipped.
-            List<String> withHistory = List.of("/g/post-recent", "/g/post-since", "/g/get-recent", "/g/get-since", "/g/ws-recent", "/g/ws-since");
+            List<String> withHistory = List.of(
+                    "/g/post-recent", "/g/post-since", "/g/get-recent", "/g/get-since", "/g/ws-recent", "/g/ws-since");
             StringBuilder old = new StringBuilder("[");
             for (String p : withHistory) {
-                old.append(old.length() > 1 ? "," : "").append("{\"path\":\"").append(p).append("\",\"data\":\"old\"}");
+                old.append(old.length() > 1 ? "," : "")
+                        .append("{\"path\":\"")
+                        .append(p)
+                        .append("\",\"data\":\"old\"}");
             }
-            String sinceId = server.publish(old.append(']').toString()).get(0).get("id").asText();
+            String sinceId =
+                    server.publish(old.append(']').toString()).get(0).get("id").asText();
 
             List<String> expected = new ArrayList<>();
             // Open with subscribe= (HTTP stream and WebSocket).
             TunnelClient sse = server.open("sse", "subscribe=/g/open-sse");
-            assertThat(sse.awaitOpen().get("refused")).extracting(JsonNode::asText).containsExactly("/g/open-sse");
+            assertThat(sse.awaitOpen().get("refused"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("/g/open-sse");
             expected.add("subscribe /g/open-sse");
             String t = sse.tunnel();
             WsClient ws = WsClient.connect(server, "new=1&subscribe=/g/open-ws");
@@ -133,9 +144,12 @@ class AccessGateTest {
             // Re-attach to the live tunnel with subscribe=, and attach to an unknown tunnel (a replacement opens).
             sse.drop();
             TunnelClient reattached = TunnelClient.attach(server.port(), "sse", t, null, "subscribe=/g/reattach");
-            assertThat(reattached.awaitOpen().get("refused")).extracting(JsonNode::asText).containsExactly("/g/reattach");
+            assertThat(reattached.awaitOpen().get("refused"))
+                    .extracting(JsonNode::asText)
+                    .containsExactly("/g/reattach");
             expected.add("subscribe /g/reattach");
-            TunnelClient replacement = TunnelClient.attach(server.port(), "stream", "unknownTunnelId0123456789", null, "subscribe=/g/replace");
+            TunnelClient replacement = TunnelClient.attach(
+                    server.port(), "stream", "unknownTunnelId0123456789", null, "subscribe=/g/replace");
             JsonNode replaced = replacement.awaitOpen();
             assertThat(replaced.get("replaced").asText()).isEqualTo("unknownTunnelId0123456789");
             assertThat(replaced.get("refused")).extracting(JsonNode::asText).containsExactly("/g/replace");
@@ -149,15 +163,24 @@ class AccessGateTest {
             }
             post.add(publish(t, "/g/pub-post", "r" + ref++));
             JsonNode postAcks = server.events("[" + String.join(",", post) + "]");
-            assertThat(postAcks).hasSize(4).allSatisfy(a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
-            expected.addAll(List.of("subscribe /g/post", "subscribe /g/post-recent", "subscribe /g/post-since", "publish /g/pub-post"));
+            assertThat(postAcks)
+                    .hasSize(4)
+                    .allSatisfy(
+                            a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
+            expected.addAll(List.of(
+                    "subscribe /g/post", "subscribe /g/post-recent", "subscribe /g/post-since", "publish /g/pub-post"));
 
             // ... over GET /events ...
             for (String data : subscribes("/g/get", sinceId)) {
-                assertThat(getEvent(server, t, "/meta/subscribe", data).get("error").asText()).isEqualTo("forbidden");
+                assertThat(getEvent(server, t, "/meta/subscribe", data)
+                                .get("error")
+                                .asText())
+                        .isEqualTo("forbidden");
             }
-            assertThat(getEvent(server, t, "/g/pub-get", "1").get("error").asText()).isEqualTo("forbidden");
-            expected.addAll(List.of("subscribe /g/get", "subscribe /g/get-recent", "subscribe /g/get-since", "publish /g/pub-get"));
+            assertThat(getEvent(server, t, "/g/pub-get", "1").get("error").asText())
+                    .isEqualTo("forbidden");
+            expected.addAll(List.of(
+                    "subscribe /g/get", "subscribe /g/get-recent", "subscribe /g/get-since", "publish /g/pub-get"));
 
             // ... and over the WebSocket.
             List<String> viaWs = new ArrayList<>();
@@ -166,8 +189,11 @@ class AccessGateTest {
             }
             viaWs.add(publish(null, "/g/pub-ws", "w3"));
             ws.send("[" + String.join(",", viaWs) + "]");
-            assertThat(wsAcks(ws, 4)).allSatisfy(a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
-            expected.addAll(List.of("subscribe /g/ws", "subscribe /g/ws-recent", "subscribe /g/ws-since", "publish /g/pub-ws"));
+            assertThat(wsAcks(ws, 4))
+                    .allSatisfy(
+                            a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
+            expected.addAll(
+                    List.of("subscribe /g/ws", "subscribe /g/ws-recent", "subscribe /g/ws-since", "publish /g/pub-ws"));
 
             assertThat(authorizer.asked).containsExactlyInAnyOrderElementsOf(expected);
 
@@ -176,7 +202,10 @@ class AccessGateTest {
             StringBuilder all = new StringBuilder("[");
             for (String asked : expected) {
                 String path = asked.substring(asked.indexOf(' ') + 1);
-                all.append(all.length() > 1 ? "," : "").append("{\"path\":\"").append(path).append("\",\"data\":\"leak\"}");
+                all.append(all.length() > 1 ? "," : "")
+                        .append("{\"path\":\"")
+                        .append(path)
+                        .append("\",\"data\":\"leak\"}");
             }
             server.publish(all.append(']').toString());
             server.publish("[{\"path\":\"/client/" + reattached.client() + "\",\"data\":\"marker\"},"
@@ -202,12 +231,15 @@ class AccessGateTest {
     @ValueSource(booleans = {true, false})
     void finding1_metaSubscribeWithRecentOrSinceIsAuthorized(boolean historyRule) {
         SecurityOptions rules = SecurityOptions.defaults().withAnonymous(List.of("/public/**"), List.of());
-        List<HistoryRule> history = historyRule
-                ? List.of(new HistoryRule(PathPattern.parse("/**"), 10, Duration.ofHours(1))) : List.of();
+        List<HistoryRule> history =
+                historyRule ? List.of(new HistoryRule(PathPattern.parse("/**"), 10, Duration.ofHours(1))) : List.of();
         try (TestServer server = TestServer.start(o -> o.withSecurity(rules).withHistory(history));
-             TunnelClient sse = server.open("sse");
-             WsClient ws = WsClient.connect(server, "new=1")) {
-            String secretId = server.publish("{\"path\":\"/secret/x\",\"data\":\"old secret\"}").get(0).get("id").asText();
+                TunnelClient sse = server.open("sse");
+                WsClient ws = WsClient.connect(server, "new=1")) {
+            String secretId = server.publish("{\"path\":\"/secret/x\",\"data\":\"old secret\"}")
+                    .get(0)
+                    .get("id")
+                    .asText();
             sse.awaitOpen();
             JsonNode wsOpen = ws.next("/meta/open").get("data");
             String t = sse.tunnel();
@@ -218,15 +250,26 @@ class AccessGateTest {
                     + meta(t, "{\"path\":\"/public/p\",\"recent\":5}", "c") + "]");
             assertThat(acks.get(0).get("error").asText()).isEqualTo("forbidden");
             assertThat(acks.get(1).get("error").asText()).isEqualTo("forbidden");
-            assertThat(acks.get(2).get("ok").asBoolean()).as("allowed paths still take history").isTrue();
-            assertThat(getEvent(server, t, "/meta/subscribe", recent).get("error").asText()).isEqualTo("forbidden");
-            assertThat(getEvent(server, t, "/meta/subscribe", since).get("error").asText()).isEqualTo("forbidden");
+            assertThat(acks.get(2).get("ok").asBoolean())
+                    .as("allowed paths still take history")
+                    .isTrue();
+            assertThat(getEvent(server, t, "/meta/subscribe", recent)
+                            .get("error")
+                            .asText())
+                    .isEqualTo("forbidden");
+            assertThat(getEvent(server, t, "/meta/subscribe", since)
+                            .get("error")
+                            .asText())
+                    .isEqualTo("forbidden");
             ws.send("[" + meta(null, recent, "a") + "," + meta(null, since, "b") + "]");
-            assertThat(wsAcks(ws, 2)).allSatisfy(a -> assertThat(a.get("error").asText()).isEqualTo("forbidden"));
+            assertThat(wsAcks(ws, 2))
+                    .allSatisfy(a -> assertThat(a.get("error").asText()).isEqualTo("forbidden"));
 
-            // Neither the history nor live datagrams of /secret/x arrive: the marker published after a live one comes first.
-            server.publish("[{\"path\":\"/secret/x\",\"data\":\"live secret\"},{\"path\":\"/public/p\",\"data\":\"marker\"},"
-                    + "{\"path\":\"/client/" + wsOpen.get("client").asText() + "\",\"data\":\"marker\"}]");
+            // Neither the history nor live datagrams of /secret/x arrive: the marker published after a live one comes
+            // first.
+            server.publish(
+                    "[{\"path\":\"/secret/x\",\"data\":\"live secret\"},{\"path\":\"/public/p\",\"data\":\"marker\"},"
+                            + "{\"path\":\"/client/" + wsOpen.get("client").asText() + "\",\"data\":\"marker\"}]");
             assertThat(sse.next().get("data").asText()).isEqualTo("marker");
             assertThat(wsNextDatagram(ws).get("data").asText()).isEqualTo("marker");
             assertThat(sse.pending()).isEmpty();
@@ -241,8 +284,9 @@ class AccessGateTest {
     void aTakeoverAsksTheGateForTheInterestsItRestores() {
         RefuseAndRecord refusing = new RefuseAndRecord();
         try (RedisProcess redis = RedisProcess.start();
-             TestServer a = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())));
-             TestServer b = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())), x -> x.authorizer(refusing))) {
+                TestServer a = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())));
+                TestServer b = TestServer.start(
+                        o -> o.withCluster(ClusterOptions.redis(redis.uri())), x -> x.authorizer(refusing))) {
             TunnelClient onA = a.open("sse", "subscribe=/t/x");
             assertThat(onA.awaitOpen().has("refused")).isFalse();
             String tunnel = onA.tunnel();
@@ -250,7 +294,9 @@ class AccessGateTest {
             onA.drop();
             try (TunnelClient onB = TunnelClient.attach(b.port(), "sse", tunnel, null, "subscribe=/t/new")) {
                 JsonNode open = onB.awaitOpen();
-                assertThat(open.get("resumed").asBoolean()).as("taken over, not replaced").isTrue();
+                assertThat(open.get("resumed").asBoolean())
+                        .as("taken over, not replaced")
+                        .isTrue();
                 assertThat(refusing.asked).containsExactlyInAnyOrder("subscribe /t/x", "subscribe /t/new");
                 b.publish("[{\"path\":\"/t/x\",\"data\":\"leak\"},{\"path\":\"/t/new\",\"data\":\"leak\"},"
                         + "{\"path\":\"/client/" + client + "\",\"data\":\"marker\"}]");

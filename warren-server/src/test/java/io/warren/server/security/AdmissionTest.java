@@ -1,5 +1,8 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.Limits;
 import io.warren.NodeOptions;
@@ -7,12 +10,8 @@ import io.warren.server.config.SecurityOptions;
 import io.warren.server.config.ServerOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 10, finding 5: tunnel creation is bounded by default, per client address ({@code too-many}) and per
@@ -40,28 +39,38 @@ class AdmissionTest {
     @Test
     void finding5_theShippedDefaultsCapTunnels() {
         Limits shipped = ServerOptions.defaults().security().limits();
-        assertThat(shipped.maxTunnelsPerAddress()).isEqualTo(Limits.DEFAULT_TUNNELS_PER_ADDRESS).isPositive();
-        assertThat(shipped.maxTunnels()).isEqualTo(Limits.defaultMaxTunnels())
-                .isEqualTo((int) Math.max(1000, Runtime.getRuntime().maxMemory() / Limits.HEAP_PER_TUNNEL));
-        assertThat(shipped.firstAttachTimeout()).isEqualTo(Duration.ofSeconds(10))
+        assertThat(shipped.maxTunnelsPerAddress())
+                .isEqualTo(Limits.DEFAULT_TUNNELS_PER_ADDRESS)
+                .isPositive();
+        assertThat(shipped.maxTunnels()).isEqualTo(Limits.defaultMaxTunnels()).isEqualTo((int)
+                Math.max(1000, Runtime.getRuntime().maxMemory() / Limits.HEAP_PER_TUNNEL));
+        assertThat(shipped.firstAttachTimeout())
+                .isEqualTo(Duration.ofSeconds(10))
                 .isLessThan(NodeOptions.defaults().tunnelTimeout());
     }
 
     @Test
     void finding5_perAddressCapHoldsThroughPlainOpenReopenOfAnUnknownIdAndReplace() {
-        Limits limits = Limits.defaults().withMaxTunnelsPerAddress(2).withMaxTunnels(0).withFirstAttachTimeout(Duration.ofMillis(500));
+        Limits limits = Limits.defaults()
+                .withMaxTunnelsPerAddress(2)
+                .withMaxTunnels(0)
+                .withFirstAttachTimeout(Duration.ofMillis(500));
         try (TestServer server = server(limits);
-             TunnelClient held = server.open("sse")) {
+                TunnelClient held = server.open("sse")) {
             held.awaitOpen();
             String abandoned = open(server);
             assertRefused(server.get("/tunnel?format=longpoll&new=1"), 429, "too-many");
             assertRefused(server.get("/tunnel?format=sse&tunnel=" + UNKNOWN), 429, "too-many");
             assertThat(server.server().node().tunnelCount()).isEqualTo(2);
-            assertThat(server.get("/tunnel?format=longpoll&new=1").json().get("message").asText())
+            assertThat(server.get("/tunnel?format=longpoll&new=1")
+                            .json()
+                            .get("message")
+                            .asText())
                     .isEqualTo("at most 2 tunnels per client address");
             // Replace: the abandoned tunnel is culled, a stream takes its place, and re-attaching to the
             // culled id (which would create a replacement) is refused.
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.server().node().tunnel(abandoned) == null);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server.server().node().tunnel(abandoned) == null);
             try (TunnelClient second = server.open("sse")) {
                 second.awaitOpen();
                 assertRefused(server.get("/tunnel?format=longpoll&tunnel=" + abandoned), 429, "too-many");
@@ -74,14 +83,18 @@ class AdmissionTest {
     void finding5_globalCapAnswersOverloadedForEveryAddressAndSparesOpenTunnels() throws Exception {
         Limits limits = Limits.defaults().withMaxTunnelsPerAddress(0).withMaxTunnels(2);
         try (TestServer server = server(limits);
-             TunnelClient held = server.open("sse", "subscribe=/news/*")) {
+                TunnelClient held = server.open("sse", "subscribe=/news/*")) {
             held.awaitOpen();
             open(server);
             assertRefused(server.get("/tunnel?format=longpoll&new=1"), 503, "overloaded");
-            assertThat(server.get("/tunnel?format=longpoll&new=1").json().get("message").asText()).contains("2 tunnels");
+            assertThat(server.get("/tunnel?format=longpoll&new=1")
+                            .json()
+                            .get("message")
+                            .asText())
+                    .contains("2 tunnels");
             assertRefused(server.get("/tunnel?format=sse&tunnel=" + UNKNOWN), 503, "overloaded");
-            try (io.warren.server.support.RawHttp other = io.warren.server.support.RawHttp.request("127.0.0.5", server.port(),
-                    "GET", "/tunnel?format=longpoll&new=1", java.util.Map.of(), null)) {
+            try (io.warren.server.support.RawHttp other = io.warren.server.support.RawHttp.request(
+                    "127.0.0.5", server.port(), "GET", "/tunnel?format=longpoll&new=1", java.util.Map.of(), null)) {
                 assertThat(other.status()).isEqualTo(503);
             }
             assertThat(server.server().node().tunnelCount()).isEqualTo(2);
@@ -95,13 +108,15 @@ class AdmissionTest {
     void finding5_anAbandonedTunnelIsCulledAfterFirstAttachTimeoutButAReturningOneIsNot() {
         Limits limits = Limits.defaults().withFirstAttachTimeout(Duration.ofMillis(300));
         try (TestServer server = TestServer.start(o -> o.withNode(o.node().withTunnelTimeout(Duration.ofSeconds(60)))
-                .withSecurity(SecurityOptions.defaults().withLimits(limits)));
-             TunnelClient polling = server.open("longpoll")) {
+                        .withSecurity(SecurityOptions.defaults().withLimits(limits)));
+                TunnelClient polling = server.open("longpoll")) {
             polling.awaitOpen();
             String abandoned = open(server);
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.server().node().tunnel(abandoned) == null);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server.server().node().tunnel(abandoned) == null);
             // The polling client came back after its first answer: tunnel-timeout (60 s) applies to it.
-            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofMillis(1500))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> server.server().node().tunnel(polling.tunnel()) != null);
             server.publish("{\"path\":\"/client/" + polling.client() + "\",\"data\":1}");
             JsonNode got = polling.next();

@@ -1,5 +1,7 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.auth.Authorizer;
 import io.warren.auth.Identity;
@@ -9,15 +11,12 @@ import io.warren.path.PathPattern;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Rules for anonymous clients, and an embedding application's asynchronous {@link Authorizer}. */
 class AuthorizationTest {
@@ -26,12 +25,13 @@ class AuthorizationTest {
     void anonymousRulesAllowWhatTheyListAndDenyTheRest() {
         SecurityOptions s = SecurityOptions.defaults().withAnonymous(List.of("/public/**"), List.of("/public/chat"));
         try (TestServer server = TestServer.start(o -> o.withSecurity(s));
-             TunnelClient c = server.open("sse", "subscribe=/public/*", "subscribe=/private/*")) {
+                TunnelClient c = server.open("sse", "subscribe=/public/*", "subscribe=/private/*")) {
             JsonNode open = c.awaitOpen();
             assertThat(open.get("refused")).hasSize(1);
             assertThat(open.get("refused").get(0).asText()).isEqualTo("/private/*");
             String t = c.tunnel();
-            JsonNode acks = server.events("[" + JwtAuthTest.meta(t, "subscribe", "/public/a/b") + "," + JwtAuthTest.meta(t, "subscribe", "/**")
+            JsonNode acks = server.events("[" + JwtAuthTest.meta(t, "subscribe", "/public/a/b") + ","
+                    + JwtAuthTest.meta(t, "subscribe", "/**")
                     + ",{\"tunnel\":\"" + t + "\",\"path\":\"/public/chat\",\"data\":\"hello\"}"
                     + ",{\"tunnel\":\"" + t + "\",\"path\":\"/public/news\",\"data\":\"fake\"}]");
             assertThat(acks.get(0).get("ok").asBoolean()).isTrue();
@@ -46,7 +46,8 @@ class AuthorizationTest {
 
     @Test
     void withoutRulesEverythingIsAllowed() {
-        try (TestServer server = TestServer.start(); TunnelClient c = server.open("stream", "subscribe=/any/*")) {
+        try (TestServer server = TestServer.start();
+                TunnelClient c = server.open("stream", "subscribe=/any/*")) {
             assertThat(c.awaitOpen().has("refused")).isFalse();
         }
     }
@@ -63,7 +64,7 @@ class AuthorizationTest {
         @Override
         public CompletionStage<Boolean> canSubscribe(Identity identity, PathPattern pattern) {
             if (pattern.wirePath().startsWith("/boom")) {
-                throw new IllegalStateException("authorizer bug");   // a failure is a refusal
+                throw new IllegalStateException("authorizer bug"); // a failure is a refusal
             }
             return CompletableFuture.supplyAsync(() -> pattern.wirePath().startsWith("/ok"), later);
         }
@@ -74,12 +75,13 @@ class AuthorizationTest {
     @Test
     void anAsynchronousAuthorizerDecidesAndDeniesByDefault() {
         try (TestServer server = TestServer.start(o -> o, b -> b.authorizer(new AsyncAuthorizer()));
-             TunnelClient c = server.open("sse", "subscribe=/ok/a", "subscribe=/no/a", "subscribe=/boom/a")) {
+                TunnelClient c = server.open("sse", "subscribe=/ok/a", "subscribe=/no/a", "subscribe=/boom/a")) {
             JsonNode open = c.awaitOpen();
             assertThat(open.get("refused")).extracting(JsonNode::asText).containsExactly("/no/a", "/boom/a");
             String t = c.tunnel();
-            JsonNode acks = server.events("[" + JwtAuthTest.meta(t, "subscribe", "/ok/b") + "," + JwtAuthTest.meta(t, "subscribe", "/no/b")
-                    + ",{\"tunnel\":\"" + t + "\",\"path\":\"/ok/a\",\"data\":\"x\"}]");
+            JsonNode acks = server.events(
+                    "[" + JwtAuthTest.meta(t, "subscribe", "/ok/b") + "," + JwtAuthTest.meta(t, "subscribe", "/no/b")
+                            + ",{\"tunnel\":\"" + t + "\",\"path\":\"/ok/a\",\"data\":\"x\"}]");
             assertThat(acks.get(0).get("ok").asBoolean()).isTrue();
             assertThat(acks.get(1).get("error").asText()).isEqualTo("forbidden");
             assertThat(acks.get(2).get("error").asText()).isEqualTo("forbidden");
@@ -94,7 +96,8 @@ class AuthorizationTest {
 
     @Test
     void permissionsCoverage() {
-        io.warren.auth.Permissions p = io.warren.auth.Permissions.parse(List.of("/a/**", "/b", "/b/*", "/c/*"), List.of("/a/**", "/client/*"));
+        io.warren.auth.Permissions p =
+                io.warren.auth.Permissions.parse(List.of("/a/**", "/b", "/b/*", "/c/*"), List.of("/a/**", "/client/*"));
         assertThat(p.allowsSubscribe(PathPattern.parse("/a/x/y"))).isTrue();
         assertThat(p.allowsSubscribe(PathPattern.parse("/a/*"))).isTrue();
         assertThat(p.allowsSubscribe(PathPattern.parse("/a/x/**"))).isTrue();
@@ -109,7 +112,11 @@ class AuthorizationTest {
         assertThat(p.allowsPublish(Path.of("/a/b"))).isTrue();
         assertThat(p.allowsPublish(Path.of("/b"))).isFalse();
         assertThat(p.allowsPublish(Path.of("/client/abc"))).isTrue();
-        assertThat(io.warren.auth.Permissions.parse(List.of("/a", "/a/**"), List.of()).allowsSubscribe(PathPattern.parse("/a", true))).isTrue();
-        assertThat(io.warren.auth.Permissions.parse(List.of("/**"), List.of("/**")).allowsPublish(Path.of("/client/abc"))).isFalse();
+        assertThat(io.warren.auth.Permissions.parse(List.of("/a", "/a/**"), List.of())
+                        .allowsSubscribe(PathPattern.parse("/a", true)))
+                .isTrue();
+        assertThat(io.warren.auth.Permissions.parse(List.of("/**"), List.of("/**"))
+                        .allowsPublish(Path.of("/client/abc")))
+                .isFalse();
     }
 }

@@ -1,15 +1,13 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.AppServer;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +15,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The HTTP callback authenticator against a real application server on loopback. */
 class CallbackAuthTest {
@@ -30,7 +29,8 @@ class CallbackAuthTest {
     @BeforeAll
     static void start() {
         app = new AppServer("/auth", CallbackAuthTest::answer);
-        SecurityOptions.Callback cb = new SecurityOptions.Callback(app.uri("/auth"), List.of("X-App-Session"), Duration.ofSeconds(8));
+        SecurityOptions.Callback cb =
+                new SecurityOptions.Callback(app.uri("/auth"), List.of("X-App-Session"), Duration.ofSeconds(8));
         server = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults().withCallback(cb)));
     }
 
@@ -44,9 +44,15 @@ class CallbackAuthTest {
     static AppServer.Answer answer(HttpExchange ex) {
         String cookie = ex.getRequestHeaders().getFirst("Cookie");
         String session = ex.getRequestHeaders().getFirst("X-App-Session");
-        seen.offer(Map.of("cookie", String.valueOf(cookie), "session", String.valueOf(session),
-                "xff", String.valueOf(ex.getRequestHeaders().getFirst("X-Forwarded-For")),
-                "other", String.valueOf(ex.getRequestHeaders().getFirst("X-Not-Forwarded"))));
+        seen.offer(Map.of(
+                "cookie",
+                String.valueOf(cookie),
+                "session",
+                String.valueOf(session),
+                "xff",
+                String.valueOf(ex.getRequestHeaders().getFirst("X-Forwarded-For")),
+                "other",
+                String.valueOf(ex.getRequestHeaders().getFirst("X-Not-Forwarded"))));
         if ("sid=slow".equals(cookie)) {
             try {
                 releaseSlow.await(10, TimeUnit.SECONDS);
@@ -55,7 +61,8 @@ class CallbackAuthTest {
             }
         }
         if ("sid=good".equals(cookie) || "sid=slow".equals(cookie) || "s-1".equals(session)) {
-            return new AppServer.Answer(200, "{\"subject\":\"u1\",\"subscribe\":[\"/room/1/**\"],\"publish\":[\"/room/1/chat\"]}");
+            return new AppServer.Answer(
+                    200, "{\"subject\":\"u1\",\"subscribe\":[\"/room/1/**\"],\"publish\":[\"/room/1/chat\"]}");
         }
         if ("sid=banned".equals(cookie)) {
             return new AppServer.Answer(403, "");
@@ -72,14 +79,22 @@ class CallbackAuthTest {
     @Test
     void forwardsCookiesAndChosenHeadersAndAppliesTheAnswer() throws InterruptedException {
         seen.clear();
-        try (TunnelClient c = TunnelClient.open(server.port(), "sse",
-                Map.of("Cookie", "sid=good", "X-Not-Forwarded", "secret"), "subscribe=/room/1/chat", "subscribe=/room/2/chat")) {
+        try (TunnelClient c = TunnelClient.open(
+                server.port(),
+                "sse",
+                Map.of("Cookie", "sid=good", "X-Not-Forwarded", "secret"),
+                "subscribe=/room/1/chat",
+                "subscribe=/room/2/chat")) {
             JsonNode open = c.awaitOpen();
             assertThat(open.get("refused").get(0).asText()).isEqualTo("/room/2/chat");
             Map<String, String> got = seen.poll(5, TimeUnit.SECONDS);
-            assertThat(got).containsEntry("cookie", "sid=good").containsEntry("xff", "127.0.0.1").containsEntry("other", "null");
-            JsonNode acks = server.events("[{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/room/1/chat\",\"data\":\"hi\"},"
-                    + "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/room/1/admin\",\"data\":\"no\"}]");
+            assertThat(got)
+                    .containsEntry("cookie", "sid=good")
+                    .containsEntry("xff", "127.0.0.1")
+                    .containsEntry("other", "null");
+            JsonNode acks =
+                    server.events("[{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/room/1/chat\",\"data\":\"hi\"},"
+                            + "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/room/1/admin\",\"data\":\"no\"}]");
             assertThat(acks.get(0).get("ok").asBoolean()).isTrue();
             assertThat(acks.get(1).get("error").asText()).isEqualTo("forbidden");
             assertThat(c.next().get("data").asText()).isEqualTo("hi");
@@ -103,8 +118,9 @@ class CallbackAuthTest {
 
     @Test
     void aSlowApplicationBlocksNoEventLoop() {
-        try (TunnelClient live = TunnelClient.open(server.port(), "stream", Map.of("Cookie", "sid=good"), "subscribe=/room/1/news");
-             TunnelClient slow = TunnelClient.open(server.port(), "stream", Map.of("Cookie", "sid=slow"))) {
+        try (TunnelClient live = TunnelClient.open(
+                        server.port(), "stream", Map.of("Cookie", "sid=good"), "subscribe=/room/1/news");
+                TunnelClient slow = TunnelClient.open(server.port(), "stream", Map.of("Cookie", "sid=slow"))) {
             live.awaitOpen();
             // While the callback for `slow` hangs, every event loop keeps serving: opens, publishes, deliveries.
             for (int i = 0; i < 5; i++) {
@@ -121,7 +137,8 @@ class CallbackAuthTest {
     }
 
     private static int status(String cookie) {
-        TestServer.Response r = cookie == null ? server.get("/tunnel?format=sse&new=1")
+        TestServer.Response r = cookie == null
+                ? server.get("/tunnel?format=sse&new=1")
                 : server.get("/tunnel?format=sse&new=1", "Cookie", cookie);
         assertThat(r.json().has("error")).isTrue();
         return r.status();

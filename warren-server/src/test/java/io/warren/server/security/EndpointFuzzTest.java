@@ -1,14 +1,14 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.Limits;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
-import io.warren.server.support.TunnelClient;
 import io.warren.server.support.Tokens;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import io.warren.server.support.TunnelClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A generated corpus of malformed requests (methods, targets, query strings, percent-encoding, headers,
@@ -38,45 +37,151 @@ class EndpointFuzzTest {
     static final long SEED = Long.getLong("warren.fuzz.seed", 20261126L);
     static final int REQUESTS = Integer.getInteger("warren.fuzz.requests", 600);
 
-    static final String[] METHODS = {"GET", "GET", "POST", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "HEAD", "G E T", ""};
-    static final String[] ENDPOINTS = {"/tunnel", "/tunnel", "/tunnel", "/events", "/events", "/events", "/publish", "/publish", "/tunnel/", "/TUNNEL", "//events", "/", "/x/../tunnel", "*", "/%00"};
-    static final String[] PARAMS = {"format", "new", "tunnel", "last", "subscribe", "callback", "path", "data", "id", "token", "", "=", "&"};
-    static final String[] VALUES = {"sse", "stream", "iframe", "longpoll", "jsonp", "ws", "nope", "1", "true", "0", "", "%zz", "%", "%2F",
-            "/a/b", "/a/*", "/a/**", "/meta/subscribe", "/meta/open", "/client/x", "/client/*", "/a//b", "/a/./b", "/**/a", "*",
-            "cb", "a.b.c", "alert(1)", "</script>", "x".repeat(3000), "{\"a\":1}", "[1,2", "null", "\u00e9", "%C3%A9", "%ED%A0%80",
-            "../../etc/passwd", "\\u2028", "-1", "99999999999999999999", "eyJhbGciOiJub25lIn0.e30.", "a.b.c",
-            Tokens.hs256(Tokens.claims("fuzz", 300, List.of("/a/**"), List.of("/a/**")))};
-    static final String[] TOKENS = {"x", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.AAAA",
-            Tokens.hs256(Tokens.claims("fuzz", 300, List.of("/a/**"), List.of("/a/**"))),
-            Tokens.hs256(Tokens.claims("fuzz", -10, List.of("/a/**"), null)),
-            Tokens.hs256(Tokens.claims("fuzz", 300, List.of("bad"), null)),
-            Tokens.hs256(Tokens.claims("fuzz", 300, null, null), "wrong-secret-wrong-secret-wrong-secret!!")};
-    static final String[] JSON = {"{", "}", "[", "]", ":", ",", "\"tunnel\"", "\"path\"", "\"data\"", "\"id\"", "\"subpaths\"",
-            "\"/a/b\"", "\"/meta/subscribe\"", "\"/meta/unsubscribe\"", "\"/client/abc\"", "{\"path\":\"/a/*\"}", "1", "1e999", "null",
-            "true", "\"\\ud800\"", "\"\\u0000\"", " ", "'x'", "NaN", "\"" + "z".repeat(500) + "\"", "TUNNEL"};
-    static final String[] HEADERS = {"Content-Type: application/json", "Content-Type: text/plain", "Last-Event-ID: %%%",
-            "Last-Event-ID: " + "9".repeat(300), "Authorization: Bearer x", "Cookie: ;;==", "Origin: null", "Transfer-Encoding: chunked",
-            "Content-Length: -1", "Content-Length: 99999999999", "Connection: keep-alive", "Expect: 100-continue", "X: \u00ff",
-            "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.AAAA", "Cookie: wt=x.y.z", "Authorization: Basic Zm9vOmJhcg==",
-            "Authorization: Bearer " + Tokens.hs256(Tokens.claims("fuzz", 300, List.of("/**"), null))};
+    static final String[] METHODS = {
+        "GET", "GET", "POST", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "HEAD", "G E T", ""
+    };
+    static final String[] ENDPOINTS = {
+        "/tunnel",
+        "/tunnel",
+        "/tunnel",
+        "/events",
+        "/events",
+        "/events",
+        "/publish",
+        "/publish",
+        "/tunnel/",
+        "/TUNNEL",
+        "//events",
+        "/",
+        "/x/../tunnel",
+        "*",
+        "/%00"
+    };
+    static final String[] PARAMS = {
+        "format", "new", "tunnel", "last", "subscribe", "callback", "path", "data", "id", "token", "", "=", "&"
+    };
+    static final String[] VALUES = {
+        "sse",
+        "stream",
+        "iframe",
+        "longpoll",
+        "jsonp",
+        "ws",
+        "nope",
+        "1",
+        "true",
+        "0",
+        "",
+        "%zz",
+        "%",
+        "%2F",
+        "/a/b",
+        "/a/*",
+        "/a/**",
+        "/meta/subscribe",
+        "/meta/open",
+        "/client/x",
+        "/client/*",
+        "/a//b",
+        "/a/./b",
+        "/**/a",
+        "*",
+        "cb",
+        "a.b.c",
+        "alert(1)",
+        "</script>",
+        "x".repeat(3000),
+        "{\"a\":1}",
+        "[1,2",
+        "null",
+        "\u00e9",
+        "%C3%A9",
+        "%ED%A0%80",
+        "../../etc/passwd",
+        "\\u2028",
+        "-1",
+        "99999999999999999999",
+        "eyJhbGciOiJub25lIn0.e30.",
+        "a.b.c",
+        Tokens.hs256(Tokens.claims("fuzz", 300, List.of("/a/**"), List.of("/a/**")))
+    };
+    static final String[] TOKENS = {
+        "x",
+        "a.b.c",
+        "eyJhbGciOiJub25lIn0.e30.",
+        "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.AAAA",
+        Tokens.hs256(Tokens.claims("fuzz", 300, List.of("/a/**"), List.of("/a/**"))),
+        Tokens.hs256(Tokens.claims("fuzz", -10, List.of("/a/**"), null)),
+        Tokens.hs256(Tokens.claims("fuzz", 300, List.of("bad"), null)),
+        Tokens.hs256(Tokens.claims("fuzz", 300, null, null), "wrong-secret-wrong-secret-wrong-secret!!")
+    };
+    static final String[] JSON = {
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        ",",
+        "\"tunnel\"",
+        "\"path\"",
+        "\"data\"",
+        "\"id\"",
+        "\"subpaths\"",
+        "\"/a/b\"",
+        "\"/meta/subscribe\"",
+        "\"/meta/unsubscribe\"",
+        "\"/client/abc\"",
+        "{\"path\":\"/a/*\"}",
+        "1",
+        "1e999",
+        "null",
+        "true",
+        "\"\\ud800\"",
+        "\"\\u0000\"",
+        " ",
+        "'x'",
+        "NaN",
+        "\"" + "z".repeat(500) + "\"",
+        "TUNNEL"
+    };
+    static final String[] HEADERS = {
+        "Content-Type: application/json",
+        "Content-Type: text/plain",
+        "Last-Event-ID: %%%",
+        "Last-Event-ID: " + "9".repeat(300),
+        "Authorization: Bearer x",
+        "Cookie: ;;==",
+        "Origin: null",
+        "Transfer-Encoding: chunked",
+        "Content-Length: -1",
+        "Content-Length: 99999999999",
+        "Connection: keep-alive",
+        "Expect: 100-continue",
+        "X: \u00ff",
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.AAAA",
+        "Cookie: wt=x.y.z",
+        "Authorization: Basic Zm9vOmJhcg==",
+        "Authorization: Bearer " + Tokens.hs256(Tokens.claims("fuzz", 300, List.of("/**"), null))
+    };
 
     /** Anonymous rules only, or JWT (with anonymous opens allowed, so the corpus still reaches deep) on top. */
     @ParameterizedTest
     @ValueSource(strings = {"anonymous-rules", "jwt"})
     void malformedRequestsGetClearAnswersAndHurtNoOne(String mode) throws IOException {
-        SecurityOptions security = SecurityOptions.defaults().withAnonymous(List.of("/a/**", "/w/**"), List.of("/a/**"))
+        SecurityOptions security = SecurityOptions.defaults()
+                .withAnonymous(List.of("/a/**", "/w/**"), List.of("/a/**"))
                 .withLimits(Limits.defaults().withEventsPerSecond(0))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
         if (mode.equals("jwt")) {
-            security = security.withJwt(new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, "wt", null, null,
-                    Duration.ZERO, true));
+            security = security.withJwt(new SecurityOptions.Jwt(
+                    Tokens.SECRET, null, null, null, null, "wt", null, null, Duration.ZERO, true));
         }
         SecurityOptions configured = security;
         try (TestServer server = TestServer.start(o -> o.withSecurity(configured));
-             TunnelClient witness = server.open("sse", "subscribe=/w/*")) {
+                TunnelClient witness = server.open("sse", "subscribe=/w/*")) {
             witness.awaitOpen();
             List<String> tunnels = new ArrayList<>();
-            for (String f : new String[]{"longpoll", "longpoll"}) {
+            for (String f : new String[] {"longpoll", "longpoll"}) {
                 JsonNode open = TestServerJson.open(server, f);
                 tunnels.add(open.get("tunnel").asText());
             }
@@ -86,7 +191,8 @@ class EndpointFuzzTest {
             for (int i = 0; i < REQUESTS; i++) {
                 byte[] request = request(rnd, tunnels);
                 int status = send(server.port(), request);
-                assertThat(status).as("request #%d (seed %d):%n%s", i, SEED, new String(request, StandardCharsets.ISO_8859_1))
+                assertThat(status)
+                        .as("request #%d (seed %d):%n%s", i, SEED, new String(request, StandardCharsets.ISO_8859_1))
                         .isBetween(200, 499);
                 statuses.merge(status, 1, Integer::sum);
                 if (i % 100 == 99) {
@@ -115,7 +221,8 @@ class EndpointFuzzTest {
         // Mostly well-formed enough to get past the first checks, so the corpus reaches deep code.
         boolean plausible = rnd.nextInt(10) < 6;
         if (plausible && endpoint.equals("/tunnel")) {
-            target.append("?format=").append(pick(rnd, new String[]{"sse", "stream", "iframe", "longpoll", "jsonp"}))
+            target.append("?format=")
+                    .append(pick(rnd, new String[] {"sse", "stream", "iframe", "longpoll", "jsonp"}))
                     .append(rnd.nextBoolean() ? "&new=1" : "&tunnel=" + tunnels.get(rnd.nextInt(tunnels.size())))
                     .append("&callback=cb");
             if (rnd.nextBoolean()) {
@@ -126,8 +233,13 @@ class EndpointFuzzTest {
         }
         int params = rnd.nextInt(5);
         for (int p = 0; p < params; p++) {
-            target.append(p == 0 && target.indexOf("?") < 0 ? '?' : '&').append(pick(rnd, PARAMS)).append('=');
-            target.append(rnd.nextInt(4) == 0 && !tunnels.isEmpty() ? pick(rnd, tunnels.toArray(new String[0])) : pick(rnd, VALUES));
+            target.append(p == 0 && target.indexOf("?") < 0 ? '?' : '&')
+                    .append(pick(rnd, PARAMS))
+                    .append('=');
+            target.append(
+                    rnd.nextInt(4) == 0 && !tunnels.isEmpty()
+                            ? pick(rnd, tunnels.toArray(new String[0]))
+                            : pick(rnd, VALUES));
         }
         StringBuilder body = new StringBuilder();
         if (rnd.nextBoolean()) {
@@ -138,8 +250,14 @@ class EndpointFuzzTest {
             }
         }
         StringBuilder head = new StringBuilder();
-        String method = plausible && endpoint.equals("/tunnel") ? "GET" : plausible && endpoint.equals("/events") ? "POST" : pick(rnd, METHODS);
-        head.append(method).append(' ').append(target).append(rnd.nextInt(20) == 0 ? " HTTP/9.9" : " HTTP/1.1").append("\r\n");
+        String method = plausible && endpoint.equals("/tunnel")
+                ? "GET"
+                : plausible && endpoint.equals("/events") ? "POST" : pick(rnd, METHODS);
+        head.append(method)
+                .append(' ')
+                .append(target)
+                .append(rnd.nextInt(20) == 0 ? " HTTP/9.9" : " HTTP/1.1")
+                .append("\r\n");
         head.append("Host: 127.0.0.1\r\n");
         int headers = rnd.nextInt(3);
         boolean framed = false;
@@ -180,7 +298,7 @@ class EndpointFuzzTest {
             while (true) {
                 String status = line(in);
                 if (status.isEmpty()) {
-                    return 200;   // closed without a word: a request it could not even frame; nothing was held
+                    return 200; // closed without a word: a request it could not even frame; nothing was held
                 }
                 int code = Integer.parseInt(status.split(" ")[1]);
                 if (code >= 200) {
@@ -191,7 +309,8 @@ class EndpointFuzzTest {
                 }
             }
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("no answer within 10 s to:\n" + new String(request, StandardCharsets.ISO_8859_1), e);
+            throw new AssertionError(
+                    "no answer within 10 s to:\n" + new String(request, StandardCharsets.ISO_8859_1), e);
         }
     }
 

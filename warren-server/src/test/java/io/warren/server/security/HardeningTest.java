@@ -1,5 +1,7 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -9,11 +11,6 @@ import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import io.warren.server.support.WireDecoder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Allowed origins, the tunnel id as a secret, header limits and slow or idle requests. */
 class HardeningTest {
@@ -38,8 +37,11 @@ class HardeningTest {
         root.setLevel(ch.qos.logback.classic.Level.DEBUG);
         logs.start();
         root.addAppender(logs);
-        server = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults().withAllowedOrigins(List.of(APP))
-                .withMaxHeaderSize(1024).withMaxInitialLine(512).withTimeouts(Duration.ofMillis(800), Duration.ofMillis(800))));
+        server = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults()
+                .withAllowedOrigins(List.of(APP))
+                .withMaxHeaderSize(1024)
+                .withMaxInitialLine(512)
+                .withTimeouts(Duration.ofMillis(800), Duration.ofMillis(800))));
     }
 
     @AfterAll
@@ -55,11 +57,14 @@ class HardeningTest {
         TestServer.Response evil = server.get("/tunnel?format=sse&new=1", "Origin", "https://evil.example");
         assertThat(evil.status()).isEqualTo(403);
         assertThat(evil.json().get("error").asText()).isEqualTo("forbidden");
-        assertThat(server.post("/events", "{}", "Origin", "https://evil.example").status()).isEqualTo(403);
+        assertThat(server.post("/events", "{}", "Origin", "https://evil.example")
+                        .status())
+                .isEqualTo(403);
 
         try (TunnelClient c = TunnelClient.open(server.port(), "sse", Map.of("Origin", APP))) {
             c.awaitOpen();
-            TestServer.Response post = server.post("/events", "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/a\",\"data\":1}", "Origin", APP);
+            TestServer.Response post = server.post(
+                    "/events", "{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/a\",\"data\":1}", "Origin", APP);
             assertThat(post.status()).isEqualTo(200);
             assertThat(post.header("Access-Control-Allow-Origin")).isEqualTo(APP);
             assertThat(post.header("Access-Control-Allow-Credentials")).isEqualTo("true");
@@ -70,14 +75,30 @@ class HardeningTest {
             assertThat(h.header("Access-Control-Allow-Origin")).isEqualTo(APP);
         }
 
-        TestServer.Response preflight = server.send("OPTIONS", "/events", null, "Origin", APP,
-                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type");
+        TestServer.Response preflight = server.send(
+                "OPTIONS",
+                "/events",
+                null,
+                "Origin",
+                APP,
+                "Access-Control-Request-Method",
+                "POST",
+                "Access-Control-Request-Headers",
+                "content-type");
         assertThat(preflight.status()).isEqualTo(204);
         assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo(APP);
         assertThat(preflight.header("Access-Control-Allow-Methods")).contains("POST");
         assertThat(preflight.header("Access-Control-Allow-Headers")).containsIgnoringCase("content-type");
-        assertThat(server.send("OPTIONS", "/events", null, "Origin", "https://evil.example",
-                "Access-Control-Request-Method", "POST").status()).isEqualTo(403);
+        assertThat(server.send(
+                                "OPTIONS",
+                                "/events",
+                                null,
+                                "Origin",
+                                "https://evil.example",
+                                "Access-Control-Request-Method",
+                                "POST")
+                        .status())
+                .isEqualTo(403);
 
         // Without Origin (servers, curl, same-origin GETs) nothing changes; /publish is not a browser endpoint.
         TestServer.Response plain = server.get("/tunnel?format=longpoll&new=1");
@@ -87,17 +108,21 @@ class HardeningTest {
 
     @Test
     void theTunnelIdStaysWithItsOwner() {
-        try (TunnelClient a = server.open("sse", "subscribe=/room/*"); TunnelClient b = server.open("stream", "subscribe=/room/*")) {
+        try (TunnelClient a = server.open("sse", "subscribe=/room/*");
+                TunnelClient b = server.open("stream", "subscribe=/room/*")) {
             a.awaitOpen();
             b.awaitOpen();
             server.events("{\"tunnel\":\"" + a.tunnel() + "\",\"path\":\"/room/1\",\"data\":\"from a\"}");
-            server.events("{\"tunnel\":\"" + a.tunnel() + "\",\"path\":\"/client/" + b.client() + "\",\"data\":\"direct\"}");
+            server.events(
+                    "{\"tunnel\":\"" + a.tunnel() + "\",\"path\":\"/client/" + b.client() + "\",\"data\":\"direct\"}");
             List<JsonNode> got = b.await(2, Duration.ofSeconds(10));
             assertThat(got.get(0).get("from").asText()).isEqualTo(a.client());
             assertThat(b.received().toString()).doesNotContain(a.tunnel());
             // An unknown tunnel id, even one sharing a long prefix with a real one, is just unknown.
-            String near = a.tunnel().substring(0, a.tunnel().length() - 1) + (a.tunnel().endsWith("A") ? "B" : "A");
-            TestServer.Response r = server.post("/events", "{\"tunnel\":\"" + near + "\",\"path\":\"/room/1\",\"data\":1}");
+            String near = a.tunnel().substring(0, a.tunnel().length() - 1)
+                    + (a.tunnel().endsWith("A") ? "B" : "A");
+            TestServer.Response r =
+                    server.post("/events", "{\"tunnel\":\"" + near + "\",\"path\":\"/room/1\",\"data\":1}");
             assertThat(r.status()).isEqualTo(404);
             assertThat(r.body()).doesNotContain(near);
             // Nothing logged so far names a tunnel id.
@@ -123,14 +148,21 @@ class HardeningTest {
         try (TunnelClient live = server.open("sse", "subscribe=/live")) {
             live.awaitOpen();
             // Slowloris: a request head that never ends.
-            try (Socket head = connect(); Socket body = connect(); Socket idle = connect(); Socket keptAlive = connect()) {
+            try (Socket head = connect();
+                    Socket body = connect();
+                    Socket idle = connect();
+                    Socket keptAlive = connect()) {
                 write(head, "GET /tunnel?format=sse&new=1 HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n");
                 write(body, "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"tun");
                 write(keptAlive, "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
                 for (Socket s : List.of(head, body, idle)) {
-                    assertThat(readToEnd(s.getInputStream())).as("closed without an answer").isEmpty();
+                    assertThat(readToEnd(s.getInputStream()))
+                            .as("closed without an answer")
+                            .isEmpty();
                 }
-                assertThat(readToEnd(keptAlive.getInputStream())).contains("404").contains("not-found");
+                assertThat(readToEnd(keptAlive.getInputStream()))
+                        .contains("404")
+                        .contains("not-found");
             }
             // The tunnel outlived every timeout above (its response is in progress: no timer runs) and still receives.
             server.publish("{\"path\":\"/live\",\"data\":\"still here\"}");

@@ -1,5 +1,8 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -9,13 +12,6 @@ import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +20,12 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** JWT authentication and the permissions claim, over real HTTP: HS256, RS256 from PEM, ES256 from a JWKS file. */
 class JwtAuthTest {
@@ -36,13 +35,15 @@ class JwtAuthTest {
 
     @TempDir
     static Path dir;
+
     static TestServer server;
 
     @BeforeAll
     static void start() throws IOException {
         Path pem = Files.writeString(dir.resolve("rsa.pem"), Tokens.pem(RSA));
         Path jwks = Files.writeString(dir.resolve("keys.json"), Tokens.jwks(EC));
-        SecurityOptions.Jwt jwt = new SecurityOptions.Jwt(Tokens.SECRET, pem, jwks, null, null, "wt", null, null, Duration.ZERO, false);
+        SecurityOptions.Jwt jwt =
+                new SecurityOptions.Jwt(Tokens.SECRET, pem, jwks, null, null, "wt", null, null, Duration.ZERO, false);
         server = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults().withJwt(jwt)));
     }
 
@@ -70,13 +71,13 @@ class JwtAuthTest {
         JWTClaimsSet.Builder ok = Tokens.claims("mallory", 300, NEWS, null);
         List<String> bad = List.of(
                 "not-a-jwt",
-                Tokens.hs256(ok, "another-secret-with-at-least-32-bytes-of-it"),            // wrong key
-                Tokens.hs256(Tokens.claims("m", -60, NEWS, null)),                           // expired
-                Tokens.hs256(ok.notBeforeTime(Date.from(Instant.now().plusSeconds(600)))),  // not yet valid
-                new PlainJWT(Tokens.claims("m", 300, NEWS, null).build()).serialize(),      // alg none
-                Tokens.rs256(Tokens.rsa("r1"), Tokens.claims("m", 300, NEWS, null)),         // unknown RSA key, same kid
-                Tokens.es256(Tokens.ec("e1"), Tokens.claims("m", 300, NEWS, null)),          // unknown EC key, same kid
-                Tokens.hs256(Tokens.claims("m", 300, List.of("no-slash"), null)));           // malformed claim
+                Tokens.hs256(ok, "another-secret-with-at-least-32-bytes-of-it"), // wrong key
+                Tokens.hs256(Tokens.claims("m", -60, NEWS, null)), // expired
+                Tokens.hs256(ok.notBeforeTime(Date.from(Instant.now().plusSeconds(600)))), // not yet valid
+                new PlainJWT(Tokens.claims("m", 300, NEWS, null).build()).serialize(), // alg none
+                Tokens.rs256(Tokens.rsa("r1"), Tokens.claims("m", 300, NEWS, null)), // unknown RSA key, same kid
+                Tokens.es256(Tokens.ec("e1"), Tokens.claims("m", 300, NEWS, null)), // unknown EC key, same kid
+                Tokens.hs256(Tokens.claims("m", 300, List.of("no-slash"), null))); // malformed claim
         int before = server.server().node().tunnelCount();
         for (String t : bad) {
             TestServer.Response r = server.get("/tunnel?format=sse&new=1", "Authorization", "Bearer " + t);
@@ -100,7 +101,9 @@ class JwtAuthTest {
             case "es256-jwks" -> Tokens.bearer(Tokens.es256(EC, claims));
             default -> Map.of();
         };
-        String[] query = source.equals("query") ? new String[]{"subscribe=/news/*", "token=" + hs} : new String[]{"subscribe=/news/*"};
+        String[] query = source.equals("query")
+                ? new String[] {"subscribe=/news/*", "token=" + hs}
+                : new String[] {"subscribe=/news/*"};
         try (TunnelClient c = TunnelClient.open(server.port(), "sse", headers, query)) {
             JsonNode open = c.awaitOpen();
             assertThat(open.has("refused")).isFalse();
@@ -112,20 +115,28 @@ class JwtAuthTest {
     @Test
     void claimsDecideWhatATunnelReaches() {
         String t = token(List.of("/news/*", "/team/a/**"), List.of("/team/a/**"));
-        try (TunnelClient c = TunnelClient.open(server.port(), "stream", Tokens.bearer(t),
-                "subscribe=/news/*", "subscribe=/secret/x", "subscribe=/team/**")) {
+        try (TunnelClient c = TunnelClient.open(
+                server.port(),
+                "stream",
+                Tokens.bearer(t),
+                "subscribe=/news/*",
+                "subscribe=/secret/x",
+                "subscribe=/team/**")) {
             JsonNode open = c.awaitOpen();
             assertThat(open.get("refused")).hasSize(2);
             assertThat(open.get("refused").get(0).asText()).isEqualTo("/secret/x");
             assertThat(open.get("refused").get(1).asText()).isEqualTo("/team/**");
             String tun = c.tunnel();
 
-            JsonNode acks = server.events("[" + meta(tun, "subscribe", "/team/a/b") + "," + meta(tun, "subscribe", "/other")
-                    + ",{\"tunnel\":\"" + tun + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/team/a\",\"subpaths\":true}}"
-                    + ",{\"tunnel\":\"" + tun + "\",\"path\":\"/team/a/b\",\"data\":\"mine\"}"
-                    + ",{\"tunnel\":\"" + tun + "\",\"path\":\"/news/fake\",\"data\":\"nope\"}"
-                    + ",{\"tunnel\":\"" + tun + "\",\"path\":\"/client/" + c.client() + "\",\"data\":\"self\"}"
-                    + ",{\"tunnel\":\"" + tun + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/client/someone\"}}]");
+            JsonNode acks =
+                    server.events("[" + meta(tun, "subscribe", "/team/a/b") + "," + meta(tun, "subscribe", "/other")
+                            + ",{\"tunnel\":\"" + tun
+                            + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/team/a\",\"subpaths\":true}}"
+                            + ",{\"tunnel\":\"" + tun + "\",\"path\":\"/team/a/b\",\"data\":\"mine\"}"
+                            + ",{\"tunnel\":\"" + tun + "\",\"path\":\"/news/fake\",\"data\":\"nope\"}"
+                            + ",{\"tunnel\":\"" + tun + "\",\"path\":\"/client/" + c.client() + "\",\"data\":\"self\"}"
+                            + ",{\"tunnel\":\"" + tun
+                            + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/client/someone\"}}]");
             assertThat(acks.get(0).get("ok").asBoolean()).isTrue();
             assertThat(acks.get(1).get("error").asText()).isEqualTo("forbidden");
             assertThat(acks.get(2).get("error").asText()).isEqualTo("forbidden");
@@ -134,7 +145,8 @@ class JwtAuthTest {
             assertThat(acks.get(5).get("ok").asBoolean()).isTrue();
             assertThat(acks.get(6).get("error").asText()).isEqualTo("forbidden");
 
-            server.publish("[{\"path\":\"/secret/x\",\"data\":\"hidden\"},{\"path\":\"/news/today\",\"data\":\"news\"}]");
+            server.publish(
+                    "[{\"path\":\"/secret/x\",\"data\":\"hidden\"},{\"path\":\"/news/today\",\"data\":\"news\"}]");
             List<JsonNode> got = c.await(3, Duration.ofSeconds(10));
             assertThat(got).extracting(d -> d.get("data").asText()).containsExactly("mine", "self", "news");
             assertThat(c.pending()).isEmpty();
@@ -161,19 +173,23 @@ class JwtAuthTest {
         // JWT expiry has one-second resolution: 4 s leave room for a slow open on a loaded machine.
         String shortLived = Tokens.hs256(Tokens.claims("carol", 4, NEWS, null));
         String tunnel;
-        try (TunnelClient c = TunnelClient.open(server.port(), format, Tokens.bearer(shortLived), "subscribe=/news/*")) {
+        try (TunnelClient c =
+                TunnelClient.open(server.port(), format, Tokens.bearer(shortLived), "subscribe=/news/*")) {
             c.awaitOpen();
             tunnel = c.tunnel();
-            JsonNode close = c.awaitControl("/meta/close", Duration.ofSeconds(15)).get("data");
+            JsonNode close =
+                    c.awaitControl("/meta/close", Duration.ofSeconds(15)).get("data");
             assertThat(close.get("reason").asText()).isEqualTo("expired");
             await().atMost(Duration.ofSeconds(10)).until(c::ended);
         }
         assertThat(server.server().node().tunnel(tunnel)).isNull();
         // The old token no longer opens anything, not even through the old tunnel id.
-        TestServer.Response again = server.get("/tunnel?format=" + format + "&tunnel=" + tunnel, "Authorization", "Bearer " + shortLived);
+        TestServer.Response again =
+                server.get("/tunnel?format=" + format + "&tunnel=" + tunnel, "Authorization", "Bearer " + shortLived);
         assertThat(again.status()).isEqualTo(401);
         String fresh = Tokens.hs256(Tokens.claims("carol", 300, NEWS, null));
-        try (TunnelClient c = TunnelClient.attach(server.port(), format, Tokens.bearer(fresh), tunnel, null, "subscribe=/news/*")) {
+        try (TunnelClient c =
+                TunnelClient.attach(server.port(), format, Tokens.bearer(fresh), tunnel, null, "subscribe=/news/*")) {
             JsonNode open = c.awaitOpen();
             assertThat(open.get("resumed").asBoolean()).isFalse();
             assertThat(open.get("replaced").asText()).isEqualTo(tunnel);
@@ -187,12 +203,14 @@ class JwtAuthTest {
     void expiryAnswersTheHeldPollWithCloseThenRefusesTheOldToken(String format) {
         // JWT expiry has one-second resolution: 4 s leave room for a slow open on a loaded machine.
         String shortLived = Tokens.hs256(Tokens.claims("dave", 4, NEWS, null));
-        try (TunnelClient c = TunnelClient.open(server.port(), format, Tokens.bearer(shortLived), "subscribe=/news/*")) {
+        try (TunnelClient c =
+                TunnelClient.open(server.port(), format, Tokens.bearer(shortLived), "subscribe=/news/*")) {
             c.awaitOpen();
             String tunnel = c.tunnel();
-            JsonNode close = c.awaitControl("/meta/close", Duration.ofSeconds(15)).get("data");
+            JsonNode close =
+                    c.awaitControl("/meta/close", Duration.ofSeconds(15)).get("data");
             assertThat(close.get("reason").asText()).isEqualTo("expired");
-            await().atMost(Duration.ofSeconds(10)).until(c::ended);   // its next poll was refused
+            await().atMost(Duration.ofSeconds(10)).until(c::ended); // its next poll was refused
             assertThat(c.lastStatus()).isEqualTo(401);
             assertThat(server.server().node().tunnel(tunnel)).isNull();
         }

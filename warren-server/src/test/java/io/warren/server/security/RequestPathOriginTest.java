@@ -1,5 +1,8 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -12,18 +15,14 @@ import io.warren.server.http.WarrenHttpHandler;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Finding 2 (issue 10): the allowed-origins check and the router take the request path from one place,
@@ -46,8 +45,17 @@ class RequestPathOriginTest {
     }
 
     private static Map<String, String> upgrade(String origin) {
-        Map<String, String> h = new LinkedHashMap<>(Map.of("Upgrade", "websocket", "Connection", "Upgrade",
-                "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version", "13", "Cookie", "wt=victim"));
+        Map<String, String> h = new LinkedHashMap<>(Map.of(
+                "Upgrade",
+                "websocket",
+                "Connection",
+                "Upgrade",
+                "Sec-WebSocket-Key",
+                "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version",
+                "13",
+                "Cookie",
+                "wt=victim"));
         h.put("Origin", origin);
         return h;
     }
@@ -55,8 +63,13 @@ class RequestPathOriginTest {
     @Test
     void finding2_percentEncodedTunnelPathCannotHijackAWebSocket() throws IOException {
         int before = server.server().node().tunnelCount();
-        for (String target : new String[]{"/%74unnel?format=ws&new=1", "/%74%75%6e%6e%65%6c?format=ws&new=1",
-                "//tunnel?format=ws&new=1", "/x/../tunnel?format=ws&new=1", "/./tunnel?format=ws&new=1"}) {
+        for (String target : new String[] {
+            "/%74unnel?format=ws&new=1",
+            "/%74%75%6e%6e%65%6c?format=ws&new=1",
+            "//tunnel?format=ws&new=1",
+            "/x/../tunnel?format=ws&new=1",
+            "/./tunnel?format=ws&new=1"
+        }) {
             try (RawHttp r = RawHttp.request(server.port(), "GET", target, upgrade(EVIL), null)) {
                 assertThat(r.status()).as(target).isEqualTo(400);
                 assertThat(r.body()).contains("\"error\":\"bad-request\"", "non-canonical");
@@ -73,9 +86,13 @@ class RequestPathOriginTest {
             TestServer.Response r = server.post("/%65vents", json, "Origin", EVIL);
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.json().get("error").asText()).isEqualTo("bad-request");
-            assertThat(server.post("/events", json, "Origin", EVIL).status()).as("the plain path is refused too").isEqualTo(403);
+            assertThat(server.post("/events", json, "Origin", EVIL).status())
+                    .as("the plain path is refused too")
+                    .isEqualTo(403);
             server.events("{\"tunnel\":\"" + c.tunnel() + "\",\"path\":\"/o/x\",\"data\":\"mine\"}");
-            assertThat(c.next().get("data").asText()).as("nothing from the refused posts arrived first").isEqualTo("mine");
+            assertThat(c.next().get("data").asText())
+                    .as("nothing from the refused posts arrived first")
+                    .isEqualTo("mine");
         }
     }
 
@@ -83,7 +100,7 @@ class RequestPathOriginTest {
     void finding2_canonicalPathsStillWork() {
         assertThat(RequestPath.of("/tunnel?format=%73se")).isEqualTo("/tunnel");
         assertThat(RequestPath.of("/admin/")).isEqualTo("/admin/");
-        for (String bad : new String[]{"*", "tunnel", "/%74unnel", "/a\\b", "/a/..", "/a/.", "//", "/a//b"}) {
+        for (String bad : new String[] {"*", "tunnel", "/%74unnel", "/a\\b", "/a/..", "/a/.", "//", "/a//b"}) {
             assertThatThrownBy(() -> RequestPath.of(bad)).as(bad).hasMessageContaining("non-canonical");
         }
         assertThat(server.get("/healthz").status()).isEqualTo(200);
@@ -92,10 +109,11 @@ class RequestPathOriginTest {
     /** Without the Origin handler in front, the upgrade itself still refuses a foreign origin. */
     @Test
     void finding2_theWebSocketUpgradeChecksTheOriginItself() {
-        WarrenHttpHandler.Endpoints endpoints = new WarrenHttpHandler.Endpoints(server.server().node(), ch -> null, null, null,
-                OriginPolicy.of(List.of(APP)));
+        WarrenHttpHandler.Endpoints endpoints = new WarrenHttpHandler.Endpoints(
+                server.server().node(), ch -> null, null, null, OriginPolicy.of(List.of(APP)));
         EmbeddedChannel ch = new EmbeddedChannel(new WarrenHttpHandler(endpoints));
-        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/tunnel?format=ws&new=1");
+        DefaultFullHttpRequest req =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/tunnel?format=ws&new=1");
         upgrade(EVIL).forEach(req.headers()::set);
         int before = server.server().node().tunnelCount();
         ch.writeInbound(req);
@@ -106,26 +124,34 @@ class RequestPathOriginTest {
         } finally {
             r.release();
         }
-        assertThat(ch.pipeline().get(WarrenHttpHandler.class)).as("still HTTP: no upgrade happened").isNotNull();
+        assertThat(ch.pipeline().get(WarrenHttpHandler.class))
+                .as("still HTTP: no upgrade happened")
+                .isNotNull();
         assertThat(server.server().node().tunnelCount()).isEqualTo(before);
         ch.finishAndReleaseAll();
     }
 
     @Test
     void finding8_anyOriginNeverAllowsCredentials() {
-        try (TestServer any = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults().withAllowedOrigins(List.of("*", APP))))) {
-            for (String origin : new String[]{EVIL, "null"}) {
+        try (TestServer any = TestServer.start(
+                o -> o.withSecurity(SecurityOptions.defaults().withAllowedOrigins(List.of("*", APP))))) {
+            for (String origin : new String[] {EVIL, "null"}) {
                 TestServer.Response r = any.get("/tunnel?format=longpoll&new=1", "Origin", origin);
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.header("Access-Control-Allow-Origin")).as(origin).isEqualTo("*");
-                assertThat(r.header("Access-Control-Allow-Credentials")).as(origin).isNull();
-                TestServer.Response pre = any.send("OPTIONS", "/events", null, "Origin", origin, "Access-Control-Request-Method", "POST");
+                assertThat(r.header("Access-Control-Allow-Credentials"))
+                        .as(origin)
+                        .isNull();
+                TestServer.Response pre =
+                        any.send("OPTIONS", "/events", null, "Origin", origin, "Access-Control-Request-Method", "POST");
                 assertThat(pre.status()).isEqualTo(204);
                 assertThat(pre.header("Access-Control-Allow-Origin")).isEqualTo("*");
                 assertThat(pre.header("Access-Control-Allow-Credentials")).isNull();
             }
             TestServer.Response listed = any.get("/tunnel?format=longpoll&new=1", "Origin", APP);
-            assertThat(listed.header("Access-Control-Allow-Origin")).as("an origin named exactly").isEqualTo(APP);
+            assertThat(listed.header("Access-Control-Allow-Origin"))
+                    .as("an origin named exactly")
+                    .isEqualTo(APP);
             assertThat(listed.header("Access-Control-Allow-Credentials")).isEqualTo("true");
         }
     }
@@ -139,5 +165,4 @@ class RequestPathOriginTest {
         assertThat(p.listed(EVIL)).isFalse();
         assertThat(OriginPolicy.of(List.of()).checks()).isFalse();
     }
-
 }

@@ -1,22 +1,21 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Finding 6 (issue 10): a format read by including it ({@code jsonp}, {@code iframe}) does not accept the
@@ -29,8 +28,9 @@ class ScriptInclusionTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults().withJwt(new SecurityOptions.Jwt(
-                Tokens.SECRET, null, null, null, null, "wt", null, null, Duration.ZERO, false))));
+        server = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults()
+                .withJwt(new SecurityOptions.Jwt(
+                        Tokens.SECRET, null, null, null, null, "wt", null, null, Duration.ZERO, false))));
         token = Tokens.hs256(Tokens.claims("victim", 300, List.of("/private/**"), null));
     }
 
@@ -47,8 +47,8 @@ class ScriptInclusionTest {
         if (site != null) {
             h.put("Sec-Fetch-Site", site);
         }
-        String target = "/tunnel?format=" + format + "&new=1&subscribe=/private/x" + (format.equals("jsonp") ? "&callback=cb" : "")
-                + (queryToken ? "&token=" + token : "");
+        String target = "/tunnel?format=" + format + "&new=1&subscribe=/private/x"
+                + (format.equals("jsonp") ? "&callback=cb" : "") + (queryToken ? "&token=" + token : "");
         try (RawHttp r = RawHttp.request(server.port(), "GET", target, h, null)) {
             return r.status();
         }
@@ -58,13 +58,19 @@ class ScriptInclusionTest {
     @ValueSource(strings = {"jsonp", "iframe"})
     void finding6_crossSiteScriptInclusionCannotUseTheCookie(String format) throws IOException {
         int before = server.server().node().tunnelCount();
-        assertThat(open(format, null, true, false)).as("no Sec-Fetch-Site (script tags of old browsers)").isEqualTo(401);
+        assertThat(open(format, null, true, false))
+                .as("no Sec-Fetch-Site (script tags of old browsers)")
+                .isEqualTo(401);
         assertThat(open(format, "cross-site", true, false)).isEqualTo(401);
         assertThat(open(format, "none", true, false)).isEqualTo(401);
-        assertThat(server.server().node().tunnelCount()).as("refused opens created nothing").isEqualTo(before);
+        assertThat(server.server().node().tunnelCount())
+                .as("refused opens created nothing")
+                .isEqualTo(before);
         assertThat(open(format, "same-origin", true, false)).isEqualTo(200);
         assertThat(open(format, "same-site", true, false)).isEqualTo(200);
-        assertThat(open(format, "cross-site", false, true)).as("a token in the query stays allowed").isEqualTo(200);
+        assertThat(open(format, "cross-site", false, true))
+                .as("a token in the query stays allowed")
+                .isEqualTo(200);
     }
 
     @Test

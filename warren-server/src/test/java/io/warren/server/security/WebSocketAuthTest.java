@@ -1,18 +1,17 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.WsClient;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** JWT authentication, permissions and expiry on WebSocket tunnels ({@code format=ws}). */
 class WebSocketAuthTest {
@@ -20,7 +19,8 @@ class WebSocketAuthTest {
 
     @BeforeAll
     static void start() {
-        SecurityOptions.Jwt jwt = new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
+        SecurityOptions.Jwt jwt =
+                new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         server = TestServer.start(o -> o.withSecurity(SecurityOptions.defaults().withJwt(jwt)));
     }
 
@@ -32,7 +32,9 @@ class WebSocketAuthTest {
     @Test
     void withoutAValidTokenTheSocketIsRefused() {
         int before = server.server().node().tunnelCount();
-        for (String query : List.of("new=1", "new=1&token=not-a-jwt",
+        for (String query : List.of(
+                "new=1",
+                "new=1&token=not-a-jwt",
                 "new=1&token=" + Tokens.hs256(Tokens.claims("x", -30, List.of("/a"), null)))) {
             try (WsClient ws = WsClient.connect(server, query)) {
                 JsonNode close = ws.next("/meta/close").get("data");
@@ -65,7 +67,8 @@ class WebSocketAuthTest {
         String token = Tokens.hs256(Tokens.claims("ws-user", 2, List.of("/news/*"), null));
         try (WsClient ws = WsClient.connect(server, "new=1&token=" + token)) {
             ws.next("/meta/open");
-            assertThat(ws.next("/meta/close").get("data").get("reason").asText()).isEqualTo("expired");
+            assertThat(ws.next("/meta/close").get("data").get("reason").asText())
+                    .isEqualTo("expired");
             ws.awaitClose();
         }
     }

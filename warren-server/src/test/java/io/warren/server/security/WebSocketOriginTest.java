@@ -1,17 +1,16 @@
 package io.warren.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The WebSocket {@code Origin} check: a cross-site page cannot open (hijack) a WebSocket tunnel. */
 class WebSocketOriginTest {
@@ -29,8 +28,15 @@ class WebSocketOriginTest {
     }
 
     private static RawHttp handshake(String origin) throws IOException {
-        Map<String, String> h = new java.util.LinkedHashMap<>(Map.of("Upgrade", "websocket", "Connection", "Upgrade",
-                "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version", "13"));
+        Map<String, String> h = new java.util.LinkedHashMap<>(Map.of(
+                "Upgrade",
+                "websocket",
+                "Connection",
+                "Upgrade",
+                "Sec-WebSocket-Key",
+                "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version",
+                "13"));
         if (origin != null) {
             h.put("Origin", origin);
         }
@@ -59,7 +65,8 @@ class WebSocketOriginTest {
         }
         // The 101 goes out before the engine has created the tunnel: wait for both, so that the other
         // test's count (whichever runs next) is not disturbed by an open still in flight.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> server.server().node().tunnelCount() >= before + 2);
     }
 }

@@ -2,7 +2,6 @@ package io.warren.server.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -18,8 +17,7 @@ import java.util.function.Function;
  */
 public final class AppServer implements AutoCloseable {
     /** What the application answers. */
-    public record Answer(int status, String body) {
-    }
+    public record Answer(int status, String body) {}
 
     private final HttpServer http;
     private final ExecutorService pool = Executors.newFixedThreadPool(4);

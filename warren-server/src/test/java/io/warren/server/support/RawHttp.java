@@ -20,7 +20,7 @@ public final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private int status;
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private long remaining = -1;   // content-length bodies
+    private long remaining = -1; // content-length bodies
     private boolean chunked;
     private long chunkLeft;
     private boolean eof;
@@ -31,7 +31,8 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** Sends a request and reads the status line and headers. */
-    public static RawHttp request(int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
+    public static RawHttp request(int port, String method, String target, Map<String, String> extraHeaders, byte[] body)
+            throws IOException {
         RawHttp h = send(port, method, target, extraHeaders, body);
         h.readHead();
         return h;
@@ -41,19 +42,24 @@ public final class RawHttp implements AutoCloseable {
      * As {@link #request(int, String, String, Map, byte[])} from local address {@code from} (such as
      * {@code 127.0.0.2}), so a test can play several client addresses; null for any.
      */
-    public static RawHttp request(String from, int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
+    public static RawHttp request(
+            String from, int port, String method, String target, Map<String, String> extraHeaders, byte[] body)
+            throws IOException {
         RawHttp h = send(from, port, method, target, extraHeaders, body);
         h.readHead();
         return h;
     }
 
     /** Sends a request without waiting for the answer; call {@link #readHead()} next. */
-    public static RawHttp send(int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
+    public static RawHttp send(int port, String method, String target, Map<String, String> extraHeaders, byte[] body)
+            throws IOException {
         return send(null, port, method, target, extraHeaders, body);
     }
 
     /** As {@link #send(int, String, String, Map, byte[])} from local address {@code from}, or any when null. */
-    public static RawHttp send(String from, int port, String method, String target, Map<String, String> extraHeaders, byte[] body) throws IOException {
+    public static RawHttp send(
+            String from, int port, String method, String target, Map<String, String> extraHeaders, byte[] body)
+            throws IOException {
         Socket s = new Socket();
         if (from != null) {
             s.bind(new InetSocketAddress(from, 0));
@@ -62,7 +68,12 @@ public final class RawHttp implements AutoCloseable {
         s.setSoTimeout(30_000);
         RawHttp h = new RawHttp(s);
         StringBuilder req = new StringBuilder();
-        req.append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\n");
+        req.append(method)
+                .append(' ')
+                .append(target)
+                .append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+                .append(port)
+                .append("\r\n");
         for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
             req.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
         }
@@ -97,7 +108,9 @@ public final class RawHttp implements AutoCloseable {
         String line;
         while ((line = readLine()) != null && !line.isEmpty()) {
             int c = line.indexOf(':');
-            headers.put(line.substring(0, c).trim().toLowerCase(Locale.ROOT), line.substring(c + 1).trim());
+            headers.put(
+                    line.substring(0, c).trim().toLowerCase(Locale.ROOT),
+                    line.substring(c + 1).trim());
         }
         chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
         if (!chunked && headers.containsKey("content-length")) {

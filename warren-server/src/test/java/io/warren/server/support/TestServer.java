@@ -1,12 +1,13 @@
 package io.warren.server.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.warren.NodeOptions;
 import io.warren.server.WarrenServer;
 import io.warren.server.config.ServerOptions;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,15 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * A real Warren server on a free loopback port, plus small HTTP helpers. Closing it checks that Netty
  * reported no buffer leak while it ran.
  */
 public final class TestServer implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final WarrenServer server;
 
@@ -45,11 +46,14 @@ public final class TestServer implements AutoCloseable {
         LeakReports.clear();
         // Every test client comes from 127.0.0.1, and one server may serve a whole test class: no per-address
         // cap unless a test sets its own limits (SecurityOptions.defaults() brings the shipped cap back).
-        ServerOptions o = ServerOptions.defaults().withHost("127.0.0.1").withPort(0)
+        ServerOptions o = ServerOptions.defaults()
+                .withHost("127.0.0.1")
+                .withPort(0)
                 .withNode(NodeOptions.defaults().withPollTimeout(Duration.ofSeconds(2)))
                 .withSecurity(io.warren.server.config.SecurityOptions.defaults()
                         .withLimits(io.warren.Limits.defaults().withMaxTunnelsPerAddress(0)));
-        return new TestServer(build.apply(WarrenServer.builder(customize.apply(o))).build().start());
+        return new TestServer(
+                build.apply(WarrenServer.builder(customize.apply(o))).build().start());
     }
 
     public int port() {
@@ -71,8 +75,11 @@ public final class TestServer implements AutoCloseable {
 
     /** A plain request to another loopback port (a proxy in front of the server, say). */
     public static Response sendTo(int port, String method, String pathAndQuery, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(20))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         boolean typed = false;
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);

@@ -10,12 +10,11 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -27,16 +26,22 @@ import java.util.Map;
 public final class Tokens {
     public static final String SECRET = "test-secret-with-at-least-32-bytes-of-entropy!";
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** Claims for subject {@code sub}, expiring in {@code ttlSeconds}, with the warren permissions claim. */
-    public static JWTClaimsSet.Builder claims(String sub, long ttlSeconds, List<String> subscribe, List<String> publish) {
-        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().subject(sub)
+    public static JWTClaimsSet.Builder claims(
+            String sub, long ttlSeconds, List<String> subscribe, List<String> publish) {
+        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
+                .subject(sub)
                 .expirationTime(Date.from(Instant.now().plusSeconds(ttlSeconds)));
         if (subscribe != null || publish != null) {
-            b.claim("warren", Map.of("subscribe", subscribe == null ? List.of() : subscribe,
-                    "publish", publish == null ? List.of() : publish));
+            b.claim(
+                    "warren",
+                    Map.of(
+                            "subscribe",
+                            subscribe == null ? List.of() : subscribe,
+                            "publish",
+                            publish == null ? List.of() : publish));
         }
         return b;
     }
@@ -47,7 +52,8 @@ public final class Tokens {
 
     public static String hs256(JWTClaimsSet.Builder claims, String secret) {
         try {
-            return sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)), new JWSHeader(JWSAlgorithm.HS256), claims);
+            return sign(
+                    new MACSigner(secret.getBytes(StandardCharsets.UTF_8)), new JWSHeader(JWSAlgorithm.HS256), claims);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -55,7 +61,12 @@ public final class Tokens {
 
     public static String rs256(RSAKey key, JWTClaimsSet.Builder claims) {
         try {
-            return sign(new RSASSASigner(key), new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+            return sign(
+                    new RSASSASigner(key),
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(key.getKeyID())
+                            .build(),
+                    claims);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -63,7 +74,12 @@ public final class Tokens {
 
     public static String es256(ECKey key, JWTClaimsSet.Builder claims) {
         try {
-            return sign(new ECDSASigner(key), new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+            return sign(
+                    new ECDSASigner(key),
+                    new JWSHeader.Builder(JWSAlgorithm.ES256)
+                            .keyID(key.getKeyID())
+                            .build(),
+                    claims);
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -94,7 +110,8 @@ public final class Tokens {
     /** The public key as a PEM {@code PUBLIC KEY} block. */
     public static String pem(RSAKey key) {
         try {
-            String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.toRSAPublicKey().getEncoded());
+            String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(key.toRSAPublicKey().getEncoded());
             return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
         } catch (JOSEException e) {
             throw new IllegalStateException(e);

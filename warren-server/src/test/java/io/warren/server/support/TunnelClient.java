@@ -1,7 +1,6 @@
 package io.warren.server.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -63,7 +62,8 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     /** Attaches to an existing tunnel id, sending {@code headers} with every request. */
-    public static TunnelClient attach(int port, String format, Map<String, String> headers, String tunnel, String last, String... query) {
+    public static TunnelClient attach(
+            int port, String format, Map<String, String> headers, String tunnel, String last, String... query) {
         TunnelClient c = new TunnelClient(port, format);
         c.headers = Map.copyOf(headers);
         c.tunnel = tunnel;
@@ -235,7 +235,10 @@ public final class TunnelClient implements AutoCloseable {
         List<JsonNode> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < n) {
-            out.add(take(datagrams, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), (n - out.size()) + " more datagrams"));
+            out.add(take(
+                    datagrams,
+                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())),
+                    (n - out.size()) + " more datagrams"));
         }
         return out;
     }
@@ -321,7 +324,8 @@ public final class TunnelClient implements AutoCloseable {
     /** The query-string form of a map, for convenience. */
     public static String query(Map<String, String> q) {
         StringBuilder sb = new StringBuilder();
-        q.forEach((k, v) -> sb.append(sb.length() > 0 ? "&" : "").append(k).append('=').append(enc(v)));
+        q.forEach((k, v) ->
+                sb.append(sb.length() > 0 ? "&" : "").append(k).append('=').append(enc(v)));
         return sb.toString();
     }
 }

@@ -2,7 +2,6 @@ package io.warren.server.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -58,7 +57,8 @@ public abstract class WireDecoder {
                 String id = null;
                 for (String line : event.split("\n")) {
                     if (line.startsWith("data:")) {
-                        data.append(data.length() > 0 ? "\n" : "").append(line.substring(5).trim());
+                        data.append(data.length() > 0 ? "\n" : "")
+                                .append(line.substring(5).trim());
                     } else if (line.startsWith("id:")) {
                         id = line.substring(3).trim();
                     }

@@ -1,7 +1,8 @@
 package io.warren.server.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -12,8 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real WebSocket client (the JDK's) on a Warren tunnel: every text message is parsed and queued in
@@ -29,8 +28,11 @@ public final class WsClient implements AutoCloseable {
 
     private WsClient(String url) {
         Listener listener = new Listener();
-        this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create(url), listener).orTimeout(10, TimeUnit.SECONDS).join();
+        this.socket = HTTP.newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create(url), listener)
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
     }
 
     /** Connects to {@code /tunnel?format=ws&QUERY} on the test server. */
@@ -55,14 +57,14 @@ public final class WsClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
             closeReason = reason;
-            closeCode.complete(new int[]{statusCode});
+            closeCode.complete(new int[] {statusCode});
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
             closeReason = error.toString();
-            closeCode.complete(new int[]{-1});
+            closeCode.complete(new int[] {-1});
         }
     }
 
@@ -71,7 +73,9 @@ public final class WsClient implements AutoCloseable {
     }
 
     public void sendBinary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(5, TimeUnit.SECONDS).join();
+        socket.sendBinary(ByteBuffer.wrap(bytes), true)
+                .orTimeout(5, TimeUnit.SECONDS)
+                .join();
     }
 
     /** The next message, failing after 10 s. */

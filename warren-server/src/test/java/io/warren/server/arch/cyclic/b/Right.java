@@ -4,8 +4,7 @@ import io.warren.server.arch.cyclic.a.Left;
 
 /** The other half of the deliberate package cycle. */
 public final class Right {
-    private Right() {
-    }
+    private Right() {}
 
     public static int depth(int n) {
         return n <= 0 ? 0 : 1 + Left.depth(n - 1);
