@@ -1,14 +1,14 @@
 package io.warren.examples;
 
 import io.warren.ErrorCode;
-import io.warren.auth.Authenticator;
-import io.warren.auth.Identity;
-import io.warren.engine.NodeListener;
-import io.warren.engine.Tunnel;
+import io.warren.api.NodeListener;
+import io.warren.api.TunnelView;
 import io.warren.format.Format;
 import io.warren.path.PathPattern;
 import io.warren.server.WarrenServer;
 import io.warren.server.config.ServerOptions;
+import io.warren.spi.Authenticator;
+import io.warren.spi.Identity;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +58,7 @@ public final class EmbeddedApp implements AutoCloseable {
         // 2. What happens to tunnels: hooks run on Warren's threads, so they only log and count.
         NodeListener watcher = new NodeListener() {
             @Override
-            public void tunnelOpened(Tunnel t) {
+            public void tunnelOpened(TunnelView t) {
                 log.info(
                         "tunnel {} opened for {} (client {})",
                         t.redactedId(),
@@ -67,17 +67,17 @@ public final class EmbeddedApp implements AutoCloseable {
             }
 
             @Override
-            public void tunnelClosed(Tunnel t) {
+            public void tunnelClosed(TunnelView t) {
                 log.info("tunnel {} of {} closed", t.redactedId(), t.identity().subject());
             }
 
             @Override
-            public void subscribed(Tunnel t, PathPattern p) {
+            public void subscribed(TunnelView t, PathPattern p) {
                 log.info("{} subscribed to {}", t.identity().subject(), p);
             }
 
             @Override
-            public void attached(Tunnel t, Format f) {
+            public void attached(TunnelView t, Format f) {
                 log.debug("{} attached over {}", t.identity().subject(), f.name());
             }
         };

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.warren.engine.NodeListener;
-import io.warren.engine.Tunnel;
+import io.warren.api.NodeListener;
+import io.warren.api.TunnelView;
 import io.warren.path.PathPattern;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -31,12 +31,12 @@ class EmbeddedAppTest {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         NodeListener recorder = new NodeListener() {
             @Override
-            public void tunnelOpened(Tunnel t) {
+            public void tunnelOpened(TunnelView t) {
                 events.add("open " + t.identity().subject());
             }
 
             @Override
-            public void subscribed(Tunnel t, PathPattern p) {
+            public void subscribed(TunnelView t, PathPattern p) {
                 events.add("subscribe " + t.identity().subject() + " " + p);
             }
         };

@@ -3,6 +3,8 @@ package io.warren.broker;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import io.warren.spi.Broker;
+import io.warren.spi.HistoryRule;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

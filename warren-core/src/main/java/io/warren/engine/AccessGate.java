@@ -2,11 +2,11 @@ package io.warren.engine;
 
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
-import io.warren.auth.Authorizer;
-import io.warren.auth.Identity;
-import io.warren.auth.OpenRequest;
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Identity;
+import io.warren.spi.OpenRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

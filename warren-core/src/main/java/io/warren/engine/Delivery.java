@@ -2,6 +2,8 @@ package io.warren.engine;
 
 import io.warren.datagram.Datagram;
 import io.warren.format.Mode;
+import io.warren.spi.Connection;
+import io.warren.spi.ShardExecutor;
 
 /**
  * How an attached connection is fed, chosen once at attach from its format's mode: {@link StreamDelivery}

@@ -2,8 +2,9 @@ package io.warren.engine;
 
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
-import io.warren.broker.Broker;
+import io.warren.api.NodeListener;
 import io.warren.path.PathPattern;
+import io.warren.spi.Broker;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;

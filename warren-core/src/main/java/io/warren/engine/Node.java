@@ -3,18 +3,22 @@ package io.warren.engine;
 import io.warren.ErrorCode;
 import io.warren.Limits;
 import io.warren.NodeOptions;
-import io.warren.auth.Authenticator;
-import io.warren.auth.Authorizer;
-import io.warren.auth.Identity;
-import io.warren.auth.OpenRequest;
-import io.warren.broker.Broker;
-import io.warren.broker.TunnelRegistry;
+import io.warren.api.NodeListener;
+import io.warren.api.Publisher;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
+import io.warren.spi.Authenticator;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Broker;
+import io.warren.spi.Connection;
+import io.warren.spi.Identity;
+import io.warren.spi.OpenRequest;
+import io.warren.spi.ShardExecutor;
+import io.warren.spi.TunnelRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: public methods may be called from any thread and return at once; work on a tunnel runs
  * on its shard's thread, and results come back as completion stages.
  */
-public final class Node implements AutoCloseable {
+public final class Node implements Publisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
     private volatile NodeOptions options;
@@ -302,7 +306,7 @@ public final class Node implements AutoCloseable {
         return publishing.backend(datagrams);
     }
 
-    /** Publishes one datagram from code (embedding); the id is assigned here. Trusted: {@code /meta/} paths too. */
+    @Override
     public CompletionStage<Ack> publish(String path, String dataJson) {
         return publishing.inProcess(path, dataJson);
     }

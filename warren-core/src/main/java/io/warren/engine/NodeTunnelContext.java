@@ -1,6 +1,7 @@
 package io.warren.engine;
 
 import io.warren.NodeOptions;
+import io.warren.api.NodeListener;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 

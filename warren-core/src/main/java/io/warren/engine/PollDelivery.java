@@ -2,6 +2,8 @@ package io.warren.engine;
 
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
+import io.warren.spi.Connection;
+import io.warren.spi.ShardExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**

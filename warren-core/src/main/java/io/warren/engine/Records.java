@@ -1,8 +1,8 @@
 package io.warren.engine;
 
 import io.warren.NodeOptions;
-import io.warren.broker.TunnelRecord;
-import io.warren.broker.TunnelRegistry;
+import io.warren.spi.TunnelRecord;
+import io.warren.spi.TunnelRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

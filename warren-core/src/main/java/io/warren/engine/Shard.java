@@ -4,6 +4,7 @@ import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import io.warren.routing.InterestIndex;
+import io.warren.spi.ShardExecutor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

@@ -1,5 +1,6 @@
 package io.warren.engine;
 
+import io.warren.spi.ShardExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;

@@ -2,6 +2,7 @@ package io.warren.engine;
 
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
+import io.warren.spi.Connection;
 
 /**
  * A stream connection (SSE, ndjson, iframe, WebSocket): writes everything after its cursor while the

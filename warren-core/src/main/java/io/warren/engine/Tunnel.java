@@ -1,12 +1,14 @@
 package io.warren.engine;
 
-import io.warren.auth.Identity;
+import io.warren.api.TunnelView;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import io.warren.spi.Connection;
+import io.warren.spi.Identity;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -26,7 +28,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Confined to its shard's thread, except for the immutable identity fields.
  */
-public final class Tunnel {
+public final class Tunnel implements TunnelView {
     private final TunnelContext ctx;
     private final Shard shard;
     private final String id;
@@ -78,15 +80,17 @@ public final class Tunnel {
         return id;
     }
 
-    /** The public client id. */
+    @Override
     public String clientId() {
         return clientId;
     }
 
+    @Override
     public Path clientPath() {
         return clientPath;
     }
 
+    @Override
     public Identity identity() {
         return identity;
     }
@@ -99,7 +103,8 @@ public final class Tunnel {
         return clientPattern;
     }
 
-    /** The tunnel id shortened for logs ({@link #redact}): enough to correlate, too little to use. */
+    /** {@link #redact}. */
+    @Override
     public String redactedId() {
         return redact(id);
     }

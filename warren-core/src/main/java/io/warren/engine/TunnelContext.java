@@ -1,5 +1,7 @@
 package io.warren.engine;
 
+import io.warren.api.NodeListener;
+
 /**
  * What a {@link Tunnel} needs from its node, and nothing more: the clock, the listener and the few
  * settings it reads. Settings are read on each call, so a reload applies from the next use.

@@ -6,6 +6,8 @@ import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import io.warren.spi.Broker;
+import io.warren.spi.HistoryRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

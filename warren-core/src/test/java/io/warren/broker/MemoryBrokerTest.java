@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.warren.ErrorCode;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
+import io.warren.spi.Broker;
+import io.warren.spi.HistoryRule;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 

@@ -3,9 +3,11 @@ package io.warren.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.warren.auth.Identity;
-import io.warren.broker.TunnelRegistry.PutResult;
 import io.warren.path.PathPattern;
+import io.warren.spi.Identity;
+import io.warren.spi.TunnelRecord;
+import io.warren.spi.TunnelRegistry;
+import io.warren.spi.TunnelRegistry.PutResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

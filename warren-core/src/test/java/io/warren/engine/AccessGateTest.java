@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.warren.ErrorCode;
-import io.warren.auth.Authorizer;
-import io.warren.auth.Identity;
-import io.warren.auth.OpenRequest;
 import io.warren.datagram.Datagram;
 import io.warren.format.Formats;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Identity;
+import io.warren.spi.OpenRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -186,7 +186,7 @@ class AccessGateTest {
 
     @Test
     void theBackendNeverPublishesToMetaPathsAndCodeInTheProcessMay() {
-        AccessGate gate = new AccessGate(Authorizer.byPermissions(io.warren.auth.Permissions.NONE));
+        AccessGate gate = new AccessGate(Authorizer.byPermissions(io.warren.spi.Permissions.NONE));
         Datagram meta = new Datagram("1", Path.of("/meta/admin/stats"), "{}", null);
         assertThatThrownBy(() -> gate.backend(meta))
                 .isInstanceOfSatisfying(

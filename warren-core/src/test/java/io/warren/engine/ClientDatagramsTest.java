@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.ErrorCode;
 import io.warren.Limits;
-import io.warren.auth.Authorizer;
-import io.warren.broker.HistoryRule;
+import io.warren.api.NodeListener;
 import io.warren.broker.MemoryBroker;
-import io.warren.broker.TunnelRegistry;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
+import io.warren.spi.Authorizer;
+import io.warren.spi.HistoryRule;
+import io.warren.spi.TunnelRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.warren.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.warren.spi.ShardExecutor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.WarrenException;
-import io.warren.auth.Authorizer;
-import io.warren.auth.OpenRequest;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
+import io.warren.spi.Authorizer;
+import io.warren.spi.OpenRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -160,7 +160,7 @@ class NodeTest {
     void aRetryOfAFailedPublishIsPublishedNotAnsweredFromTheWindow() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
         io.warren.broker.MemoryBroker memory = new io.warren.broker.MemoryBroker();
-        io.warren.broker.Broker flaky = new io.warren.broker.Broker() {
+        io.warren.spi.Broker flaky = new io.warren.spi.Broker() {
             public CompletionStage<Void> start(Listener l) {
                 return memory.start(l);
             }

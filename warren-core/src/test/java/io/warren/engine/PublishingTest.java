@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.ErrorCode;
 import io.warren.Limits;
-import io.warren.auth.Authorizer;
-import io.warren.broker.Broker;
+import io.warren.api.NodeListener;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.PathPattern;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Broker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,7 @@
 package io.warren.engine;
 
 import io.warren.format.Format;
+import io.warren.spi.Connection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

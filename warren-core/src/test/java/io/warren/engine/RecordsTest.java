@@ -3,11 +3,11 @@ package io.warren.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.NodeOptions;
-import io.warren.auth.Authorizer;
-import io.warren.broker.TunnelRecord;
-import io.warren.broker.TunnelRegistry;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
+import io.warren.spi.Authorizer;
+import io.warren.spi.TunnelRecord;
+import io.warren.spi.TunnelRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

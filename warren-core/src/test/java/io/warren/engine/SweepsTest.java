@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.Limits;
 import io.warren.NodeOptions;
-import io.warren.auth.Authorizer;
-import io.warren.auth.Identity;
 import io.warren.format.Formats;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Identity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,11 +2,13 @@ package io.warren.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.warren.auth.Identity;
+import io.warren.api.NodeListener;
+import io.warren.api.TunnelView;
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.path.Path;
+import io.warren.spi.Identity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,12 +77,12 @@ class TunnelDeliveryTest {
                 }
 
                 @Override
-                public void attached(Tunnel t, Format f) {
+                public void attached(TunnelView t, Format f) {
                     events.add("attached " + f.name());
                 }
 
                 @Override
-                public void detached(Tunnel t, Format f) {
+                public void detached(TunnelView t, Format f) {
                     events.add("detached " + f.name());
                 }
             };

@@ -3,13 +3,13 @@ package io.warren.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.WarrenException;
-import io.warren.auth.Permissions;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
 import io.warren.format.Encoding;
 import io.warren.format.Template;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import io.warren.spi.Permissions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;

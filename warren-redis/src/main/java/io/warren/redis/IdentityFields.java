@@ -1,8 +1,8 @@
 package io.warren.redis;
 
-import io.warren.auth.Identity;
-import io.warren.auth.Permissions;
 import io.warren.path.PathPattern;
+import io.warren.spi.Identity;
+import io.warren.spi.Permissions;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

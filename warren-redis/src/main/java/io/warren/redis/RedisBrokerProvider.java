@@ -1,6 +1,6 @@
 package io.warren.redis;
 
-import io.warren.broker.BrokerProvider;
+import io.warren.spi.BrokerProvider;
 import java.util.List;
 
 /**

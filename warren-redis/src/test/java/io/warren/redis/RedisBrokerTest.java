@@ -3,10 +3,10 @@ package io.warren.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.warren.broker.Broker;
 import io.warren.broker.BrokerContract;
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
+import io.warren.spi.Broker;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +31,7 @@ class RedisBrokerTest extends BrokerContract {
     }
 
     @Override
-    protected Broker createBroker(java.util.List<io.warren.broker.HistoryRule> history) {
+    protected Broker createBroker(java.util.List<io.warren.spi.HistoryRule> history) {
         return RedisCluster.connect(
                         redis.uri(),
                         RedisCluster.Options.defaults().withPrefix(prefix).withHistory(history))

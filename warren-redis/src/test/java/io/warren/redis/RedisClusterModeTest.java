@@ -2,14 +2,14 @@ package io.warren.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.warren.auth.Identity;
 import io.warren.broker.BrokerContract;
-import io.warren.broker.HistoryRule;
-import io.warren.broker.TunnelRecord;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import io.warren.spi.HistoryRule;
+import io.warren.spi.Identity;
+import io.warren.spi.TunnelRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,12 +2,12 @@ package io.warren.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.warren.broker.Broker;
 import io.warren.broker.BrokerContract;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import io.warren.spi.Broker;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

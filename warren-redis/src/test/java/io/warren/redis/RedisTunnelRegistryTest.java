@@ -2,11 +2,11 @@ package io.warren.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.warren.auth.Identity;
-import io.warren.auth.Permissions;
-import io.warren.broker.TunnelRecord;
-import io.warren.broker.TunnelRegistry;
 import io.warren.broker.TunnelRegistryContract;
+import io.warren.spi.Identity;
+import io.warren.spi.Permissions;
+import io.warren.spi.TunnelRecord;
+import io.warren.spi.TunnelRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.warren.server;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.warren.engine.ShardExecutor;
+import io.warren.spi.ShardExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** A Netty event loop as the owner of a shard: tunnels live on the loop that accepted their connection. */

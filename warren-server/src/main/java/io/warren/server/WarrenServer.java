@@ -7,15 +7,11 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
-import io.warren.auth.Authenticator;
-import io.warren.auth.Authorizer;
-import io.warren.broker.Broker;
-import io.warren.broker.BrokerProvider;
+import io.warren.api.NodeListener;
+import io.warren.api.Publisher;
 import io.warren.broker.MemoryBroker;
-import io.warren.broker.TunnelRegistry;
 import io.warren.datagram.Ack;
 import io.warren.engine.Node;
-import io.warren.engine.NodeListener;
 import io.warren.engine.Shard;
 import io.warren.server.auth.AuthFactory;
 import io.warren.server.config.ClusterOptions;
@@ -29,6 +25,11 @@ import io.warren.server.http.WarrenHttpHandler;
 import io.warren.server.ops.AdminStats;
 import io.warren.server.ops.Operations;
 import io.warren.server.ops.WarrenMetrics;
+import io.warren.spi.Authenticator;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Broker;
+import io.warren.spi.BrokerProvider;
+import io.warren.spi.TunnelRegistry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * int port = server.port();
  * }</pre>
  */
-public final class WarrenServer implements AutoCloseable {
+public final class WarrenServer implements Publisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WarrenServer.class);
 
     private volatile ServerOptions options;
@@ -183,7 +184,8 @@ public final class WarrenServer implements AutoCloseable {
         return node;
     }
 
-    /** Publishes a datagram from code, as {@code POST /publish} would; {@code dataJson} is any JSON value. Any thread. */
+    /** As {@code POST /publish} would. */
+    @Override
     public CompletionStage<Ack> publish(String path, String dataJson) {
         return node.publish(path, dataJson);
     }

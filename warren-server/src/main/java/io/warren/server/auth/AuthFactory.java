@@ -1,9 +1,9 @@
 package io.warren.server.auth;
 
-import io.warren.auth.Authenticator;
-import io.warren.auth.Authorizer;
-import io.warren.auth.Permissions;
 import io.warren.server.config.SecurityOptions;
+import io.warren.spi.Authenticator;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Permissions;
 import java.net.http.HttpClient;
 import java.time.Duration;
 

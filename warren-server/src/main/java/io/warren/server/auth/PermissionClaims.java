@@ -2,7 +2,7 @@ package io.warren.server.auth;
 
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
-import io.warren.auth.Permissions;
+import io.warren.spi.Permissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.warren.server.config;
 
-import io.warren.broker.HistoryRule;
 import io.warren.path.PathPattern;
+import io.warren.spi.HistoryRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

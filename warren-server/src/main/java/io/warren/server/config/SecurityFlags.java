@@ -5,7 +5,7 @@ import static io.warren.server.config.Values.httpUrl;
 import static io.warren.server.config.Values.list;
 import static io.warren.server.config.Values.present;
 
-import io.warren.auth.Permissions;
+import io.warren.spi.Permissions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -1,8 +1,8 @@
 package io.warren.server.config;
 
 import io.warren.NodeOptions;
-import io.warren.broker.HistoryRule;
 import io.warren.format.Formats;
+import io.warren.spi.HistoryRule;
 import java.util.List;
 
 /**

@@ -4,7 +4,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import io.warren.auth.OpenRequest;
+import io.warren.spi.OpenRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;

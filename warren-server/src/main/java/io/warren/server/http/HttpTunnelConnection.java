@@ -14,10 +14,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.warren.engine.Connection;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.format.Mode;
+import io.warren.spi.Connection;
 import java.util.ArrayList;
 import java.util.List;
 

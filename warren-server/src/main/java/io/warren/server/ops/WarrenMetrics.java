@@ -16,10 +16,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.internal.PlatformDependent;
 import io.warren.ErrorCode;
+import io.warren.api.NodeListener;
+import io.warren.api.TunnelView;
 import io.warren.datagram.Datagram;
 import io.warren.engine.Node;
-import io.warren.engine.NodeListener;
-import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import java.time.Duration;
@@ -213,19 +213,19 @@ public final class WarrenMetrics implements NodeListener {
     }
 
     @Override
-    public void tunnelOpened(Tunnel tunnel) {
+    public void tunnelOpened(TunnelView tunnel) {
         opened.increment();
         remember("opened", tunnel);
     }
 
     @Override
-    public void tunnelClosed(Tunnel tunnel) {
+    public void tunnelClosed(TunnelView tunnel) {
         culled.increment();
         remember("culled", tunnel);
     }
 
     /** Client ids and subjects are public; the secret tunnel id is never kept here. */
-    private void remember(String event, Tunnel t) {
+    private void remember(String event, TunnelView t) {
         String[] e = {event, t.clientId(), t.identity().subject(), Long.toString(System.currentTimeMillis())};
         synchronized (recent) {
             if (recent.size() == RECENT) {
@@ -243,7 +243,7 @@ public final class WarrenMetrics implements NodeListener {
     }
 
     @Override
-    public void attached(Tunnel tunnel, Format format) {
+    public void attached(TunnelView tunnel, Format format) {
         attached.incrementAndGet();
         AtomicLong n = attachedByFormat.get(format.name());
         if (n != null) {
@@ -252,7 +252,7 @@ public final class WarrenMetrics implements NodeListener {
     }
 
     @Override
-    public void detached(Tunnel tunnel, Format format) {
+    public void detached(TunnelView tunnel, Format format) {
         attached.decrementAndGet();
         AtomicLong n = attachedByFormat.get(format.name());
         if (n != null) {

@@ -7,9 +7,9 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.warren.datagram.ControlDatagrams;
-import io.warren.engine.Connection;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
+import io.warren.spi.Connection;
 
 /**
  * A tunnel connection over an upgraded WebSocket: each envelope the engine writes becomes one text

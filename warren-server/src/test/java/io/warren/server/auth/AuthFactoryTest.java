@@ -3,11 +3,11 @@ package io.warren.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.warren.auth.Authorizer;
-import io.warren.auth.Identity;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import io.warren.server.config.SecurityOptions;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Identity;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
-import io.warren.auth.Authenticator;
-import io.warren.auth.Identity;
-import io.warren.auth.OpenRequest;
-import io.warren.auth.Permissions;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
+import io.warren.spi.Authenticator;
+import io.warren.spi.Identity;
+import io.warren.spi.OpenRequest;
+import io.warren.spi.Permissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

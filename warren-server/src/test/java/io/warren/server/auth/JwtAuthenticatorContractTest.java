@@ -1,9 +1,9 @@
 package io.warren.server.auth;
 
-import io.warren.auth.Authenticator;
-import io.warren.auth.OpenRequest;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.Tokens;
+import io.warren.spi.Authenticator;
+import io.warren.spi.OpenRequest;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.warren.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.warren.broker.BrokerProvider;
 import io.warren.server.WarrenServer;
 import io.warren.server.config.ServerOptions;
+import io.warren.spi.BrokerProvider;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -50,14 +50,14 @@ class BrokerProviderTest {
         try (URLClassLoader compile = compileClassPath()) {
             // The loader is real: what the server compiles against is there.
             assertThat(compile.loadClass("io.warren.server.WarrenServer")).isNotNull();
-            assertThat(compile.loadClass("io.warren.broker.BrokerProvider")).isNotNull();
+            assertThat(compile.loadClass("io.warren.spi.BrokerProvider")).isNotNull();
             assertThat(compile.loadClass("io.netty.channel.Channel")).isNotNull();
             // What clustering needs is not.
             assertThatThrownBy(() -> compile.loadClass("io.lettuce.core.RedisClient"))
                     .isInstanceOf(ClassNotFoundException.class);
             assertThatThrownBy(() -> compile.loadClass("io.warren.redis.RedisCluster"))
                     .isInstanceOf(ClassNotFoundException.class);
-            assertThat(compile.getResource("META-INF/services/io.warren.broker.BrokerProvider"))
+            assertThat(compile.getResource("META-INF/services/io.warren.spi.BrokerProvider"))
                     .isNull();
         }
     }
@@ -97,7 +97,7 @@ class BrokerProviderTest {
     @Test
     void withoutWarrenRedisOnTheClassPathClusteringIsRefusedClearly() throws Exception {
         try (URLClassLoader compile = compileClassPath()) {
-            Class<?> provider = compile.loadClass("io.warren.broker.BrokerProvider");
+            Class<?> provider = compile.loadClass("io.warren.spi.BrokerProvider");
             var find = provider.getMethod("find", String.class, ClassLoader.class);
             assertThatThrownBy(() -> find.invoke(null, "redis://127.0.0.1:6379", compile))
                     .cause()

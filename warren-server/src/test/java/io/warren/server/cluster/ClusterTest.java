@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.broker.HistoryRule;
 import io.warren.path.PathPattern;
 import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
+import io.warren.spi.HistoryRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,10 +3,10 @@ package io.warren.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.broker.HistoryRule;
 import io.warren.path.PathPattern;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
+import io.warren.spi.HistoryRule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

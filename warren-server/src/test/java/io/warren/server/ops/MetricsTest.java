@@ -3,13 +3,13 @@ package io.warren.server.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.warren.broker.Broker;
 import io.warren.broker.MemoryBroker;
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
+import io.warren.spi.Broker;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -19,7 +19,7 @@ class ClusterJarIT {
     @Test
     void warrenJarCarriesTheRedisProviderAndTwoProcessesClusterThroughRedis() throws Exception {
         try (JarFile jar = new JarFile(WarrenProcess.jar().toFile())) {
-            var services = jar.getEntry("META-INF/services/io.warren.broker.BrokerProvider");
+            var services = jar.getEntry("META-INF/services/io.warren.spi.BrokerProvider");
             assertThat(services).isNotNull();
             assertThat(new String(jar.getInputStream(services).readAllBytes()))
                     .contains("io.warren.redis.RedisBrokerProvider");

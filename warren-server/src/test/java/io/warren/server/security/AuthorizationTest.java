@@ -3,14 +3,14 @@ package io.warren.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.warren.auth.Authorizer;
-import io.warren.auth.Identity;
-import io.warren.auth.OpenRequest;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Identity;
+import io.warren.spi.OpenRequest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -96,8 +96,8 @@ class AuthorizationTest {
 
     @Test
     void permissionsCoverage() {
-        io.warren.auth.Permissions p =
-                io.warren.auth.Permissions.parse(List.of("/a/**", "/b", "/b/*", "/c/*"), List.of("/a/**", "/client/*"));
+        io.warren.spi.Permissions p =
+                io.warren.spi.Permissions.parse(List.of("/a/**", "/b", "/b/*", "/c/*"), List.of("/a/**", "/client/*"));
         assertThat(p.allowsSubscribe(PathPattern.parse("/a/x/y"))).isTrue();
         assertThat(p.allowsSubscribe(PathPattern.parse("/a/*"))).isTrue();
         assertThat(p.allowsSubscribe(PathPattern.parse("/a/x/**"))).isTrue();
@@ -112,10 +112,10 @@ class AuthorizationTest {
         assertThat(p.allowsPublish(Path.of("/a/b"))).isTrue();
         assertThat(p.allowsPublish(Path.of("/b"))).isFalse();
         assertThat(p.allowsPublish(Path.of("/client/abc"))).isTrue();
-        assertThat(io.warren.auth.Permissions.parse(List.of("/a", "/a/**"), List.of())
+        assertThat(io.warren.spi.Permissions.parse(List.of("/a", "/a/**"), List.of())
                         .allowsSubscribe(PathPattern.parse("/a", true)))
                 .isTrue();
-        assertThat(io.warren.auth.Permissions.parse(List.of("/**"), List.of("/**"))
+        assertThat(io.warren.spi.Permissions.parse(List.of("/**"), List.of("/**"))
                         .allowsPublish(Path.of("/client/abc")))
                 .isFalse();
     }

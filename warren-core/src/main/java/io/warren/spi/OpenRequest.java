@@ -1,4 +1,4 @@
-package io.warren.auth;
+package io.warren.spi;
 
 /** What an {@link Authenticator} may look at of a tunnel-open request. Read-only; any thread. */
 public interface OpenRequest {

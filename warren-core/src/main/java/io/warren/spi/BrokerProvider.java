@@ -1,4 +1,4 @@
-package io.warren.broker;
+package io.warren.spi;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.ServiceLoader;
  * Connects a node to a cluster backend named by a URI, giving it a {@link Broker} and a
  * {@link TunnelRegistry} on that backend. Found through {@link ServiceLoader}: a module that implements
  * one (warren-redis does, for {@code redis://} and its relatives) lists it in
- * {@code META-INF/services/io.warren.broker.BrokerProvider}, so the server needs that module only at run
+ * {@code META-INF/services/io.warren.spi.BrokerProvider}, so the server needs that module only at run
  * time, and an embedding that does not cluster ships neither it nor its client library.
  *
  * <h2>Contract</h2>

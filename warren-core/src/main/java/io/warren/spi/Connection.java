@@ -1,4 +1,4 @@
-package io.warren.engine;
+package io.warren.spi;
 
 import io.warren.format.Format;
 

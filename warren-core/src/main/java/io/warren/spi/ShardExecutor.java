@@ -1,4 +1,4 @@
-package io.warren.engine;
+package io.warren.spi;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.warren.broker;
+package io.warren.spi;
 
 import java.time.Duration;
 import java.util.Collection;

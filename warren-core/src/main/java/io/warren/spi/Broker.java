@@ -1,4 +1,4 @@
-package io.warren.broker;
+package io.warren.spi;
 
 import io.warren.datagram.Datagram;
 import io.warren.path.PathPattern;

@@ -1,4 +1,4 @@
-package io.warren.engine;
+package io.warren.api;
 
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
@@ -29,25 +29,25 @@ public interface NodeListener {
     default void slowConsumer() {}
 
     /** A tunnel was opened (fresh or as a replacement). */
-    default void tunnelOpened(Tunnel tunnel) {}
+    default void tunnelOpened(TunnelView tunnel) {}
 
     /** A tunnel was culled or closed for good. */
-    default void tunnelClosed(Tunnel tunnel) {}
+    default void tunnelClosed(TunnelView tunnel) {}
 
     /**
      * A connection in {@code format} was attached to {@code tunnel} (a stream opened, or a poll began
      * waiting). Shard thread of the tunnel. Paired with exactly one {@link #detached}.
      */
-    default void attached(Tunnel tunnel, Format format) {}
+    default void attached(TunnelView tunnel, Format format) {}
 
     /** The connection attached with {@link #attached} ended or went away. Shard thread of the tunnel. */
-    default void detached(Tunnel tunnel, Format format) {}
+    default void detached(TunnelView tunnel, Format format) {}
 
     /** {@code tunnel} registered interest in {@code pattern} (at open or with {@code /meta/subscribe}). Shard thread. */
-    default void subscribed(Tunnel tunnel, PathPattern pattern) {}
+    default void subscribed(TunnelView tunnel, PathPattern pattern) {}
 
     /** {@code tunnel} dropped its interest in {@code pattern} (unsubscribe or cull). Shard thread. */
-    default void unsubscribed(Tunnel tunnel, PathPattern pattern) {}
+    default void unsubscribed(TunnelView tunnel, PathPattern pattern) {}
 
     /** Every listener of {@code listeners}, in order; each call goes to all of them. */
     static NodeListener all(List<NodeListener> listeners) {
@@ -87,32 +87,32 @@ public interface NodeListener {
             }
 
             @Override
-            public void tunnelOpened(Tunnel t) {
+            public void tunnelOpened(TunnelView t) {
                 for (NodeListener l : a) l.tunnelOpened(t);
             }
 
             @Override
-            public void tunnelClosed(Tunnel t) {
+            public void tunnelClosed(TunnelView t) {
                 for (NodeListener l : a) l.tunnelClosed(t);
             }
 
             @Override
-            public void attached(Tunnel t, Format f) {
+            public void attached(TunnelView t, Format f) {
                 for (NodeListener l : a) l.attached(t, f);
             }
 
             @Override
-            public void detached(Tunnel t, Format f) {
+            public void detached(TunnelView t, Format f) {
                 for (NodeListener l : a) l.detached(t, f);
             }
 
             @Override
-            public void subscribed(Tunnel t, PathPattern p) {
+            public void subscribed(TunnelView t, PathPattern p) {
                 for (NodeListener l : a) l.subscribed(t, p);
             }
 
             @Override
-            public void unsubscribed(Tunnel t, PathPattern p) {
+            public void unsubscribed(TunnelView t, PathPattern p) {
                 for (NodeListener l : a) l.unsubscribed(t, p);
             }
         };

@@ -1,4 +1,4 @@
-package io.warren.auth;
+package io.warren.spi;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,4 +1,4 @@
-package io.warren.auth;
+package io.warren.spi;
 
 import java.time.Instant;
 import java.util.Map;
