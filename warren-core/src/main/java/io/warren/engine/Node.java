@@ -337,8 +337,9 @@ public final class Node implements Publisher, AutoCloseable {
     }
 
     /**
-     * Ends every connection with a {@code /meta/close} datagram ({@code reason}, reconnect hint), stops
-     * the timers and the broker. Returns when every shard has done its part.
+     * Ends every connection with a {@code /meta/close} datagram ({@code reason}, reconnect hint), held polls
+     * included (an empty answer would tell a polling client nothing, and it would poll the closing node
+     * again at once), stops the timers and the broker. Returns when every shard has done its part.
      */
     public CompletionStage<Void> shutdown(String reason) {
         running = false;
@@ -349,7 +350,7 @@ public final class Node implements Publisher, AutoCloseable {
             try {
                 s.executor().execute(() -> {
                     for (int i = s.tunnels.size() - 1; i >= 0; i--) {
-                        s.tunnels.get(i).endConnection(reason, true);
+                        s.tunnels.get(i).endConnection(reason, true, true);
                     }
                     f.complete(null);
                 });
