@@ -55,6 +55,7 @@ public final class Node implements Publisher, AutoCloseable {
     private final Sweeps sweeps;
     private final Publishing publishing;
     private final ClientDatagrams clientDatagrams;
+    private final RemoteEvents remoteEvents;
     private final Openings openings;
     private final Limits limits;
     private final NodeListener listener;
@@ -87,6 +88,7 @@ public final class Node implements Publisher, AutoCloseable {
         this.sweeps = new Sweeps(this, b.limits, records);
         this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
         this.clientDatagrams = new ClientDatagrams(this, gate, interests, records, publishing, b.broker, b.limits);
+        this.remoteEvents = new RemoteEvents(this, clientDatagrams, b.registry);
         this.openings = new Openings(this, b.authenticator, gate, admission, interests, records, sweeps, b.broker);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
@@ -105,7 +107,7 @@ public final class Node implements Publisher, AutoCloseable {
         for (Shard s : shards) {
             sweeps.schedule(s);
         }
-        return records.start()
+        return records.start(remoteEvents::serve)
                 .thenCompose(v -> broker.start(new Broker.Listener() {
                     @Override
                     public void onDatagram(Datagram d) {
@@ -280,6 +282,16 @@ public final class Node implements Publisher, AutoCloseable {
      */
     public CompletionStage<List<Ack>> clientDatagrams(Tunnel t, List<ClientDatagram> datagrams) {
         return clientDatagrams.handle(t, datagrams);
+    }
+
+    /**
+     * As {@link #clientDatagrams(Tunnel, List)} for the tunnel {@code tunnelId}, held here or, in a cluster,
+     * by another node, to which they are forwarded ({@link RemoteEvents}). Fails with {@code unknown-tunnel}
+     * when no node holds it, {@code overloaded} when its node does not answer in time.
+     */
+    public CompletionStage<List<Ack>> clientDatagrams(String tunnelId, List<ClientDatagram> datagrams) {
+        Tunnel t = tunnel(tunnelId);
+        return t != null ? clientDatagrams.handle(t, datagrams) : remoteEvents.forward(tunnelId, datagrams);
     }
 
     /**

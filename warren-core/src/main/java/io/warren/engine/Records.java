@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +41,22 @@ final class Records {
         return registry.shared();
     }
 
-    /** Starts the registry; eviction notices drop the named tunnel here. */
-    CompletionStage<Void> start() {
-        return registry.start(this::evicted);
+    /**
+     * Starts the registry; eviction notices drop the named tunnel here, and requests other nodes forward
+     * for a tunnel recorded as this node's go to {@code forwarded}.
+     */
+    CompletionStage<Void> start(BiFunction<String, String, CompletionStage<String>> forwarded) {
+        return registry.start(new TunnelRegistry.Listener() {
+            @Override
+            public void evicted(String tunnelId) {
+                Records.this.evicted(tunnelId);
+            }
+
+            @Override
+            public CompletionStage<String> forwarded(String tunnelId, String request) {
+                return forwarded.apply(tunnelId, request);
+            }
+        });
     }
 
     private Duration ttl() {

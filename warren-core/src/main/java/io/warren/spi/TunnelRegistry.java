@@ -21,6 +21,12 @@ import java.util.concurrent.CompletionStage;
  *   one that does not exist); {@link #claim} makes this node the owner and calls
  *   {@link Listener#evicted} on the previous owner's registry (best effort: the previous owner also learns
  *   it from the answer of its next {@link #put}). {@link #remove} only removes a record this node owns.</li>
+ *   <li><b>Forwarding.</b> {@link #forward} carries an opaque request to the owner of a tunnel and its
+ *   answer back, so that a node may serve a request for a tunnel another node holds (client datagrams
+ *   sent to any node). At most once: a request whose answer is lost (timeout) may still have been
+ *   served by the owner, so callers make requests safe to repeat. Bounded: a member keeps a capped
+ *   number of requests in flight and waits a bounded time for each; beyond either it fails the stage,
+ *   it never queues without bound or hangs.</li>
  *   <li><b>Threading.</b> Methods are thread-safe, never block, and complete their stage later. The
  *   listener may be called from any thread.</li>
  * </ul>
@@ -52,6 +58,16 @@ public interface TunnelRegistry extends AutoCloseable {
     /** Removes the record of a tunnel this node culled, if this node still owns it. */
     CompletionStage<Void> remove(String tunnelId);
 
+    /**
+     * Hands {@code request} to the {@link Listener#forwarded} of the node that owns {@code tunnelId} and
+     * completes with its answer. Completes with {@code null} when no other node owns the tunnel (no record,
+     * or the record names this node) or the owner answered {@code null} (it no longer holds it). Fails
+     * when the owner cannot be reached or does not answer in time, or too many requests are in flight;
+     * the request may then have been served or not. A registry that shares nothing completes with
+     * {@code null} at once. Ownership is not changed.
+     */
+    CompletionStage<String> forward(String tunnelId, String request);
+
     @Override
     void close();
 
@@ -65,6 +81,15 @@ public interface TunnelRegistry extends AutoCloseable {
     interface Listener {
         /** Another node claimed {@code tunnelId}: end its connection here and forget it (without culling). */
         void evicted(String tunnelId);
+
+        /**
+         * Another node {@linkplain #forward forwarded} {@code request} for {@code tunnelId}, which the
+         * registry records as this node's: the answer goes back to it, {@code null} when this node does not
+         * hold the tunnel. A failed stage fails the forwarding node's stage. By default no tunnel is held.
+         */
+        default CompletionStage<String> forwarded(String tunnelId, String request) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     /** The single-node registry: shares nothing, knows nothing beyond the node itself. */
@@ -103,6 +128,11 @@ public interface TunnelRegistry extends AutoCloseable {
         @Override
         public CompletionStage<Void> remove(String tunnelId) {
             return DONE;
+        }
+
+        @Override
+        public CompletionStage<String> forward(String tunnelId, String request) {
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -14,9 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,24 @@ public abstract class TunnelRegistryContract {
     protected final Member member() {
         BlockingQueue<String> evicted = new LinkedBlockingQueue<>();
         TunnelRegistry r = startMember(evicted::add);
+        members.add(r);
+        return new Member(r, evicted);
+    }
+
+    /** A started member that answers forwarded requests with {@code serve}. */
+    protected final Member member(BiFunction<String, String, CompletionStage<String>> serve) {
+        BlockingQueue<String> evicted = new LinkedBlockingQueue<>();
+        TunnelRegistry r = startMember(new TunnelRegistry.Listener() {
+            @Override
+            public void evicted(String tunnelId) {
+                evicted.add(tunnelId);
+            }
+
+            @Override
+            public CompletionStage<String> forwarded(String tunnelId, String request) {
+                return serve.apply(tunnelId, request);
+            }
+        });
         members.add(r);
         return new Member(r, evicted);
     }
@@ -166,5 +187,54 @@ public abstract class TunnelRegistryContract {
         assertThat(join(b.registry().claim(id("T4"), TTL))).isNull();
         assertThat(join(b.registry().claim(id("T5"), TTL)))
                 .isEqualTo(a.registry().shared() ? record("T5") : null);
+    }
+
+    @Test
+    void aForwardedRequestReachesTheOwnerAndItsAnswerComesBackWithoutMovingTheTunnel() {
+        Member a = member((tunnel, request) ->
+                CompletableFuture.completedFuture(tunnel.equals(id("gone")) ? null : tunnel + " <- " + request));
+        Member b = member();
+        join(a.registry().put(List.of(record("F1"), record("gone")), TTL, true));
+        String answer = join(b.registry().forward(id("F1"), "{\"n\":1}\nsecond line"));
+        if (!a.registry().shared()) {
+            assertThat(answer)
+                    .as("a registry that shares nothing forwards nowhere")
+                    .isNull();
+            return;
+        }
+        assertThat(answer).isEqualTo(id("F1") + " <- {\"n\":1}\nsecond line");
+        assertThat(join(b.registry().forward(id("nope"), "x")))
+                .as("no node owns it")
+                .isNull();
+        assertThat(join(a.registry().forward(id("F1"), "x")))
+                .as("the owner itself has no other node to ask")
+                .isNull();
+        assertThat(join(b.registry().forward(id("gone"), "x")))
+                .as("the owner no longer holds it")
+                .isNull();
+        assertThat(join(a.registry().put(List.of(record("F1")), TTL, false)))
+                .as("ownership unchanged")
+                .isEmpty();
+        assertThat(a.evicted()).isEmpty();
+    }
+
+    @Test
+    void aForwardTheOwnerFailsOrNeverAnswersFailsInBoundedTime() {
+        Member failing = member((tunnel, request) -> CompletableFuture.failedFuture(new IllegalStateException("no")));
+        Member silent = member((tunnel, request) -> new CompletableFuture<>());
+        Member b = member();
+        join(failing.registry().put(List.of(record("F2")), TTL, true));
+        join(silent.registry().put(List.of(record("F3")), TTL, true));
+        if (!b.registry().shared()) {
+            assertThat(join(b.registry().forward(id("F2"), "x"))).isNull();
+            assertThat(join(b.registry().forward(id("F3"), "x"))).isNull();
+            return;
+        }
+        for (String t : List.of("F2", "F3")) {
+            CompletableFuture<String> f = b.registry().forward(id(t), "x").toCompletableFuture();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .as(t)
+                    .isInstanceOf(ExecutionException.class);
+        }
     }
 }

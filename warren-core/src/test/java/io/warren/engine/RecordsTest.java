@@ -58,6 +58,12 @@ class RecordsTest {
         }
 
         @Override
+        public CompletionStage<String> forward(String id, String request) {
+            writes.add("forward " + id);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public void close() {}
 
         @Override

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Keys and channels (prefix {@code warren:} by default): {@code warren:log} the stream of every
  * published datagram (trimmed by count and age); {@code warren:p:PATH} the Pub/Sub channel of a path;
  * {@code warren:t:TUNNEL} a tunnel's record (a hash with expiry); {@code warren:n:NODE} each node's
- * channel for eviction notices. See docs/cluster.md.
+ * channel for eviction notices and forwarded requests. See docs/cluster.md.
  *
  * <p>While Redis is unreachable, commands fail at once (Lettuce's queue is bounded and rejects while
  * disconnected) rather than piling up; the client reconnects on its own, after which the broker
@@ -180,7 +180,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
             @Override
             public void message(String channel, String message) {
                 if (channel.startsWith(nodeChannelPrefix)) {
-                    registry.evicted(message);
+                    registry.nodeMessage(message);
                 } else {
                     broker.receive(channel, message, null);
                 }

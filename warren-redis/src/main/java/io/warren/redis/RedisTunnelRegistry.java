@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code c} client id, {@code s} subject, {@code a} attributes, {@code p} permissions, {@code e} expiry ({@link IdentityFields}),
  * {@code i} interests, {@code l} log mark) with a
  * {@code PEXPIRE}; every change is a Lua script, so ownership checks and writes are atomic. A claim
- * publishes the tunnel id on the previous owner's node channel.
+ * publishes the tunnel id on the previous owner's node channel. {@link #forward} is {@link RedisForwarding}.
  */
 final class RedisTunnelRegistry implements TunnelRegistry {
     private static final Logger log = LoggerFactory.getLogger(RedisTunnelRegistry.class);
@@ -61,11 +61,13 @@ final class RedisTunnelRegistry implements TunnelRegistry {
             """);
 
     private final RedisCluster cluster;
+    private final RedisForwarding forwarding;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Listener listener;
 
     RedisTunnelRegistry(RedisCluster cluster) {
         this.cluster = cluster;
+        this.forwarding = new RedisForwarding(cluster);
     }
 
     @Override
@@ -79,11 +81,19 @@ final class RedisTunnelRegistry implements TunnelRegistry {
         return true;
     }
 
-    void evicted(String tunnelId) {
+    /** A message on this node's channel: an eviction notice (a bare tunnel id) or forwarding. */
+    void nodeMessage(String message) {
         Listener l = listener;
-        if (l != null) {
-            l.evicted(tunnelId);
+        if (RedisForwarding.isForwarding(message)) {
+            forwarding.receive(message, l);
+        } else if (l != null) {
+            l.evicted(message);
         }
+    }
+
+    @Override
+    public CompletionStage<String> forward(String tunnelId, String request) {
+        return forwarding.forward(key(tunnelId), tunnelId, request);
     }
 
     @Override
@@ -238,6 +248,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
     @Override
     public void close() {
         listener = null;
+        forwarding.close();
         if (closed.compareAndSet(false, true)) {
             cluster.closed();
         }

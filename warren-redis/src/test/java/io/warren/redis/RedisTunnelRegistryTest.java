@@ -1,17 +1,23 @@
 package io.warren.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.warren.broker.TunnelRegistryContract;
 import io.warren.spi.Identity;
 import io.warren.spi.Permissions;
 import io.warren.spi.TunnelRecord;
 import io.warren.spi.TunnelRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,5 +94,40 @@ class RedisTunnelRegistryTest extends TunnelRegistryContract {
         };
         String json = RedisTunnelRegistry.attributesJson(Map.of("n", 1, "o", opaque, "list", List.of("a")));
         assertThat(json).contains("\"n\":1").contains("\"o\":\"opaque\"").contains("\"list\":[\"a\"]");
+    }
+
+    @Test
+    void aForwardToANodeThatIsGoneFailsAtOnceNotAfterTheTimeout() {
+        RedisCluster gone = RedisCluster.connect(
+                redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix));
+        join(gone.registry().start(id -> {}));
+        join(gone.broker().start(d -> {}));
+        join(gone.registry().put(List.of(record("G1")), TTL, true));
+        gone.registry().close();
+        gone.broker().close(); // both parts closed: the connections close, as when the process dies
+        Member b = member();
+        long start = System.nanoTime();
+        CompletableFuture<String> f = b.registry().forward(id("G1"), "x").toCompletableFuture();
+        assertThatThrownBy(() -> f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOf(ExecutionException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(RedisForwarding.TIMEOUT);
+    }
+
+    @Test
+    void forwardsWaitingForAnAnswerAreCappedAndTheOneTooManyFailsAtOnce() {
+        Member silent = member((tunnel, request) -> new CompletableFuture<>());
+        Member b = member();
+        join(silent.registry().put(List.of(record("C1")), TTL, true));
+        List<CompletableFuture<String>> waiting = new ArrayList<>();
+        for (int i = 0; i < RedisForwarding.MAX_IN_FLIGHT; i++) {
+            waiting.add(b.registry().forward(id("C1"), "x").toCompletableFuture());
+        }
+        CompletableFuture<String> tooMany = b.registry().forward(id("C1"), "x").toCompletableFuture();
+        assertThat(tooMany).isCompletedExceptionally();
+        assertThat(waiting).noneMatch(CompletableFuture::isDone);
+        // Each waits at most the timeout; then the next request is accepted again.
+        await().atMost(WAIT).until(() -> waiting.stream().allMatch(CompletableFuture::isDone));
+        assertThat(waiting).allMatch(CompletableFuture::isCompletedExceptionally);
+        CompletableFuture<String> again = b.registry().forward(id("C1"), "x").toCompletableFuture();
+        assertThat(again.isDone()).isFalse();
     }
 }

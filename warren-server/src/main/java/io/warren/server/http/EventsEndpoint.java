@@ -7,18 +7,20 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.ErrorCode;
+import io.warren.WarrenException;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.ClientDatagramParser;
 import io.warren.engine.Node;
-import io.warren.engine.Tunnel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code POST /events} (a datagram or an array) and {@code GET /events?tunnel=T&path=P&data=JSON[&id=X]}:
  * client datagrams sent through a tunnel. One request speaks for one tunnel, named by each datagram's
  * {@code tunnel} or by the {@code tunnel} query parameter; an unknown tunnel is a 404
- * {@code unknown-tunnel} and changes nothing.
+ * {@code unknown-tunnel} and changes nothing. A tunnel another node of the cluster holds is served by
+ * that node ({@link Node#clientDatagrams(String, List)}).
  */
 final class EventsEndpoint {
     private final Node node;
@@ -59,12 +61,22 @@ final class EventsEndpoint {
             }
             checked.add(cd);
         }
-        Tunnel t = node.tunnel(tunnelId);
-        if (t == null) {
-            throw ErrorCode.UNKNOWN_TUNNEL.exception("no such tunnel (it may have been culled): open a new one");
-        }
         HttpVersion version = req.protocolVersion();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        node.clientDatagrams(t, checked).thenAccept(acks -> Responses.acks(ctx, version, keepAlive, acks));
+        // A tunnel held by another node of a cluster is served there (the node forwards), so a client may
+        // send through any node.
+        node.clientDatagrams(tunnelId, checked).whenComplete((acks, e) -> {
+            if (e == null) {
+                Responses.acks(ctx, version, keepAlive, acks);
+            } else if (unwrap(e) instanceof WarrenException w) {
+                Responses.error(ctx, version, keepAlive, w);
+            } else {
+                Responses.error(ctx, version, keepAlive, ErrorCode.OVERLOADED, "the datagrams could not be handled");
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 }

@@ -29,6 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The one authorization gate, end to end: every way a tunnel gains an interest and every way a client
  * publishes asks the authorizer, and with an authorizer that refuses, no entry point delivers anything.
+ * Entry points: open with {@code subscribe=} (HTTP, WebSocket), re-attach, replacement, {@code /meta/subscribe}
+ * (plain, {@code recent}, {@code since}) and publishing over POST /events, GET /events and WebSocket, the
+ * same two /events forms sent to another node of a cluster (forwarded to the tunnel's node, whose gate
+ * decides), and a takeover by another node.
  */
 class AccessGateTest {
 
@@ -303,6 +307,124 @@ class AccessGateTest {
                 assertThat(onB.next().get("data").asText()).isEqualTo("marker");
                 assertThat(onB.pending()).isEmpty();
             }
+        }
+    }
+
+    /** Allows everything and records what it was asked: a gate that must not be the one deciding. */
+    static final class AllowAndRecord implements Authorizer {
+        final List<String> asked = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletionStage<Boolean> canOpen(Identity identity, OpenRequest request) {
+            asked.add("open");
+            return ALLOW;
+        }
+
+        @Override
+        public CompletionStage<Boolean> canSubscribe(Identity identity, PathPattern pattern) {
+            asked.add("subscribe " + pattern.wirePath());
+            return ALLOW;
+        }
+
+        @Override
+        public CompletionStage<Boolean> canPublish(Identity identity, Path path) {
+            asked.add("publish " + path);
+            return ALLOW;
+        }
+    }
+
+    /**
+     * Issue 14: POST and GET /events sent to node B for a tunnel held by node A are forwarded to A, and A's
+     * gate decides with the tunnel's identity; B's authorizer (here one that would allow anything) is not
+     * asked, and nothing the owner refuses is delivered.
+     */
+    @Test
+    void eventsSentToAnotherNodeAskTheGateOfTheNodeHoldingTheTunnel() {
+        RefuseAndRecord owner = new RefuseAndRecord();
+        AllowAndRecord other = new AllowAndRecord();
+        List<HistoryRule> history = List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1)));
+        try (RedisProcess redis = RedisProcess.start();
+                TestServer a = TestServer.start(
+                        o -> o.withCluster(ClusterOptions.redis(redis.uri())).withHistory(history),
+                        x -> x.authorizer(owner));
+                TestServer b = TestServer.start(
+                        o -> o.withCluster(ClusterOptions.redis(redis.uri())).withHistory(history),
+                        x -> x.authorizer(other))) {
+            String sinceId = a.publish("[{\"path\":\"/g/b-post-since\",\"data\":\"old\"},"
+                            + "{\"path\":\"/g/b-get-since\",\"data\":\"old\"}]")
+                    .get(0)
+                    .get("id")
+                    .asText();
+            TunnelClient onA = a.open("sse");
+            onA.awaitOpen();
+            String t = onA.tunnel();
+            other.asked.clear();
+            List<String> post = new ArrayList<>();
+            for (String data : subscribes("/g/b-post", sinceId)) {
+                post.add(meta(t, data, "r" + post.size()));
+            }
+            post.add(publish(t, "/g/b-pub-post", "r3"));
+            assertThat(b.events("[" + String.join(",", post) + "]"))
+                    .hasSize(4)
+                    .allSatisfy(ack ->
+                            assertThat(ack.get("error").asText()).as("%s", ack).isEqualTo("forbidden"));
+            for (String data : subscribes("/g/b-get", sinceId)) {
+                assertThat(getEvent(b, t, "/meta/subscribe", data).get("error").asText())
+                        .isEqualTo("forbidden");
+            }
+            assertThat(getEvent(b, t, "/g/b-pub-get", "1").get("error").asText())
+                    .isEqualTo("forbidden");
+            List<String> expected = List.of(
+                    "subscribe /g/b-post",
+                    "subscribe /g/b-post-recent",
+                    "subscribe /g/b-post-since",
+                    "publish /g/b-pub-post",
+                    "subscribe /g/b-get",
+                    "subscribe /g/b-get-recent",
+                    "subscribe /g/b-get-since",
+                    "publish /g/b-pub-get");
+            assertThat(owner.asked).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(other.asked).as("the forwarding node decides nothing").isEmpty();
+            StringBuilder all = new StringBuilder("[");
+            for (String asked : expected) {
+                all.append(all.length() > 1 ? "," : "")
+                        .append("{\"path\":\"")
+                        .append(asked.substring(asked.indexOf(' ') + 1))
+                        .append("\",\"data\":\"leak\"}");
+            }
+            b.publish(all.append(']').toString());
+            b.publish("{\"path\":\"/client/" + onA.client() + "\",\"data\":\"marker\"}");
+            assertThat(onA.next().get("data").asText()).isEqualTo("marker");
+            assertThat(onA.pending()).isEmpty();
+            onA.close();
+        }
+    }
+
+    /** Issue 14: a publish the tunnel's permissions refuse gets the same ack through another node as through its own. */
+    @Test
+    void aPublishTheTunnelsIdentityMayNotMakeIsRefusedThroughAnotherNodeExactlyAsThroughItsOwn() {
+        SecurityOptions rules = SecurityOptions.defaults()
+                .withLimits(io.warren.Limits.defaults().withMaxTunnelsPerAddress(0))
+                .withAnonymous(List.of("/public/**"), List.of("/public/**"));
+        try (RedisProcess redis = RedisProcess.start();
+                TestServer a = TestServer.start(
+                        o -> o.withCluster(ClusterOptions.redis(redis.uri())).withSecurity(rules));
+                TestServer b = TestServer.start(
+                        o -> o.withCluster(ClusterOptions.redis(redis.uri())).withSecurity(rules));
+                TunnelClient onA = a.open("sse", "subscribe=/public/*")) {
+            onA.awaitOpen();
+            String t = onA.tunnel();
+            String refused = "[" + publish(t, "/secret/x", "s") + "," + meta(t, "{\"path\":\"/secret/*\"}", "m") + "]";
+            JsonNode viaA = a.events(refused);
+            JsonNode viaB = b.events(refused);
+            assertThat(viaB).isEqualTo(viaA);
+            assertThat(viaB)
+                    .allSatisfy(ack -> assertThat(ack.get("error").asText()).isEqualTo("forbidden"));
+            JsonNode allowed = b.events(publish(t, "/public/x", "p"));
+            assertThat(allowed.get(0).get("ok").asBoolean()).isTrue();
+            a.publish("{\"path\":\"/secret/x\",\"data\":\"not subscribed\"}");
+            assertThat(onA.next().get("id").asText())
+                    .isEqualTo(allowed.get(0).get("id").asText());
         }
     }
 }
