@@ -35,18 +35,19 @@ class ShutdownPollTest {
     private static final Pattern TUNNEL = Pattern.compile("\"tunnel\":\"([^\"]+)\"");
     private static final Pattern CLIENT = Pattern.compile("\"client\":\"([^\"]+)\"");
 
-    /** Polls held right now: attached minus detached connections. */
+    /** Poll connections attached and detached so far (the first poll's detach may trail its answer). */
     private static final class Held implements NodeListener {
-        final AtomicInteger count = new AtomicInteger();
+        final AtomicInteger attached = new AtomicInteger();
+        final AtomicInteger detached = new AtomicInteger();
 
         @Override
         public void attached(TunnelView tunnel, Format format) {
-            count.incrementAndGet();
+            attached.incrementAndGet();
         }
 
         @Override
         public void detached(TunnelView tunnel, Format format) {
-            count.decrementAndGet();
+            detached.incrementAndGet();
         }
     }
 
@@ -80,7 +81,8 @@ class ShutdownPollTest {
                     "/tunnel?format=" + format + "&tunnel=" + m.group(1) + extraQuery,
                     Map.of(),
                     null);
-            await().atMost(Duration.ofSeconds(5)).until(() -> held.count.get() == 1);
+            // Held: the second poll attached, the first one answered.
+            await().atMost(Duration.ofSeconds(5)).until(() -> held.attached.get() == 2 && held.detached.get() == 1);
             CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
                 try (poll) {
                     poll.readHead();
