@@ -256,4 +256,31 @@ class ClusterEventsTest {
             killed.close();
         }
     }
+
+    @Test
+    void redisUnreachableIsOverloadedAtOnceAndForwardingResumesWhenItIsBack() {
+        try (RedisProcess own = RedisProcess.start();
+                TestServer a2 = TestServer.start(o -> o.withCluster(ClusterOptions.redis(own.uri())));
+                TestServer b2 = TestServer.start(o -> o.withCluster(ClusterOptions.redis(own.uri())));
+                TunnelClient onA = a2.open("sse", "subscribe=/down/*")) {
+            onA.awaitOpen();
+            String t = onA.tunnel();
+            own.stop();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                long start = System.nanoTime();
+                TestServer.Response r = b2.post("/events", event(t, "/down/x", "1", null));
+                assertThat(r.status()).as(r.body()).isEqualTo(503);
+                assertThat(r.json().get("error").asText()).isEqualTo("overloaded");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            });
+            own.restart(); // empty: the nodes write their tunnel records again once reconnected
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                TestServer.Response r = b2.post("/events", event(t, "/down/x", "2", "back"));
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(r.json().get(0).get("ok").asBoolean()).as(r.body()).isTrue();
+            });
+            JsonNode d = onA.await(1, Duration.ofSeconds(10)).get(0);
+            assertThat(d.get("data").asInt()).isEqualTo(2);
+        }
+    }
 }
