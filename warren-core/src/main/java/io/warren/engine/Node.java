@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>The node keeps the lifecycle (start, shutdown), the lookup of tunnels and the assembly of the
  * owners that do the work, one per concern: {@link Openings} (open, attach, takeover, with
  * {@link Admission} and the {@link AccessGate}), {@link Interests}, {@link ClientDatagrams},
- * {@link Publishing}, {@link Sweeps} and {@link Records} (the cluster's tunnel registry).
+ * {@link RemoteEvents} (client datagrams for another node's tunnel), {@link Publishing}, {@link Sweeps}
+ * and {@link Records} (the cluster's tunnel registry).
  *
  * <p>Threading: public methods may be called from any thread and return at once; work on a tunnel runs
  * on its shard's thread, and results come back as completion stages.
