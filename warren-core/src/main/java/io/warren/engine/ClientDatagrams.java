@@ -77,7 +77,7 @@ final class ClientDatagrams {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
-            if (!t.takeToken(node.nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
+            if (!t.sends().takeToken(node.nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
                 throw ErrorCode.RATE_LIMITED.exception(
                         "at most " + limits.eventsPerSecond() + " datagrams per second per tunnel");
             }
@@ -88,7 +88,7 @@ final class ClientDatagrams {
             limits.checkPath(path.toString(), path.depth());
             publishing.checkSize(cd);
             if (ref != null) {
-                CompletionStage<Ack> earlier = t.rememberedAck(ref);
+                CompletionStage<Ack> earlier = t.sends().rememberedAck(ref);
                 if (earlier != null) {
                     return earlier;
                 }
@@ -100,11 +100,11 @@ final class ClientDatagrams {
                             : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref)))
                     .thenCompose(a -> a);
             if (ref != null) {
-                t.rememberAck(ref, ack, node.options().idempotencyWindow());
+                t.sends().rememberAck(ref, ack, node.options().idempotencyWindow());
                 // A failed publish is forgotten, so that a retry with the same id can succeed.
                 ack.thenAccept(a -> {
                     if (!a.ok()) {
-                        t.shard().executor().execute(() -> t.forgetAck(ref, ack));
+                        t.shard().executor().execute(() -> t.sends().forgetAck(ref, ack));
                     }
                 });
             }
