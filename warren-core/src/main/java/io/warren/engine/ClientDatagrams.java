@@ -6,7 +6,6 @@ import io.warren.Limits;
 import io.warren.WarrenException;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
-import io.warren.datagram.ClientDatagramParser;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
@@ -121,8 +120,8 @@ final class ClientDatagrams {
             throw ErrorCode.FORBIDDEN.exception(
                     "clients may only send /meta/subscribe and /meta/unsubscribe under /meta/");
         }
-        JsonNode data = ClientDatagramParser.tree(cd.data());
-        if (data == null || !data.isObject() || !data.path("path").isTextual()) {
+        JsonNode data = cd.fields(); // read with the body, in the one parse
+        if (data == null || !data.path("path").isTextual()) {
             throw ErrorCode.BAD_REQUEST.exception("data must be {\"path\":PATTERN} with optional \"subpaths\":true");
         }
         JsonNode subpaths = data.get("subpaths");
