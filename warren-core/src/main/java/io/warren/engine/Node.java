@@ -87,7 +87,7 @@ public final class Node implements Publisher, AutoCloseable {
         this.openings = new Openings(this, b.authenticator, gate, admission, interests, records, sweeps, b.broker);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
+            shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit(), b.listener);
             shardByExecutor.put(b.executors.get(i), shards[i]);
         }
     }
