@@ -1,6 +1,5 @@
 package io.warren.format;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -79,9 +78,9 @@ public enum Encoding {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private static byte[] scriptSafe(byte[] s, boolean quote) {
-        ByteArrayOutputStream out = null;
+        Bytes out = null;
         if (quote) {
-            out = new ByteArrayOutputStream(s.length + 16);
+            out = new Bytes(s.length + 16);
             out.write('"');
         }
         int copied = 0; // s[copied, i) still to copy
@@ -106,7 +105,7 @@ public enum Encoding {
                 continue;
             }
             if (out == null) {
-                out = new ByteArrayOutputStream(s.length + 16);
+                out = new Bytes(s.length + 16);
             }
             out.write(s, copied, i - copied);
             out.write('\\');
@@ -133,7 +132,7 @@ public enum Encoding {
     }
 
     private static byte[] html(byte[] s) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length + 16);
+        Bytes out = new Bytes(s.length + 16);
         for (byte b : s) {
             String rep = switch (b) {
                 case '&' -> "&amp;";
@@ -146,14 +145,14 @@ public enum Encoding {
             if (rep == null) {
                 out.write(b);
             } else {
-                out.writeBytes(rep.getBytes(StandardCharsets.US_ASCII));
+                out.write(rep.getBytes(StandardCharsets.US_ASCII));
             }
         }
         return out.toByteArray();
     }
 
     private static byte[] url(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length * 2);
+        Bytes out = new Bytes(bytes.length * 2);
         for (byte b : bytes) {
             int c = b & 0xff;
             if (c >= 'a' && c <= 'z'
@@ -171,5 +170,40 @@ public enum Encoding {
             }
         }
         return out.toByteArray();
+    }
+
+    /** A growable byte array without {@code ByteArrayOutputStream}'s locking; one encoding call only. */
+    private static final class Bytes {
+        private byte[] a;
+        private int n;
+
+        Bytes(int capacity) {
+            a = new byte[Math.max(16, capacity)];
+        }
+
+        private void ensure(int more) {
+            if (n + more > a.length) {
+                a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, n + more));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            a[n++] = (byte) b;
+        }
+
+        void write(byte[] b) {
+            write(b, 0, b.length);
+        }
+
+        void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, a, n, len);
+            n += len;
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
     }
 }
