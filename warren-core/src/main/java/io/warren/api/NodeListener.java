@@ -13,8 +13,13 @@ import java.util.List;
 public interface NodeListener {
     NodeListener NONE = new NodeListener() {};
 
-    /** A datagram was written to one tunnel's connection. */
-    default void delivered(Datagram d) {}
+    /**
+     * {@code d} was written to the connections of {@code tunnels} tunnels. Aggregated: one call per
+     * datagram and shard batch (a broadcast to a thousand tunnels on two shards is two calls), so count
+     * {@code tunnels} and sample per-datagram figures (such as latency) once per call. Writes outside a
+     * batch (a replay on attach, a poll answer) come one tunnel per call. Shard thread.
+     */
+    default void delivered(Datagram d, int tunnels) {}
 
     /** A datagram was accepted for publishing. */
     default void published(Datagram d) {}
@@ -62,8 +67,8 @@ public interface NodeListener {
         NodeListener[] a = ls.toArray(new NodeListener[0]);
         return new NodeListener() {
             @Override
-            public void delivered(Datagram d) {
-                for (NodeListener l : a) l.delivered(d);
+            public void delivered(Datagram d, int tunnels) {
+                for (NodeListener l : a) l.delivered(d, tunnels);
             }
 
             @Override

@@ -2,6 +2,7 @@ package io.warren.datagram;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,32 +40,44 @@ public final class ClientDatagramParser {
 
     /** Parses a JSON body; throws {@code bad-json} or {@code bad-request} for the request as a whole. */
     public static List<ClientDatagram> parse(byte[] body, int offset, int length) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body, offset, length);
+        List<ClientDatagram> out = new ArrayList<>();
+        int entries = 0;
+        boolean notDatagrams = false;
+        try (JsonParser p = MAPPER.createParser(body, offset, length)) {
+            JsonToken root = p.nextToken();
+            if (root == null) {
+                throw new WarrenException(ErrorCode.BAD_JSON, "empty body");
+            }
+            if (root == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (++entries > MAX_DATAGRAMS) {
+                        skipValue(p); // parsed to the end all the same: malformed JSON says bad-json first
+                    } else {
+                        out.add(entry(p, body));
+                    }
+                }
+            } else if (root == JsonToken.START_OBJECT) {
+                out.add(entry(p, body));
+            } else {
+                skipValue(p);
+                notDatagrams = true;
+            }
+            if (p.nextToken() != null) {
+                throw new WarrenException(ErrorCode.BAD_JSON, "malformed JSON: trailing content after the value");
+            }
         } catch (JsonProcessingException e) {
             throw new WarrenException(ErrorCode.BAD_JSON, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new WarrenException(ErrorCode.BAD_JSON, "unreadable JSON");
         }
-        if (root == null || root.isMissingNode()) {
-            throw new WarrenException(ErrorCode.BAD_JSON, "empty body");
-        }
-        List<ClientDatagram> out = new ArrayList<>();
-        if (root.isArray()) {
-            if (root.isEmpty()) {
-                throw new WarrenException(ErrorCode.BAD_REQUEST, "an empty array holds no datagram");
-            }
-            if (root.size() > MAX_DATAGRAMS) {
-                throw new WarrenException(ErrorCode.TOO_LARGE, "at most " + MAX_DATAGRAMS + " datagrams per request");
-            }
-            for (JsonNode n : root) {
-                out.add(entry(n));
-            }
-        } else if (root.isObject()) {
-            out.add(entry(root));
-        } else {
+        if (notDatagrams) {
             throw new WarrenException(ErrorCode.BAD_REQUEST, "expected a datagram object or an array of them");
+        }
+        if (out.isEmpty()) {
+            throw new WarrenException(ErrorCode.BAD_REQUEST, "an empty array holds no datagram");
+        }
+        if (entries > MAX_DATAGRAMS) {
+            throw new WarrenException(ErrorCode.TOO_LARGE, "at most " + MAX_DATAGRAMS + " datagrams per request");
         }
         return out;
     }
@@ -74,12 +88,22 @@ public final class ClientDatagramParser {
 
     /** One datagram from query parameters ({@code GET /events}); {@code data} is JSON text or null. */
     public static ClientDatagram fromParameters(String tunnel, String path, String data, String ref) {
-        String compact = null;
+        byte[] bytes = null;
+        JsonNode[] fields = new JsonNode[1];
         if (data != null) {
-            try {
-                compact = MAPPER.writeValueAsString(MAPPER.readTree(data));
+            byte[] src = data.getBytes(StandardCharsets.UTF_8);
+            try (JsonParser p = MAPPER.createParser(src)) {
+                if (p.nextToken() == null) {
+                    throw new WarrenException(ErrorCode.BAD_JSON, "data is not JSON: empty");
+                }
+                bytes = JsonData.capture(p, src, fields);
+                if (p.nextToken() != null) {
+                    throw new WarrenException(ErrorCode.BAD_JSON, "data is not JSON: trailing content");
+                }
             } catch (JsonProcessingException e) {
                 throw new WarrenException(ErrorCode.BAD_JSON, "data is not JSON: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw new WarrenException(ErrorCode.BAD_JSON, "data is not JSON");
             }
         }
         if (path == null) {
@@ -87,44 +111,84 @@ public final class ClientDatagramParser {
         }
         checkRef(ref);
         checkTunnel(tunnel);
-        return new ClientDatagram(tunnel, path, compact, ref, null);
+        return new ClientDatagram(tunnel, path, bytes, ref, null, fields[0]);
     }
 
-    private static ClientDatagram entry(JsonNode n) {
-        if (!n.isObject()) {
+    /** Skips the value whose first token the parser has read, validating it. */
+    private static void skipValue(JsonParser p) throws IOException {
+        if (p.currentToken().isStructStart()) {
+            p.skipChildren();
+        } else {
+            p.finishToken();
+        }
+    }
+
+    /**
+     * One entry of the body, the parser on its first token; leaves it on the entry's last token. Fields
+     * are read in one pass; the checks then run in a fixed order (tunnel, id, path), whatever the order
+     * of the fields.
+     */
+    private static ClientDatagram entry(JsonParser p, byte[] body) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            skipValue(p);
             return ClientDatagram.invalid(
                     new WarrenException(ErrorCode.BAD_REQUEST, "a datagram must be a JSON object"), null);
         }
-        JsonNode tunnel = n.get("tunnel");
-        if (tunnel != null && !tunnel.isNull() && !tunnel.isTextual()) {
+        JsonToken tunnel = null;
+        String tunnelText = null;
+        JsonToken id = null;
+        String idText = null;
+        JsonToken path = null;
+        String pathText = null;
+        byte[] data = null;
+        JsonNode[] fields = new JsonNode[1];
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "tunnel" -> {
+                    tunnel = v;
+                    tunnelText = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    skipValue(p);
+                }
+                case "id" -> {
+                    id = v;
+                    idText = v == JsonToken.VALUE_STRING
+                            ? p.getText()
+                            : v == JsonToken.VALUE_NUMBER_INT
+                                    ? p.getNumberValue().toString()
+                                    : null;
+                    skipValue(p);
+                }
+                case "path" -> {
+                    path = v;
+                    pathText = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    skipValue(p);
+                }
+                case "data" -> data = JsonData.capture(p, body, fields);
+                default -> skipValue(p);
+            }
+        }
+        if (tunnel != null && tunnel != JsonToken.VALUE_NULL && tunnel != JsonToken.VALUE_STRING) {
             return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "tunnel must be a string"), null);
         }
-        String t = tunnel == null || tunnel.isNull() ? null : tunnel.asText();
+        String t = tunnelText;
         if (t != null && (t.isEmpty() || t.length() > MAX_TUNNEL_LENGTH)) {
             return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_REQUEST, "malformed tunnel id"), null);
         }
-        String ref = null;
-        JsonNode id = n.get("id");
-        if (id != null && !id.isNull()) {
-            if (!id.isTextual() && !id.isIntegralNumber()) {
-                return ClientDatagram.invalid(
-                        new WarrenException(ErrorCode.BAD_REQUEST, "id must be a string or an integer"), null, t);
-            }
-            ref = id.asText();
+        if (id != null && id != JsonToken.VALUE_NULL && idText == null) {
+            return ClientDatagram.invalid(
+                    new WarrenException(ErrorCode.BAD_REQUEST, "id must be a string or an integer"), null, t);
         }
+        String ref = idText;
         try {
             checkRef(ref);
-            JsonNode path = n.get("path");
-            if (path == null || !path.isTextual()) {
+            if (path == null || pathText == null) {
                 throw new WarrenException(ErrorCode.BAD_REQUEST, "path is required and must be a string");
             }
-            JsonNode data = n.get("data");
-            String json = data == null ? null : MAPPER.writeValueAsString(data);
-            return new ClientDatagram(t, path.asText(), json, ref, null);
+            return new ClientDatagram(t, pathText, data, ref, null, fields[0]);
         } catch (WarrenException e) {
             return ClientDatagram.invalid(e, ref, t);
-        } catch (JsonProcessingException e) {
-            return ClientDatagram.invalid(new WarrenException(ErrorCode.BAD_JSON, "data cannot be encoded"), ref, t);
         }
     }
 
@@ -137,15 +201,6 @@ public final class ClientDatagramParser {
     private static void checkTunnel(String tunnel) {
         if (tunnel != null && (tunnel.isEmpty() || tunnel.length() > MAX_TUNNEL_LENGTH)) {
             throw new WarrenException(ErrorCode.BAD_REQUEST, "malformed tunnel id");
-        }
-    }
-
-    /** Reads a subscription's {@code data}: {@code {"path":P,"subpaths":B}}. */
-    public static JsonNode tree(String json) {
-        try {
-            return json == null ? null : MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new WarrenException(ErrorCode.BAD_JSON, "data is not JSON");
         }
     }
 }

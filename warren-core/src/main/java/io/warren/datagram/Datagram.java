@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One message: {@code {"id":ID,"path":PATH,"data":DATA,"from":CLIENT}}. Immutable and shared by every
- * tunnel it reaches.
+ * tunnel it reaches. {@code DATA} is held as the bytes the publisher sent (validated once by
+ * {@link JsonData}) and copied into the JSON as they are: Warren never re-encodes it.
  *
- * <p>Encode once: the JSON text is produced at most once per datagram ({@link #json()}), and each
+ * <p>Encode once: the JSON bytes are produced at most once per datagram ({@link #json()}), and each
  * format's envelope at most once per datagram and format ({@link #rendered(int)} /
  * {@link #cacheRendered(int, byte[])}); every tunnel writes those same bytes. Control datagrams (paths
  * under {@code /meta/}) carry no id.
@@ -21,7 +22,7 @@ public final class Datagram {
 
     private final String id;
     private final Path path;
-    private final String data;
+    private final byte[] data;
     private final String from;
     private final long createdNanos;
     private volatile byte[] json;
@@ -30,18 +31,24 @@ public final class Datagram {
     /**
      * @param id   the unique id, or {@code null} for a control datagram
      * @param path where it goes
-     * @param data the data as compact, valid JSON text ({@code "null"} when absent)
+     * @param data the data as valid JSON in UTF-8, one line ({@link JsonData}; {@code null} when absent);
+     *     never modified afterwards, by the caller or anyone
      * @param from the sender's public client id, or {@code null} for backend datagrams
      */
-    public Datagram(String id, Path path, String data, String from) {
+    public Datagram(String id, Path path, byte[] data, String from) {
         this.id = id;
         this.path = path;
-        this.data = data == null ? "null" : data;
+        this.data = data == null ? JsonData.NULL : data;
         this.from = from;
         this.createdNanos = System.nanoTime();
     }
 
-    /** A control datagram (no id, no sender). */
+    /** As the main constructor, from JSON text the caller knows is valid and on one line. */
+    public Datagram(String id, Path path, String data, String from) {
+        this(id, path, data == null ? null : data.getBytes(StandardCharsets.UTF_8), from);
+    }
+
+    /** A control datagram (no id, no sender) with data Warren built. */
     public static Datagram control(String path, String dataJson) {
         return new Datagram(null, Path.of(path), dataJson, null);
     }
@@ -54,9 +61,14 @@ public final class Datagram {
         return path;
     }
 
-    /** The data as JSON text. */
-    public String data() {
+    /** The data's bytes as sent (valid JSON, UTF-8). Shared: never write into them. */
+    public byte[] data() {
         return data;
+    }
+
+    /** The data as JSON text. */
+    public String dataText() {
+        return new String(data, StandardCharsets.UTF_8);
     }
 
     public String from() {
@@ -72,31 +84,33 @@ public final class Datagram {
         return createdNanos;
     }
 
-    /** The datagram's JSON text as UTF-8, computed once. */
+    /** The datagram's JSON as UTF-8, computed once: the data's bytes copied in as they are. */
     public byte[] json() {
         byte[] j = json;
         if (j == null) {
-            json = j = encode().getBytes(StandardCharsets.UTF_8);
+            json = j = encode();
         }
         return j;
     }
 
-    private String encode() {
-        StringBuilder sb = new StringBuilder(48 + data.length());
+    private byte[] encode() {
+        StringBuilder sb = new StringBuilder(48);
         sb.append('{');
         if (id != null) {
-            sb.append("\"id\":");
-            quote(sb, id);
-            sb.append(',');
+            quote(sb.append("\"id\":"), id).append(',');
         }
-        sb.append("\"path\":");
-        quote(sb, path.toString());
-        sb.append(",\"data\":").append(data);
+        quote(sb.append("\"path\":"), path.toString()).append(",\"data\":");
+        byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+        sb.setLength(0);
         if (from != null) {
-            sb.append(",\"from\":");
-            quote(sb, from);
+            quote(sb.append(",\"from\":"), from);
         }
-        return sb.append('}').toString();
+        byte[] tail = sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + data.length + tail.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(data, 0, out, head.length, data.length);
+        System.arraycopy(tail, 0, out, head.length + data.length, tail.length);
+        return out;
     }
 
     /** Appends {@code s} as a JSON string literal. */
@@ -131,7 +145,7 @@ public final class Datagram {
 
     /** An estimate of the memory the datagram holds, for byte-bounded buffers. */
     public int weight() {
-        return 64 + 2 * data.length() + path.toString().length() * 2;
+        return 64 + 2 * data.length + path.toString().length() * 2; // the data, and its copy in json()
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.warren.Limits;
 import io.warren.WarrenException;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
-import io.warren.datagram.ClientDatagramParser;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
@@ -77,7 +76,7 @@ final class ClientDatagrams {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
-            if (!t.takeToken(node.nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
+            if (!t.sends().takeToken(node.nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
                 throw ErrorCode.RATE_LIMITED.exception(
                         "at most " + limits.eventsPerSecond() + " datagrams per second per tunnel");
             }
@@ -88,7 +87,7 @@ final class ClientDatagrams {
             limits.checkPath(path.toString(), path.depth());
             publishing.checkSize(cd);
             if (ref != null) {
-                CompletionStage<Ack> earlier = t.rememberedAck(ref);
+                CompletionStage<Ack> earlier = t.sends().rememberedAck(ref);
                 if (earlier != null) {
                     return earlier;
                 }
@@ -100,11 +99,11 @@ final class ClientDatagrams {
                             : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref)))
                     .thenCompose(a -> a);
             if (ref != null) {
-                t.rememberAck(ref, ack, node.options().idempotencyWindow());
+                t.sends().rememberAck(ref, ack, node.options().idempotencyWindow());
                 // A failed publish is forgotten, so that a retry with the same id can succeed.
                 ack.thenAccept(a -> {
                     if (!a.ok()) {
-                        t.shard().executor().execute(() -> t.forgetAck(ref, ack));
+                        t.shard().executor().execute(() -> t.sends().forgetAck(ref, ack));
                     }
                 });
             }
@@ -121,8 +120,8 @@ final class ClientDatagrams {
             throw ErrorCode.FORBIDDEN.exception(
                     "clients may only send /meta/subscribe and /meta/unsubscribe under /meta/");
         }
-        JsonNode data = ClientDatagramParser.tree(cd.data());
-        if (data == null || !data.isObject() || !data.path("path").isTextual()) {
+        JsonNode data = cd.fields(); // read with the body, in the one parse
+        if (data == null || !data.path("path").isTextual()) {
             throw ErrorCode.BAD_REQUEST.exception("data must be {\"path\":PATTERN} with optional \"subpaths\":true");
         }
         JsonNode subpaths = data.get("subpaths");

@@ -11,14 +11,11 @@ import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.format.Formats;
 import io.warren.path.PathPattern;
-import io.warren.spi.Authenticator;
-import io.warren.spi.Authorizer;
 import io.warren.spi.Broker;
 import io.warren.spi.Connection;
 import io.warren.spi.Identity;
 import io.warren.spi.OpenRequest;
 import io.warren.spi.ShardExecutor;
-import io.warren.spi.TunnelRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -73,7 +70,7 @@ public final class Node implements Publisher, AutoCloseable {
     private volatile boolean running;
     private int nextShard;
 
-    private Node(Builder b) {
+    Node(NodeBuilder b) {
         this.options = b.options;
         this.formats = b.formats;
         this.broker = b.broker;
@@ -93,13 +90,13 @@ public final class Node implements Publisher, AutoCloseable {
         this.openings = new Openings(this, b.authenticator, gate, admission, interests, records, sweeps, b.broker);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit());
+            shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit(), b.listener);
             shardByExecutor.put(b.executors.get(i), shards[i]);
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static NodeBuilder builder() {
+        return new NodeBuilder();
     }
 
     /** Starts the broker and the per-shard sweeps (keepalives, poll and cull timers). */
@@ -379,89 +376,5 @@ public final class Node implements Publisher, AutoCloseable {
         running = false;
         broker.close();
         records.close();
-    }
-
-    /** Assembles a node. */
-    public static final class Builder {
-        private NodeOptions options = NodeOptions.defaults();
-        private Formats formats = Formats.builtIn();
-        private Broker broker;
-        private TunnelRegistry registry = TunnelRegistry.local();
-        private Authenticator authenticator = Authenticator.allowAll();
-        private Authorizer authorizer;
-        private Limits limits = Limits.defaults();
-        private NodeListener listener = NodeListener.NONE;
-        private DatagramIds ids = new DatagramIds();
-        private LongSupplier clock = System::nanoTime;
-        private List<? extends ShardExecutor> executors;
-
-        public Builder options(NodeOptions v) {
-            this.options = v;
-            return this;
-        }
-
-        public Builder formats(Formats v) {
-            this.formats = v;
-            return this;
-        }
-
-        public Builder broker(Broker v) {
-            this.broker = v;
-            return this;
-        }
-        /** Where tunnels are registered cluster-wide; {@link TunnelRegistry#local()} on a single node. */
-        public Builder registry(TunnelRegistry v) {
-            this.registry = v;
-            return this;
-        }
-
-        public Builder authenticator(Authenticator v) {
-            this.authenticator = v;
-            return this;
-        }
-        /** Decides opens, subscribes and publishes. Required: {@link Authorizer#allowAll()} must be said. */
-        public Builder authorizer(Authorizer v) {
-            this.authorizer = v;
-            return this;
-        }
-
-        public Builder limits(Limits v) {
-            this.limits = v;
-            return this;
-        }
-
-        public Builder listener(NodeListener v) {
-            this.listener = v;
-            return this;
-        }
-
-        public Builder ids(DatagramIds v) {
-            this.ids = v;
-            return this;
-        }
-        /** A nanosecond clock; tests pass a manual one to drive culling and keepalives. */
-        public Builder clock(LongSupplier v) {
-            this.clock = v;
-            return this;
-        }
-
-        public Builder executors(List<? extends ShardExecutor> v) {
-            this.executors = v;
-            return this;
-        }
-
-        public Node build() {
-            if (broker == null) {
-                broker = new io.warren.broker.MemoryBroker();
-            }
-            if (authorizer == null) {
-                throw new IllegalStateException(
-                        "a node needs an authorizer: choose one explicitly (Authorizer.allowAll() for an open server)");
-            }
-            if (executors == null || executors.isEmpty()) {
-                throw new IllegalStateException("a node needs at least one shard executor");
-            }
-            return new Node(this);
-        }
     }
 }

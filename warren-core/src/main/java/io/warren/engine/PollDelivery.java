@@ -97,7 +97,7 @@ final class PollDelivery implements Delivery {
             first = false;
             Datagram d = replay.get(s);
             c.write(f.envelope(d));
-            ctx.listener().delivered(d);
+            tunnel.shard().tally().count(d);
         }
         tunnel.answered(this, "poll");
     }

@@ -8,6 +8,7 @@ import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
+import io.warren.datagram.JsonData;
 import io.warren.path.Path;
 import io.warren.spi.Broker;
 import java.util.ArrayList;
@@ -64,7 +65,12 @@ final class Publishing {
 
     /** One datagram from code; the id is assigned here. */
     CompletionStage<Ack> inProcess(String path, String dataJson) {
-        return publish(gate.inProcess(new Datagram(ids.next(), Path.of(path), dataJson, null)), null);
+        try {
+            byte[] data = dataJson == null ? null : JsonData.of(dataJson);
+            return publish(gate.inProcess(new Datagram(ids.next(), Path.of(path), data, null)), null);
+        } catch (WarrenException e) {
+            return CompletableFuture.completedFuture(Ack.error(e, null));
+        }
     }
 
     /** Hands the granted datagram to the broker; the ack carries its id, or why it was not published. */
@@ -86,7 +92,7 @@ final class Publishing {
 
     /** {@code too-large} when the datagram's data exceeds {@link Limits#maxDatagramBytes()}. */
     void checkSize(ClientDatagram cd) {
-        if (cd.data() != null && cd.data().length() > limits.maxDatagramBytes()) {
+        if (cd.data() != null && cd.data().length > limits.maxDatagramBytes()) {
             throw ErrorCode.TOO_LARGE.exception("data may have at most " + limits.maxDatagramBytes() + " bytes");
         }
     }

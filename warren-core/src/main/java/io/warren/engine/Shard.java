@@ -1,5 +1,6 @@
 package io.warren.engine;
 
+import io.warren.api.NodeListener;
 import io.warren.datagram.Datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
@@ -48,10 +49,18 @@ public final class Shard {
     private final AtomicLong nextWarn = new AtomicLong(System.nanoTime());
     private final Runnable drainTask = this::drain;
 
-    Shard(int index, ShardExecutor executor, int inboxLimit) {
+    private final DeliveryTally tally;
+
+    Shard(int index, ShardExecutor executor, int inboxLimit, NodeListener listener) {
         this.index = index;
         this.executor = executor;
         this.inboxLimit = inboxLimit;
+        this.tally = new DeliveryTally(listener);
+    }
+
+    /** Where this shard's deliveries are counted (per datagram and batch). Shard thread. */
+    DeliveryTally tally() {
+        return tally;
     }
 
     public int index() {
@@ -107,6 +116,7 @@ public final class Shard {
     private void drain() {
         // Cleared before polling: an offer that lands after our last poll schedules a new drain.
         drainScheduled.set(false);
+        tally.begin();
         Datagram d;
         int n = 0;
         while (n < MAX_DRAIN && (d = inbox.poll()) != null) {
@@ -118,6 +128,7 @@ public final class Shard {
         if (lost.pending()) {
             reportLost();
         }
+        tally.end();
         if (!inbox.isEmpty()) {
             scheduleDrain();
         }

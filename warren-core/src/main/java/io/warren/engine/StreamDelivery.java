@@ -77,11 +77,12 @@ final class StreamDelivery implements Delivery {
             return false;
         }
         Format f = c.format();
+        DeliveryTally tally = tunnel.shard().tally();
         boolean wrote = false;
         while (sentSeq < last && c.isWritable()) {
-            sentSeq++;
-            c.write(f.envelope(replay.get(sentSeq)));
-            ctx.listener().delivered(replay.get(sentSeq));
+            Datagram d = replay.get(++sentSeq);
+            c.write(f.envelope(d));
+            tally.count(d);
             wrote = true;
         }
         if (wrote) {

@@ -1,7 +1,6 @@
 package io.warren.engine;
 
 import io.warren.api.TunnelView;
-import io.warren.datagram.Ack;
 import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.format.Format;
@@ -11,7 +10,6 @@ import io.warren.spi.Connection;
 import io.warren.spi.Identity;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One client's tunnel: a secret id, a public client id with its own path, its interests, a bounded
@@ -39,8 +37,7 @@ public final class Tunnel implements TunnelView {
     private final ReplayBuffer replay;
 
     private final InterestSet interests = new InterestSet();
-    private final AckWindow acks = new AckWindow();
-    private final TokenBucket events = new TokenBucket();
+    private final ClientSends sends = new ClientSends();
     private final HeldDeliveries held = new HeldDeliveries();
     private Delivery delivery; // the attached connection's, chosen at attach; null when detached
     private final AckCursor acked = new AckCursor();
@@ -146,23 +143,9 @@ public final class Tunnel implements TunnelView {
         return interests.snapshot();
     }
 
-    // ---- rate limit and idempotency window (shard thread) ----
-
-    /** Takes one token from the events bucket ({@code rate} per second, {@code burst} at most); false when empty. */
-    boolean takeToken(long now, int rate, int burst) {
-        return events.take(now, rate, burst);
-    }
-
-    CompletionStage<Ack> rememberedAck(String ref) {
-        return acks.remembered(ref);
-    }
-
-    void rememberAck(String ref, CompletionStage<Ack> ack, int window) {
-        acks.remember(ref, ack, window);
-    }
-
-    void forgetAck(String ref, CompletionStage<Ack> ack) {
-        acks.forget(ref, ack);
+    /** What the client sent recently (rate, idempotency window); {@link ClientDatagrams} decides. Shard thread. */
+    ClientSends sends() {
+        return sends;
     }
 
     // ---- delivery (shard thread) ----
@@ -409,6 +392,6 @@ public final class Tunnel implements TunnelView {
     void markClosed() {
         closed = true;
         replay.trimThrough(Long.MAX_VALUE - 1);
-        acks.clear();
+        sends.clear();
     }
 }

@@ -47,7 +47,16 @@ public enum Encoding {
                 "unknown encoding '" + name + "' (known: json, script, js-string, html, base64, url)");
     }
 
+    /** As {@link #apply(byte[])}, on text. */
     public String apply(String json) {
+        return new String(apply(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Encodes UTF-8 JSON bytes; {@code json} itself (no copy) when nothing needs escaping. Works on bytes:
+     * every character escaped is ASCII, except U+2028 and U+2029 ({@code E2 80 A8/A9}).
+     */
+    public byte[] apply(byte[] json) {
         switch (this) {
             case JSON:
                 return json;
@@ -58,7 +67,7 @@ public enum Encoding {
             case HTML:
                 return html(json);
             case BASE64:
-                return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+                return Base64.getEncoder().encode(json);
             case URL:
                 return url(json);
             default:
@@ -66,88 +75,84 @@ public enum Encoding {
         }
     }
 
-    private static String scriptSafe(String s, boolean quote) {
-        StringBuilder sb = null;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private static byte[] scriptSafe(byte[] s, boolean quote) {
+        Bytes out = null;
         if (quote) {
-            sb = new StringBuilder(s.length() + 16).append('"');
+            out = new Bytes(s.length + 16);
+            out.write('"');
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String rep = null;
-            switch (c) {
-                case '<':
-                    rep = "\\u003c";
-                    break;
-                case '>':
-                    rep = "\\u003e";
-                    break;
-                case '&':
-                    rep = "\\u0026";
-                    break;
-                case '\u2028':
-                    rep = "\\u2028";
-                    break;
-                case '\u2029':
-                    rep = "\\u2029";
-                    break;
-                default:
-                    if (quote) {
-                        if (c == '"') {
-                            rep = "\\\"";
-                        } else if (c == '\\') {
-                            rep = "\\\\";
-                        } else if (c < 0x20) {
-                            rep = String.format("\\u%04x", (int) c);
-                        }
-                    }
+        int copied = 0; // s[copied, i) still to copy
+        for (int i = 0; i < s.length; i++) {
+            int c = s[i] & 0xff;
+            int escape = -1; // -1: none; -2: a backslash before the byte; else the code point as a u-escape
+            int skip = 0;
+            if (c == '<' || c == '>' || c == '&') {
+                escape = c;
+            } else if (c == 0xE2
+                    && i + 2 < s.length
+                    && (s[i + 1] & 0xff) == 0x80
+                    && ((s[i + 2] & 0xff) == 0xA8 || (s[i + 2] & 0xff) == 0xA9)) {
+                escape = (s[i + 2] & 0xff) == 0xA8 ? 0x2028 : 0x2029;
+                skip = 2;
+            } else if (quote && (c == '"' || c == '\\')) {
+                escape = -2;
+            } else if (quote && c < 0x20) {
+                escape = c;
             }
-            if (rep != null && sb == null) {
-                sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+            if (escape == -1) {
+                continue;
             }
-            if (sb != null) {
-                if (rep != null) {
-                    sb.append(rep);
-                } else {
-                    sb.append(c);
-                }
+            if (out == null) {
+                out = new Bytes(s.length + 16);
             }
+            out.write(s, copied, i - copied);
+            out.write('\\');
+            if (escape == -2) {
+                out.write(c);
+            } else {
+                out.write('u');
+                out.write(HEX[escape >> 12 & 15]);
+                out.write(HEX[escape >> 8 & 15]);
+                out.write(HEX[escape >> 4 & 15]);
+                out.write(HEX[escape & 15]);
+            }
+            i += skip;
+            copied = i + 1;
         }
+        if (out == null) {
+            return s;
+        }
+        out.write(s, copied, s.length - copied);
         if (quote) {
-            sb.append('"');
+            out.write('"');
         }
-        return sb == null ? s : sb.toString();
+        return out.toByteArray();
     }
 
-    private static String html(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&':
-                    sb.append("&amp;");
-                    break;
-                case '<':
-                    sb.append("&lt;");
-                    break;
-                case '>':
-                    sb.append("&gt;");
-                    break;
-                case '"':
-                    sb.append("&quot;");
-                    break;
-                case '\'':
-                    sb.append("&#39;");
-                    break;
-                default:
-                    sb.append(c);
+    private static byte[] html(byte[] s) {
+        Bytes out = new Bytes(s.length + 16);
+        for (byte b : s) {
+            String rep = switch (b) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '"' -> "&quot;";
+                case '\'' -> "&#39;";
+                default -> null;
+            };
+            if (rep == null) {
+                out.write(b);
+            } else {
+                out.write(rep.getBytes(StandardCharsets.US_ASCII));
             }
         }
-        return sb.toString();
+        return out.toByteArray();
     }
 
-    private static String url(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder(bytes.length * 2);
+    private static byte[] url(byte[] bytes) {
+        Bytes out = new Bytes(bytes.length * 2);
         for (byte b : bytes) {
             int c = b & 0xff;
             if (c >= 'a' && c <= 'z'
@@ -157,13 +162,48 @@ public enum Encoding {
                     || c == '_'
                     || c == '.'
                     || c == '~') {
-                sb.append((char) c);
+                out.write(c);
             } else {
-                sb.append('%')
-                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+                out.write('%');
+                out.write(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+                out.write(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }
-        return sb.toString();
+        return out.toByteArray();
+    }
+
+    /** A growable byte array without {@code ByteArrayOutputStream}'s locking; one encoding call only. */
+    private static final class Bytes {
+        private byte[] a;
+        private int n;
+
+        Bytes(int capacity) {
+            a = new byte[Math.max(16, capacity)];
+        }
+
+        private void ensure(int more) {
+            if (n + more > a.length) {
+                a = java.util.Arrays.copyOf(a, Math.max(a.length * 2, n + more));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            a[n++] = (byte) b;
+        }
+
+        void write(byte[] b) {
+            write(b, 0, b.length);
+        }
+
+        void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, a, n, len);
+            n += len;
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
     }
 }

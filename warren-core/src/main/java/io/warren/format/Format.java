@@ -126,7 +126,10 @@ public final class Format {
         };
     }
 
-    /** The datagram in this format's envelope, rendered once per datagram and format, then shared. */
+    /**
+     * The datagram in this format's envelope, rendered once per datagram and format, then shared by
+     * every tunnel: never write into the array.
+     */
     public byte[] envelope(Datagram d) {
         byte[] bytes = d.rendered(slot);
         if (bytes == null) {
@@ -135,16 +138,16 @@ public final class Format {
         return bytes;
     }
 
+    /** Bytes to bytes: the datagram's JSON, encoded only when the format's encoding asks for it. */
     private byte[] renderEnvelope(Datagram d) {
         Template t = d.isControl() ? control : envelope;
-        String json = new String(d.json(), StandardCharsets.UTF_8);
-        String encoded = encoding.apply(json);
-        return utf8(t.render(p -> switch (p) {
+        byte[] encoded = encoding.apply(d.json());
+        return t.renderBytes(p -> switch (p) {
             case "datagram" -> encoded;
-            case "id" -> d.id();
-            case "path" -> d.path().toString();
+            case "id" -> d.id() == null ? null : utf8(d.id());
+            case "path" -> utf8(d.path().toString());
             default -> null;
-        }));
+        });
     }
 
     public byte[] keepalive() {

@@ -1,5 +1,6 @@
 package io.warren.format;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,13 +23,21 @@ public final class Template {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)\\}");
 
+    private static final byte[] PADDING_BYTES = PADDING.getBytes(StandardCharsets.UTF_8);
+
     private final String source;
     /** Alternating literal (even index) and placeholder name (odd index). */
     private final String[] parts;
+    /** The literals of {@link #parts} as UTF-8 (odd indexes null), for {@link #renderBytes}. */
+    private final byte[][] literals;
 
     private Template(String source, String[] parts) {
         this.source = source;
         this.parts = parts;
+        this.literals = new byte[parts.length][];
+        for (int i = 0; i < parts.length; i += 2) {
+            literals[i] = parts[i].getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -86,6 +95,41 @@ public final class Template {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Renders to UTF-8 with byte values looked up by placeholder name, in one array of the exact size;
+     * a missing value renders empty. When the template is one placeholder alone, its value is returned
+     * as it is (no copy).
+     */
+    public byte[] renderBytes(ByteValues values) {
+        if (parts.length == 1) {
+            return literals[0];
+        }
+        byte[][] v = new byte[parts.length][];
+        int length = 0;
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = (i & 1) == 0 ? literals[i] : parts[i].equals("padding") ? PADDING_BYTES : values.get(parts[i]);
+            length += v[i] == null ? 0 : v[i].length;
+        }
+        if (parts.length == 3 && literals[0].length == 0 && literals[2].length == 0 && v[1] != null) {
+            return v[1];
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (byte[] b : v) {
+            if (b != null) {
+                System.arraycopy(b, 0, out, at, b.length);
+                at += b.length;
+            }
+        }
+        return out;
+    }
+
+    /** Placeholder values as UTF-8 bytes. */
+    @FunctionalInterface
+    public interface ByteValues {
+        byte[] get(String placeholder);
     }
 
     public String source() {

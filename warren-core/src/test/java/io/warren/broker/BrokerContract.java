@@ -107,7 +107,7 @@ public abstract class BrokerContract {
     protected static void assertSame(Datagram got, Datagram sent) {
         assertThat(got.id()).isEqualTo(sent.id());
         assertThat(got.path()).isEqualTo(sent.path());
-        assertThat(got.data()).isEqualTo(sent.data());
+        assertThat(got.dataText()).isEqualTo(sent.dataText());
         assertThat(got.from()).isEqualTo(sent.from());
     }
 

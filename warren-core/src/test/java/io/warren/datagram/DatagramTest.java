@@ -57,7 +57,7 @@ class DatagramTest {
                                 + "{\"path\":3},\"x\",{\"path\":\"/b\",\"id\":{}}]")
                         .getBytes(StandardCharsets.UTF_8));
         assertThat(ds).hasSize(4);
-        assertThat(ds.get(0).data()).isEqualTo("{\"k\":[1,2]}");
+        assertThat(ds.get(0).dataText()).isEqualTo("{\"k\":[1,2]}");
         assertThat(ds.get(0).ref()).isEqualTo("7");
         assertThat(ds.get(0).tunnel()).isEqualTo("t");
         assertThat(ds.get(1).error().code()).isEqualTo(ErrorCode.BAD_REQUEST);
@@ -65,7 +65,7 @@ class DatagramTest {
         assertThat(ds.get(3).error().code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(ClientDatagramParser.parse("{\"path\":\"/a\",\"data\":\"s\"}".getBytes(StandardCharsets.UTF_8))
                         .get(0)
-                        .data())
+                        .dataText())
                 .isEqualTo("\"s\"");
     }
 

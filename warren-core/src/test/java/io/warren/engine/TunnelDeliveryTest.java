@@ -30,7 +30,13 @@ class TunnelDeliveryTest {
     private final List<String> events = new ArrayList<>();
     private final Context ctx = new Context();
     private final Tunnel tunnel = new Tunnel(
-            ctx, new Shard(0, exec, 100), "TUNNEL-ID-0123456789", "client123456", Identity.ANONYMOUS, 4, 1 << 20);
+            ctx,
+            new Shard(0, exec, 100, ctx.listener()),
+            "TUNNEL-ID-0123456789",
+            "client123456",
+            Identity.ANONYMOUS,
+            4,
+            1 << 20);
 
     private final class Context implements TunnelContext {
         @Override
@@ -57,7 +63,7 @@ class TunnelDeliveryTest {
         public NodeListener listener() {
             return new NodeListener() {
                 @Override
-                public void delivered(Datagram d) {
+                public void delivered(Datagram d, int tunnels) {
                     events.add("delivered " + d.id());
                 }
 

@@ -133,14 +133,18 @@ final class RedisBroker implements Broker {
                 .thenApply(n -> null);
     }
 
+    /**
+     * {@code ID \n FROM \n DATA}. The data goes through text (Lettuce's UTF-8 codec) and comes back as the
+     * same bytes: {@link io.warren.datagram.JsonData} admits only well-formed UTF-8.
+     */
     static String payload(Datagram d) {
         String from = d.from() == null ? "" : d.from();
-        return new StringBuilder(d.id().length() + from.length() + d.data().length() + 2)
+        return new StringBuilder(d.id().length() + from.length() + d.data().length + 2)
                 .append(d.id())
                 .append('\n')
                 .append(from)
                 .append('\n')
-                .append(d.data())
+                .append(d.dataText())
                 .toString();
     }
 

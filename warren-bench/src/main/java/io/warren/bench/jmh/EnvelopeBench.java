@@ -1,6 +1,7 @@
 package io.warren.bench.jmh;
 
 import io.warren.datagram.Datagram;
+import io.warren.datagram.JsonData;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.path.Path;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class EnvelopeBench {
-    @Param({"sse", "stream", "iframe", "longpoll", "jsonp"})
+    @Param({"sse", "stream", "iframe", "longpoll", "jsonp", "ws"})
     String format;
 
     @Param({"small", "1k"})
@@ -37,7 +38,7 @@ public class EnvelopeBench {
 
     Format f;
     Path path;
-    String data;
+    byte[] data; // validated once, as a publish does
     Datagram cached;
     long n;
 
@@ -45,9 +46,10 @@ public class EnvelopeBench {
     public void setUp() {
         f = Formats.builtIn().get(format);
         path = Path.of("/bench/room/42");
-        data = size.equals("small")
-                ? "{\"k\":1,\"s\":123456,\"t\":98765432100}"
-                : "{\"text\":\"" + "lorem </script> ipsum \\u2028 ".repeat(36) + "\"}";
+        data = JsonData.of(
+                size.equals("small")
+                        ? "{\"k\":1,\"s\":123456,\"t\":98765432100}"
+                        : "{\"text\":\"" + "lorem </script> ipsum \\u2028 ".repeat(36) + "\"}");
         cached = new Datagram("n1-1", path, data, "c1");
         f.envelope(cached);
     }

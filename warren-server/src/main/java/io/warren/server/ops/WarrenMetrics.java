@@ -37,8 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Prometheus text format by {@link #scrape()}.
  *
  * <p>Hot-path cost: every hook is a counter increment (striped adders) or an atomic add on a gauge
- * looked up without allocation; the publish-to-write latency is one histogram record per delivered
- * datagram. Paths are counted per publish (not per delivery) in a bounded map for the status page.
+ * looked up without allocation; deliveries come aggregated per datagram and shard batch, and the
+ * publish-to-write latency is one histogram record per datagram and shard batch, not per tunnel. Paths are counted per publish (not per delivery) in a bounded map for the status page.
  */
 public final class WarrenMetrics implements NodeListener {
     /** Distinct paths counted for "top paths"; publishes to further paths are counted as {@code other}. */
@@ -91,7 +91,7 @@ public final class WarrenMetrics implements NodeListener {
                 .description("Connections closed because the client could not keep up")
                 .register(registry);
         latency = Timer.builder("warren.delivery.latency")
-                .description("From publish to write on a tunnel connection")
+                .description("From publish to write on tunnel connections (one sample per datagram and shard batch)")
                 .serviceLevelObjectives(
                         Duration.ofNanos(100_000),
                         Duration.ofNanos(250_000),
@@ -192,8 +192,8 @@ public final class WarrenMetrics implements NodeListener {
     }
 
     @Override
-    public void delivered(Datagram d) {
-        delivered.increment();
+    public void delivered(Datagram d, int tunnels) {
+        delivered.increment(tunnels);
         latency.record(System.nanoTime() - d.createdNanos(), TimeUnit.NANOSECONDS);
     }
 
