@@ -24,7 +24,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +61,7 @@ public final class Node implements Publisher, AutoCloseable {
     private final LongSupplier clock;
     final TunnelContext tunnelContext; // what a tunnel may know of its node
     private final Shard[] shards;
-    private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
+    private final IdentityHashMap<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
     /** Keyed by {@link TunnelIds#lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
     private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
 

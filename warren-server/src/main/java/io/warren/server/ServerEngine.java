@@ -21,7 +21,6 @@ import io.warren.spi.TunnelRegistry;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The engine a server runs and the threads it runs on: security, broker and registry resolved from the
@@ -32,7 +31,7 @@ import java.util.Map;
 final class ServerEngine {
     private final EventLoopGroup group;
     private final Node node;
-    private final Map<EventLoop, Shard> shards = new IdentityHashMap<>();
+    private final IdentityHashMap<EventLoop, Shard> shards = new IdentityHashMap<>();
 
     /** Each of authenticator, authorizer, broker and registry: null means "as the options say". */
     ServerEngine(

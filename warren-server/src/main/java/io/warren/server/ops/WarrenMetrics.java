@@ -201,7 +201,7 @@ public final class WarrenMetrics implements NodeListener {
 
     /** Bytes written to a client socket. */
     public void bytesOut(long n) {
-        bytesOut.increment(n);
+        bytesOut.increment((double) n);
     }
 
     // ---- figures for the status page ----
