@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
  * ({@code path}, {@code subpaths}, {@code since}, {@code recent}), read in the same parse; null when
  * {@code data} is not an object. Immutable: nobody writes into {@code data} or {@code fields}.
  */
+// The bytes are shared, never copied, and never written (see above): record equality on them is unused.
+@SuppressWarnings("ArrayRecordComponent")
 public record ClientDatagram(
         String tunnel, String path, byte[] data, String ref, WarrenException error, JsonNode fields) {
 

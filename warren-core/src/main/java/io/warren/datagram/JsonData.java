@@ -30,7 +30,7 @@ import java.util.Arrays;
  */
 public final class JsonData {
     /** {@code null}, the data of a datagram sent without one. */
-    public static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
     private static final JsonNode NONE = JsonNodeFactory.instance.objectNode();
     /** Reads one member's value mid-stream (the body goes on after it). */

@@ -1,5 +1,7 @@
 package io.warren.engine;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How far the client has confirmed receipt: the last sequence it acknowledged with {@code last}, and that
  * datagram's id (so a repeated {@code last} is no gap even after the buffer dropped it). Resolves where
@@ -7,7 +9,7 @@ package io.warren.engine;
  */
 final class AckCursor {
     private long seq;
-    private String id;
+    private @Nullable String id;
 
     /** Where an attach starts: the last sequence the client has, and whether it may have missed some. */
     record Start(long cursor, boolean gap) {}

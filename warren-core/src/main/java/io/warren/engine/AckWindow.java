@@ -4,6 +4,7 @@ import io.warren.datagram.Ack;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The idempotency window: the acks of a tunnel's last datagrams by their {@code ref}, so a retried
@@ -11,8 +12,9 @@ import java.util.concurrent.CompletionStage;
  * on first use; the map is allocated only then. Shard thread.
  */
 final class AckWindow {
-    private Map<String, CompletionStage<Ack>> refs;
+    private @Nullable Map<String, CompletionStage<Ack>> refs;
 
+    @Nullable
     CompletionStage<Ack> remembered(String ref) {
         return refs == null ? null : refs.get(ref);
     }

@@ -4,6 +4,7 @@ import io.warren.ErrorCode;
 import io.warren.Limits;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that decides whether a node may hold one more tunnel: at most
@@ -28,7 +29,7 @@ final class Admission {
      * Reserves a place for one tunnel from {@code address} ({@code null}: counted in the total only, for
      * opens the node was asked to trust). Throws {@code too-many} or {@code overloaded} and reserves nothing.
      */
-    void reserve(String address) {
+    void reserve(@Nullable String address) {
         if (!reserveAddress(address)) {
             throw ErrorCode.TOO_MANY.exception(
                     "at most " + limits.maxTunnelsPerAddress() + " tunnels per client address");
@@ -43,7 +44,7 @@ final class Admission {
     }
 
     /** Gives back what {@link #reserve} took for {@code address}. */
-    void release(String address) {
+    void release(@Nullable String address) {
         total.decrementAndGet();
         releaseAddress(address);
     }
@@ -53,7 +54,7 @@ final class Admission {
         return total.get();
     }
 
-    private boolean reserveAddress(String address) {
+    private boolean reserveAddress(@Nullable String address) {
         int max = limits.maxTunnelsPerAddress();
         if (max <= 0 || address == null) {
             return true;
@@ -72,7 +73,7 @@ final class Admission {
         return ok[0];
     }
 
-    private void releaseAddress(String address) {
+    private void releaseAddress(@Nullable String address) {
         if (limits.maxTunnelsPerAddress() <= 0 || address == null) {
             return;
         }

@@ -2,12 +2,14 @@ package io.warren.engine;
 
 import io.warren.datagram.Ack;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * What one tunnel's client has sent recently: its events bucket (the per-tunnel rate limit) and its
  * idempotency window (the acks of its last datagrams by {@code ref}). {@link ClientDatagrams} makes the
  * decisions; this holds the per-tunnel state. Shard thread.
  */
+@NullUnmarked // not yet annotated for NullAway (merged beside it); the follow-up is to annotate
 final class ClientSends {
     private final TokenBucket events = new TokenBucket();
     private final AckWindow acks = new AckWindow();

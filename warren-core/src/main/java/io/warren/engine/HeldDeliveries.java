@@ -4,6 +4,7 @@ import io.warren.datagram.Datagram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Deliveries waiting for history: while history requests are in flight, what is routed to the tunnel
@@ -12,7 +13,7 @@ import java.util.Set;
  */
 final class HeldDeliveries {
     private int holds;
-    private ArrayList<Datagram> held;
+    private @Nullable ArrayList<Datagram> held;
     private boolean overflow;
 
     /** One more history request is in flight. */
@@ -41,6 +42,7 @@ final class HeldDeliveries {
      * collects what is returned). Returns what to deliver now, or null when another request still holds
      * (the result then stays held, this history first).
      */
+    @Nullable
     List<Datagram> release(List<Datagram> history, Set<String> have) {
         holds--;
         ArrayList<Datagram> next = new ArrayList<>(history.size() + (held == null ? 0 : held.size()));

@@ -6,6 +6,7 @@ import io.warren.api.NodeListener;
 import io.warren.path.PathPattern;
 import io.warren.spi.Broker;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -52,7 +53,7 @@ final class Interests {
     CompletionStage<Void> subscribe(Tunnel t, AccessGate.SubscribeGrant grant) {
         PathPattern p = grant.patternFor(t);
         if (t.hasInterest(p)) {
-            return byKey.get(p.key()).ready;
+            return Objects.requireNonNull(byKey.get(p.key()), "a held interest has its record").ready;
         }
         int max = options.get().maxInterests();
         if (t.interestCount() >= max) {

@@ -3,6 +3,7 @@ package io.warren.engine;
 import io.warren.path.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The paths of datagrams one shard's full inbox refused, kept until the shard thread tells the tunnels
@@ -40,7 +41,7 @@ final class LostPaths {
     }
 
     /** The lost paths, forgotten here; null when more were lost than kept, so every tunnel must be told. */
-    synchronized List<Path> take() {
+    synchronized @Nullable List<Path> take() {
         List<Path> out = everyone ? null : List.copyOf(paths);
         paths.clear();
         everyone = false;

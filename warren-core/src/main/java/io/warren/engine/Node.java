@@ -21,11 +21,11 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.NullUnmarked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: public methods may be called from any thread and return at once; work on a tunnel runs
  * on its shard's thread, and results come back as completion stages.
  */
+@NullUnmarked // until the engine split lands; then annotated like the rest of the package
 public final class Node implements Publisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
@@ -61,7 +62,7 @@ public final class Node implements Publisher, AutoCloseable {
     private final LongSupplier clock;
     final TunnelContext tunnelContext; // what a tunnel may know of its node
     private final Shard[] shards;
-    private final Map<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
+    private final IdentityHashMap<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
     /** Keyed by {@link TunnelIds#lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
     private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
 

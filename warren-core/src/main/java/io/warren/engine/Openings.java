@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,17 +75,17 @@ final class Openings {
         }
 
         @Override
-        public String header(String name) {
+        public @Nullable String header(String name) {
             return null;
         }
 
         @Override
-        public String query(String name) {
+        public @Nullable String query(String name) {
             return null;
         }
 
         @Override
-        public String cookie(String name) {
+        public @Nullable String cookie(String name) {
             return null;
         }
     }
@@ -160,12 +161,16 @@ final class Openings {
      * and attaches {@code connection}; {@code replaced} is the unknown or culled id it stands in for.
      */
     CompletionStage<Tunnel> open(
-            OpenRequest request, Shard shard, List<PathPattern> subscribe, Connection connection, String replaced) {
+            OpenRequest request,
+            Shard shard,
+            List<PathPattern> subscribe,
+            Connection connection,
+            @Nullable String replaced) {
         if (!node.running()) {
             return CompletableFuture.failedFuture(ErrorCode.OVERLOADED.exception("the server is shutting down"));
         }
         // A trusted open has no client address to count (only the total counts it).
-        String address = request instanceof Trusted ? null : request.remoteAddress();
+        @Nullable String address = request instanceof Trusted ? null : request.remoteAddress();
         try {
             admission.reserve(address);
         } catch (WarrenException e) {
@@ -357,7 +362,7 @@ final class Openings {
         return ErrorCode.UNAUTHORIZED.exception("authentication failed");
     }
 
-    private Tunnel create(Shard shard, Identity identity, String address) {
+    private Tunnel create(Shard shard, Identity identity, @Nullable String address) {
         while (true) {
             Tunnel t = new Tunnel(
                     node.tunnelContext,

@@ -5,6 +5,7 @@ import io.warren.format.Format;
 import io.warren.spi.Connection;
 import io.warren.spi.ShardExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A poll connection (long-poll, JSONP): answered once, with the owed {@code /meta/open} and everything
@@ -17,8 +18,8 @@ final class PollDelivery implements Delivery {
     private final ReplayBuffer replay;
     private final TunnelContext ctx;
     private final ShardExecutor executor;
-    private Datagram pendingOpen; // the open datagram owed to the answer
-    private ShardExecutor.Cancellable timer;
+    private @Nullable Datagram pendingOpen; // the open datagram owed to the answer
+    private ShardExecutor.@Nullable Cancellable timer;
 
     PollDelivery(Tunnel tunnel, Connection c, ReplayBuffer replay, TunnelContext ctx, ShardExecutor executor) {
         this.tunnel = tunnel;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way to the {@link Broker}'s publish: only with the gate's {@link AccessGate.PublishGrant}.
@@ -74,7 +75,7 @@ final class Publishing {
     }
 
     /** Hands the granted datagram to the broker; the ack carries its id, or why it was not published. */
-    CompletionStage<Ack> publish(AccessGate.PublishGrant grant, String ref) {
+    CompletionStage<Ack> publish(AccessGate.PublishGrant grant, @Nullable String ref) {
         Datagram d = grant.datagram();
         listener.published(d);
         CompletionStage<Void> sent;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.NullUnmarked;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>The owner not answering (dead, stalled, Redis unreachable, too many requests in flight) is
  * {@code overloaded}, never a silent ok; no node holding the tunnel is {@code unknown-tunnel}. Any thread.
  */
+@NullUnmarked // not yet annotated for NullAway (merged beside it); the follow-up is to annotate
 final class RemoteEvents {
     private static final Logger log = LoggerFactory.getLogger(RemoteEvents.class);
     private static final ObjectMapper JSON = new ObjectMapper();

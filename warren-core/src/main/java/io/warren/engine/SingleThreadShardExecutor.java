@@ -4,11 +4,12 @@ import io.warren.spi.ShardExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** A {@link ShardExecutor} on a plain daemon thread, for embedding and benchmarks without Netty. */
 public final class SingleThreadShardExecutor implements ShardExecutor, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
-    private volatile Thread thread;
+    private volatile @Nullable Thread thread;
 
     public SingleThreadShardExecutor(String name) {
         executor = new ScheduledThreadPoolExecutor(1, r -> {

@@ -10,6 +10,7 @@ import io.warren.spi.Connection;
 import io.warren.spi.Identity;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * One client's tunnel: a secret id, a public client id with its own path, its interests, a bounded
@@ -26,6 +27,7 @@ import java.util.Set;
  *
  * <p>Confined to its shard's thread, except for the immutable identity fields.
  */
+@NullUnmarked // until the engine split lands; then annotated like the rest of the package
 public final class Tunnel implements TunnelView {
     private final TunnelContext ctx;
     private final Shard shard;

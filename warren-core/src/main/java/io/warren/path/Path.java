@@ -100,7 +100,7 @@ public final class Path {
     }
 
     private static boolean allowed(char c) {
-        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
             return true;
         }
         switch (c) {
@@ -181,7 +181,7 @@ public final class Path {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Path && ((Path) o).text.equals(text);
+        return o instanceof Path p && p.text.equals(text);
     }
 
     @Override

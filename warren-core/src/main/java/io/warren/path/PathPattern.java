@@ -130,7 +130,7 @@ public final class PathPattern {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PathPattern && ((PathPattern) o).key.equals(key);
+        return o instanceof PathPattern p && p.key.equals(key);
     }
 
     @Override

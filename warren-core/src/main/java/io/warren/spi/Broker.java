@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves published datagrams between the nodes that share one path space. A single node uses
@@ -74,7 +75,7 @@ public interface Broker extends AutoCloseable {
      * false when {@code since} is no longer in the history. A path without history, or a broker without
      * any (the default), answers {@link Replay#NONE}.
      */
-    default CompletionStage<Replay> history(io.warren.path.Path path, String since, int recent) {
+    default CompletionStage<Replay> history(io.warren.path.Path path, @Nullable String since, int recent) {
         return CompletableFuture.completedFuture(Replay.NONE);
     }
 

@@ -4,6 +4,7 @@ import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-path history: every path {@code pattern} matches keeps its last {@code size} datagrams, none older
@@ -24,7 +25,7 @@ public record HistoryRule(PathPattern pattern, int size, Duration ttl) {
     }
 
     /** The first rule whose pattern matches {@code path}, or null. */
-    public static HistoryRule find(List<HistoryRule> rules, Path path) {
+    public static @Nullable HistoryRule find(List<HistoryRule> rules, Path path) {
         for (HistoryRule r : rules) {
             if (r.pattern.matches(path)) {
                 return r;

@@ -2,6 +2,7 @@ package io.warren.spi;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who opened a tunnel, as an {@link Authenticator} established it. {@code attributes} carry what an
@@ -12,7 +13,10 @@ import java.util.Map;
  * @param expiresAt  when the credentials stop being valid, or {@code null} for never: the node then ends
  *                   the tunnel with a {@code /meta/close} datagram of reason {@code expired} and removes it
  */
-public record Identity(String subject, Map<String, Object> attributes, Instant expiresAt) {
+public record Identity(
+        @Nullable String subject,
+        Map<String, Object> attributes,
+        @Nullable Instant expiresAt) {
     public static final Identity ANONYMOUS = new Identity(null, Map.of(), null);
 
     public Identity {
@@ -20,7 +24,7 @@ public record Identity(String subject, Map<String, Object> attributes, Instant e
     }
 
     /** An identity whose credentials do not expire. */
-    public Identity(String subject, Map<String, Object> attributes) {
+    public Identity(@Nullable String subject, Map<String, Object> attributes) {
         this(subject, attributes, null);
     }
 

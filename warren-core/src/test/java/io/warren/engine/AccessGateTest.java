@@ -126,18 +126,22 @@ class AccessGateTest {
         assertThat(grants.refused()).containsExactlyElementsOf(patterns(REFUSING));
         for (String path : REFUSING) {
             OpenRequest r = new OpenRequest() {
+                @Override
                 public String remoteAddress() {
                     return "10.0.0.1";
                 }
 
+                @Override
                 public String header(String name) {
                     return path;
                 }
 
+                @Override
                 public String query(String name) {
                     return null;
                 }
 
+                @Override
                 public String cookie(String name) {
                     return null;
                 }

@@ -11,7 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
-/** A shard executor driven by the test: tasks run on {@link #runPending()}, timers on {@link #advance}. */
+/**
+ * A shard executor driven by the test: tasks run on {@link #runPending()}, timers on {@link #advance}, on
+ * the test's own thread. It keeps the order, one-at-a-time and never-inline guarantees of {@link
+ * ShardExecutor} but has no thread of its own, so it does not run {@code ShardExecutorContract}.
+ */
 final class ManualShardExecutor implements ShardExecutor {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private final List<Timer> timers = new ArrayList<>();

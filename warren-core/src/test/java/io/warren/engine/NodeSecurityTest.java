@@ -32,18 +32,22 @@ class NodeSecurityTest {
 
     static OpenRequest from(String address) {
         return new OpenRequest() {
+            @Override
             public String remoteAddress() {
                 return address;
             }
 
+            @Override
             public String header(String name) {
                 return null;
             }
 
+            @Override
             public String query(String name) {
                 return null;
             }
 
+            @Override
             public String cookie(String name) {
                 return null;
             }

@@ -161,24 +161,29 @@ class NodeTest {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
         io.warren.broker.MemoryBroker memory = new io.warren.broker.MemoryBroker();
         io.warren.spi.Broker flaky = new io.warren.spi.Broker() {
+            @Override
             public CompletionStage<Void> start(Listener l) {
                 return memory.start(l);
             }
 
+            @Override
             public CompletionStage<Void> publish(io.warren.datagram.Datagram d) {
                 return down.get()
                         ? CompletableFuture.failedFuture(new java.io.IOException("backend down"))
                         : memory.publish(d);
             }
 
+            @Override
             public CompletionStage<Void> subscribe(PathPattern p) {
                 return memory.subscribe(p);
             }
 
+            @Override
             public CompletionStage<Void> unsubscribe(PathPattern p) {
                 return memory.unsubscribe(p);
             }
 
+            @Override
             public void close() {
                 memory.close();
             }

@@ -1,12 +1,17 @@
 package io.warren.engine;
 
 import io.warren.format.Format;
+import io.warren.format.Mode;
 import io.warren.spi.Connection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A connection that records what the engine sends, as text, per flush. */
+/**
+ * A connection that records what the engine sends, as text, per flush. It keeps the {@link Connection}
+ * contract (calls after the end are ignored, and counted in {@link #callsAfterEnd}) and fails loudly on what
+ * the engine must never do: open twice.
+ */
 final class RecordingConnection implements Connection {
     final Format format;
     final StringBuilder pending = new StringBuilder();
@@ -16,6 +21,7 @@ final class RecordingConnection implements Connection {
     boolean active = true;
     boolean opened;
     String endReason;
+    int callsAfterEnd;
 
     RecordingConnection(Format format) {
         this.format = format;
@@ -42,8 +48,8 @@ final class RecordingConnection implements Connection {
 
     @Override
     public void write(byte[] bytes) {
-        if (endReason != null) {
-            throw new AssertionError("write after end");
+        if (ignoredAfterEnd()) {
+            return;
         }
         String s = new String(bytes, StandardCharsets.UTF_8);
         pending.append(s);
@@ -52,6 +58,9 @@ final class RecordingConnection implements Connection {
 
     @Override
     public void flush() {
+        if (ignoredAfterEnd()) {
+            return;
+        }
         flushes.add(pending.toString());
         pending.setLength(0);
     }
@@ -68,9 +77,23 @@ final class RecordingConnection implements Connection {
 
     @Override
     public void end(byte[] footer, String reason) {
+        if (ignoredAfterEnd()) {
+            return;
+        }
         write(footer);
         flush();
         endReason = reason;
+        if (format.mode() == Mode.STREAM) {
+            active = false; // a stream's end closes its socket
+        }
+    }
+
+    private boolean ignoredAfterEnd() {
+        if (endReason == null) {
+            return false;
+        }
+        callsAfterEnd++;
+        return true;
     }
 
     String text() {

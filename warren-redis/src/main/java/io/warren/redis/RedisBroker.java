@@ -139,13 +139,7 @@ final class RedisBroker implements Broker {
      */
     static String payload(Datagram d) {
         String from = d.from() == null ? "" : d.from();
-        return new StringBuilder(d.id().length() + from.length() + d.data().length + 2)
-                .append(d.id())
-                .append('\n')
-                .append(from)
-                .append('\n')
-                .append(d.dataText())
-                .toString();
+        return d.id() + '\n' + from + '\n' + d.dataText();
     }
 
     static Datagram parse(Path path, String payload) {
@@ -221,7 +215,7 @@ final class RedisBroker implements Broker {
             return;
         }
         int a = payload.indexOf('\n');
-        if (a < 0 || lastId != null && a == lastId.length() && payload.startsWith(lastId)) {
+        if (a < 0 || (lastId != null && a == lastId.length() && payload.startsWith(lastId))) {
             return; // malformed, or a copy of the datagram just delivered
         }
         Datagram d;

@@ -35,7 +35,7 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a Sentinel watching {@code master} under the name {@code mymaster}, for
+     * Starts a Sentinel watching {@code master} under the name "mymaster", for
      * {@code redis-sentinel://127.0.0.1:PORT#mymaster} URIs.
      */
     public static RedisProcess sentinel(RedisProcess master) {

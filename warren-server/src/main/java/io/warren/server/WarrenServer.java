@@ -3,20 +3,12 @@ package io.warren.server;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.warren.api.NodeListener;
 import io.warren.api.Publisher;
-import io.warren.broker.MemoryBroker;
 import io.warren.datagram.Ack;
 import io.warren.engine.Node;
-import io.warren.engine.Shard;
-import io.warren.server.auth.AuthFactory;
-import io.warren.server.config.ClusterOptions;
 import io.warren.server.config.OperationsOptions;
-import io.warren.server.config.SecurityOptions;
 import io.warren.server.config.ServerOptions;
 import io.warren.server.http.OriginPolicy;
 import io.warren.server.http.PublishGuard;
@@ -28,13 +20,9 @@ import io.warren.server.ops.WarrenMetrics;
 import io.warren.spi.Authenticator;
 import io.warren.spi.Authorizer;
 import io.warren.spi.Broker;
-import io.warren.spi.BrokerProvider;
 import io.warren.spi.TunnelRegistry;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -54,58 +42,33 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WarrenServer.class);
 
     private volatile ServerOptions options;
+    private final ServerEngine engine;
     private final EventLoopGroup group;
+    private final Node node;
     private final WarrenMetrics metrics = new WarrenMetrics();
     private final Operations operations;
     private final AdminStats adminStats;
     private WarrenHttpHandler.Endpoints endpoints;
     private WarrenChannels channels;
     private final boolean listen;
-    private final Node node;
-    private final Map<EventLoop, Shard> shards = new IdentityHashMap<>();
     private final Transport transport = Transport.best();
     private Channel serverChannel;
 
     private WarrenServer(Builder b) {
         this.options = b.options;
-        // Security first: a bad key or secret fails here, before any thread is started.
-        SecurityOptions security = options.security();
-        Authenticator authenticator = b.authenticator != null ? b.authenticator : AuthFactory.authenticator(security);
-        Authorizer authorizer = b.authorizer != null ? b.authorizer : AuthFactory.authorizer(security);
         this.listen = b.listen;
-        Broker broker = b.broker;
-        TunnelRegistry registry = b.registry;
-        if (broker == null && options.cluster() != null) {
-            // Cluster member: fails here, before any event loop is started, when the backend is unknown or down.
-            ClusterOptions c = options.cluster();
-            BrokerProvider.Backend backend = BrokerProvider.find(c.redis(), WarrenServer.class.getClassLoader())
-                    .connect(new BrokerProvider.Options(c.redis(), c.logSize(), c.logAge(), options.history()));
-            broker = backend.broker();
-            registry = registry != null ? registry : backend.registry();
-        }
-        int threads =
-                options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
-        this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlers());
-        List<EventLoopShardExecutor> executors = new ArrayList<>();
-        for (EventExecutor e : group) {
-            executors.add(new EventLoopShardExecutor((EventLoop) e));
-        }
-        this.node = Node.builder()
-                .options(options.node())
-                .formats(options.formats())
-                .broker(broker != null ? broker : new MemoryBroker(options.history()))
-                .registry(registry != null ? registry : TunnelRegistry.local())
-                .authenticator(authenticator)
-                .authorizer(authorizer)
-                .limits(security.limits())
-                .listener(NodeListener.all(List.of(metrics, b.listener)))
-                .executors(executors)
-                .build();
+        this.engine = new ServerEngine(
+                options,
+                transport,
+                b.authenticator,
+                b.authorizer,
+                b.broker,
+                b.registry,
+                NodeListener.all(List.of(metrics, b.listener)));
+        this.group = engine.group();
+        this.node = engine.node();
         this.operations = new Operations(node, metrics, b.operations);
         this.adminStats = new AdminStats(node, metrics, node.ids().tag());
-        for (EventLoopShardExecutor e : executors) {
-            shards.put(e.loop(), node.shardFor(e));
-        }
     }
 
     public static Builder builder(ServerOptions options) {
@@ -121,14 +84,9 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     public WarrenServer start() {
         node.start().toCompletableFuture().join();
         metrics.bind(node);
-        // A channel on one of our loops joins that loop's shard; a mounted channel on an application's
-        // loop is given a shard round-robin (the engine then writes to it across threads, which Netty orders).
         endpoints = new WarrenHttpHandler.Endpoints(
                 node,
-                ch -> {
-                    Shard s = shards.get(ch.eventLoop());
-                    return s != null ? s : node.shardFor(ch.eventLoop());
-                },
+                engine::shardFor,
                 options.publishKey(),
                 operations,
                 OriginPolicy.of(options.security().allowedOrigins()));
@@ -137,7 +95,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         if (!listen) {
             log.info(
                     "Warren started without a port of its own ({} event loops): mount channels with mount()",
-                    shards.size());
+                    engine.loops());
             return this;
         }
         ServerBootstrap b = new ServerBootstrap()
@@ -153,7 +111,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
                 .syncUninterruptibly()
                 .channel();
         PublishGuard.warnIfOpen(options.host(), options.publishKey());
-        log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), shards.size(), transport);
+        log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), engine.loops(), transport);
         return this;
     }
 

@@ -56,7 +56,7 @@ public class EnvelopeBench {
 
     @Benchmark
     public byte[] render() {
-        return f.envelope(new Datagram("n1-" + (n++), path, data, "c1"));
+        return f.envelope(new Datagram("n1-" + n++, path, data, "c1"));
     }
 
     @Benchmark

@@ -60,8 +60,6 @@ public final class Worker {
     private final Target target;
     private final String format;
     private final Layout layout;
-    private final int from;
-    private final int to;
     private final int sourceIps;
     private final PrintStream out;
     private final Subscriber[] subs;
@@ -102,8 +100,6 @@ public final class Worker {
         this.target = target;
         this.format = format;
         this.layout = layout;
-        this.from = from;
-        this.to = to;
         this.sourceIps = Math.max(1, sourceIps);
         this.out = out;
         this.subs = new Subscriber[to - from];

@@ -62,7 +62,7 @@ public class TunnelWriteBench {
         conn = new HttpTunnelConnection(ch, Formats.builtIn().get("sse"), null, HttpVersion.HTTP_1_1, true);
         conn.open(":\n\n".getBytes(StandardCharsets.UTF_8));
         envelope =
-                ("id: n1-12345\ndata: {\"id\":\"n1-12345\",\"path\":\"/bench/p0\",\"data\":{\"k\":0,\"s\":123,\"t\":4567890123}}\n\n")
+                "id: n1-12345\ndata: {\"id\":\"n1-12345\",\"path\":\"/bench/p0\",\"data\":{\"k\":0,\"s\":123,\"t\":4567890123}}\n\n"
                         .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -185,7 +185,7 @@ public final class JwtAuthenticator implements Authenticator {
                 if (kid != null && k.getKeyID() != null && !kid.equals(k.getKeyID())) {
                     continue;
                 }
-                if (k.getKeyUse() != null && k.getKeyUse() != KeyUse.SIGNATURE) {
+                if (k.getKeyUse() != null && !KeyUse.SIGNATURE.equals(k.getKeyUse())) {
                     continue;
                 }
                 if (alg.equals(JWSAlgorithm.HS256) && k instanceof OctetSequenceKey oct) {

@@ -29,9 +29,7 @@ final class HttpOpenRequest implements OpenRequest {
 
     @Override
     public String remoteAddress() {
-        return remote instanceof InetSocketAddress
-                ? ((InetSocketAddress) remote).getAddress().getHostAddress()
-                : String.valueOf(remote);
+        return remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
     @Override

@@ -40,6 +40,9 @@ import java.util.List;
  * <p>Buffer ownership: a stream connection's pooled buffer lives only within one engine task (written,
  * then flushed or ended in the same task). A poll may be held across tasks and abandoned when its
  * socket closes, so it collects the shared byte arrays and allocates its pooled buffer only to send.
+ *
+ * <p>Once ended (or {@linkplain #markEnded() marked ended} because the open was refused) every call is
+ * ignored: nothing may follow the last chunk or the one poll response.
  */
 public final class HttpTunnelConnection implements Connection {
     private final Channel channel;
@@ -90,6 +93,9 @@ public final class HttpTunnelConnection implements Connection {
 
     @Override
     public void open(byte[] header) {
+        if (ended) {
+            return;
+        }
         if (format.mode() == Mode.STREAM) {
             HttpResponse response = new DefaultHttpResponse(version, HttpResponseStatus.OK);
             headers(response);
@@ -109,7 +115,7 @@ public final class HttpTunnelConnection implements Connection {
 
     @Override
     public void write(byte[] bytes) {
-        if (bytes.length == 0) {
+        if (ended || bytes.length == 0) {
             return;
         }
         if (format.mode() == Mode.POLL) {
@@ -128,7 +134,7 @@ public final class HttpTunnelConnection implements Connection {
 
     @Override
     public void flush() {
-        if (format.mode() == Mode.STREAM && pending != null) {
+        if (!ended && format.mode() == Mode.STREAM && pending != null) {
             ByteBuf b = pending;
             pending = null;
             channel.writeAndFlush(new DefaultHttpContent(b), channel.voidPromise());
@@ -147,6 +153,9 @@ public final class HttpTunnelConnection implements Connection {
 
     @Override
     public void end(byte[] footer, String reason) {
+        if (ended) {
+            return; // idempotent: the response is complete, or was never started (a refused open)
+        }
         write(footer);
         ended = true;
         ByteBuf b = pending;

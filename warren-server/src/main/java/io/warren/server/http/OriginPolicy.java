@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * The configured {@code allowed-origins}, asked by every place that trusts a browser origin: the CORS
  * handler, the WebSocket upgrade and {@code /publish}. Empty: no origin check on the browser endpoints.
- * {@code *}: any origin, but never with credentials (see {@link #credentials()}).
+ * {@code *}: any origin, but never with credentials (see {@link #credentials(String)}).
  */
 public final class OriginPolicy {
     private static final OriginPolicy NONE = new OriginPolicy(List.of());

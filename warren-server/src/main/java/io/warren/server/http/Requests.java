@@ -38,9 +38,9 @@ final class Requests {
         if (s.isEmpty()
                 || s.length() > 64
                 || !s.chars()
-                        .allMatch(c -> c >= 'a' && c <= 'z'
-                                || c >= 'A' && c <= 'Z'
-                                || c >= '0' && c <= '9'
+                        .allMatch(c -> (c >= 'a' && c <= 'z')
+                                || (c >= 'A' && c <= 'Z')
+                                || (c >= '0' && c <= '9')
                                 || c == '-'
                                 || c == '_')) {
             throw ErrorCode.BAD_REQUEST.exception("malformed tunnel id");

@@ -53,7 +53,8 @@ final class StaticEndpoint {
         this.loader = StaticEndpoint.class.getClassLoader();
     }
 
-    /** A bundled file: its bytes, type and entity tag. */
+    /** A bundled file: its bytes, type and entity tag. Never compared or hashed, so the array is fine. */
+    @SuppressWarnings("ArrayRecordComponent")
     private record StaticFile(byte[] bytes, String type, String etag) {}
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req, String path) {

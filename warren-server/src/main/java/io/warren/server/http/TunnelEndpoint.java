@@ -96,8 +96,8 @@ final class TunnelEndpoint {
             if (e != null) {
                 conn.markEnded();
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (cause instanceof WarrenException) {
-                    Responses.error(ctx, version, keepAlive, (WarrenException) cause);
+                if (cause instanceof WarrenException w) {
+                    Responses.error(ctx, version, keepAlive, w);
                 } else {
                     Responses.error(ctx, version, false, ErrorCode.OVERLOADED, "the tunnel could not be opened");
                 }

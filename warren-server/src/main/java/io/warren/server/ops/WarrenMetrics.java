@@ -3,18 +3,8 @@ package io.warren.server.ops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.util.internal.PlatformDependent;
 import io.warren.ErrorCode;
 import io.warren.api.NodeListener;
 import io.warren.api.TunnelView;
@@ -23,27 +13,23 @@ import io.warren.engine.Node;
 import io.warren.format.Format;
 import io.warren.format.Formats;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server's meters, fed by the engine's {@link NodeListener} hooks and by the HTTP layer, exposed in
- * Prometheus text format by {@link #scrape()}.
+ * Prometheus text format by {@link #scrape()}; the process meters are in {@link ProcessMeters}, the status
+ * page's per-path counts and recent tunnels in {@link StatusActivity}.
  *
  * <p>Hot-path cost: every hook is a counter increment (striped adders) or an atomic add on a gauge
  * looked up without allocation; deliveries come aggregated per datagram and shard batch, and the
  * publish-to-write latency is one histogram record per datagram and shard batch, not per tunnel. Paths are counted per publish (not per delivery) in a bounded map for the status page.
  */
 public final class WarrenMetrics implements NodeListener {
-    /** Distinct paths counted for "top paths"; publishes to further paths are counted as {@code other}. */
-    static final int MAX_PATHS = 1024;
-
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter published;
     private final Counter delivered;
@@ -57,12 +43,7 @@ public final class WarrenMetrics implements NodeListener {
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<String, AtomicLong> attachedByFormat = new ConcurrentHashMap<>();
     private final AtomicLong attached = new AtomicLong();
-    private final ConcurrentHashMap<String, LongAdder> paths = new ConcurrentHashMap<>();
-    private final LongAdder otherPaths = new LongAdder();
-    /** The latest tunnel openings and culls, for the status page; touched only when tunnels come and go. */
-    private final java.util.ArrayDeque<String[]> recent = new java.util.ArrayDeque<>();
-
-    static final int RECENT = 20;
+    private final StatusActivity activity = new StatusActivity();
 
     public WarrenMetrics() {
         published = Counter.builder("warren.datagrams.published")
@@ -116,29 +97,7 @@ public final class WarrenMetrics implements NodeListener {
                             .description("Error answers, at request level and per datagram")
                             .register(registry));
         }
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
-        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p) {
-            Gauge.builder("netty.allocator.memory.used", p, a -> a.metric().usedDirectMemory())
-                    .tag("type", "direct")
-                    .baseUnit("bytes")
-                    .description("Memory held by Netty's default buffer allocator")
-                    .register(registry);
-            Gauge.builder("netty.allocator.memory.used", p, a -> a.metric().usedHeapMemory())
-                    .tag("type", "heap")
-                    .baseUnit("bytes")
-                    .description("Memory held by Netty's default buffer allocator")
-                    .register(registry);
-        }
-        Gauge.builder("netty.direct.memory.used", PlatformDependent::usedDirectMemory)
-                .baseUnit("bytes")
-                .description("Direct memory Netty has reserved (-1 when not tracked)")
-                .register(registry);
+        ProcessMeters.bindTo(registry);
     }
 
     /** Registers the gauges read from the node (tunnels, interests) and one attached-tunnel gauge per format. */
@@ -176,19 +135,7 @@ public final class WarrenMetrics implements NodeListener {
     @Override
     public void published(Datagram d) {
         published.increment();
-        if (d.path().isMeta()) {
-            return;
-        }
-        String p = d.path().toString();
-        LongAdder n = paths.get(p);
-        if (n == null) {
-            if (paths.size() >= MAX_PATHS) {
-                otherPaths.increment();
-                return;
-            }
-            n = paths.computeIfAbsent(p, k -> new LongAdder());
-        }
-        n.increment();
+        activity.published(d);
     }
 
     @Override
@@ -215,31 +162,18 @@ public final class WarrenMetrics implements NodeListener {
     @Override
     public void tunnelOpened(TunnelView tunnel) {
         opened.increment();
-        remember("opened", tunnel);
+        activity.remember("opened", tunnel);
     }
 
     @Override
     public void tunnelClosed(TunnelView tunnel) {
         culled.increment();
-        remember("culled", tunnel);
-    }
-
-    /** Client ids and subjects are public; the secret tunnel id is never kept here. */
-    private void remember(String event, TunnelView t) {
-        String[] e = {event, t.clientId(), t.identity().subject(), Long.toString(System.currentTimeMillis())};
-        synchronized (recent) {
-            if (recent.size() == RECENT) {
-                recent.removeLast();
-            }
-            recent.addFirst(e);
-        }
+        activity.remember("culled", tunnel);
     }
 
     /** The latest openings and culls, newest first: {event, client id, subject or null, epoch millis}. */
     List<String[]> recentTunnels() {
-        synchronized (recent) {
-            return new ArrayList<>(recent);
-        }
+        return activity.recentTunnels();
     }
 
     @Override
@@ -267,7 +201,7 @@ public final class WarrenMetrics implements NodeListener {
 
     /** Bytes written to a client socket. */
     public void bytesOut(long n) {
-        bytesOut.increment(n);
+        bytesOut.increment((double) n);
     }
 
     // ---- figures for the status page ----
@@ -314,10 +248,7 @@ public final class WarrenMetrics implements NodeListener {
 
     /** Publish counts per path since start, largest first, at most {@code n}. */
     List<Map.Entry<String, Long>> topPaths(int n) {
-        List<Map.Entry<String, Long>> all = new ArrayList<>(paths.size());
-        paths.forEach((k, v) -> all.add(Map.entry(k, v.sum())));
-        all.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
-        return all.size() > n ? all.subList(0, n) : all;
+        return activity.topPaths(n);
     }
 
     Timer latency() {

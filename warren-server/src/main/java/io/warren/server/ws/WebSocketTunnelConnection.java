@@ -59,20 +59,25 @@ public final class WebSocketTunnelConnection implements Connection {
 
     @Override
     public void open(byte[] header) {
+        if (ended) {
+            return;
+        }
         // The handshake response has been written already; a framed format has no header bytes.
         write(header);
     }
 
     @Override
     public void write(byte[] bytes) {
-        if (bytes.length > 0) {
+        if (!ended && bytes.length > 0) {
             channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)), channel.voidPromise());
         }
     }
 
     @Override
     public void flush() {
-        channel.flush();
+        if (!ended) {
+            channel.flush();
+        }
     }
 
     @Override
@@ -87,6 +92,9 @@ public final class WebSocketTunnelConnection implements Connection {
 
     @Override
     public void end(byte[] footer, String reason) {
+        if (ended) {
+            return; // idempotent: one Close frame, nothing after it
+        }
         write(footer);
         ended = true;
         channel.writeAndFlush(new CloseWebSocketFrame(closeStatus(reason), reason))

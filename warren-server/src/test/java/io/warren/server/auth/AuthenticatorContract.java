@@ -37,10 +37,12 @@ abstract class AuthenticatorContract {
 
     static OpenRequest request(Map<String, String> headers, Map<String, String> query, Map<String, String> cookies) {
         return new OpenRequest() {
+            @Override
             public String remoteAddress() {
                 return "127.0.0.1";
             }
 
+            @Override
             public String header(String name) {
                 return headers.entrySet().stream()
                         .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -49,10 +51,12 @@ abstract class AuthenticatorContract {
                         .orElse(null);
             }
 
+            @Override
             public String query(String name) {
                 return query.get(name);
             }
 
+            @Override
             public String cookie(String name) {
                 return cookies.get(name);
             }

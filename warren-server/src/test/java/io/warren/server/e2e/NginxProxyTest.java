@@ -264,10 +264,6 @@ class NginxProxyTest {
         return TestServer.sendTo(port, method, target, body);
     }
 
-    private static TestServer.Response proxiedWithKey(String body) {
-        return TestServer.sendTo(port, "POST", "/publish", body, "Authorization", "Bearer proxy-test-publish-key");
-    }
-
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }

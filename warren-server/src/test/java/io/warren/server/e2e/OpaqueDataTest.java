@@ -97,7 +97,7 @@ class OpaqueDataTest {
 
     /** Publishes {@code data} through {@code entry} and waits until every subscriber got exactly it. */
     private static void send(Entry entry, String data) {
-        String path = "/opaque/" + entry.name().toLowerCase();
+        String path = "/opaque/" + entry.name().toLowerCase(java.util.Locale.ROOT);
         String from = null;
         String id;
         switch (entry) {

@@ -27,7 +27,7 @@ class WebSocketTunnelTest {
         server = TestServer.start(o -> o.withMaxBody(4096)
                 .withNode(NodeOptions.defaults()
                         .withPollTimeout(Duration.ofSeconds(2))
-                        .withKeepalive(Duration.ofMillis(1000))));
+                        .withKeepalive(Duration.ofSeconds(1))));
     }
 
     @AfterAll

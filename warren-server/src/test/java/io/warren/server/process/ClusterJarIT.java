@@ -21,7 +21,7 @@ class ClusterJarIT {
         try (JarFile jar = new JarFile(WarrenProcess.jar().toFile())) {
             var services = jar.getEntry("META-INF/services/io.warren.spi.BrokerProvider");
             assertThat(services).isNotNull();
-            assertThat(new String(jar.getInputStream(services).readAllBytes()))
+            assertThat(new String(jar.getInputStream(services).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
                     .contains("io.warren.redis.RedisBrokerProvider");
             assertThat(jar.getEntry("io/lettuce/core/RedisClient.class")).isNotNull();
         }

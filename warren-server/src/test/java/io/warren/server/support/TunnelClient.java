@@ -25,7 +25,10 @@ public final class TunnelClient implements AutoCloseable {
     private final BlockingQueue<JsonNode> datagrams = new LinkedBlockingQueue<>();
     private final BlockingQueue<JsonNode> controls = new LinkedBlockingQueue<>();
     private final List<JsonNode> all = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @SuppressWarnings("JdkObsolete") // appended by the reading thread, read by the test: the locking is wanted
     private final StringBuffer raw = new StringBuffer();
+
     private volatile String tunnel;
     private volatile String client;
     private volatile String lastId;
