@@ -45,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code <!-- replay-server NAME: FLAGS -->} anywhere in a doc declares a server that {@code $NAME}
  *       names in that doc's commands (started on first use, in-process, on a free loopback port);
  *       {@code http://localhost:8080} is server {@code W}, which defaults to no flags.</li>
+ *   <li>{@code <!-- replay-output -->} before a plain block right after a replayed one: the output of
+ *       that block's last background stream ({@code ... &}), read until these lines have arrived.</li>
  *   <li>{@code <!-- replay-file: NAME -->} before a fenced block writes its text to file NAME in the
  *       scratch directory, before any server of the doc starts ({@code --config=NAME} finds it).</li>
  *   <li>{@code <N characters>} in a command stands for N {@code x}; {@code 1001-datagrams.json} and
@@ -65,7 +67,8 @@ class DocsTranscriptTest {
     static final int STREAM_BOUND_SECONDS = 8;
 
     private static final Pattern FENCE = Pattern.compile("^```(\\S*)\\s*$");
-    private static final Pattern MARKER = Pattern.compile("^<!--\\s*(replay-file|no-replay|replay)(:?)(.*?)-->\\s*$");
+    private static final Pattern MARKER =
+            Pattern.compile("^<!--\\s*(replay-file|replay-output|no-replay|replay)(:?)(.*?)-->\\s*$");
     private static final Pattern SERVER = Pattern.compile("<!--\\s*replay-server\\s+([A-Z]+):(.*?)-->");
     private static final Pattern ASSIGN = Pattern.compile("^([A-Z][A-Z0-9_]*)=(\\S+)(\\s+#.*)?$");
     private static final Pattern CHARACTERS = Pattern.compile("<(\\d+) characters>");
@@ -189,6 +192,8 @@ class DocsTranscriptTest {
         private final Map<String, String> seen = new LinkedHashMap<>();
 
         private final List<Process> background = new ArrayList<>();
+        /** What each background stream printed before the next command ran. */
+        private final List<String> backgroundStart = new ArrayList<>();
         /** The tunnel the last background stream opened: {@code $ T=ID} right after it names that one. */
         private String lastTunnel;
 
@@ -210,13 +215,21 @@ class DocsTranscriptTest {
                     Files.writeString(dir.resolve(b.markerArg()), String.join("\n", b.text()) + "\n");
                 }
             }
-            for (Block b : all) {
+            for (int i = 0; i < all.size(); i++) {
+                Block b = all.get(i);
                 if ("replay".equals(b.marker())) {
                     try {
                         runBlock(b, failures);
+                        Block next = i + 1 < all.size() ? all.get(i + 1) : null;
+                        if (next != null && "replay-output".equals(next.marker())) {
+                            compareBackground(next, failures);
+                        }
                     } finally {
                         stopBackground();
                     }
+                } else if ("replay-output".equals(b.marker())
+                        && (i == 0 || !"replay".equals(all.get(i - 1).marker()))) {
+                    failures.add(b.doc() + ":" + b.line() + " replay-output must follow a replay block");
                 }
             }
         }
@@ -245,6 +258,23 @@ class DocsTranscriptTest {
                 }
                 learn(want, got);
             }
+        }
+
+        /** The output of the block's last background stream, read until the expected text has arrived. */
+        private void compareBackground(Block out, List<String> failures) throws Exception {
+            if (background.isEmpty()) {
+                failures.add(out.doc() + ":" + out.line() + " replay-output, but the block before has no command"
+                        + " ending in &");
+                return;
+            }
+            int last = background.size() - 1;
+            String want = String.join("\n", out.text());
+            String got = read(background.get(last), mask(want), backgroundStart.get(last));
+            if (!mask(got).startsWith(mask(want))) {
+                failures.add(out.doc() + ":" + out.line() + "  (output of the background stream)\n--- the doc says:\n"
+                        + want + "\n--- the server says:\n" + shown(got));
+            }
+            learn(want, got);
         }
 
         /** Runs one command; returns its output, or null when it prints nothing to compare. */
@@ -281,6 +311,7 @@ class DocsTranscriptTest {
                 background.add(p);
                 // The stream must be open before the next command publishes.
                 String opened = real.contains("/tunnel?") ? waitForOpen(p.getInputStream(), 5) : "";
+                backgroundStart.add(opened);
                 Matcher t = OPENED.matcher(opened);
                 if (t.find()) {
                     lastTunnel = t.group(1);
@@ -293,7 +324,13 @@ class DocsTranscriptTest {
         }
 
         private String read(Process p, String enough) throws Exception {
+            return read(p, enough, "");
+        }
+
+        /** Reads {@code p}'s output (after {@code before}, already read) until it exits, or holds {@code enough}. */
+        private String read(Process p, String enough, String before) throws Exception {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            buf.write(before.getBytes(StandardCharsets.UTF_8));
             InputStream in = p.getInputStream();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(enough != null ? STREAM_BOUND_SECONDS : 30);
             byte[] b = new byte[8192];
@@ -408,6 +445,7 @@ class DocsTranscriptTest {
                 p.destroyForcibly();
             }
             background.clear();
+            backgroundStart.clear();
         }
 
         @Override
