@@ -44,6 +44,7 @@ public final class Format {
     private final Duration pollTimeout;
     private final Duration pingInterval;
     private final int slot;
+    private final String definition;
     private final byte[] keepaliveBytes;
     private final byte[] separatorBytes;
 
@@ -67,6 +68,24 @@ public final class Format {
         this.pollTimeout = b.pollTimeout;
         this.pingInterval = b.pingInterval;
         this.slot = slot;
+        this.definition = String.join(
+                "\u0000",
+                name,
+                mode.name(),
+                contentType,
+                b.header,
+                b.envelope,
+                control.source(),
+                b.separator,
+                String.valueOf(b.keepalive),
+                b.footer,
+                encoding.name(),
+                String.valueOf(callbackRequired),
+                String.valueOf(defaultCallback),
+                String.valueOf(transportFramed),
+                String.valueOf(keepaliveInterval),
+                String.valueOf(pollTimeout),
+                String.valueOf(pingInterval));
         if (!envelope.uses("datagram")) {
             throw new IllegalArgumentException("format '" + name + "': the envelope must contain {datagram}");
         }
@@ -148,6 +167,11 @@ public final class Format {
     /** The keepalive interval this format sets itself, or null when it takes the node's. */
     public Duration ownKeepaliveInterval() {
         return keepaliveInterval;
+    }
+
+    /** Everything that defines this format, as text: two formats with equal definitions behave the same. */
+    public String definition() {
+        return definition;
     }
 
     /** The render-cache slot of this format in {@link Datagram#rendered(int)}. */
