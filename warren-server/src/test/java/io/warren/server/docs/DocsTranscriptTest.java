@@ -251,8 +251,9 @@ class DocsTranscriptTest {
                 if (got == null) {
                     continue;
                 }
-                boolean stream = cmd.matches(".*\\s-[a-zA-Z]*N.*");
-                if (stream ? !mask(got).startsWith(mask(want)) : !mask(got).equals(mask(want))) {
+                if (isStream(cmd)
+                        ? !mask(got).startsWith(mask(want))
+                        : !mask(got).equals(mask(want))) {
                     failures.add(b.doc() + ":" + (b.line() + i - expected.size() + 1) + "  $ " + cmd
                             + "\n--- the doc says:\n" + want + "\n--- the server says:\n" + shown(got));
                 }
@@ -318,9 +319,18 @@ class DocsTranscriptTest {
                 }
                 return null;
             }
-            boolean stream = cmd.matches(".*\\s-[a-zA-Z]*N.*");
-            String out = read(p, stream ? mask(want) : null);
-            return out;
+            return read(p, isStream(cmd) ? mask(want) : null);
+        }
+
+        /** {@code curl -N}: a stream, read until the expected lines arrived. */
+        private static boolean isStream(String cmd) {
+            return cmd.matches(".*\\s-[a-zA-Z]*N.*");
+        }
+
+        /** Ends a command and whatever it started (a subshell's curl). */
+        private static void kill(Process p) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
         }
 
         private String read(Process p, String enough) throws Exception {
@@ -356,7 +366,7 @@ class DocsTranscriptTest {
                     p.waitFor(20, TimeUnit.MILLISECONDS);
                 }
             }
-            p.destroy();
+            kill(p);
             p.waitFor(5, TimeUnit.SECONDS);
             return trimEnd(buf.toString(StandardCharsets.UTF_8));
         }
@@ -442,7 +452,7 @@ class DocsTranscriptTest {
 
         private void stopBackground() {
             for (Process p : background) {
-                p.destroyForcibly();
+                kill(p);
             }
             background.clear();
             backgroundStart.clear();
