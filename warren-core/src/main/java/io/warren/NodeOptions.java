@@ -105,7 +105,13 @@ public record NodeOptions(
 
     /** How often each shard checks keepalives and culls: a quarter of the shortest timer, within [20 ms, 1 s]. */
     public Duration sweepInterval() {
-        long ms = Math.min(Math.min(tunnelTimeout.toMillis(), keepalive.toMillis()), 4000) / 4;
+        return sweepInterval(keepalive);
+    }
+
+    /** As {@link #sweepInterval()} when some format's keepalive interval is {@code shortestKeepalive}. */
+    public Duration sweepInterval(Duration shortestKeepalive) {
+        long shortest = Math.min(keepalive.toMillis(), shortestKeepalive.toMillis());
+        long ms = Math.min(Math.min(tunnelTimeout.toMillis(), shortest), 4000) / 4;
         return Duration.ofMillis(Math.max(20, ms));
     }
 }

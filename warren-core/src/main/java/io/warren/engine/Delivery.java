@@ -48,7 +48,7 @@ interface Delivery {
     void gap(Datagram notice);
 
     /** A sweep: an idle connection may need a keepalive. */
-    void keepalive(long now, long keepaliveNanos);
+    void keepalive(long now);
 
     /** The connection is ending; cancels timers. */
     void cancel();

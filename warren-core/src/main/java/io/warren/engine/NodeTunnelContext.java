@@ -2,6 +2,8 @@ package io.warren.engine;
 
 import io.warren.NodeOptions;
 import io.warren.api.NodeListener;
+import io.warren.format.Format;
+import io.warren.format.Mode;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -28,13 +30,19 @@ final class NodeTunnelContext implements TunnelContext {
     }
 
     @Override
-    public long keepaliveMillis() {
-        return options.get().keepalive().toMillis();
+    public long keepaliveMillis(Format f) {
+        NodeOptions o = options.get();
+        return (f.mode() == Mode.POLL ? f.pollTimeout(o.pollTimeout()) : f.keepaliveInterval(o.keepalive())).toMillis();
     }
 
     @Override
-    public long pollTimeoutNanos() {
-        return options.get().pollTimeout().toNanos();
+    public long keepaliveNanos(Format f) {
+        return f.keepaliveInterval(options.get().keepalive()).toNanos();
+    }
+
+    @Override
+    public long pollTimeoutNanos(Format f) {
+        return f.pollTimeout(options.get().pollTimeout()).toNanos();
     }
 
     @Override

@@ -52,7 +52,7 @@ final class PollDelivery implements Delivery {
                             answer();
                         }
                     },
-                    ctx.pollTimeoutNanos(),
+                    ctx.pollTimeoutNanos(c.format()),
                     TimeUnit.NANOSECONDS);
         }
     }
@@ -110,7 +110,7 @@ final class PollDelivery implements Delivery {
     }
 
     @Override
-    public void keepalive(long now, long keepaliveNanos) {
+    public void keepalive(long now) {
         // A held poll is answered by its timeout instead.
     }
 

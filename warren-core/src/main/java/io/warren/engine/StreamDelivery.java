@@ -99,8 +99,8 @@ final class StreamDelivery implements Delivery {
     }
 
     @Override
-    public void keepalive(long now, long keepaliveNanos) {
-        if (now - lastWriteNanos >= keepaliveNanos && c.isWritable()) {
+    public void keepalive(long now) {
+        if (now - lastWriteNanos >= ctx.keepaliveNanos(c.format()) && c.isWritable()) {
             c.write(c.format().keepalive());
             c.flush();
             lastWriteNanos = now;

@@ -41,7 +41,10 @@ final class Sweeps {
                             }
                             schedule(s);
                         },
-                        node.options().sweepInterval().toNanos(),
+                        node.options()
+                                .sweepInterval(node.formats()
+                                        .shortestKeepalive(node.options().keepalive()))
+                                .toNanos(),
                         TimeUnit.NANOSECONDS);
     }
 
@@ -52,7 +55,6 @@ final class Sweeps {
      */
     void sweep(Shard s) {
         long now = node.nanoTime();
-        long keepalive = node.options().keepalive().toNanos();
         long timeout = node.options().tunnelTimeout().toNanos();
         long firstAttach = limits.firstAttachTimeout().toNanos();
         Instant wall = Instant.now();
@@ -63,7 +65,7 @@ final class Sweeps {
             } else if (t.expired(now, t.returned() ? timeout : Math.min(timeout, firstAttach))) {
                 cull(t);
             } else {
-                t.keepalive(now, keepalive);
+                t.keepalive(now);
             }
         }
         if (records.shared()) {

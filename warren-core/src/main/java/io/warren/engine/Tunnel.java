@@ -228,7 +228,8 @@ public final class Tunnel implements TunnelView {
         }
 
         c.open(f.header(id, clientId, c.callback()));
-        next.start(openDatagram(!fresh, gap, replaced, refusedJson), fresh || gap || replaced != null, start.cursor());
+        next.start(
+                openDatagram(f, !fresh, gap, replaced, refusedJson), fresh || gap || replaced != null, start.cursor());
         if (delivery == next && !c.isActive()) {
             detach(c);
         }
@@ -249,9 +250,9 @@ public final class Tunnel implements TunnelView {
         return delivery;
     }
 
-    private Datagram openDatagram(boolean resumed, boolean gap, String replaced, String refusedJson) {
+    private Datagram openDatagram(Format f, boolean resumed, boolean gap, String replaced, String refusedJson) {
         return ControlDatagrams.open(
-                id, clientId, clientPath.toString(), ctx.keepaliveMillis(), resumed, gap, replaced, refusedJson);
+                id, clientId, clientPath.toString(), ctx.keepaliveMillis(f), resumed, gap, replaced, refusedJson);
     }
 
     /** {@code d} answered its connection (a poll): the tunnel detaches and the response ends. */
@@ -318,7 +319,8 @@ public final class Tunnel implements TunnelView {
             gapOwed = true;
             return;
         }
-        delivery.gap(ControlDatagrams.gap(id, clientId, clientPath.toString(), ctx.keepaliveMillis()));
+        long keepalive = ctx.keepaliveMillis(delivery.connection().format());
+        delivery.gap(ControlDatagrams.gap(id, clientId, clientPath.toString(), keepalive));
     }
 
     /**
@@ -374,10 +376,10 @@ public final class Tunnel implements TunnelView {
         registeredNanos = nanos;
     }
 
-    /** Sends a keepalive when the stream was idle for the keepalive interval. */
-    void keepalive(long now, long keepaliveNanos) {
+    /** Sends a keepalive when the stream was idle for its format's keepalive interval. */
+    void keepalive(long now) {
         if (delivery != null) {
-            delivery.keepalive(now, keepaliveNanos);
+            delivery.keepalive(now);
         }
     }
 

@@ -2,7 +2,9 @@ package io.warren.format;
 
 import io.warren.datagram.Datagram;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How a tunnel looks on the wire: content type, open header, the envelope around each datagram, the
@@ -11,8 +13,13 @@ import java.util.Objects;
  * <p>A connection's bytes are: {@code header}, then the {@code /meta/open} datagram in its envelope,
  * then datagram envelopes (joined by {@code separator} within one response), keepalives when idle
  * (stream mode), and finally the {@code footer}. Datagrams without an id (control datagrams) use the
- * {@code control} envelope, which defaults to the ordinary one. The keepalive defaults to the control
+ * {@code control} envelope, which may not use {@code {id}}; it defaults to the ordinary envelope without
+ * the lines whose only placeholder is {@code {id}}, so a control datagram never carries an empty id line
+ * (in SSE, an empty {@code id:} resets the browser's Last-Event-ID). The keepalive defaults to the control
  * envelope around {@code {"path":"/meta/keepalive"}}.
+ *
+ * <p>A format may set its own timers (keepalive interval, poll timeout, WebSocket ping interval); one it
+ * leaves unset is the node's ({@link #keepaliveInterval(Duration)} and friends take that default).
  *
  * <p>Envelopes depend on the datagram only, never on the tunnel, so each is rendered once per datagram
  * and shared ({@link #envelope(Datagram)}). Immutable and thread-safe.
@@ -33,7 +40,11 @@ public final class Format {
     private final boolean callbackRequired;
     private final String defaultCallback;
     private final boolean transportFramed;
+    private final Duration keepaliveInterval;
+    private final Duration pollTimeout;
+    private final Duration pingInterval;
     private final int slot;
+    private final String definition;
     private final byte[] keepaliveBytes;
     private final byte[] separatorBytes;
 
@@ -43,25 +54,58 @@ public final class Format {
         this.contentType = b.contentType;
         this.header = Template.compile(b.header, Template.CONNECTION_PLACEHOLDERS);
         this.envelope = Template.compile(b.envelope, Template.DATAGRAM_PLACEHOLDERS);
-        this.control = b.control == null ? envelope : Template.compile(b.control, Template.DATAGRAM_PLACEHOLDERS);
-        this.separator = Template.compile(b.separator, Set0.NONE);
-        this.keepalive = b.keepalive == null ? null : Template.compile(b.keepalive, Set0.NONE);
+        this.control = Template.compile(
+                b.control == null ? withoutIdLines(b.envelope) : b.control, Template.CONTROL_PLACEHOLDERS);
+        this.separator = Template.compile(b.separator, Set.of());
+        this.keepalive = b.keepalive == null ? null : Template.compile(b.keepalive, Set.of());
         this.footer = Template.compile(b.footer, Template.CONNECTION_PLACEHOLDERS);
         this.encoding = b.encoding;
         this.defaultCallback = b.defaultCallback;
         this.callbackRequired =
                 defaultCallback == null && (b.callbackRequired || header.uses("callback") || footer.uses("callback"));
         this.transportFramed = b.transportFramed;
+        this.keepaliveInterval = b.keepaliveInterval;
+        this.pollTimeout = b.pollTimeout;
+        this.pingInterval = b.pingInterval;
         this.slot = slot;
+        this.definition = String.join(
+                "\u0000",
+                name,
+                mode.name(),
+                contentType,
+                b.header,
+                b.envelope,
+                control.source(),
+                b.separator,
+                String.valueOf(b.keepalive),
+                b.footer,
+                encoding.name(),
+                String.valueOf(callbackRequired),
+                String.valueOf(defaultCallback),
+                String.valueOf(transportFramed),
+                String.valueOf(keepaliveInterval),
+                String.valueOf(pollTimeout),
+                String.valueOf(pingInterval));
         if (!envelope.uses("datagram")) {
             throw new IllegalArgumentException("format '" + name + "': the envelope must contain {datagram}");
+        }
+        if (!control.uses("datagram")) {
+            throw new IllegalArgumentException(
+                    "format '" + name + "': the control envelope must contain {datagram} (it carries /meta/open)");
         }
         this.keepaliveBytes = keepalive != null ? utf8(keepalive.render(p -> null)) : renderEnvelope(KEEPALIVE);
         this.separatorBytes = utf8(separator.render(p -> null));
     }
 
-    private static final class Set0 {
-        static final java.util.Set<String> NONE = java.util.Set.of();
+    /** The envelope without its lines whose only placeholder is {@code {id}} (such as SSE's {@code id: {id}}). */
+    static String withoutIdLines(String envelope) {
+        StringBuilder sb = new StringBuilder(envelope.length());
+        for (String line : envelope.split("(?<=\n)")) {
+            if (!line.contains("{id}") || line.contains("{datagram}")) {
+                sb.append(line);
+            }
+        }
+        return sb.toString().replace("{id}", "");
     }
 
     public static Builder builder(String name) {
@@ -100,6 +144,34 @@ public final class Format {
      */
     public boolean transportFramed() {
         return transportFramed;
+    }
+
+    /** The idle interval after which a stream connection gets the keepalive: this format's, else {@code node}. */
+    public Duration keepaliveInterval(Duration node) {
+        return keepaliveInterval != null ? keepaliveInterval : node;
+    }
+
+    /** How long a poll is held when there is nothing to send: this format's, else {@code node}. */
+    public Duration pollTimeout(Duration node) {
+        return pollTimeout != null ? pollTimeout : node;
+    }
+
+    /**
+     * After how long without a frame from the client a transport-framed connection (WebSocket) is pinged:
+     * this format's, else its keepalive interval (this format's, else {@code nodeKeepalive}).
+     */
+    public Duration pingInterval(Duration nodeKeepalive) {
+        return pingInterval != null ? pingInterval : keepaliveInterval(nodeKeepalive);
+    }
+
+    /** The keepalive interval this format sets itself, or null when it takes the node's. */
+    public Duration ownKeepaliveInterval() {
+        return keepaliveInterval;
+    }
+
+    /** Everything that defines this format, as text: two formats with equal definitions behave the same. */
+    public String definition() {
+        return definition;
     }
 
     /** The render-cache slot of this format in {@link Datagram#rendered(int)}. */
@@ -183,6 +255,9 @@ public final class Format {
         private boolean callbackRequired;
         private String defaultCallback;
         private boolean transportFramed;
+        private Duration keepaliveInterval;
+        private Duration pollTimeout;
+        private Duration pingInterval;
 
         private Builder(String name) {
             if (name == null || !name.matches("[a-z][a-z0-9-]{0,31}")) {
@@ -251,8 +326,49 @@ public final class Format {
             return this;
         }
 
+        /** This format's keepalive interval (stream mode), or null for the node's. */
+        public Builder keepaliveInterval(Duration v) {
+            this.keepaliveInterval = positive(v, "keepalive-interval");
+            return this;
+        }
+
+        /** This format's poll timeout (poll mode), or null for the node's. */
+        public Builder pollTimeout(Duration v) {
+            this.pollTimeout = positive(v, "poll-timeout");
+            return this;
+        }
+
+        /** This format's WebSocket ping interval (transport-framed formats), or null for its keepalive interval. */
+        public Builder pingInterval(Duration v) {
+            this.pingInterval = positive(v, "ping-interval");
+            return this;
+        }
+
+        private static Duration positive(Duration v, String what) {
+            if (v != null && (v.isNegative() || v.isZero())) {
+                throw new IllegalArgumentException(what + " must be a positive duration");
+            }
+            return v;
+        }
+
         public String name() {
             return name;
+        }
+
+        public Mode mode() {
+            return mode;
+        }
+
+        public String contentType() {
+            return contentType;
+        }
+
+        public String envelope() {
+            return envelope;
+        }
+
+        public boolean transportFramed() {
+            return transportFramed;
         }
 
         Format build(int slot) {

@@ -1,5 +1,6 @@
 package io.warren.format;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -77,8 +78,28 @@ public final class Formats {
         return byName.values();
     }
 
+    /** The shortest keepalive interval a format sets itself, or {@code node} when none is shorter. */
+    public Duration shortestKeepalive(Duration node) {
+        Duration shortest = node;
+        for (Format f : byName.values()) {
+            Duration own = f.ownKeepaliveInterval();
+            if (own != null && own.compareTo(shortest) < 0) {
+                shortest = own;
+            }
+        }
+        return shortest;
+    }
+
     public static final class Builder {
         private final Map<String, Format.Builder> specs = new LinkedHashMap<>();
+
+        /**
+         * The definition added under {@code name} (a built-in one to start with), or null: changing it
+         * changes that format, keeping whatever is not changed.
+         */
+        public Format.Builder get(String name) {
+            return specs.get(name);
+        }
 
         public Builder add(Format.Builder spec) {
             specs.put(spec.name(), spec);

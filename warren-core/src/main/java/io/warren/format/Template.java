@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
 public final class Template {
     public static final Set<String> CONNECTION_PLACEHOLDERS = Set.of("tunnel", "client", "callback", "padding");
     public static final Set<String> DATAGRAM_PLACEHOLDERS = Set.of("datagram", "id", "path");
+    /** Control datagrams have no id, so their envelope cannot use {@code {id}}. */
+    public static final Set<String> CONTROL_PLACEHOLDERS = Set.of("datagram", "path");
+
     static final String PADDING = " ".repeat(2048);
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z]+)\\}");

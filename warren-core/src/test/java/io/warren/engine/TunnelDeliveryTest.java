@@ -45,12 +45,17 @@ class TunnelDeliveryTest {
         }
 
         @Override
-        public long keepaliveMillis() {
+        public long keepaliveMillis(io.warren.format.Format f) {
             return 5000;
         }
 
         @Override
-        public long pollTimeoutNanos() {
+        public long keepaliveNanos(io.warren.format.Format f) {
+            return 5;
+        }
+
+        @Override
+        public long pollTimeoutNanos(io.warren.format.Format f) {
             return TimeUnit.SECONDS.toNanos(3);
         }
 
@@ -218,10 +223,10 @@ class TunnelDeliveryTest {
         RecordingConnection s = conn("stream");
         tunnel.attach(s, null, true, null, null);
         int before = s.flushes.size();
-        tunnel.keepalive(exec.now() + 1, 5);
+        tunnel.keepalive(exec.now() + 1);
         assertThat(s.flushes).as("written just now: no keepalive").hasSize(before);
         exec.advance(10);
-        tunnel.keepalive(exec.now(), 5);
+        tunnel.keepalive(exec.now());
         assertThat(s.flushes).hasSize(before + 1);
         assertThat(s.flushes.get(before)).contains("/meta/keepalive");
     }

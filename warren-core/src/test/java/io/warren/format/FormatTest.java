@@ -151,4 +151,25 @@ class FormatTest {
         Template t = Template.compile("{\"wrap\":{datagram}} function(){ }", Set.of("datagram"));
         assertThat(t.render(p -> "1")).isEqualTo("{\"wrap\":1} function(){ }");
     }
+
+    @Test
+    void theControlEnvelopeDefaultsToTheEnvelopeWithoutItsIdLines() {
+        Format f = Formats.builder()
+                .add(Format.builder("events").envelope("id: {id}\nevent: x\ndata: {datagram}\n\n"))
+                .add(Format.builder("plain").envelope("{id} {path} {datagram}\n"))
+                .build()
+                .get("events");
+        Datagram open = Datagram.control("/meta/open", "1");
+        assertThat(s(f.envelope(open))).isEqualTo("event: x\ndata: {\"path\":\"/meta/open\",\"data\":1}\n\n");
+        assertThat(s(f.keepalive())).isEqualTo("event: x\ndata: {\"path\":\"/meta/keepalive\",\"data\":null}\n\n");
+        assertThat(Format.withoutIdLines("{id} {path} {datagram}\n")).isEqualTo(" {path} {datagram}\n");
+        assertThatThrownBy(() -> Formats.builder()
+                        .add(Format.builder("bad").control("id: {id}\n{datagram}"))
+                        .build())
+                .hasMessageContaining("{id}");
+        assertThatThrownBy(() -> Formats.builder()
+                        .add(Format.builder("bad").control("{path}\n"))
+                        .build())
+                .hasMessageContaining("control envelope must contain {datagram}");
+    }
 }

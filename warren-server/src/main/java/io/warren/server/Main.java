@@ -48,6 +48,9 @@ public final class Main {
         OperationsOptions ops = loaded.operations();
         Logging.apply(ops.logLevel(), ops.logFormat());
         Logger log = LoggerFactory.getLogger(Main.class);
+        for (String warning : loaded.warnings()) {
+            log.warn("configuration: {}", warning);
+        }
 
         WarrenServer server;
         try {

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * What a configuration reload changes, computed from the running and the new options alone (no server):
  * the engine's options, the publish key and the operations options change live; host/port, threads,
- * max-body and formats need a restart and are only reported.
+ * max-body and formats (any key of any format, timers included) need a restart and are only reported.
  *
  * @param engine     the engine's timers and replay bounds differ
  * @param publishKey the publish key differs
@@ -35,7 +35,7 @@ record Reload(boolean engine, boolean publishKey, boolean operations, List<Strin
         if (cur.maxBody() != next.maxBody()) {
             restart.add("max-body");
         }
-        if (!formatNames(cur).equals(formatNames(next))) {
+        if (!formatDefinitions(cur).equals(formatDefinitions(next))) {
             restart.add("formats");
         }
         return new Reload(
@@ -65,7 +65,7 @@ record Reload(boolean engine, boolean publishKey, boolean operations, List<Strin
         return cur.withPublishKey(next.publishKey()).withNode(next.node());
     }
 
-    private static List<String> formatNames(ServerOptions o) {
-        return o.formats().all().stream().map(Format::name).toList();
+    private static List<String> formatDefinitions(ServerOptions o) {
+        return o.formats().all().stream().map(Format::definition).toList();
     }
 }

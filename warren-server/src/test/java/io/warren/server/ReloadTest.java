@@ -39,6 +39,18 @@ class ReloadTest {
                 .containsExactly("publish-key");
     }
 
+    /** Issue 16: a format's timer is part of its definition; changing it needs a restart, and says so. */
+    @Test
+    void aChangedFormatTimerIsReportedAsNeedingARestart() {
+        Formats.Builder b = Formats.builder();
+        b.get("sse").keepaliveInterval(java.time.Duration.ofSeconds(5));
+        Reload r = Reload.between(CUR, OPS, CUR.withFormats(b.build()), OPS);
+        assertThat(r.restart()).containsExactly("formats");
+        assertThat(Reload.between(CUR, OPS, CUR.withFormats(Formats.builtIn()), OPS)
+                        .restart())
+                .isEmpty();
+    }
+
     @Test
     void listenerThreadsBodyAndFormatsAreReportedAndKept() {
         Formats more = Formats.builder()

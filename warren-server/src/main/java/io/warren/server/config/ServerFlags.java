@@ -21,13 +21,17 @@ final class ServerFlags {
     @Option(names = "--tunnel-timeout", defaultValue = "60s", description = "Cull a tunnel detached this long.")
     String tunnelTimeout;
 
-    @Option(names = "--keepalive", defaultValue = "25s", description = "Keepalive interval of idle streams.")
+    @Option(
+            names = "--keepalive",
+            defaultValue = "25s",
+            description = "Keepalive interval of idle streams (formats.NAME.keepalive-interval overrides it).")
     String keepalive;
 
     @Option(
             names = "--poll-timeout",
             defaultValue = "25s",
-            description = "How long a poll is held when there is nothing to send.")
+            description = "How long a poll is held when there is nothing to send (formats.NAME.poll-timeout"
+                    + " overrides it).")
     String pollTimeout;
 
     @Option(names = "--replay-size", defaultValue = "256", description = "Datagrams kept per tunnel for resume.")

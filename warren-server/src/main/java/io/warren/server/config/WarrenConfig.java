@@ -2,8 +2,10 @@ package io.warren.server.config;
 
 import java.io.File;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,8 +56,15 @@ public final class WarrenConfig {
     @Option(names = "--print-config", description = "Print the effective configuration (secrets masked) and exit.")
     boolean printConfig;
 
-    /** The result of reading every source: what the server serves and how it is run. */
-    public record Loaded(ServerOptions server, OperationsOptions operations) {}
+    /**
+     * The result of reading every source: what the server serves, how it is run, and warnings about
+     * valid settings that change how clients behave (logged at start).
+     */
+    public record Loaded(ServerOptions server, OperationsOptions operations, List<String> warnings) {
+        public Loaded {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     /** Parses {@code args}; returns null when help or version was printed. Throws with a clear message on bad input. */
     public static ServerOptions parse(String[] args, Map<String, String> env) {
@@ -82,7 +91,8 @@ public final class WarrenConfig {
             cl.printVersionHelp(out);
             return null;
         }
-        Loaded loaded = new Loaded(c.toOptions(sources), c.operations.read());
+        List<String> warnings = new ArrayList<>();
+        Loaded loaded = new Loaded(c.toOptions(sources, warnings::add), c.operations.read(), warnings);
         if (c.printConfig) {
             out.print(ConfigPrinter.describe(r, sources));
             return null;
@@ -96,11 +106,11 @@ public final class WarrenConfig {
     }
 
     /** Assembles the groups; the order of the checks is the order in which a user meets the errors. */
-    private ServerOptions toOptions(ConfigSources sources) {
+    private ServerOptions toOptions(ConfigSources sources, Consumer<String> warn) {
         var node = server.node();
         int body = server.maxBody();
         server.checkListener();
-        var formats = FormatConfig.readAll(sources.file("formats"));
+        var formats = FormatConfig.readAll(sources.file("formats"), warn);
         return new ServerOptions(
                 server.host,
                 server.port,

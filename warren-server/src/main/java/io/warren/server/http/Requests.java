@@ -10,6 +10,24 @@ final class Requests {
 
     private Requests() {}
 
+    /**
+     * Refuses a request with any parameter (known or not, name or value) over {@value #MAX_PARAMETER}
+     * characters: one rule for every parameter, before an endpoint reads any.
+     */
+    static void checkLengths(QueryStringDecoder q) {
+        for (var e : q.parameters().entrySet()) {
+            if (e.getKey().length() > MAX_PARAMETER) {
+                throw ErrorCode.TOO_LARGE.exception("a parameter name is too long");
+            }
+            for (String v : e.getValue()) {
+                if (v.length() > MAX_PARAMETER) {
+                    throw ErrorCode.TOO_LARGE.exception(
+                            "parameter '" + e.getKey() + "' is too long (at most " + MAX_PARAMETER + " characters)");
+                }
+            }
+        }
+    }
+
     static String param(QueryStringDecoder q, String name) {
         List<String> v = q.parameters().get(name);
         if (v == null || v.isEmpty()) {
@@ -18,11 +36,7 @@ final class Requests {
         if (v.size() > 1) {
             throw ErrorCode.BAD_REQUEST.exception("parameter '" + name + "' is given more than once");
         }
-        String s = v.get(0);
-        if (s.length() > MAX_PARAMETER) {
-            throw ErrorCode.TOO_LARGE.exception("parameter '" + name + "' is too long");
-        }
-        return s;
+        return v.get(0);
     }
 
     static List<String> params(QueryStringDecoder q, String name) {

@@ -94,6 +94,7 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
             String path = RequestPath.of(req.uri());
             QueryStringDecoder q =
                     QueryStringDecoder.builder().semicolonIsNormalChar(true).build(req.uri());
+            Requests.checkLengths(q);
             switch (path) {
                 case "/tunnel" -> endpoints.tunnel.handle(ctx, req, q, this);
                 case "/events" -> endpoints.events.handle(ctx, req, q);

@@ -57,7 +57,7 @@ public final class WebSocketUpgrade {
             throw ErrorCode.BAD_REQUEST.exception("unsupported WebSocket version (use 13)");
         }
         WebSocketTunnelConnection conn = new WebSocketTunnelConnection(ch, format);
-        long idle = node.options().keepalive().toMillis();
+        long idle = format.pingInterval(node.options().keepalive()).toMillis();
         p.replace(httpHandlerName, "warren-ws", new WebSocketTunnelHandler(node, conn));
         p.addBefore("warren-ws", "ws-aggregate", new WebSocketFrameAggregator(maxMessage));
         p.addBefore("ws-aggregate", "ws-idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));

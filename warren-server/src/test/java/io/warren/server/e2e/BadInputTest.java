@@ -59,6 +59,32 @@ class BadInputTest {
         }
     }
 
+    /** Issue 16: the 2048-character limit holds for every parameter, not only those an endpoint reads. */
+    @Test
+    void everyParameterIsBoundedNotOnlyKnownOnes() {
+        int tunnels = server.server().node().tunnelCount();
+        String ok = "x".repeat(2048);
+        String over = "x".repeat(2049);
+        for (String q : new String[] {
+            "/tunnel?format=sse&new=1&unknown=" + over,
+            "/tunnel?format=longpoll&new=1&subscribe=/a&" + over + "=1",
+            "/events?tunnel=" + bystanders.get(0).tunnel() + "&path=/by&extra=" + over
+        }) {
+            TestServer.Response r = server.get(q);
+            expect(r, 413, "too-large");
+        }
+        assertThat(server.get("/tunnel?format=sse&new=1&unknown=" + over)
+                        .json()
+                        .get("message")
+                        .asText())
+                .isEqualTo("parameter 'unknown' is too long (at most 2048 characters)");
+        assertThat(server.server().node().tunnelCount()).as("nothing opened").isEqualTo(tunnels);
+        try (TunnelClient c = server.open("longpoll", "unknown=" + ok)) {
+            assertThat(c.awaitOpen().get("tunnel").asText()).hasSize(24);
+        }
+        bystandersStillReceive(16);
+    }
+
     @Test
     void everyErrorCode() throws Exception {
         int tunnels = server.server().node().tunnelCount();

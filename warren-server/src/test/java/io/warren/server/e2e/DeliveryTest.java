@@ -37,7 +37,8 @@ class DeliveryTest {
                     .matches("[A-Za-z0-9_-]+");
             assertThat(open.get("path").asText())
                     .isEqualTo("/client/" + open.get("client").asText());
-            assertThat(open.get("keepalive").asLong()).isEqualTo(25_000);
+            // A stream announces its keepalive interval, a poll its poll timeout (2 s on the test server).
+            assertThat(open.get("keepalive").asLong()).isEqualTo(TunnelClient.isPoll(format) ? 2_000 : 25_000);
 
             JsonNode acks = server.publish(
                     "[{\"path\":\"/news/today\",\"data\":{\"n\":1}},{\"path\":\"/news/today\",\"data\":\"two </script><!-- \u2028\"}]");

@@ -203,4 +203,55 @@ class FormatWireTest {
             }
         }
     }
+
+    /**
+     * Issue 16: an {@code sse} entry that changes only the envelope keeps the built-in control envelope,
+     * and a new event-stream format's control defaults to its envelope without the {@code id:} line: no
+     * control datagram (open, keepalive) carries an empty {@code id:}, which would reset Last-Event-ID.
+     */
+    @Test
+    void controlDatagramsNeverCarryAnEmptyIdLine(@TempDir Path dir) throws Exception {
+        Path yml = dir.resolve("warren.yml");
+        Files.writeString(yml, """
+                keepalive: 300ms
+                formats:
+                  sse:
+                    envelope: "id: {id}\\nevent: datagram\\ndata: {datagram}\\n\\n"
+                  events:
+                    content-type: "text/event-stream; charset=utf-8"
+                    envelope: "id: {id}\\ndata: {datagram}\\n\\n"
+                """);
+        ServerOptions options = WarrenConfig.parse(
+                new String[] {"--config", yml.toString(), "--host=127.0.0.1", "--port", "0"}, Map.of());
+        try (TestServer custom = TestServer.start(o -> options)) {
+            for (String format : new String[] {"sse", "events"}) {
+                var body = java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                                custom.url("/tunnel?format=" + format + "&new=1&subscribe=/p")))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofInputStream())
+                        .body();
+                String id = custom.publish("{\"path\":\"/p\",\"data\":1}")
+                        .get(0)
+                        .get("id")
+                        .asText();
+                StringBuilder sb = new StringBuilder();
+                byte[] buf = new byte[8192];
+                while (!sb.toString().contains("/meta/keepalive\",\"data\":null}\n\n")) {
+                    int n = body.read(buf);
+                    assertThat(n).as("stream ended early: %s", sb).isPositive();
+                    sb.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+                body.close();
+                String text = sb.toString();
+                assertThat(text)
+                        .as(format)
+                        .containsPattern("(?m)^data: \\{\"path\":\"/meta/open\"")
+                        .contains("id: " + id + "\n")
+                        .contains("\n\ndata: {\"path\":\"/meta/keepalive\",\"data\":null}\n\n")
+                        .doesNotContainPattern("(?m)^id: ?$");
+            }
+        }
+    }
 }
