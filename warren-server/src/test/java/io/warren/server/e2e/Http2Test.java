@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.path.PathPattern;
 import io.warren.server.config.TlsOptions;
 import io.warren.server.support.H2Client;
 import io.warren.server.support.SelfSigned;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.WireDecoder;
+import io.warren.spi.Authorizer;
+import io.warren.spi.Identity;
+import io.warren.spi.OpenRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -210,6 +215,51 @@ class Http2Test {
             assertThat(stalled.closed).succeedsWithin(Duration.ofSeconds(10));
             assertThat(stalled.bodyLength()).isLessThan(200 * 4000);
             assertThat(reading.closed).isNotDone();
+        }
+    }
+
+    /** HTTP/2 is a new way in to the same entry points: the one gate still decides every subscribe and publish. */
+    @Test
+    void overH2TheGateDecidesSubscribesAndClientPublishes() throws Exception {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Authorizer refuse = new Authorizer() {
+            @Override
+            public CompletionStage<Boolean> canOpen(Identity identity, OpenRequest request) {
+                return CompletableFuture.completedFuture(true);
+            }
+
+            @Override
+            public CompletionStage<Boolean> canSubscribe(Identity identity, PathPattern pattern) {
+                asked.add("subscribe " + pattern.wirePath());
+                return CompletableFuture.completedFuture(false);
+            }
+
+            @Override
+            public CompletionStage<Boolean> canPublish(Identity identity, io.warren.path.Path path) {
+                asked.add("publish " + path);
+                return CompletableFuture.completedFuture(false);
+            }
+        };
+        try (TestServer gated = TestServer.start(o -> o, b -> b.authorizer(refuse))) {
+            String base = "http://127.0.0.1:" + gated.port();
+            try (Tunnel t = Tunnel.open(h2c, base + "/tunnel?new=1&format=stream&subscribe=/gate/*", "stream")) {
+                assertThat(t.response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                String tunnel =
+                        t.awaitPath("/meta/open").path("data").path("tunnel").asText();
+                HttpResponse<String> acks =
+                        send(h2c, base + "/events", "{\"tunnel\":\"" + tunnel + "\",\"path\":\"/gate/x\",\"data\":1}");
+                assertThat(acks.version()).isEqualTo(HttpClient.Version.HTTP_2);
+                assertThat(acks.body()).contains("\"ok\":false", "forbidden");
+                gated.publish("{\"path\":\"/gate/y\",\"data\":2}");
+                JsonNode d;
+                while ((d = t.datagrams.poll(500, TimeUnit.MILLISECONDS)) != null) {
+                    assertThat(d.path("path").asText())
+                            .as("the refused interest delivers nothing")
+                            .startsWith("/meta/");
+                }
+            }
+            assertThat(asked).contains("subscribe /gate/*");
+            assertThat(asked).anyMatch(q -> q.startsWith("publish") && q.contains("/gate/x"));
         }
     }
 
