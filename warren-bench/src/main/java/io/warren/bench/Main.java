@@ -1,5 +1,6 @@
 package io.warren.bench;
 
+import io.warren.bench.load.H2Bench;
 import io.warren.bench.load.Layout;
 import io.warren.bench.load.Plot;
 import io.warren.bench.load.Report;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
             Main.Paths.class,
             Main.Direct.class,
             Main.Reconnect.class,
+            Main.H2.class,
             Main.PlotCmd.class,
             Main.Jmh.class
         })
@@ -264,6 +266,31 @@ public final class Main {
         public Integer call() throws Exception {
             Scenarios sc = new Scenarios(c.settings());
             return c.finish(sc, sc.load("reconnect", List.of(Layout.broadcast(subscribers)), doubles(rates), true));
+        }
+    }
+
+    @Command(
+            name = "h2",
+            description = "SSE tunnels over HTTP/1.1 versus h2c streams: idle memory per tunnel, deliveries/s.")
+    static final class H2 implements Callable<Integer> {
+        @Mixin
+        Common c;
+
+        @Option(names = "--tunnels", defaultValue = "2000")
+        int tunnels;
+
+        @Option(names = "--streams-per-connection", defaultValue = "100", description = "h2c streams per connection.")
+        int perConnection;
+
+        @Option(names = "--rate", defaultValue = "20", description = "Datagrams/s broadcast to every tunnel.")
+        double rate;
+
+        @Override
+        public Integer call() throws Exception {
+            H2Bench b = new H2Bench(c.settings());
+            Report r = b.run(tunnels, perConnection, rate);
+            r.write(c.out, b.context(perConnection));
+            return 0;
         }
     }
 

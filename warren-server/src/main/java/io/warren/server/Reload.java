@@ -9,15 +9,17 @@ import java.util.Objects;
 
 /**
  * What a configuration reload changes, computed from the running and the new options alone (no server):
- * the engine's options, the publish key and the operations options change live; host/port, threads,
- * max-body and formats (any key of any format, timers included) need a restart and are only reported.
+ * the engine's options, the publish key, the operations options and the TLS certificate change live;
+ * host/port, threads, max-body, formats (any key of any format, timers included) and turning TLS on or
+ * off need a restart and are only reported.
  *
  * @param engine     the engine's timers and replay bounds differ
  * @param publishKey the publish key differs
  * @param operations any operations option differs
+ * @param tls        TLS stays on: its certificate and key are read again (a renewal at the same paths)
  * @param restart    what differs but is kept until a restart, in the order reported
  */
-record Reload(boolean engine, boolean publishKey, boolean operations, List<String> restart) {
+record Reload(boolean engine, boolean publishKey, boolean operations, boolean tls, List<String> restart) {
 
     Reload {
         restart = List.copyOf(restart);
@@ -38,10 +40,14 @@ record Reload(boolean engine, boolean publishKey, boolean operations, List<Strin
         if (!formatDefinitions(cur).equals(formatDefinitions(next))) {
             restart.add("formats");
         }
+        if ((cur.tls() == null) != (next.tls() == null)) {
+            restart.add("tls on/off");
+        }
         return new Reload(
                 !cur.node().equals(next.node()),
                 !Objects.equals(cur.publishKey(), next.publishKey()),
                 !curOps.equals(nextOps),
+                cur.tls() != null && next.tls() != null,
                 restart);
     }
 
@@ -57,12 +63,16 @@ record Reload(boolean engine, boolean publishKey, boolean operations, List<Strin
         if (operations) {
             applied.add("operations options");
         }
+        if (tls) {
+            applied.add("tls certificate");
+        }
         return applied;
     }
 
     /** The options the server runs with afterwards: the running ones with what changed live. */
     static ServerOptions running(ServerOptions cur, ServerOptions next) {
-        return cur.withPublishKey(next.publishKey()).withNode(next.node());
+        ServerOptions running = cur.withPublishKey(next.publishKey()).withNode(next.node());
+        return cur.tls() != null && next.tls() != null ? running.withTls(next.tls()) : running;
     }
 
     private static List<String> formatDefinitions(ServerOptions o) {

@@ -1,12 +1,20 @@
 package io.warren.server;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.warren.server.config.SecurityOptions;
+import io.warren.server.h2.Http2Streams;
+import io.warren.server.h2.PrefaceDetector;
+import io.warren.server.h2.ProtocolChoice;
+import io.warren.server.h2.TlsContext;
 import io.warren.server.http.BoundedAggregator;
 import io.warren.server.http.OriginHandler;
 import io.warren.server.http.OriginPolicy;
@@ -17,11 +25,14 @@ import io.warren.server.ops.AccessLogHandler;
 import io.warren.server.ops.ByteCounter;
 import io.warren.server.ops.Operations;
 import io.warren.server.ops.WarrenMetrics;
+import java.net.InetSocketAddress;
 
 /**
  * Warren's pipeline, one place for both ways a connection arrives: accepted on Warren's own port
- * ({@link #initChannel}) or handed over by the application ({@link #mount}). Bytes counted, HTTP codec,
- * access log (when on), request timeouts, bounded body, origin check (when configured), then Warren.
+ * ({@link #initChannel}) or handed over by the application ({@link #mount}). Bytes counted; TLS with
+ * ALPN when configured, else h2c detection; then for HTTP/1.1 the HTTP codec, for HTTP/2 the frame codec
+ * and one child channel per stream; and for each request the same handlers: access log (when on),
+ * request timeouts, bounded body, origin check (when configured), then Warren.
  */
 @ChannelHandler.Sharable
 final class WarrenChannels extends ChannelInitializer<Channel> {
@@ -34,37 +45,97 @@ final class WarrenChannels extends ChannelInitializer<Channel> {
     private final WarrenMetrics metrics;
     private final ByteCounter bytes;
     private final WarrenHttpHandler.Endpoints endpoints;
+    private final TlsContext tls;
+    private final Http2Streams h2;
+    private final ProtocolChoice protocols;
 
-    /** Security and max-body need a restart to change; the access log is read for each new connection. */
+    /**
+     * Security and max-body need a restart to change; the access log is read for each new connection, the
+     * TLS certificate for each new connection on Warren's port ({@code tls} null: plain HTTP and h2c).
+     */
     WarrenChannels(
             SecurityOptions security,
             int maxBody,
             Operations operations,
             WarrenMetrics metrics,
-            WarrenHttpHandler.Endpoints endpoints) {
+            WarrenHttpHandler.Endpoints endpoints,
+            TlsContext tls) {
         this.security = security;
         this.maxBody = maxBody;
         this.operations = operations;
         this.metrics = metrics;
         this.bytes = new ByteCounter(metrics);
         this.endpoints = endpoints;
+        this.tls = tls;
+        this.h2 = new Http2Streams(this::stream, security.maxHeaderSize(), security.idleTimeout());
+        this.protocols = new ProtocolChoice(this::http1, h2::install);
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        install(ch.pipeline());
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("bytes", bytes);
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+            p.addLast("alpn", TlsContext.alpn(protocols));
+        } else {
+            p.addLast("detect", new PrefaceDetector(protocols, security.idleTimeout()));
+        }
     }
 
-    /** A connection the application accepted: what the bootstrap sets on accepted ones, then the pipeline. */
+    /** Binds Warren's own port on {@code group}: every accepted connection gets this pipeline. */
+    Channel bind(EventLoopGroup group, Transport transport, InetSocketAddress address) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childAttr(Responses.METRICS, metrics)
+                .childHandler(this)
+                .bind(address)
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    /**
+     * A connection the application accepted (and decrypted, if it uses TLS): what the bootstrap sets on
+     * accepted ones, then HTTP/1.1 or h2c with prior knowledge.
+     */
     void mount(Channel channel) {
         channel.attr(Responses.METRICS).set(metrics);
         channel.config().setWriteBufferWaterMark(WATER_MARK);
-        install(channel.pipeline());
+        channel.pipeline().addLast("bytes", bytes);
+        channel.pipeline().addLast("detect", new PrefaceDetector(protocols, security.idleTimeout()));
     }
 
-    private void install(ChannelPipeline p) {
-        p.addLast("bytes", bytes);
-        p.addLast("http", new HttpServerCodec(security.maxInitialLine(), security.maxHeaderSize(), 8192));
+    private void http1(ChannelPipeline p) {
+        HttpServerCodec codec = new HttpServerCodec(security.maxInitialLine(), security.maxHeaderSize(), 8192);
+        p.addLast("http", codec);
+        if (tls == null) {
+            p.addLast("h2c", h2.upgrade(codec, maxBody, WarrenChannels::dropRequestHandlers));
+        }
+        request(p);
+    }
+
+    /** After an h2c upgrade the connection carries streams: each has its own request handlers. */
+    private static void dropRequestHandlers(ChannelPipeline p) {
+        for (String name : new String[] {"access", "timeouts", "aggregate", "origins", "warren"}) {
+            if (p.get(name) != null) {
+                p.remove(name);
+            }
+        }
+    }
+
+    /** An HTTP/2 stream: a channel of its own, with the connection's settings (the codec is already in). */
+    private void stream(Http2StreamChannel ch) {
+        ch.attr(Responses.METRICS).set(metrics);
+        ch.config().setWriteBufferWaterMark(WATER_MARK);
+        request(ch.pipeline());
+    }
+
+    private void request(ChannelPipeline p) {
         if (operations.options().accessLog()) {
             p.addLast("access", new AccessLogHandler());
         }

@@ -1,8 +1,6 @@
 package io.warren.server;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.warren.api.NodeListener;
 import io.warren.api.Publisher;
@@ -10,9 +8,9 @@ import io.warren.datagram.Ack;
 import io.warren.engine.Node;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.ServerOptions;
+import io.warren.server.h2.TlsContext;
 import io.warren.server.http.OriginPolicy;
 import io.warren.server.http.PublishGuard;
-import io.warren.server.http.Responses;
 import io.warren.server.http.WarrenHttpHandler;
 import io.warren.server.ops.AdminStats;
 import io.warren.server.ops.Operations;
@@ -52,10 +50,13 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     private WarrenChannels channels;
     private final boolean listen;
     private final Transport transport = Transport.best();
+    private final TlsContext tls;
     private Channel serverChannel;
 
     private WarrenServer(Builder b) {
         this.options = b.options;
+        // A bad certificate fails here, before any thread is started.
+        this.tls = options.tls() != null ? TlsContext.load(options.tls()) : null;
         this.listen = b.listen;
         this.engine = new ServerEngine(
                 options,
@@ -90,7 +91,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
                 options.publishKey(),
                 operations,
                 OriginPolicy.of(options.security().allowedOrigins()));
-        channels = new WarrenChannels(options.security(), options.maxBody(), operations, metrics, endpoints);
+        channels = new WarrenChannels(options.security(), options.maxBody(), operations, metrics, endpoints, tls);
         applyAdmin(operations.options());
         if (!listen) {
             log.info(
@@ -98,20 +99,15 @@ public final class WarrenServer implements Publisher, AutoCloseable {
                     engine.loops());
             return this;
         }
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WarrenChannels.WATER_MARK)
-                .childAttr(Responses.METRICS, metrics)
-                .childHandler(channels);
-        serverChannel = b.bind(new InetSocketAddress(options.host(), options.port()))
-                .syncUninterruptibly()
-                .channel();
+        serverChannel = channels.bind(group, transport, new InetSocketAddress(options.host(), options.port()));
         PublishGuard.warnIfOpen(options.host(), options.publishKey());
-        log.info("Warren listening on {}:{} ({} event loops, {})", options.host(), port(), engine.loops(), transport);
+        log.info(
+                "Warren listening on {}:{} ({} event loops, {}, {})",
+                options.host(),
+                port(),
+                engine.loops(),
+                transport,
+                tls != null ? "https: h2, http/1.1" : "http/1.1, h2c");
         return this;
     }
 
@@ -163,12 +159,17 @@ public final class WarrenServer implements Publisher, AutoCloseable {
 
     /**
      * Applies a new configuration to the running server, as far as it can change live: the engine's
-     * timers and replay bounds (for tunnels opened from now on), the publish key, and every operations
-     * option (admin key, metrics, access log for new connections). What needs a restart (host, port,
-     * threads, max-body, formats) is kept and reported. Returns a line per change.
+     * timers and replay bounds (for tunnels opened from now on), the publish key, every operations
+     * option (admin key, metrics, access log for new connections) and the TLS certificate (re-read for
+     * new connections; open ones keep theirs). What needs a restart (host, port, threads, max-body,
+     * formats, turning TLS on or off) is kept and reported. Returns a line per change.
      */
     public synchronized List<String> reconfigure(ServerOptions next, OperationsOptions nextOps) {
         Reload reload = Reload.between(options, operations.options(), next, nextOps);
+        if (reload.tls()) {
+            // First: a certificate that does not load refuses the whole reload.
+            tls.reload(next.tls());
+        }
         if (reload.engine()) {
             node.reconfigure(next.node());
         }

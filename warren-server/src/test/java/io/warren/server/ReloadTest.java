@@ -6,6 +6,8 @@ import io.warren.format.Format;
 import io.warren.format.Formats;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.ServerOptions;
+import io.warren.server.config.TlsOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -76,5 +78,26 @@ class ReloadTest {
     void aNewPortNeedsARestartButPortZeroKeepsTheBoundOne() {
         assertThat(Reload.between(CUR, OPS, CUR.withPort(9090), OPS).restart()).containsExactly("host/port");
         assertThat(Reload.between(CUR, OPS, CUR.withPort(0), OPS).restart()).isEmpty();
+    }
+
+    @Test
+    void withTlsOnTheCertificateIsReadAgainAndTurningTlsOnOrOffNeedsARestart() {
+        ServerOptions tls = CUR.withTls(new TlsOptions(Path.of("/c.pem"), Path.of("/k.pem")));
+        ServerOptions moved = CUR.withTls(new TlsOptions(Path.of("/new/c.pem"), Path.of("/new/k.pem")));
+        Reload same = Reload.between(tls, OPS, tls, OPS);
+        assertThat(same.tls()).isTrue();
+        assertThat(same.applied()).containsExactly("tls certificate");
+        assertThat(Reload.running(tls, moved).tls()).as("renewed at new paths").isEqualTo(moved.tls());
+
+        assertThat(Reload.between(CUR, OPS, CUR, OPS).tls())
+                .as("plain stays plain")
+                .isFalse();
+        Reload on = Reload.between(CUR, OPS, tls, OPS);
+        assertThat(on.tls()).isFalse();
+        assertThat(on.restart()).containsExactly("tls on/off");
+        assertThat(Reload.running(CUR, tls).tls()).isNull();
+        Reload off = Reload.between(tls, OPS, CUR, OPS);
+        assertThat(off.restart()).containsExactly("tls on/off");
+        assertThat(Reload.running(tls, CUR).tls()).isEqualTo(tls.tls());
     }
 }

@@ -4,6 +4,7 @@ import static io.warren.server.config.Values.check;
 import static io.warren.server.config.Values.positive;
 
 import io.warren.NodeOptions;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The listener and the engine's timers and replay bounds: {@code --host} to {@code --publish-key}. */
@@ -14,6 +15,15 @@ final class ServerFlags {
 
     @Option(names = "--port", defaultValue = "8080", description = "TCP port.")
     int port;
+
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "PEM",
+            description = "Certificate chain (PEM): serve HTTPS with ALPN h2 and http/1.1. Needs --tls-key.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8) of --tls-cert.")
+    String tlsKey;
 
     @Option(names = "--threads", defaultValue = "0", description = "Event loops (tunnel shards); 0 = one per core.")
     int threads;
@@ -65,6 +75,17 @@ final class ServerFlags {
             throw new IllegalArgumentException("max-body must be between 1 byte and 16m, not '" + maxBody + "'");
         }
         return (int) body;
+    }
+
+    /** HTTPS when both files are named; the files themselves are read when the server starts. */
+    TlsOptions tls() {
+        boolean cert = Values.present(tlsCert);
+        boolean key = Values.present(tlsKey);
+        if (cert != key) {
+            throw new IllegalArgumentException(
+                    (cert ? "tls-key" : "tls-cert") + " is required with " + (cert ? "tls-cert" : "tls-key"));
+        }
+        return cert ? new TlsOptions(Path.of(tlsCert.trim()), Path.of(tlsKey.trim())) : null;
     }
 
     void checkListener() {

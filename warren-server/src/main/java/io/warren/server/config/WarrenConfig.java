@@ -110,6 +110,7 @@ public final class WarrenConfig {
         var node = server.node();
         int body = server.maxBody();
         server.checkListener();
+        var tls = server.tls();
         var formats = FormatConfig.readAll(sources.file("formats"), warn);
         return new ServerOptions(
                 server.host,
@@ -121,6 +122,7 @@ public final class WarrenConfig {
                 formats,
                 cluster.read(),
                 HistoryConfig.read(sources.file("history")),
-                security.read(limits));
+                security.read(limits),
+                tls);
     }
 }

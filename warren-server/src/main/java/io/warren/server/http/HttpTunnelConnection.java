@@ -2,6 +2,7 @@ package io.warren.server.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.format.Mode;
@@ -161,8 +163,15 @@ public final class HttpTunnelConnection implements Connection {
         ByteBuf b = pending;
         pending = null;
         if (format.mode() == Mode.STREAM) {
-            channel.writeAndFlush(b == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(b))
-                    .addListener(ChannelFutureListener.CLOSE);
+            ChannelFuture last =
+                    channel.writeAndFlush(b == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(b));
+            if (channel instanceof Http2StreamChannel && !channel.isWritable()) {
+                // A stalled HTTP/2 stream takes nothing more until its reader opens its window: reset it
+                // now, which frees its slot and its buffered bytes (the client reconnects and resumes).
+                channel.close();
+            } else {
+                last.addListener(ChannelFutureListener.CLOSE);
+            }
         } else {
             ByteBuf body = channel.alloc().directBuffer(partsLength);
             if (parts != null) {

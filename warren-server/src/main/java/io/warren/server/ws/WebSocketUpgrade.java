@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
@@ -40,6 +41,11 @@ public final class WebSocketUpgrade {
      */
     public static WebSocketTunnelConnection upgrade(
             Channel ch, FullHttpRequest req, Format format, Node node, String httpHandlerName) {
+        if (ch instanceof Http2StreamChannel) {
+            // RFC 8441 (extended CONNECT) is not in Netty: browsers fall back to HTTP/1.1 for WebSocket.
+            throw ErrorCode.BAD_REQUEST.exception(
+                    "format '" + format.name() + "' needs HTTP/1.1: WebSocket over HTTP/2 is not supported");
+        }
         if (!isUpgrade(req)) {
             throw ErrorCode.BAD_REQUEST.exception("format '" + format.name() + "' needs a WebSocket upgrade request");
         }

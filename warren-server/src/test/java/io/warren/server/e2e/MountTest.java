@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.warren.NodeOptions;
 import io.warren.server.WarrenServer;
 import io.warren.server.config.ServerOptions;
+import io.warren.server.support.H2Client;
 import io.warren.server.support.LeakReports;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
@@ -75,6 +76,17 @@ class MountTest {
                 assertThat(c.next().get("from").asText()).isEqualTo(c.client());
                 assertThat(TestServer.sendTo(port, "GET", "/healthz", null).status())
                         .isEqualTo(200);
+            }
+            // The same mounted connection handling speaks HTTP/2 when the client starts with its preface.
+            try (H2Client h2 = H2Client.priorKnowledge(port)) {
+                H2Client.Stream s = h2.get("/tunnel?new=1&format=stream&subscribe=/app/*", true);
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> s.body().contains("/meta/open"));
+                warren.publish("/app/h2", "\"over h2\"").toCompletableFuture().get(5, TimeUnit.SECONDS);
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> s.body().contains("over h2"));
             }
             server.close().sync();
         } finally {

@@ -68,6 +68,15 @@ class ProcessIT {
             assertThat(p.process.exitValue()).isEqualTo(2);
             assertThat(p.output()).contains("replay-size", "'many'");
         }
+        Path notACert = Files.writeString(dir.resolve("cert.pem"), "not a certificate");
+        try (WarrenProcess p = WarrenProcess.start(
+                Map.of(), "--port=0", "--tls-cert=" + notACert, "--tls-key=" + dir.resolve("missing.key"))) {
+            assertThat(p.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.process.exitValue())
+                    .as("a bad certificate is a configuration error")
+                    .isEqualTo(2);
+            assertThat(p.output()).contains("tls-cert:", notACert.toString()).doesNotContain("listening");
+        }
     }
 
     @Test

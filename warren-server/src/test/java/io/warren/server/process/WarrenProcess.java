@@ -54,12 +54,16 @@ final class WarrenProcess implements AutoCloseable {
     }
 
     static WarrenProcess start(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xss512k",
-                "-Xmx256m",
-                "-jar",
-                jar().toString()));
+        return start(List.of(), env, args);
+    }
+
+    /** As {@link #start(Map, String...)}, with extra JVM options (system properties) before {@code -jar}. */
+    static WarrenProcess start(List<String> jvm, Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss512k", "-Xmx256m"));
+        cmd.addAll(jvm);
+        cmd.add("-jar");
+        cmd.add(jar().toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("WARREN_"));
