@@ -9,6 +9,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -101,6 +102,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
     final String tunnelKeyPrefix;
     final String nodeChannelPrefix;
     final String historyKeyPrefix;
+    private final boolean shardedRecords;
     private final AbstractRedisClient client;
     private final RedisClusterAsyncCommands<String, String> async;
     final StatefulRedisPubSubConnection<String, String> pubsub;
@@ -118,11 +120,13 @@ public final class RedisCluster implements BrokerProvider.Backend {
         new SecureRandom().nextBytes(id);
         this.nodeId = HexFormat.of().formatHex(id);
         boolean sharded = uri.startsWith(CLUSTER_SCHEME);
-        // On Redis Cluster every key shares one hash tag: the publish script writes the log and a path's
-        // history together, which Redis Cluster allows only within one slot.
+        // On Redis Cluster the log and the histories share one hash tag: the publish script writes the log
+        // and a path's history together, which Redis Cluster allows only within one slot. Each tunnel
+        // record is its own hash tag (every registry script touches one record), so records spread.
         String keys = sharded ? "{" + options.prefix().replaceAll(":$", "") + "}:" : options.prefix();
         this.logKey = keys + "log";
-        this.tunnelKeyPrefix = keys + "t:";
+        this.tunnelKeyPrefix = options.prefix() + "t:";
+        this.shardedRecords = sharded;
         this.historyKeyPrefix = keys + "h:";
         this.pathChannelPrefix = options.prefix() + "p:";
         this.nodeChannelPrefix = options.prefix() + "n:";
@@ -160,7 +164,13 @@ public final class RedisCluster implements BrokerProvider.Backend {
             c.addListener(watch);
             this.client = c;
             this.async = c.connect().async();
-            this.pubsub = c.connectPubSub();
+            // Subscribe at the master running the publish script (the log's slot): there PUBLISH reaches
+            // subscribers before the script returns, as on one Redis, so "ack means active" and the
+            // log/live de-duplication of a resume hold. Elsewhere it would arrive later, over the cluster bus.
+            RedisURI home = c.getPartitions()
+                    .getPartitionBySlot(SlotHash.getSlot(logKey))
+                    .getUri();
+            this.pubsub = c.connectPubSub().getConnection(home.getHost(), home.getPort());
         } else {
             RedisClient c = RedisClient.create(RedisURI.create(uri));
             c.setOptions(ClientOptions.builder()
@@ -227,6 +237,11 @@ public final class RedisCluster implements BrokerProvider.Backend {
     /** This member's id in keys and channels (random per start). */
     public String nodeId() {
         return nodeId;
+    }
+
+    /** A tunnel's record: {@code warren:t:T}, or {@code warren:t:{T}} on a Redis Cluster (its own slot). */
+    String tunnelKey(String tunnelId) {
+        return shardedRecords ? tunnelKeyPrefix + "{" + tunnelId + "}" : tunnelKeyPrefix + tunnelId;
     }
 
     RedisClusterAsyncCommands<String, String> async() {
