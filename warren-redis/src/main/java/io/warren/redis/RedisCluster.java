@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -107,6 +108,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
     private final RedisClusterAsyncCommands<String, String> async;
     final StatefulRedisPubSubConnection<String, String> pubsub;
     private final RedisBroker broker;
+    private final Heartbeat heartbeat;
     private final RedisTunnelRegistry registry;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean brokerTaken;
@@ -171,18 +173,25 @@ public final class RedisCluster implements BrokerProvider.Backend {
                     .getPartitionBySlot(SlotHash.getSlot(logKey))
                     .getUri();
             this.pubsub = c.connectPubSub().getConnection(home.getHost(), home.getPort());
+            this.heartbeat = new Heartbeat(List.of(pubsub), c.getResources().eventExecutorGroup(), HEARTBEAT);
         } else {
             RedisClient c = RedisClient.create(RedisURI.create(uri));
             c.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // At most once: a command cut off by a lost connection fails (a publish answers
+                    // overloaded) instead of being sent again, which could run it twice.
+                    .replayFilter(command -> true)
                     .requestQueueSize(options.queueSize())
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                     .build());
             c.addListener(watch);
             this.client = c;
-            this.async = c.connect().async();
+            StatefulRedisConnection<String, String> commands = c.connect();
+            this.async = commands.async();
             this.pubsub = c.connectPubSub();
+            this.heartbeat =
+                    new Heartbeat(List.of(commands, pubsub), c.getResources().eventExecutorGroup(), HEARTBEAT);
         }
         this.broker = new RedisBroker(this);
         this.registry = new RedisTunnelRegistry(this);
@@ -210,6 +219,9 @@ public final class RedisCluster implements BrokerProvider.Backend {
     public static RedisCluster connect(String uri, Options options) {
         return new RedisCluster(uri, options);
     }
+
+    /** How often each connection is sent a PING, to find one that stalled (see {@link Heartbeat}). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     /** A Redis Cluster: {@code redis-cluster://HOST:PORT[,HOST:PORT...]} (seed nodes). */
     public static final String CLUSTER_SCHEME = "redis-cluster://";
@@ -289,6 +301,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
     void closed() {
         if (open.decrementAndGet() == 0) {
             closed = true;
+            heartbeat.stop();
             client.shutdownAsync(0, 2, TimeUnit.SECONDS); // closes both connections
         }
     }
