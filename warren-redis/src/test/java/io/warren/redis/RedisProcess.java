@@ -39,14 +39,24 @@ public final class RedisProcess implements AutoCloseable {
      * {@code redis-sentinel://127.0.0.1:PORT#mymaster} URIs.
      */
     public static RedisProcess sentinel(RedisProcess master) {
+        return sentinel(master, 1, 30_000);
+    }
+
+    /**
+     * Starts a Sentinel watching {@code master} as {@code mymaster}: it is declared down after
+     * {@code downAfterMillis} without answers, and failed over when {@code quorum} Sentinels agree.
+     */
+    public static RedisProcess sentinel(RedisProcess master, int quorum, int downAfterMillis) {
         String exe = find();
         try {
             RedisProcess r = new RedisProcess(exe, freePort());
             Path conf = r.logFile.getParent().resolve("sentinel-" + r.port + ".conf");
             Files.writeString(
                     conf,
-                    "port " + r.port + "\nbind 127.0.0.1\ndaemonize no\n" + "sentinel monitor mymaster 127.0.0.1 "
-                            + master.port + " 1\n");
+                    "port " + r.port + "\nbind 127.0.0.1\ndaemonize no\n"
+                            + "sentinel monitor mymaster 127.0.0.1 " + master.port + " " + quorum + "\n"
+                            + "sentinel down-after-milliseconds mymaster " + downAfterMillis + "\n"
+                            + "sentinel failover-timeout mymaster 10000\n");
             r.process = new ProcessBuilder(List.of(exe, conf.toString(), "--sentinel"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(r.logFile.toFile()))
