@@ -712,7 +712,7 @@ var Core = class {
     try {
       const conn = transports[name].open(this.Ua, params);
       conn.q = false;
-      conn.fb = !!probe;
+      conn.gb = !!probe;
       return conn;
     } catch (e) {
       if (probe) return null;
@@ -863,14 +863,20 @@ var Core = class {
       this.D({ reason: "unreachable", error: "unreachable", message: "gave up after " + this.c.maxAttempts + " attempts" });
       return;
     }
+    this.$a = Date.now() + floor;
     this.C = setTimeout(() => this.Z(), delay);
   }
-  /** Reconnects now if waiting to (the network came back, or the page woke up); checks a stale connection. */
+  /**
+   * Reconnects now if waiting to (the network came back, or the page woke up), unless a server's
+   * Retry-After still runs: that wait is the server's, not the network's. Checks a stale connection.
+   */
   ua() {
     if (this.state === "closed") return;
     if (this.C) {
-      clearTimeout(this.C);
-      this.Z();
+      if (Date.now() >= this.$a) {
+        clearTimeout(this.C);
+        this.Z();
+      }
       return;
     }
     if (this.a && this.a.q && Date.now() - this.O > this.$(this.a)) this.e(this.a, "silent");
@@ -1005,7 +1011,7 @@ var Hub = class {
     };
     this.i = new Core(url, { ...options, shareTabs: false }, emit);
   }
-  $a(fn) {
+  ab(fn) {
     this.Q.add(fn);
     return () => this.Q.delete(fn);
   }
@@ -1021,7 +1027,7 @@ function snapshot(core) {
 var strip = (arg) => arg && typeof arg === "object" ? JSON.parse(JSON.stringify(arg, (k, v) => k === "cause" ? void 0 : v)) : arg;
 function serveTab(hub, port) {
   const subs = /* @__PURE__ */ new Map();
-  const off = hub.$a((msg) => port.postMessage(msg));
+  const off = hub.ab((msg) => port.postMessage(msg));
   port.postMessage({ op: "state", ...snapshot(hub.i) });
   return function onMessage(m) {
     const core = hub.i;
@@ -1102,7 +1108,7 @@ function leaderPort(url, options, onMessage, onNewHub) {
           if (m.msg.op === "bye") tabs.delete(m.from);
         }
       };
-      lead = { ab: hub, bb: channel, cb: release };
+      lead = { bb: hub, cb: channel, db: release };
       channel.postMessage({ to: "*", msg: { op: "hub" } });
     })).catch(() => {
     });
@@ -1110,9 +1116,9 @@ function leaderPort(url, options, onMessage, onNewHub) {
   const leave = () => {
     if (abort) abort.abort();
     if (lead) {
-      lead.ab.close();
       lead.bb.close();
-      lead.cb();
+      lead.cb.close();
+      lead.db();
       lead = null;
     }
     if (bc) {
@@ -1136,9 +1142,9 @@ var SharedCore = class {
     this.p = /* @__PURE__ */ new Map();
     this.E = /* @__PURE__ */ new Map();
     this.N = new IdWindow(options.dedupWindow);
-    this.db = url;
+    this.eb = url;
     this.ca = { ...options, shareTabs: false, getToken: void 0 };
-    const onMessage = (m) => this.eb(m);
+    const onMessage = (m) => this.fb(m);
     this.ya = () => {
       this.F = leaderPort(url, { ...this.ca, getToken: options.getToken }, onMessage, () => this.R());
       this.sharing = "broadcast-channel";
@@ -1189,7 +1195,7 @@ var SharedCore = class {
     this.F.postMessage(m);
   }
   za() {
-    this.h({ op: "hello", url: this.db, options: this.ca });
+    this.h({ op: "hello", url: this.eb, options: this.ca });
   }
   /** A new hub (leader handover, worker fallback, bfcache restore): register this tab there again. */
   R() {
@@ -1200,7 +1206,7 @@ var SharedCore = class {
   o(state, info) {
     setState(this, state, info);
   }
-  eb(m) {
+  fb(m) {
     if (this.state === "closed") return;
     if (m.client !== void 0) {
       this.client = m.client;

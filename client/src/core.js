@@ -234,13 +234,17 @@ export class Core {
     if (this.state === 'closed' || this._retryTimer) return;
     const delay = this._needToken && !backOff && !floor ? 0 : this.policy.nextDelay(floor);
     if (delay < 0) { this._end({ reason: 'unreachable', error: 'unreachable', message: 'gave up after ' + this.opts.maxAttempts + ' attempts' }); return; }
+    this._notBefore = Date.now() + floor;
     this._retryTimer = setTimeout(() => this._connect(), delay);
   }
 
-  /** Reconnects now if waiting to (the network came back, or the page woke up); checks a stale connection. */
+  /**
+   * Reconnects now if waiting to (the network came back, or the page woke up), unless a server's
+   * Retry-After still runs: that wait is the server's, not the network's. Checks a stale connection.
+   */
   wake() {
     if (this.state === 'closed') return;
-    if (this._retryTimer) { clearTimeout(this._retryTimer); this._connect(); return; }
+    if (this._retryTimer) { if (Date.now() >= this._notBefore) { clearTimeout(this._retryTimer); this._connect(); } return; }
     if (this.conn && this.conn.opened && Date.now() - this._activity > this._deadTime(this.conn)) this.lost(this.conn, 'silent');
   }
 

@@ -411,6 +411,26 @@ describe('issue 12: the policy against the real network', () => {
       assert.ok(seen.some(e => e[0] === 'resume'), 'the same tunnel, resumed');
     });
 
+    test('issue12_onlineKeepsRetryAfter: online and visible events during a 429 Retry-After do not cut it short', async () => {
+      const busy = await startServer(['--keepalive=1s', '--max-tunnels-per-address=1', '--first-attach-timeout=1s']);
+      try {
+        const held = await holdTunnel(busy);
+        const p = await proxy(busy.port);
+        const w = page(p.url, { ...FAST, transport: 'stream' });
+        const seen = record(w);
+        await until(() => seen.some(e => e[0] === 'error' && e[1].status === 429), 'the 429', 5000);
+        window.dispatchEvent(new Event('online'));
+        document.dispatchEvent(new Event('visibilitychange'));
+        await until(() => p.requests.length === 2, 'the retry', 10000);
+        const gap = p.times[1] - p.times[0];
+        assert.ok(gap >= 5000, 'the retry came ' + gap + ' ms after the 429, though Retry-After was 5 s');
+        held.abort();
+        await until(() => w.state === 'open', 'open once a slot is free', 20000);
+      } finally {
+        await busy.stop();
+      }
+    });
+
     test('issue12_reconnectOnVisible: a page becoming visible reconnects at once; hidden does nothing', async () => {
       const p = await proxy(server.port);
       const w = page(p.url, SLOW);
