@@ -14,6 +14,8 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.warren.spi.Broker;
 import io.warren.spi.BrokerProvider;
 import io.warren.spi.HistoryRule;
@@ -105,6 +107,14 @@ public final class RedisCluster implements BrokerProvider.Backend {
     final String historyKeyPrefix;
     private final boolean shardedRecords;
     private final AbstractRedisClient client;
+    /**
+     * Lettuce's threads, with reconnect attempts at most {@link #RECONNECT_DELAY_MAX} apart: its default
+     * back-off grows to 30 s, so a node would stay cut off up to 30 s after a long outage ended.
+     */
+    private final ClientResources resources = ClientResources.builder()
+            .reconnectDelay(Delay.exponential(Duration.ZERO, RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
+            .build();
+
     private final RedisClusterAsyncCommands<String, String> async;
     final StatefulRedisPubSubConnection<String, String> pubsub;
     private final RedisBroker broker;
@@ -154,7 +164,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
             for (String hostPort : uri.substring(CLUSTER_SCHEME.length()).split(",")) {
                 seeds.add(RedisURI.create("redis://" + hostPort));
             }
-            RedisClusterClient c = RedisClusterClient.create(seeds);
+            RedisClusterClient c = RedisClusterClient.create(resources, seeds);
             // Lettuce connects to each cluster node lazily, and a node connection still connecting would
             // reject commands: here they wait instead, bounded by the queue size and the command timeout.
             c.setOptions(ClusterClientOptions.builder()
@@ -175,7 +185,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
             this.pubsub = c.connectPubSub().getConnection(home.getHost(), home.getPort());
             this.heartbeat = new Heartbeat(List.of(pubsub), c.getResources().eventExecutorGroup(), HEARTBEAT);
         } else {
-            RedisClient c = RedisClient.create(RedisURI.create(uri));
+            RedisClient c = RedisClient.create(resources, RedisURI.create(uri));
             c.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -222,6 +232,9 @@ public final class RedisCluster implements BrokerProvider.Backend {
 
     /** How often each connection is sent a PING, to find one that stalled (see {@link Heartbeat}). */
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+    /** The longest wait between two reconnect attempts. */
+    static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
 
     /** A Redis Cluster: {@code redis-cluster://HOST:PORT[,HOST:PORT...]} (seed nodes). */
     public static final String CLUSTER_SCHEME = "redis-cluster://";
@@ -302,7 +315,8 @@ public final class RedisCluster implements BrokerProvider.Backend {
         if (open.decrementAndGet() == 0) {
             closed = true;
             heartbeat.stop();
-            client.shutdownAsync(0, 2, TimeUnit.SECONDS); // closes both connections
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS) // closes both connections
+                    .whenComplete((v, e) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
         }
     }
 
