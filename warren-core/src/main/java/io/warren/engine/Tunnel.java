@@ -22,7 +22,6 @@ import org.jspecify.annotations.NullUnmarked;
  * the buffer's bounds evict them (streams) or the client acknowledges them with {@code last} (polls), so
  * a client that re-attaches with the id of the last datagram it saw misses nothing the buffer still
  * holds, and is told {@code gap} when it may have missed something.
- *
  * How a connection is fed is its {@link Delivery}'s business (slow consumers: {@link StreamDelivery}).
  *
  * <p>Confined to its shard's thread, except for the immutable identity fields.
