@@ -9,6 +9,7 @@ import io.warren.ErrorCode;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.spi.TunnelRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +92,10 @@ final class RemoteEvents {
         ArrayNode a = JSON.createArrayNode();
         for (ClientDatagram cd : datagrams) {
             ObjectNode o = a.addObject();
-            o.put("p", cd.path()).put("d", cd.data()).put("r", cd.ref());
+            // data as its JSON text (valid UTF-8, checked at the entry): byte[] would become Base64
+            o.put("p", cd.path())
+                    .put("d", cd.data() == null ? null : new String(cd.data(), StandardCharsets.UTF_8))
+                    .put("r", cd.ref());
             if (cd.error() != null) {
                 o.put("e", cd.error().code().name()).put("m", cd.error().getMessage());
             }

@@ -107,7 +107,9 @@ class RemoteEventsTest {
                 new ClientDatagram("T", "/a/c", null, null, null),
                 ClientDatagram.invalid(ErrorCode.BAD_JSON.exception("not json"), "r3", "T"));
         List<ClientDatagram> got = RemoteEvents.decode("T", RemoteEvents.encode(sent));
-        assertThat(got.subList(0, 2)).containsExactlyElementsOf(sent.subList(0, 2));
+        assertThat(got.subList(0, 2))
+                .usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyElementsOf(sent.subList(0, 2));
         assertThat(got.get(2).ref()).isEqualTo("r3");
         assertThat(got.get(2).error().code()).isEqualTo(ErrorCode.BAD_JSON);
         assertThat(got.get(2).error().getMessage()).isEqualTo("not json");
