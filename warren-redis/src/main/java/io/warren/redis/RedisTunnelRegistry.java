@@ -175,7 +175,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
     }
 
     private String key(String tunnelId) {
-        return cluster.tunnelKey(tunnelId);
+        return cluster.tunnelKeyPrefix + tunnelId;
     }
 
     static String interests(List<PathPattern> patterns) {
