@@ -19,6 +19,12 @@ public record Identity(
         @Nullable Instant expiresAt) {
     public static final Identity ANONYMOUS = new Identity(null, Map.of(), null);
 
+    /**
+     * The attribute under which an authenticator keeps the client's public profile, shown by presence: a JSON
+     * object as text, bounded in size by the authenticator.
+     */
+    public static final String INFO_ATTRIBUTE = "warren.info";
+
     public Identity {
         attributes = Map.copyOf(attributes);
     }
@@ -26,6 +32,16 @@ public record Identity(
     /** An identity whose credentials do not expire. */
     public Identity(@Nullable String subject, Map<String, Object> attributes) {
         this(subject, attributes, null);
+    }
+
+    /** The user the tunnel belongs to: the subject, or {@code null} for an anonymous client. */
+    public @Nullable String user() {
+        return subject;
+    }
+
+    /** The client's public profile ({@link #INFO_ATTRIBUTE}), or {@code null} when it has none. */
+    public @Nullable String info() {
+        return attributes.get(INFO_ATTRIBUTE) instanceof String s ? s : null;
     }
 
     public boolean isAnonymous() {
