@@ -41,16 +41,17 @@ public final class ClusterBench {
     /** The context of the report, with the cross-node p99 overhead (cluster minus single, medians) per point. */
     public Map<String, Object> context(Scenarios sc, Report r) {
         Map<String, Object> c = sc.context();
+        c.remove("nchan workers");
         c.put("targets", List.of(CLUSTER + " (2 nodes + redis-server)", SINGLE + " (1 node, no Redis)"));
-        Map<String, Object> overhead = new LinkedHashMap<>();
+        List<String> overhead = new ArrayList<>();
         r.medians().forEach((point, byTarget) -> {
             Map<String, Double> cl = byTarget.get(CLUSTER);
             Map<String, Double> one = byTarget.get(SINGLE);
             if (cl != null && one != null && cl.get("p99Ms") != null && one.get("p99Ms") != null) {
-                overhead.put(point, Report.fmt(cl.get("p99Ms") - one.get("p99Ms")));
+                overhead.add(point + ": " + Report.fmt(cl.get("p99Ms") - one.get("p99Ms")) + " ms");
             }
         });
-        c.put("cross-node p99 overhead, ms (cluster p99 - single p99)", overhead);
+        c.put("cross-node p99 overhead (cluster p99 - single p99, medians)", String.join("; ", overhead));
         return c;
     }
 
