@@ -166,7 +166,7 @@ class ScenarioSmokeTest {
     void broadcastOverWebSocket() throws Exception {
         Scenarios.Settings s = copy();
         s.format = "ws";
-        s.durationMillis = 2_000;
+        s.durationMillis = 1_500;
         s.targets = List.of(Target.WARREN, Target.NCHAN); // nchan is skipped: it is measured over EventSource only
         Report r = new Scenarios(s).load("broadcast-ws", List.of(Layout.broadcast(20)), List.of(100.0), false);
         assertExactlyOnce(r, 1);
@@ -183,7 +183,7 @@ class ScenarioSmokeTest {
         }
         assumeTrue(redis, "redis-server is not installed (apt-get install redis-server)");
         Scenarios.Settings s = copy();
-        s.durationMillis = 2_000;
+        s.durationMillis = 1_500;
         ClusterBench b = new ClusterBench(s, "redis-server");
         // 20 subscribers over 4 paths, 10 on each node: each datagram reaches 5 subscribers
         Report r = b.run("cluster", Layout.paths(20, 4, 1), List.of(50.0));
