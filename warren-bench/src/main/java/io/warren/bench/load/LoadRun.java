@@ -183,7 +183,8 @@ public final class LoadRun implements AutoCloseable {
             gaps += o.gaps;
             errors += o.errors;
             if (o.firstRecvMicros > 0) {
-                firstRecvMicros = firstRecvMicros == 0 ? o.firstRecvMicros : Math.min(firstRecvMicros, o.firstRecvMicros);
+                firstRecvMicros =
+                        firstRecvMicros == 0 ? o.firstRecvMicros : Math.min(firstRecvMicros, o.firstRecvMicros);
             }
             lastRecvMicros = Math.max(lastRecvMicros, o.lastRecvMicros);
             latency.add(o.latency);

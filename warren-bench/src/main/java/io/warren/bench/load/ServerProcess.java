@@ -280,7 +280,8 @@ public abstract class ServerProcess implements AutoCloseable {
                         .redirectOutput(logFile.toFile())
                         .start();
             } catch (IOException e) {
-                throw new IOException("cannot start " + executable + " (apt-get install redis-server): " + e.getMessage(), e);
+                throw new IOException(
+                        "cannot start " + executable + " (apt-get install redis-server): " + e.getMessage(), e);
             }
             awaitPort();
         }

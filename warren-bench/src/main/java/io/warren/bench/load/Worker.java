@@ -214,14 +214,16 @@ public final class Worker {
                 if (ws) {
                     // The handshake starts when the channel is active; the codec and aggregator give way
                     // to the WebSocket frame decoder once it succeeds. Pings are answered by the handler.
-                    String uri = "ws://" + host + ":" + port + target.subscribeUri(layout, s.index, format, s.tunnel, s.lastId);
+                    String uri = "ws://" + host + ":" + port
+                            + target.subscribeUri(layout, s.index, format, s.tunnel, s.lastId);
+                    WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                            .webSocketUri(java.net.URI.create(uri))
+                            .maxFramePayloadLength(65536)
+                            .handshakeTimeoutMillis(30_000)
+                            .build();
                     ch.pipeline()
                             .addLast(new HttpObjectAggregator(8192))
-                            .addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                                    .webSocketUri(java.net.URI.create(uri))
-                                    .maxFramePayloadLength(65536)
-                                    .handshakeTimeoutMillis(30_000)
-                                    .build()))
+                            .addLast(new WebSocketClientProtocolHandler(config))
                             .addLast(new WsHandler(s));
                     return;
                 }

@@ -17,16 +17,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The generator's refusals: what it cannot measure it says so, before any socket is opened. */
+/**
+ * The generator's own rules: what it cannot measure it refuses before opening a socket, and a cluster's
+ * publishes alternate between its nodes.
+ */
 class LoadGeneratorRulesTest {
     @TempDir
     Path dir;
 
     @Test
     void nchanIsNeverDrivenOverWebSocket() {
-        assertThatThrownBy(() -> new Worker(
-                        "127.0.0.1", 1, Target.NCHAN, "ws", Layout.broadcast(1), 0, 1, 1, new PrintStream(
-                                PrintStream.nullOutputStream())))
+        PrintStream out = new PrintStream(PrintStream.nullOutputStream());
+        assertThatThrownBy(() -> new Worker("127.0.0.1", 1, Target.NCHAN, "ws", Layout.broadcast(1), 0, 1, 1, out))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("EventSource");
     }
