@@ -159,7 +159,7 @@ class ScenarioSmokeTest {
         double offered = (Double) row.get("offeredPerSec");
         assertThat((Double) row.get("deliveriesPerSec"))
                 .as(row.toString())
-                .isBetween(0.25 * offered, 1.5 * offered);
+                .isBetween(0.1 * offered, 1.5 * offered); // loose: a loaded CI machine stretches the drain
     }
 
     @Test

@@ -50,6 +50,8 @@ import org.HdrHistogram.Histogram;
  * the coordinator over stdin/stdout, one command or report per line. A process may hold at most 20,000
  * open files here, so the coordinator starts several workers for large runs; source addresses rotate
  * over 127.0.0.2..127.0.0.(1+sourceIps) so that more connections than one address's ephemeral ports fit.
+ * A subscriber reads an HTTP stream ({@code sse}, {@code stream}), polls ({@code longpoll}), or holds a
+ * WebSocket ({@code ws}, Warren only: each text message is one datagram).
  *
  * <p>Reports: {@code connected N}, {@code client I C} (direct layouts), {@code recv TOTAL} (every 200 ms),
  * {@code resumed N MICROS} (after {@code drop}), {@code status OPEN DISCONNECTS KEEPALIVES},
