@@ -88,7 +88,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     /** Starts the engine and binds the port. */
     public WarrenServer start() {
         node.start().toCompletableFuture().join();
-        hooks.start();
+        hooks.start(node.ids().tag());
         metrics.bind(node);
         endpoints = new WarrenHttpHandler.Endpoints(
                 node,

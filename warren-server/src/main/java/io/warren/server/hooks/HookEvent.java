@@ -16,9 +16,10 @@ import java.util.Locale;
  */
 record HookEvent(String id, TunnelEvent event, long time) {
 
-    /** {@code {"events":[...]}}, UTF-8. */
-    static byte[] json(List<HookEvent> batch) {
-        StringBuilder sb = new StringBuilder(64 + 160 * batch.size()).append("{\"events\":[");
+    /** {@code {"node":NODE,"events":[...]}}, UTF-8. */
+    static byte[] json(String node, List<HookEvent> batch) {
+        StringBuilder sb = new StringBuilder(64 + 160 * batch.size());
+        Datagram.quote(sb.append("{\"node\":"), node).append(",\"events\":[");
         for (int i = 0; i < batch.size(); i++) {
             if (i > 0) {
                 sb.append(',');

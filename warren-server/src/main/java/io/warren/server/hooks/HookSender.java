@@ -26,14 +26,21 @@ final class HookSender implements Runnable {
     private final HookOptions options;
     private final HookQueue queue;
     private final HttpClient client;
+    private final String node;
     private volatile boolean running = true;
 
-    HookSender(HookOptions options, HookQueue queue) {
+    HookSender(HookOptions options, HookQueue queue, String node) {
         this.options = options;
         this.queue = queue;
+        this.node = node;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(options.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // No h2c upgrade dance on plain http (some application servers mishandle it); h2 over TLS.
+                .version(
+                        options.url().getScheme().equals("http")
+                                ? HttpClient.Version.HTTP_1_1
+                                : HttpClient.Version.HTTP_2)
                 .build();
     }
 
@@ -60,7 +67,7 @@ final class HookSender implements Runnable {
     }
 
     private void send(List<HookEvent> batch) throws InterruptedException {
-        byte[] body = HookEvent.json(batch);
+        byte[] body = HookEvent.json(node, batch);
         HttpRequest.Builder request = HttpRequest.newBuilder(options.url())
                 .timeout(options.timeout())
                 .header("Content-Type", "application/json")

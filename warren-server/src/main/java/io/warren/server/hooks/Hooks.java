@@ -17,13 +17,12 @@ public final class Hooks {
 
     private final HookOptions options;
     private final HookQueue queue;
-    private final HookSender sender;
+    private HookSender sender;
     private Thread thread;
 
     public Hooks(HookOptions options, MeterRegistry registry) {
         this.options = options;
         this.queue = options.enabled() ? new HookQueue(options.queue(), registry) : null;
-        this.sender = queue != null ? new HookSender(options, queue) : null;
     }
 
     /** What the engine calls with each tunnel event; {@link NodeListener#NONE} when hooks are off. */
@@ -31,11 +30,12 @@ public final class Hooks {
         return queue != null ? queue : NodeListener.NONE;
     }
 
-    /** Starts the sender thread (once). */
-    public synchronized void start() {
-        if (sender == null || thread != null) {
+    /** Starts the sender thread (once); {@code node} names this node in every request ({@code "node"}). */
+    public synchronized void start(String node) {
+        if (queue == null || thread != null) {
             return;
         }
+        sender = new HookSender(options, queue, node);
         thread = new Thread(sender, "warren-hooks");
         thread.setDaemon(true);
         thread.start();
