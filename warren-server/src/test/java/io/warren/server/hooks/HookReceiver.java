@@ -101,7 +101,7 @@ final class HookReceiver implements AutoCloseable {
     HookOptions options() {
         return HookOptions.to(url(), SECRET)
                 .withQueue(1000, 10, java.time.Duration.ofMillis(20))
-                .withRetries(java.time.Duration.ofMillis(500), 8, java.time.Duration.ofMillis(50));
+                .withRetries(java.time.Duration.ofSeconds(2), 8, java.time.Duration.ofMillis(50));
     }
 
     /** Events of every request answered 2xx, in arrival order. */
@@ -113,6 +113,35 @@ final class HookReceiver implements AutoCloseable {
             }
         }
         return l;
+    }
+
+    /** Accepted events, each id once (at-least-once may repeat one after a failure), in order of first arrival. */
+    List<JsonNode> distinct() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<JsonNode> l = new ArrayList<>();
+        for (JsonNode e : accepted()) {
+            if (seen.add(e.get("id").asText())) {
+                l.add(e);
+            }
+        }
+        return l;
+    }
+
+    /**
+     * Ids that came again in a request that was not a retry: a duplicate is allowed only when the sender
+     * saw its earlier request fail (an error, or no answer within its deadline), so it retried.
+     */
+    List<String> repeatedWithoutRetry() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> bad = new ArrayList<>();
+        for (Request r : requests) {
+            for (JsonNode e : r.events()) {
+                if (!seen.add(e.get("id").asText()) && r.attempt() <= 1) {
+                    bad.add(e.get("id").asText());
+                }
+            }
+        }
+        return bad;
     }
 
     @Override
