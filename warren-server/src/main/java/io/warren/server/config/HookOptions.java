@@ -18,7 +18,14 @@ import java.util.Objects;
  * @param backoff   wait before the first retry; doubled each time (with jitter) up to a minute
  */
 public record HookOptions(
-        URI url, String secret, int queue, int batch, Duration linger, Duration timeout, int retries, Duration backoff) {
+        URI url,
+        String secret,
+        int queue,
+        int batch,
+        Duration linger,
+        Duration timeout,
+        int retries,
+        Duration backoff) {
 
     /** Shortest accepted secret: as for the publish key, long enough that guessing is hopeless. */
     public static final int MIN_SECRET = 16;

@@ -95,7 +95,11 @@ final class HookSender implements Runnable {
             log.debug("hook request failed (attempt {}): {}", attempt + 1, last);
         }
         queue.failed.increment(batch.size());
-        log.warn("hook request given up after {} attempts ({} events lost): {}", options.retries() + 1, batch.size(), last);
+        log.warn(
+                "hook request given up after {} attempts ({} events lost): {}",
+                options.retries() + 1,
+                batch.size(),
+                last);
     }
 
     /** {@code hook-backoff} doubled per retry, at most a minute, then a random half to whole of that. */
