@@ -75,10 +75,10 @@ final class HookSender implements Runnable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         String last = "";
         for (int attempt = 0; attempt <= options.retries(); attempt++) {
-            if (attempt > 0) {
-                Thread.sleep(backoffMillis(attempt));
-            }
             try {
+                if (attempt > 0) {
+                    Thread.sleep(backoffMillis(attempt));
+                }
                 HttpResponse<Void> r = client.send(
                         request.copy()
                                 .header("X-Warren-Attempt", Integer.toString(attempt + 1))
@@ -91,6 +91,10 @@ final class HookSender implements Runnable {
                 last = "status " + r.statusCode();
             } catch (IOException e) {
                 last = e.toString();
+            } catch (InterruptedException e) {
+                // Stopped at the end of a shutdown: this batch is lost too, and counted.
+                queue.failed.increment(batch.size());
+                throw e;
             }
             log.debug("hook request failed (attempt {}): {}", attempt + 1, last);
         }

@@ -86,6 +86,20 @@ class HookDeliveryTest {
     }
 
     @Test
+    void theBackoffDoublesPerRetryWithJitterUpToAMinute() {
+        HookSender sender = new HookSender(
+                io.warren.server.config.HookOptions.to(
+                        java.net.URI.create("http://127.0.0.1:9/h"), HookReceiver.SECRET),
+                new HookQueue(1, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                "node");
+        for (int i = 0; i < 100; i++) {
+            assertThat(sender.backoffMillis(1)).isBetween(125L, 250L);
+            assertThat(sender.backoffMillis(3)).isBetween(500L, 1000L);
+            assertThat(sender.backoffMillis(40)).isBetween(30_000L, 60_000L);
+        }
+    }
+
+    @Test
     void failedRequestsAreRetriedUntilEveryEventArrivedAndOnlyFailuresRepeat() {
         try (HookReceiver receiver = new HookReceiver().failFirst("500", "hang", "500")) {
             try (TestServer s = server(receiver.options())) {
