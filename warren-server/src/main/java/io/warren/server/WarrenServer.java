@@ -6,11 +6,13 @@ import io.warren.api.NodeListener;
 import io.warren.api.Publisher;
 import io.warren.datagram.Ack;
 import io.warren.engine.Node;
+import io.warren.server.config.HookOptions;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.ServerOptions;
 import io.warren.server.h2.TlsContext;
 import io.warren.server.http.OriginPolicy;
 import io.warren.server.http.PublishGuard;
+import io.warren.server.hooks.Hooks;
 import io.warren.server.http.WarrenHttpHandler;
 import io.warren.server.ops.AdminStats;
 import io.warren.server.ops.Operations;
@@ -46,6 +48,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     private final WarrenMetrics metrics = new WarrenMetrics();
     private final Operations operations;
     private final AdminStats adminStats;
+    private final Hooks hooks;
     private WarrenHttpHandler.Endpoints endpoints;
     private WarrenChannels channels;
     private final boolean listen;
@@ -58,6 +61,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         // A bad certificate fails here, before any thread is started.
         this.tls = options.tls() != null ? TlsContext.load(options.tls()) : null;
         this.listen = b.listen;
+        this.hooks = new Hooks(b.hooks, metrics.registry());
         this.engine = new ServerEngine(
                 options,
                 transport,
@@ -65,7 +69,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
                 b.authorizer,
                 b.broker,
                 b.registry,
-                NodeListener.all(List.of(metrics, b.listener)));
+                NodeListener.all(List.of(metrics, hooks.listener(), b.listener)));
         this.group = engine.group();
         this.node = engine.node();
         this.operations = new Operations(node, metrics, b.operations);
@@ -84,6 +88,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     /** Starts the engine and binds the port. */
     public WarrenServer start() {
         node.start().toCompletableFuture().join();
+        hooks.start(node.ids().tag());
         metrics.bind(node);
         endpoints = new WarrenHttpHandler.Endpoints(
                 node,
@@ -218,6 +223,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
             log.warn("tunnels did not all close in time: {}", e.toString());
         }
         node.close();
+        hooks.close(remainingMillis(deadline, 100));
         long quiet = Math.min(200, remainingMillis(deadline, 0));
         group.shutdownGracefully(quiet, Math.max(quiet, remainingMillis(deadline, 100)), TimeUnit.MILLISECONDS)
                 .syncUninterruptibly();
@@ -236,6 +242,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         private TunnelRegistry registry;
         private NodeListener listener = NodeListener.NONE;
         private OperationsOptions operations = OperationsOptions.defaults();
+        private HookOptions hooks = HookOptions.OFF;
         private boolean listen = true;
 
         private Builder(ServerOptions options) {
@@ -245,6 +252,12 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         /** Metrics, status page, access log and shutdown bounds; {@link OperationsOptions#defaults()} otherwise. */
         public Builder operations(OperationsOptions v) {
             this.operations = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** Where tunnel events are POSTed (docs/backend-api.md); {@link HookOptions#OFF} otherwise. */
+        public Builder hooks(HookOptions v) {
+            this.hooks = Objects.requireNonNull(v);
             return this;
         }
 
