@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  *                and {@link Kind#CULLED} ({@code culled}: its client stayed away too long, or the tunnel
  *                could not be kept); null otherwise
  */
-public record TunnelEvent(Kind kind, TunnelView tunnel, @Nullable PathPattern pattern, @Nullable String reason) {
+public record TunnelEvent(
+        Kind kind,
+        TunnelView tunnel,
+        @Nullable PathPattern pattern,
+        @Nullable String reason) {
 
     public enum Kind {
         /** The tunnel was opened (fresh, or as the replacement of an unknown or culled one). */

@@ -105,7 +105,11 @@ class TunnelEventsTest {
         assertThat(t.isClosed()).isTrue();
         assertThat(events)
                 .as("a repeated subscribe, an unsubscribe of nothing, the interests let go with the cull: no event")
-                .containsExactly("OPEN ann", "SUBSCRIBE ann /a", "SUBSCRIBE ann /b +subpaths", "UNSUBSCRIBE ann /a",
+                .containsExactly(
+                        "OPEN ann",
+                        "SUBSCRIBE ann /a",
+                        "SUBSCRIBE ann /b +subpaths",
+                        "UNSUBSCRIBE ann /a",
                         "CULLED ann culled");
     }
 
@@ -125,12 +129,19 @@ class TunnelEventsTest {
         assertThat(here.isClosed()).isTrue();
 
         registry.claimable = new TunnelRecord(
-                "t-elsewhere-0123456789abcdef", "c-elsewhere", new Identity("bob", Map.of()),
-                List.of(PathPattern.parse("/a")), "0");
+                "t-elsewhere-0123456789abcdef",
+                "c-elsewhere",
+                new Identity("bob", Map.of()),
+                List.of(PathPattern.parse("/a")),
+                "0");
         RecordingConnection c = conn();
         Tunnel taken = exec.done(node.attach(
-                NodeSecurityTest.from("10.0.0.1"), node.shardFor(exec), "t-elsewhere-0123456789abcdef", null,
-                List.of(), c));
+                NodeSecurityTest.from("10.0.0.1"),
+                node.shardFor(exec),
+                "t-elsewhere-0123456789abcdef",
+                null,
+                List.of(),
+                c));
         assertThat(taken.clientId()).isEqualTo("c-elsewhere");
         assertThat(events).as("superseded here, restored there").isEmpty();
     }

@@ -40,8 +40,7 @@ public record HookOptions(
                     + " characters (WARREN_HOOK_SECRET; the given value is not shown)");
         }
         if (queue < 1 || batch < 1 || retries < 0) {
-            throw new IllegalArgumentException(
-                    "hook-queue and hook-batch must be positive, hook-retries at least 0");
+            throw new IllegalArgumentException("hook-queue and hook-batch must be positive, hook-retries at least 0");
         }
         Objects.requireNonNull(linger);
         Objects.requireNonNull(timeout);

@@ -28,6 +28,7 @@ final class HookQueue implements NodeListener {
     private final ArrayBlockingQueue<HookEvent> queue;
     /** Unique to this process start, so that ids never repeat across nodes and restarts. */
     private final String prefix;
+
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     final Counter sent;

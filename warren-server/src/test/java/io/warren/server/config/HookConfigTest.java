@@ -20,7 +20,8 @@ class HookConfigTest {
     private static final String SECRET = "hunter2-hook-secret";
 
     private static HookOptions hooks(Map<String, String> env, String... args) {
-        return WarrenConfig.load(args, env, new PrintStream(new ByteArrayOutputStream())).hooks();
+        return WarrenConfig.load(args, env, new PrintStream(new ByteArrayOutputStream()))
+                .hooks();
     }
 
     @Test
@@ -37,7 +38,8 @@ class HookConfigTest {
                 "--hook-backoff=1s");
         assertThat(h.url()).isEqualTo(URI.create("https://app.example/warren/hooks"));
         assertThat(h.secret()).isEqualTo(SECRET);
-        assertThat(h).extracting(HookOptions::queue, HookOptions::batch, HookOptions::retries)
+        assertThat(h)
+                .extracting(HookOptions::queue, HookOptions::batch, HookOptions::retries)
                 .containsExactly(50, 5, 3);
         assertThat(h.linger()).isEqualTo(Duration.ofMillis(10));
         assertThat(h.timeout()).isEqualTo(Duration.ofSeconds(2));

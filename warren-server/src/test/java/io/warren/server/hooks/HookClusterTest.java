@@ -47,7 +47,8 @@ class HookClusterTest {
                 onB.drop();
             }
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> receiver.accepted().stream().anyMatch(e -> e.get("type").asText().equals("culled")));
+                    .until(() -> receiver.accepted().stream()
+                            .anyMatch(e -> e.get("type").asText().equals("culled")));
             await().pollDelay(Duration.ofMillis(500)).until(() -> true);
 
             // Each id once (a retry after a missed deadline may repeat one), tagged with the node that sent it.
@@ -61,7 +62,8 @@ class HookClusterTest {
                 String from = sender.get(e.get("id").asText());
                 String who = from.equals(nodeA) ? "A" : from.equals(nodeB) ? "B" : from;
                 assertThat(e.get("client").asText()).isEqualTo(onA.client());
-                seen.add(who + " " + e.get("type").asText() + (e.has("path") ? " " + e.get("path").asText() : ""));
+                seen.add(who + " " + e.get("type").asText()
+                        + (e.has("path") ? " " + e.get("path").asText() : ""));
             }
             assertThat(seen).containsExactly("A open", "A subscribe /moving", "B culled");
             assertThat(receiver.repeatedWithoutRetry()).isEmpty();

@@ -36,8 +36,10 @@ class HookDeliveryTest {
     }
 
     private static String line(JsonNode e) {
-        return e.get("type").asText() + (e.has("path") ? " " + e.get("path").asText() : "")
-                + (e.has("subpaths") ? " +subpaths" : "") + (e.has("reason") ? " " + e.get("reason").asText() : "");
+        return e.get("type").asText()
+                + (e.has("path") ? " " + e.get("path").asText() : "")
+                + (e.has("subpaths") ? " +subpaths" : "")
+                + (e.has("reason") ? " " + e.get("reason").asText() : "");
     }
 
     @Test
@@ -49,10 +51,12 @@ class HookDeliveryTest {
             s.events("[" + event(c.tunnel(), "/meta/subscribe", "{\"path\":\"/b\",\"subpaths\":true}") + ","
                     + event(c.tunnel(), "/meta/unsubscribe", "{\"path\":\"/a\"}") + "]");
             c.drop();
-            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.distinct().size() >= 5);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> receiver.distinct().size() >= 5);
 
             List<JsonNode> events = receiver.distinct();
-            assertThat(events).extracting(HookDeliveryTest::line)
+            assertThat(events)
+                    .extracting(HookDeliveryTest::line)
                     .containsExactly(
                             "open", "subscribe /a", "subscribe /b +subpaths", "unsubscribe /a", "culled culled");
             long before = System.currentTimeMillis();
@@ -66,12 +70,15 @@ class HookDeliveryTest {
             assertThat(receiver.requests).allSatisfy(r -> {
                 assertThat(r.signed()).as("signature of %s", r.signature()).isTrue();
                 assertThat(r.signature()).matches("sha256=[0-9a-f]{64}");
-                assertThat(r.body().get("node").asText()).isEqualTo(s.server().node().ids().tag());
+                assertThat(r.body().get("node").asText())
+                        .isEqualTo(s.server().node().ids().tag());
                 // The negative: the same request checked with another secret, or with one byte changed, fails.
-                assertThat(HookSignature.verify("another-secret-0123456789", r.raw(), r.signature())).isFalse();
+                assertThat(HookSignature.verify("another-secret-0123456789", r.raw(), r.signature()))
+                        .isFalse();
                 byte[] tampered = r.raw().clone();
                 tampered[tampered.length - 2] ^= 1;
-                assertThat(HookSignature.verify(HookReceiver.SECRET, tampered, r.signature())).isFalse();
+                assertThat(HookSignature.verify(HookReceiver.SECRET, tampered, r.signature()))
+                        .isFalse();
             });
         }
     }
@@ -111,10 +118,15 @@ class HookDeliveryTest {
                     clients.add(c.client());
                     open.add(c);
                 }
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(receiver.accepted())
-                        .extracting(e -> e.get("type").asText() + " " + e.get("client").asText())
-                        .containsAll(clients.stream().map(c -> "open " + c).toList())
-                        .containsAll(clients.stream().map(c -> "subscribe " + c).toList()));
+                await().atMost(Duration.ofSeconds(20))
+                        .untilAsserted(() -> assertThat(receiver.accepted())
+                                .extracting(e -> e.get("type").asText() + " "
+                                        + e.get("client").asText())
+                                .containsAll(
+                                        clients.stream().map(c -> "open " + c).toList())
+                                .containsAll(clients.stream()
+                                        .map(c -> "subscribe " + c)
+                                        .toList()));
                 open.forEach(TunnelClient::close);
             }
             // At least once: what failed came again; an id repeats only in a retry of a failed request.
@@ -136,8 +148,8 @@ class HookDeliveryTest {
     void aFullQueueDropsAndCountsEventsWhileBrowsersGetTheirDatagrams() {
         try (HookReceiver receiver = new HookReceiver().always("hang")) {
             try (TestServer s = server(receiver.options()
-                            .withQueue(2, 1, Duration.ZERO)
-                            .withRetries(Duration.ofSeconds(5), 0, Duration.ofMillis(50)))) {
+                    .withQueue(2, 1, Duration.ZERO)
+                    .withRetries(Duration.ofSeconds(5), 0, Duration.ofMillis(50)))) {
                 List<TunnelClient> open = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     TunnelClient c = s.open("sse", "subscribe=/q");
