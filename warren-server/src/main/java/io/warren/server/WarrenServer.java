@@ -6,7 +6,6 @@ import io.warren.api.NodeListener;
 import io.warren.api.Publisher;
 import io.warren.datagram.Ack;
 import io.warren.engine.Node;
-import io.warren.server.config.HookOptions;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.ServerOptions;
 import io.warren.server.h2.TlsContext;
@@ -17,13 +16,8 @@ import io.warren.server.http.WarrenHttpHandler;
 import io.warren.server.ops.AdminStats;
 import io.warren.server.ops.Operations;
 import io.warren.server.ops.WarrenMetrics;
-import io.warren.spi.Authenticator;
-import io.warren.spi.Authorizer;
-import io.warren.spi.Broker;
-import io.warren.spi.TunnelRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -56,7 +50,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     private final TlsContext tls;
     private Channel serverChannel;
 
-    private WarrenServer(Builder b) {
+    WarrenServer(WarrenServerBuilder b) {
         this.options = b.options;
         // A bad certificate fails here, before any thread is started.
         this.tls = options.tls() != null ? TlsContext.load(options.tls()) : null;
@@ -76,13 +70,13 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         this.adminStats = new AdminStats(node, metrics, node.ids().tag());
     }
 
-    public static Builder builder(ServerOptions options) {
-        return new Builder(options);
+    public static WarrenServerBuilder builder(ServerOptions options) {
+        return new WarrenServerBuilder(options);
     }
 
     /** A builder with the default options (port 8080, every interface, in memory, no authentication). */
-    public static Builder builder() {
-        return new Builder(ServerOptions.defaults());
+    public static WarrenServerBuilder builder() {
+        return new WarrenServerBuilder(ServerOptions.defaults());
     }
 
     /** Starts the engine and binds the port. */
@@ -231,70 +225,5 @@ public final class WarrenServer implements Publisher, AutoCloseable {
 
     private static long remainingMillis(long deadline, long atLeast) {
         return Math.max(atLeast, (deadline - System.nanoTime()) / 1_000_000);
-    }
-
-    /** Assembles a server; authentication, broker and listener are the extension points. */
-    public static final class Builder {
-        private final ServerOptions options;
-        private Authenticator authenticator;
-        private Authorizer authorizer;
-        private Broker broker;
-        private TunnelRegistry registry;
-        private NodeListener listener = NodeListener.NONE;
-        private OperationsOptions operations = OperationsOptions.defaults();
-        private HookOptions hooks = HookOptions.OFF;
-        private boolean listen = true;
-
-        private Builder(ServerOptions options) {
-            this.options = options;
-        }
-
-        /** Metrics, status page, access log and shutdown bounds; {@link OperationsOptions#defaults()} otherwise. */
-        public Builder operations(OperationsOptions v) {
-            this.operations = Objects.requireNonNull(v);
-            return this;
-        }
-
-        /** Where tunnel events are POSTed (docs/backend-api.md); {@link HookOptions#OFF} otherwise. */
-        public Builder hooks(HookOptions v) {
-            this.hooks = Objects.requireNonNull(v);
-            return this;
-        }
-
-        /** false: {@link #start()} binds no port; the application hands connections to {@link #mount}. */
-        public Builder listen(boolean v) {
-            this.listen = v;
-            return this;
-        }
-
-        /** Replaces the authenticator the security options would configure (JWT, callback, none). */
-        public Builder authenticator(Authenticator v) {
-            this.authenticator = v;
-            return this;
-        }
-        /** Replaces the authorizer the security options would configure (permissions, or allow all). */
-        public Builder authorizer(Authorizer v) {
-            this.authorizer = v;
-            return this;
-        }
-
-        public Builder broker(Broker v) {
-            this.broker = v;
-            return this;
-        }
-        /** The cluster-wide tunnel register; by default from {@link ServerOptions#cluster()}, else none. */
-        public Builder registry(TunnelRegistry v) {
-            this.registry = v;
-            return this;
-        }
-
-        public Builder listener(NodeListener v) {
-            this.listener = v;
-            return this;
-        }
-
-        public WarrenServer build() {
-            return new WarrenServer(this);
-        }
     }
 }
