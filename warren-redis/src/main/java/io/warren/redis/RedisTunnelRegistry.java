@@ -175,7 +175,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
     }
 
     private String key(String tunnelId) {
-        return cluster.tunnelKeyPrefix + tunnelId;
+        return cluster.tunnelKey(tunnelId);
     }
 
     static String interests(List<PathPattern> patterns) {
