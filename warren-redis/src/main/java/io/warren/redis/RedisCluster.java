@@ -264,6 +264,16 @@ public final class RedisCluster implements BrokerProvider.Backend {
         return nodeId;
     }
 
+    /**
+     * Whether the count a {@code PUBLISH} returns covers every subscriber. On one Redis (or a Sentinel's
+     * master) it does. On a Redis Cluster it counts only the subscribers connected to the master that ran
+     * it: the message still reaches the others, over the cluster bus, so zero there means "none here",
+     * not "none at all".
+     */
+    boolean publishCountsEverySubscriber() {
+        return !shardedRecords;
+    }
+
     /** A tunnel's record: {@code warren:t:T}, or {@code warren:t:{T}} on a Redis Cluster (its own slot). */
     String tunnelKey(String tunnelId) {
         return shardedRecords ? tunnelKeyPrefix + "{" + tunnelId + "}" : tunnelKeyPrefix + tunnelId;
@@ -275,13 +285,16 @@ public final class RedisCluster implements BrokerProvider.Backend {
 
     /**
      * After a reconnect: subscribe to every channel and pattern again (Lettuce does too, but we must know
-     * when it is done), then tell the node what it may have missed.
+     * when it is done), wait until commands work again too (a {@code PING}: the command connection
+     * reconnects on its own schedule, up to a second later), then tell the node what it may have missed.
+     * The node then writes its tunnel records again, which would fail, and leave them lost until their
+     * owner takes them for culled, if commands were still refused.
      */
     private void resubscribe(int attempt) {
         if (closed) {
             return;
         }
-        broker.resubscribe().whenComplete((v, e) -> {
+        broker.resubscribe().thenCompose(v -> async.ping()).whenComplete((v, e) -> {
             if (e == null) {
                 broker.gap();
             } else if (!closed) {
