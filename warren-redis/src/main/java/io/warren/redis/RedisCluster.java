@@ -145,7 +145,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
         RedisConnectionStateListener watch = new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
-                if (connection instanceof StatefulRedisPubSubConnection && !closed) {
+                if (isSubscriptions(connection) && !closed) {
                     log.warn("lost the Redis Pub/Sub connection; reconnecting");
                     pubsubDown = true;
                 }
@@ -153,7 +153,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
 
             @Override
             public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (connection instanceof StatefulRedisPubSubConnection && pubsubDown && !closed) {
+                if (isSubscriptions(connection) && pubsubDown && !closed) {
                     pubsubDown = false;
                     resubscribe(0);
                 }
@@ -272,6 +272,15 @@ public final class RedisCluster implements BrokerProvider.Backend {
      */
     boolean publishCountsEverySubscriber() {
         return !shardedRecords;
+    }
+
+    /**
+     * Whether {@code connection} carries this node's subscriptions. On a Redis Cluster only {@link #pubsub}
+     * (the one at the log's master) does: Lettuce's cluster Pub/Sub connection also keeps an idle connection
+     * to some master, whose loss must not be reported as a gap.
+     */
+    private boolean isSubscriptions(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+        return connection instanceof StatefulRedisPubSubConnection && (!shardedRecords || connection == pubsub);
     }
 
     /** A tunnel's record: {@code warren:t:T}, or {@code warren:t:{T}} on a Redis Cluster (its own slot). */

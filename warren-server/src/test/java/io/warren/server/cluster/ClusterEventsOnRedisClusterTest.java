@@ -66,6 +66,12 @@ class ClusterEventsOnRedisClusterTest extends ClusterEventsTest {
             assertThat(took).isLessThan(Duration.ofSeconds(7));
             logMaster.restart(); // empty, but its cluster config file keeps its slots
             long restarted = System.nanoTime();
+            assertThat(onA.awaitControl("/meta/open", Duration.ofSeconds(30))
+                            .get("data")
+                            .get("gap")
+                            .asBoolean())
+                    .as("the subscriptions were on that master: a gap is told")
+                    .isTrue();
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 TestServer.Response back = b2.post("/events", event(t, "/down/x", "2", "back"));
                 assertThat(back.status()).as(back.body()).isEqualTo(200);

@@ -75,6 +75,9 @@ class ClusterMasterRestartTest {
                                 .noneMatch(d -> d.path("path").asText().equals("/meta/close")));
                 String id = ClusterTest.publish(b, "/mr/x", 0, 1).get(0);
                 assertThat(onA.next().get("id").asText()).isEqualTo(id);
+                assertThat(onA.received())
+                        .as("no gap told: nothing of the log or the subscriptions was on that master")
+                        .noneMatch(d -> d.path("data").path("gap").asBoolean());
                 // It still moves: resumed on B, the same tunnel (no replacement), nothing missed.
                 String id2 = ClusterTest.publish(a, "/mr/y", 1, 2).get(0);
                 onA.drop();
