@@ -216,6 +216,10 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         } catch (Exception e) {
             log.warn("tunnels did not all close in time: {}", e.toString());
         }
+        // Close datagrams for sockets on another loop are queued there: written before the loops stop.
+        if (!LoopBarrier.await(group, deadline)) {
+            log.warn("close datagrams not all written within the shutdown timeout");
+        }
         node.close();
         hooks.close(remainingMillis(deadline, 100));
         long quiet = Math.min(200, remainingMillis(deadline, 0));
