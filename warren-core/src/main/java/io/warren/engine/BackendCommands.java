@@ -97,7 +97,7 @@ final class BackendCommands implements Backend {
             CompletionStage<Boolean> done = t != null ? apply(t, c) : remoteClient(client, c);
             return done.thenApply(ok -> {
                 if (!ok) {
-                    throw ErrorCode.NOT_FOUND.exception("no tunnel of client " + client + " (it may have ended)");
+                    throw ErrorCode.NOT_FOUND.exception("no tunnel for /client/" + client + " (it may have ended)");
                 }
                 return 1;
             });
