@@ -101,6 +101,9 @@ public final class RedisCluster implements BrokerProvider.Backend {
     final String tunnelKeyPrefix;
     final String nodeChannelPrefix;
     final String historyKeyPrefix;
+    final String clientKeyPrefix; // RedisDirectory: client id -> tunnel id
+    final String userKeyPrefix; // RedisDirectory: user -> set of tunnel ids
+    final String publishIdKeyPrefix; // RedisPublishIds: a backend datagram's own id -> datagram id
     private final AbstractRedisClient client;
     private final RedisClusterAsyncCommands<String, String> async;
     final StatefulRedisPubSubConnection<String, String> pubsub;
@@ -124,6 +127,9 @@ public final class RedisCluster implements BrokerProvider.Backend {
         this.logKey = keys + "log";
         this.tunnelKeyPrefix = keys + "t:";
         this.historyKeyPrefix = keys + "h:";
+        this.clientKeyPrefix = keys + "c:";
+        this.userKeyPrefix = keys + "u:";
+        this.publishIdKeyPrefix = keys + "i:";
         this.pathChannelPrefix = options.prefix() + "p:";
         this.nodeChannelPrefix = options.prefix() + "n:";
         RedisConnectionStateListener watch = new RedisConnectionStateListener() {
