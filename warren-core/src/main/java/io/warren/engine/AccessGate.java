@@ -187,7 +187,7 @@ final class AccessGate {
         return new PublishGrant(d);
     }
 
-    /** The backend adds {@code pattern} to {@code t} ({@link io.warren.api.Backend}): any pattern a client could name. */
+    /** The backend adds {@code pattern} to {@code t} ({@link io.warren.api.Backend}): a pattern a client could name. */
     SubscribeGrant backend(Tunnel t, PathPattern pattern) {
         if (pattern.isMeta() || pattern.isClient() || pattern.base().equals("/client")) {
             throw ErrorCode.FORBIDDEN.exception("the backend cannot subscribe a tunnel to /meta/ or /client/ paths");

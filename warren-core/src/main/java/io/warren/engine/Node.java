@@ -111,7 +111,9 @@ public final class Node implements Publisher, AutoCloseable {
             sweeps.schedule(s);
         }
         return records.start((id, request) ->
-                        BackendCommands.isCommand(request) ? commands.serve(id, request) : remoteEvents.serve(id, request))
+                        BackendCommands.isCommand(request)
+                                ? commands.serve(id, request)
+                                : remoteEvents.serve(id, request))
                 .thenCompose(v -> broker.start(new Broker.Listener() {
                     @Override
                     public void onDatagram(Datagram d) {

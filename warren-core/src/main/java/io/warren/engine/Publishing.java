@@ -76,7 +76,8 @@ final class Publishing {
                                                 .toCompletableFuture());
                         before = claimed.handle((earlier, e) -> {
                             if (e != null) {
-                                result.complete(Ack.error(ErrorCode.OVERLOADED, "the id could not be checked: retry", ref));
+                                result.complete(
+                                        Ack.error(ErrorCode.OVERLOADED, "the id could not be checked: retry", ref));
                             } else if (earlier != null) {
                                 result.complete(Ack.ok(earlier, ref));
                             } else {

@@ -259,7 +259,8 @@ class AccessGateTest {
         };
         Tunnel t = tunnel(ALICE);
         AccessGate gate = new AccessGate(never);
-        assertThat(gate.backend(t, PathPattern.parse("/news/**")).patternFor(t)).isEqualTo(PathPattern.parse("/news/**"));
+        assertThat(gate.backend(t, PathPattern.parse("/news/**")).patternFor(t))
+                .isEqualTo(PathPattern.parse("/news/**"));
         for (String p : List.of("/meta/open", "/client/abc", "/client/*")) {
             assertThatThrownBy(() -> gate.backend(t, PathPattern.parse(p)))
                     .as(p)

@@ -58,7 +58,11 @@ final class RedisDirectory {
     CompletionStage<Void> written(String tunnelId, String clientId, String user, Duration ttl) {
         String ms = Long.toString(Math.max(1, ttl.toMillis()));
         CompletableFuture<Object> c = cluster.eval(
-                        CLIENT, ScriptOutputType.INTEGER, new String[] {cluster.clientKeyPrefix + clientId}, tunnelId, ms)
+                        CLIENT,
+                        ScriptOutputType.INTEGER,
+                        new String[] {cluster.clientKeyPrefix + clientId},
+                        tunnelId,
+                        ms)
                 .toCompletableFuture();
         if (user == null || user.isEmpty()) {
             return c.thenApply(v -> null);
@@ -72,7 +76,11 @@ final class RedisDirectory {
     /** After the record of {@code tunnelId} was removed. Best effort. */
     void removed(String tunnelId, String clientId, String user) {
         if (clientId != null && !clientId.isEmpty()) {
-            cluster.eval(FORGET_CLIENT, ScriptOutputType.INTEGER, new String[] {cluster.clientKeyPrefix + clientId}, tunnelId);
+            cluster.eval(
+                    FORGET_CLIENT,
+                    ScriptOutputType.INTEGER,
+                    new String[] {cluster.clientKeyPrefix + clientId},
+                    tunnelId);
         }
         if (user != null && !user.isEmpty()) {
             cluster.eval(FORGET_USER, ScriptOutputType.INTEGER, new String[] {cluster.userKeyPrefix + user}, tunnelId);

@@ -103,10 +103,12 @@ abstract class AuthenticatorContract {
 
     @Test
     void theProfileIsAJsonObjectCarriedAsCompactTextAndTheSubjectIsTheUser() throws Exception {
-        Identity id = join(authenticator().authenticate(withInfo("ada", Map.of("name", "Ada", "tags", java.util.List.of(1, 2)))));
+        Identity id = join(
+                authenticator().authenticate(withInfo("ada", Map.of("name", "Ada", "tags", java.util.List.of(1, 2)))));
         assertThat(id.user()).isEqualTo("ada");
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(id.info()))
-                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"name\":\"Ada\",\"tags\":[1,2]}"));
+                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree("{\"name\":\"Ada\",\"tags\":[1,2]}"));
         assertThat(id.info()).doesNotContain(" ");
         Identity none = join(authenticator().authenticate(valid("bob", Duration.ofMinutes(5))));
         assertThat(none.info()).isNull();

@@ -153,9 +153,18 @@ class BackendCommandsTest {
             c.awaitOpen();
             String ok = "{\"client\":\"" + c.client() + "\",\"path\":\"/secret\"}";
             assertRefused(server.post("/api/subscribe", ok), 401, "unauthorized");
-            assertRefused(server.post("/api/subscribe", ok, "Authorization", "Bearer wrong-key-wrong-key"), 401, "unauthorized");
-            assertRefused(server.post("/api/subscribe", ok, AUTH[0], AUTH[1], "Origin", "https://evil.example"), 403, "forbidden");
-            assertRefused(server.post("/api/subscribe", ok, AUTH[0], AUTH[1], "Content-Type", "text/plain"), 400, "bad-request");
+            assertRefused(
+                    server.post("/api/subscribe", ok, "Authorization", "Bearer wrong-key-wrong-key"),
+                    401,
+                    "unauthorized");
+            assertRefused(
+                    server.post("/api/subscribe", ok, AUTH[0], AUTH[1], "Origin", "https://evil.example"),
+                    403,
+                    "forbidden");
+            assertRefused(
+                    server.post("/api/subscribe", ok, AUTH[0], AUTH[1], "Content-Type", "text/plain"),
+                    400,
+                    "bad-request");
             assertRefused(server.send("GET", "/api/subscribe", null, AUTH), 405, "method-not-allowed");
             assertRefused(command(server, "subscribe", "{\"client\":"), 400, "bad-json");
             assertRefused(command(server, "subscribe", "[1]"), 400, "bad-request");
@@ -164,13 +173,25 @@ class BackendCommandsTest {
                     command(server, "subscribe", "{\"client\":\"x\",\"user\":\"zed\",\"path\":\"/secret\"}"),
                     400,
                     "bad-request");
-            assertRefused(command(server, "subscribe", "{\"user\":\"zed\",\"path\":\"/secret\",\"subpath\":true}"), 400, "bad-request");
-            assertRefused(command(server, "subscribe", "{\"user\":\"zed\",\"path\":\"/secret\",\"subpaths\":1}"), 400, "bad-request");
+            assertRefused(
+                    command(server, "subscribe", "{\"user\":\"zed\",\"path\":\"/secret\",\"subpath\":true}"),
+                    400,
+                    "bad-request");
+            assertRefused(
+                    command(server, "subscribe", "{\"user\":\"zed\",\"path\":\"/secret\",\"subpaths\":1}"),
+                    400,
+                    "bad-request");
             assertRefused(command(server, "subscribe", "{\"user\":\"zed\"}"), 400, "bad-request");
             assertRefused(command(server, "subscribe", "{\"user\":\"zed\",\"path\":\"no-slash\"}"), 400, "bad-path");
             assertRefused(command(server, "subscribe", "{\"user\":\"zed\",\"path\":\"/meta/open\"}"), 403, "forbidden");
-            assertRefused(command(server, "subscribe", "{\"user\":\"zed\",\"path\":\"/client/abc\"}"), 403, "forbidden");
-            assertRefused(command(server, "subscribe", "{\"client\":\"no-such-client\",\"path\":\"/secret\"}"), 404, "not-found");
+            assertRefused(
+                    command(server, "subscribe", "{\"user\":\"zed\",\"path\":\"/client/abc\"}"),
+                    403,
+                    "forbidden");
+            assertRefused(
+                    command(server, "subscribe", "{\"client\":\"no-such-client\",\"path\":\"/secret\"}"),
+                    404,
+                    "not-found");
             assertRefused(command(server, "disconnect", "{\"user\":\"zed\",\"reason\":\"\"}"), 400, "bad-request");
             assertRefused(command(server, "disconnect", "{\"user\":\"zed\",\"path\":\"/secret\"}"), 400, "bad-request");
 

@@ -7,7 +7,7 @@ import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST /publish} entries with the backend's own {@code id}: a retry is acknowledged alike and not delivered twice. */
+/** {@code POST /publish} entries with the backend's own {@code id}: a retry is acked alike, not delivered twice. */
 class PublishIdTest {
 
     @Test
