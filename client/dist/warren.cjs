@@ -745,7 +745,7 @@ var Core = class {
       default:
         break;
     }
-    if (d.path.startsWith("/meta/")) return;
+    if (d.id == null && d.path.startsWith("/meta/")) return;
     if (conn.U && !conn.q) this.ma(conn);
     if (d.id != null) {
       if (!this.N.add(d.id)) return;

@@ -116,7 +116,9 @@ export class Core {
       case '/meta/close': this._closedByServer(conn, d.data || {}); return;
       default: break;
     }
-    if (d.path.startsWith('/meta/')) return;
+    // Of /meta/ datagrams only the backend's /meta/subscribed and /meta/unsubscribed carry an id: they are
+    // numbered like the datagrams around them (resume, de-duplication) and come as `datagram` events.
+    if (d.id == null && d.path.startsWith('/meta/')) return;
     if (conn.poll && !conn.opened) this._resumedByPoll(conn);
     if (d.id != null) {
       if (!this._seen.add(d.id)) return;

@@ -117,7 +117,12 @@ export interface WarrenEvents {
    * getToken (`token`). Without a listener, errors go to console.error.
    */
   error: { error: ErrorCode; message?: string; pattern?: string; transport?: Transport; status?: number; cause?: unknown };
-  /** Every datagram received, including those sent to this client's own path /client/C. */
+  /**
+   * Every datagram received, including those sent to this client's own path /client/C, and the backend's
+   * changes to this tunnel's interests: `/meta/subscribed` and `/meta/unsubscribed` with data
+   * `{path, subpaths}` (POST /api/subscribe, /api/unsubscribe). Datagrams of an interest the backend added
+   * come here (and to any subscribe() handler whose pattern matches); a replacement tunnel does not have it.
+   */
   datagram: Datagram;
 }
 

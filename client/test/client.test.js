@@ -201,6 +201,29 @@ describe('client state machine', () => {
     assert.deepEqual(seen.map(e => e[0]), ['open', 'reconnecting', 'gap', 'reconnecting', 'replaced', 'close']);
   });
 
+  test('backend interest changes come once, in order, as datagrams that count for resume; its disconnect with reconnect:false is final', async () => {
+    const ws = script('ws');
+    const w = new Warren('http://example.test', { ...FAST, transport: 'ws' });
+    const events = [];
+    for (const n of ['datagram', 'close']) w.on(n, info => events.push([n === 'datagram' ? info.path : n, info]));
+    ws.open();
+    ws.deliver({ id: 's1', path: '/meta/subscribed', data: { path: '/team', subpaths: true } });
+    ws.deliver({ id: 's1', path: '/meta/subscribed', data: { path: '/team', subpaths: true } });
+    ws.deliver({ id: 'd1', path: '/team/x', data: 1 });
+    ws.deliver({ id: 's2', path: '/meta/unsubscribed', data: { path: '/team', subpaths: true } });
+    assert.deepEqual(events.map(e => e[0]), ['/meta/subscribed', '/team/x', '/meta/unsubscribed']);
+    assert.deepEqual(events[0][1], { id: 's1', path: '/meta/subscribed', data: { path: '/team', subpaths: true } });
+    ws.fail();
+    await until(() => ws.conns.length === 2, 'reconnect');
+    assert.equal(ws.last.params.last, 's2', 'resumes after the last announcement');
+    ws.open({ resumed: true });
+    ws.deliver({ path: '/meta/close', data: { reason: 'banned', reconnect: false } });
+    assert.equal(w.state, 'closed');
+    assert.deepEqual(events.at(-1), ['close', { reason: 'banned', byServer: true, error: undefined, message: undefined }]);
+    await tick(60);
+    assert.equal(ws.conns.length, 2, 'a backend disconnect with reconnect:false is not retried');
+  });
+
   test('a refused subscription rejects ready and is forgotten; a refused publish rejects with the error code', async () => {
     const ws = script('ws');
     const w = new Warren('http://example.test', { ...FAST, transport: 'ws' });

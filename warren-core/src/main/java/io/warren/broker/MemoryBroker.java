@@ -34,6 +34,7 @@ public final class MemoryBroker implements Broker {
     };
 
     private volatile Listener listener;
+    private final PublishIds publishIds = new PublishIds(System::nanoTime);
 
     public MemoryBroker() {
         this(List.of());
@@ -111,6 +112,16 @@ public final class MemoryBroker implements Broker {
             return new Replay(kept, false);
         }
         return new Replay(kept.subList(Math.max(0, kept.size() - recent), kept.size()), true);
+    }
+
+    @Override
+    public CompletionStage<String> claimOnce(String key, String datagramId, java.time.Duration window) {
+        return publishIds.claim(key, datagramId, window);
+    }
+
+    @Override
+    public CompletionStage<Void> forgetClaim(String key, String datagramId) {
+        return publishIds.forget(key, datagramId);
     }
 
     @Override

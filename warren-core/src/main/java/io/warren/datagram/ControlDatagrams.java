@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The one place where the control datagrams Warren itself sends are built: {@code /meta/open} (also
- * the gap notice), {@code /meta/close}, the {@code refused} list, {@code /meta/error} and
- * {@code /meta/ack}. Their wire text is part of the protocol (docs/protocol.md): change it here only.
+ * the gap notice), {@code /meta/close}, the {@code refused} list, {@code /meta/error},
+ * {@code /meta/ack}, and {@code /meta/subscribed} / {@code /meta/unsubscribed} (the backend changed an interest). Their wire text is part of the protocol (docs/protocol.md): change it here only.
  */
 public final class ControlDatagrams {
     private ControlDatagrams() {}
@@ -71,6 +71,22 @@ public final class ControlDatagrams {
         Datagram.quote(sb.append("\"error\":"), code);
         Datagram.quote(sb.append(",\"message\":"), message == null ? "" : message);
         return Datagram.control("/meta/error", sb.append('}').toString());
+    }
+
+    /**
+     * {@code /meta/subscribed} ({@code added}) or {@code /meta/unsubscribed}: the backend changed an interest of
+     * the tunnel, {@code {"path":P,"subpaths":B}}. It carries an id, like the datagrams around it, so that it
+     * is replayed in order to a client that re-attaches and never twice.
+     */
+    public static Datagram interest(String id, boolean added, PathPattern pattern) {
+        StringBuilder sb = new StringBuilder(64).append('{');
+        Datagram.quote(sb.append("\"path\":"), pattern.wirePath());
+        sb.append(",\"subpaths\":").append(pattern.kind() == PathPattern.Kind.SUBTREE);
+        return new Datagram(
+                id,
+                io.warren.path.Path.of(added ? "/meta/subscribed" : "/meta/unsubscribed"),
+                sb.append('}').toString(),
+                null);
     }
 
     /** {@code /meta/ack}: the answer to one client datagram. */

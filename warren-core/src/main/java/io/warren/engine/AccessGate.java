@@ -39,9 +39,14 @@ import org.slf4j.LoggerFactory;
  *       granted, anything else asks {@link Authorizer#canPublish}.</li>
  *   <li>{@link #trusted}: interests of a tunnel opened by code that established the identity itself
  *       ({@code Node.openTrusted}, the admin status feed); not asked, may name exact {@code /meta/} paths.</li>
- *   <li>{@link #backend}: {@code POST /publish}, guarded by the publish key in the server; never to
- *       {@code /meta/}. {@link #inProcess}: publishing from code in the same process (embedding, the
- *       admin feed); may publish to {@code /meta/} paths, which only trusted tunnels receive.</li>
+ *   <li>{@link #backend(Datagram)}: {@code POST /publish}, guarded by the publish key in the server; never to
+ *       {@code /meta/}.</li>
+ *   <li>{@link #backend(Tunnel, PathPattern)}: an interest the backend adds to a client's tunnel
+ *       ({@code POST /api/subscribe}, guarded by the publish key; {@code io.warren.api.Backend} from code;
+ *       forwarded from another node that checked it): not asked, the backend speaks for the application;
+ *       never {@code /meta/} nor {@code /client/}.</li>
+ *   <li>{@link #inProcess}: publishing from code in the same process (embedding, the admin feed); may
+ *       publish to {@code /meta/} paths, which only trusted tunnels receive.</li>
  * </ul>
  *
  * <p>Rules: an answer other than {@code true} (false, {@code null}, an exceptional stage, a thrown
@@ -180,6 +185,14 @@ final class AccessGate {
             throw ErrorCode.FORBIDDEN.exception("datagrams cannot be published to /meta/ paths");
         }
         return new PublishGrant(d);
+    }
+
+    /** The backend adds {@code pattern} to {@code t} ({@link io.warren.api.Backend}): a pattern a client could name. */
+    SubscribeGrant backend(Tunnel t, PathPattern pattern) {
+        if (pattern.isMeta() || pattern.isClient() || pattern.base().equals("/client")) {
+            throw ErrorCode.FORBIDDEN.exception("the backend cannot subscribe a tunnel to /meta/ or /client/ paths");
+        }
+        return new SubscribeGrant(t.identity(), pattern);
     }
 
     /** Publishing from code in this process (embedding, the admin feed): trusted, {@code /meta/} included. */

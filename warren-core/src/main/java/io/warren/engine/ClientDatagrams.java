@@ -171,7 +171,7 @@ final class ClientDatagrams {
         }
     }
 
-    private static int depth(PathPattern p) {
+    static int depth(PathPattern p) {
         String k = p.key();
         int d = 0;
         for (int i = 0; i < k.length(); i++) {

@@ -3,6 +3,7 @@ package io.warren.engine;
 import io.warren.ErrorCode;
 import io.warren.Limits;
 import io.warren.NodeOptions;
+import io.warren.api.Backend;
 import io.warren.api.NodeListener;
 import io.warren.api.Publisher;
 import io.warren.api.TunnelEvent;
@@ -56,6 +57,8 @@ public final class Node implements Publisher, AutoCloseable {
     private final Publishing publishing;
     private final ClientDatagrams clientDatagrams;
     private final RemoteEvents remoteEvents;
+    private final Directory directory = new Directory();
+    private final BackendCommands commands;
     private final Openings openings;
     private final Limits limits;
     private final NodeListener listener;
@@ -89,6 +92,7 @@ public final class Node implements Publisher, AutoCloseable {
         this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
         this.clientDatagrams = new ClientDatagrams(this, gate, interests, records, publishing, b.broker, b.limits);
         this.remoteEvents = new RemoteEvents(this, clientDatagrams, b.registry);
+        this.commands = new BackendCommands(this, gate, interests, records, b.registry, directory);
         this.openings = new Openings(this, b.authenticator, gate, admission, interests, records, sweeps, b.broker);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
@@ -107,7 +111,9 @@ public final class Node implements Publisher, AutoCloseable {
         for (Shard s : shards) {
             sweeps.schedule(s);
         }
-        return records.start(remoteEvents::serve)
+        return records.start((id, request) -> BackendCommands.isCommand(request)
+                        ? commands.serve(id, request)
+                        : remoteEvents.serve(id, request))
                 .thenCompose(v -> broker.start(new Broker.Listener() {
                     @Override
                     public void onDatagram(Datagram d) {
@@ -209,7 +215,11 @@ public final class Node implements Publisher, AutoCloseable {
 
     /** Registers {@code t} under its id; false (and nothing changes) when that id is registered already. */
     boolean add(Tunnel t) {
-        return tunnels.putIfAbsent(TunnelIds.lookupKey(t.id()), t) == null;
+        boolean added = tunnels.putIfAbsent(TunnelIds.lookupKey(t.id()), t) == null;
+        if (added) {
+            directory.add(t);
+        }
+        return added;
     }
 
     /** The tunnel registered here under {@code tunnelId}, closed or not, without the constant-time check. */
@@ -318,6 +328,11 @@ public final class Node implements Publisher, AutoCloseable {
         return publishing.backend(datagrams);
     }
 
+    /** The backend's commands on tunnels: add or remove interests, end tunnels ({@link Backend}). */
+    public Backend backend() {
+        return commands;
+    }
+
     @Override
     public CompletionStage<Ack> publish(String path, String dataJson) {
         return publishing.inProcess(path, dataJson);
@@ -337,6 +352,7 @@ public final class Node implements Publisher, AutoCloseable {
         t.markClosed();
         t.shard().remove(t);
         tunnels.remove(TunnelIds.lookupKey(t.id()), t);
+        directory.remove(t);
         admission.release(t.remoteAddress);
         listener.tunnelClosed(t);
         if (!reason.equals("superseded") && !reason.equals("failed")) {

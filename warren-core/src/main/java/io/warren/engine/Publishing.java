@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  * error), never ok. Any thread; ack stages never fail.
  */
 final class Publishing {
+    /** How long a backend datagram's own id keeps a retry from being published again. */
+    static final java.time.Duration BACKEND_ID_WINDOW = java.time.Duration.ofMinutes(5);
+
+    private static final String ID_KEY = "publish:";
     private final AccessGate gate;
     private final Broker broker;
     private final DatagramIds ids;
@@ -42,9 +46,15 @@ final class Publishing {
         this.listener = listener;
     }
 
-    /** Datagrams from the backend; an id is assigned to each. */
+    /**
+     * Datagrams from the backend; an id is assigned to each. One that carries its own id ({@code ref}) is
+     * published once per {@link #BACKEND_ID_WINDOW} cluster-wide ({@link Broker#claimOnce}): a retry is
+     * acknowledged with the first one's datagram id and not delivered again; a failed publish forgets the
+     * id, so that a retry may succeed. The datagrams of one request reach the broker in request order.
+     */
     CompletionStage<List<Ack>> backend(List<ClientDatagram> datagrams) {
         List<CompletableFuture<Ack>> acks = new ArrayList<>(datagrams.size());
+        CompletableFuture<?> before = CompletableFuture.completedFuture(null); // the previous one reached the broker
         for (ClientDatagram cd : datagrams) {
             CompletionStage<Ack> ack;
             if (cd.error() != null) {
@@ -54,7 +64,38 @@ final class Publishing {
                     AccessGate.PublishGrant grant =
                             gate.backend(new Datagram(ids.next(), Path.of(cd.path()), cd.data(), null));
                     checkSize(cd);
-                    ack = publish(grant, cd.ref());
+                    String ref = cd.ref();
+                    if (ref == null && before.isDone()) {
+                        ack = publish(grant, null);
+                    } else {
+                        CompletableFuture<Ack> result = new CompletableFuture<>();
+                        CompletableFuture<@Nullable String> claimed = before.handle((v, e) -> ref)
+                                .thenCompose(r -> r == null
+                                        ? CompletableFuture.<@Nullable String>completedFuture(null)
+                                        : broker.claimOnce(
+                                                        ID_KEY + r,
+                                                        grant.datagram().id(),
+                                                        BACKEND_ID_WINDOW)
+                                                .toCompletableFuture());
+                        before = claimed.handle((earlier, e) -> {
+                            if (e != null) {
+                                result.complete(
+                                        Ack.error(ErrorCode.OVERLOADED, "the id could not be checked: retry", ref));
+                            } else if (earlier != null) {
+                                result.complete(Ack.ok(earlier, ref));
+                            } else {
+                                publish(grant, ref).thenAccept(a -> {
+                                    if (!a.ok() && ref != null) {
+                                        broker.forgetClaim(
+                                                ID_KEY + ref, grant.datagram().id());
+                                    }
+                                    result.complete(a);
+                                });
+                            }
+                            return true;
+                        });
+                        ack = result;
+                    }
                 } catch (WarrenException e) {
                     ack = CompletableFuture.completedFuture(Ack.error(e, cd.ref()));
                 }

@@ -80,6 +80,27 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * Idempotent backend publishing ({@code POST /publish} entries with their own {@code id}): records
+     * {@code datagramId} under {@code key} for {@code window} unless a record exists, atomically for every
+     * node sharing this broker. Completes with the datagram id recorded earlier (the publish is a retry: it
+     * is acknowledged with that id and not published again), or {@code null} when this call made the record
+     * (publish it). Bounded: an implementation that cannot take one more record fails the stage, as it does
+     * when its backend is unreachable; the caller then answers {@code overloaded}, never publishes twice. The
+     * default does not remember and fails.
+     */
+    default CompletionStage<@Nullable String> claimOnce(String key, String datagramId, java.time.Duration window) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this broker keeps no publish ids"));
+    }
+
+    /**
+     * Drops the record {@link #claimOnce} made for {@code key} if it still names {@code datagramId}: the publish
+     * failed, so that a retry with the same key may succeed. Best effort.
+     */
+    default CompletionStage<Void> forgetClaim(String key, String datagramId) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * Checks that the broker's backend answers, for readiness probes: completes normally when it does,
      * exceptionally (with the reason) when it does not. Must not block; the caller applies its own
      * timeout. The default, for brokers without a backend, is always healthy.

@@ -3,8 +3,10 @@ package io.warren.spi;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster-wide register of tunnels, so that a client may re-attach its tunnel on any node. Each
@@ -67,6 +69,25 @@ public interface TunnelRegistry extends AutoCloseable {
      * {@code null} at once. Ownership is not changed.
      */
     CompletionStage<String> forward(String tunnelId, String request);
+
+    /**
+     * The id of the tunnel whose public client id is {@code clientId}, as its records say, or {@code null}
+     * when the registry knows none; for the backend's commands, which then {@link #forward} to its owner. The
+     * answer may name a tunnel that just ended (forwarding then answers {@code null}). A registry that
+     * shares nothing (the default) knows none.
+     */
+    default CompletionStage<@Nullable String> tunnelOfClient(String clientId) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The ids of the tunnels whose identity's {@link Identity#user() user} is {@code user}, cluster-wide, as
+     * their records say (possibly including tunnels that just ended, never missing one whose record was
+     * written); for the backend's commands. A registry that shares nothing (the default) knows none.
+     */
+    default CompletionStage<Set<String>> tunnelsOfUser(String user) {
+        return CompletableFuture.completedFuture(Set.of());
+    }
 
     @Override
     void close();

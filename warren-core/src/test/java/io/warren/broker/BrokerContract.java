@@ -305,4 +305,47 @@ public abstract class BrokerContract {
             assertThat(capped).isEqualTo(Broker.Replay.NONE);
         }
     }
+
+    private static String claim(Broker b, String key, String id, Duration window) {
+        return b.claimOnce(key, id, window)
+                .toCompletableFuture()
+                .orTimeout(10, TimeUnit.SECONDS)
+                .join();
+    }
+
+    /** Publish ids: the first claim of a key wins for its window, a retry learns the first datagram id. */
+    @Test
+    void aPublishIdIsClaimedOnceWithinItsWindowAndCanBeForgotten() {
+        Broker b = newBroker();
+        started(b);
+        String key = "contract-" + ids.next();
+        assertThat(claim(b, key, "d1", Duration.ofMinutes(1)))
+                .as("first: publish it")
+                .isNull();
+        assertThat(claim(b, key, "d2", Duration.ofMinutes(1)))
+                .as("a retry: the first id")
+                .isEqualTo("d1");
+        assertThat(claim(b, key + "-other", "d3", Duration.ofMinutes(1))).isNull();
+        b.forgetClaim(key, "d2").toCompletableFuture().join();
+        assertThat(claim(b, key, "d4", Duration.ofMinutes(1)))
+                .as("only its own claim is forgotten")
+                .isEqualTo("d1");
+        b.forgetClaim(key, "d1").toCompletableFuture().join();
+        assertThat(claim(b, key, "d5", Duration.ofMinutes(1)))
+                .as("forgotten: may publish again")
+                .isNull();
+
+        String brief = "contract-brief-" + ids.next();
+        assertThat(claim(b, brief, "e1", Duration.ofMillis(200))).isNull();
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> claim(b, brief, "e2", Duration.ofMinutes(1)) == null);
+        if (hasLog()) {
+            // A clustered broker: another node sees the same claims.
+            Broker other = newBroker();
+            started(other);
+            assertThat(claim(other, key, "d6", Duration.ofMinutes(1))).isEqualTo("d5");
+        }
+    }
 }

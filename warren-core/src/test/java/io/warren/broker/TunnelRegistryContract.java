@@ -239,4 +239,34 @@ public abstract class TunnelRegistryContract {
                     .isInstanceOf(ExecutionException.class);
         }
     }
+
+    private TunnelRecord recordOf(String name, String user) {
+        return new TunnelRecord(id(name), id("client-" + name), new Identity(user, Map.of()), List.of(), null);
+    }
+
+    /** The backend's commands find tunnels by public client id and by user, on every member, until removed. */
+    @Test
+    void recordsAreFoundByClientIdAndByUserOnEveryMemberUntilRemoved() {
+        Member a = member();
+        Member b = member();
+        String user = id("user");
+        if (!a.registry().shared()) {
+            assertThat(join(b.registry().tunnelOfClient(id("client-u1")))).isNull();
+            assertThat(join(b.registry().tunnelsOfUser(user))).isEmpty();
+            return;
+        }
+        assertThat(join(a.registry().put(List.of(recordOf("u1", user), recordOf("u2", user)), TTL, true)))
+                .isEmpty();
+        assertThat(join(a.registry().put(List.of(recordOf("anon", null)), TTL, true)))
+                .isEmpty();
+        assertThat(join(b.registry().tunnelOfClient(id("client-u1")))).isEqualTo(id("u1"));
+        assertThat(join(b.registry().tunnelOfClient(id("client-anon")))).isEqualTo(id("anon"));
+        assertThat(join(b.registry().tunnelsOfUser(user))).containsExactlyInAnyOrder(id("u1"), id("u2"));
+        assertThat(join(b.registry().tunnelOfClient(id("client-nobody")))).isNull();
+        join(a.registry().remove(id("u1")));
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(join(b.registry().tunnelOfClient(id("client-u1")))).isNull();
+            assertThat(join(b.registry().tunnelsOfUser(user))).containsExactly(id("u2"));
+        });
+    }
 }

@@ -248,4 +248,25 @@ class AccessGateTest {
         }
         return last;
     }
+
+    @Test
+    void theBackendGrantsATunnelAnyPatternAClientCouldNameWithoutAsking() {
+        Authorizer never = new Authorizer() {
+            @Override
+            public CompletionStage<Boolean> canSubscribe(Identity identity, PathPattern pattern) {
+                throw new AssertionError("the backend is not asked about");
+            }
+        };
+        Tunnel t = tunnel(ALICE);
+        AccessGate gate = new AccessGate(never);
+        assertThat(gate.backend(t, PathPattern.parse("/news/**")).patternFor(t))
+                .isEqualTo(PathPattern.parse("/news/**"));
+        for (String p : List.of("/meta/open", "/client/abc", "/client/*")) {
+            assertThatThrownBy(() -> gate.backend(t, PathPattern.parse(p)))
+                    .as(p)
+                    .isInstanceOfSatisfying(
+                            io.warren.WarrenException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        }
+    }
 }

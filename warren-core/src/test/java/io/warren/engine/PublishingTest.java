@@ -31,6 +31,18 @@ class PublishingTest {
     /** A broker that records what it is handed; a path's first segment says how it answers. */
     static final class Sent implements Broker {
         final List<String> paths = new ArrayList<>();
+        final io.warren.broker.MemoryBroker publishIds = new io.warren.broker.MemoryBroker();
+        boolean keepsIds = true;
+
+        @Override
+        public CompletionStage<String> claimOnce(String key, String id, java.time.Duration window) {
+            return keepsIds ? publishIds.claimOnce(key, id, window) : Broker.super.claimOnce(key, id, window);
+        }
+
+        @Override
+        public CompletionStage<Void> forgetClaim(String key, String id) {
+            return publishIds.forgetClaim(key, id);
+        }
 
         @Override
         public CompletionStage<Void> publish(Datagram d) {
@@ -105,5 +117,38 @@ class PublishingTest {
                         .ok())
                 .isTrue();
         assertThat(broker.paths).containsExactly("/meta/status");
+    }
+
+    @Test
+    void aBackendIdPublishesOnceAFailedPublishForgetsItAndABrokerWithoutIdsPublishesNothing() {
+        Ack first = publishing
+                .backend(List.of(cd("/a", "1", "k1")))
+                .toCompletableFuture()
+                .join()
+                .get(0);
+        List<Ack> again = publishing
+                .backend(List.of(cd("/a", "1", "k1"), cd("/fails/x", "1", "k2")))
+                .toCompletableFuture()
+                .join();
+        assertThat(again.get(0).id()).isEqualTo(first.id());
+        assertThat(again.get(0).ok()).isTrue();
+        assertThat(again.get(1).ok()).isFalse();
+        assertThat(broker.paths).containsExactly("/a", "/fails/x");
+        Ack retried = publishing
+                .backend(List.of(cd("/b", "1", "k2")))
+                .toCompletableFuture()
+                .join()
+                .get(0);
+        assertThat(retried.ok()).as("the failed publish forgot k2").isTrue();
+        assertThat(broker.paths).containsExactly("/a", "/fails/x", "/b");
+
+        broker.keepsIds = false;
+        Ack unsure = publishing
+                .backend(List.of(cd("/c", "1", "k3")))
+                .toCompletableFuture()
+                .join()
+                .get(0);
+        assertThat(unsure.error()).isEqualTo(ErrorCode.OVERLOADED);
+        assertThat(broker.paths).as("never published without the check").containsExactly("/a", "/fails/x", "/b");
     }
 }

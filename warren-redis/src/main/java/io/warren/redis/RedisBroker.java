@@ -77,8 +77,11 @@ final class RedisBroker implements Broker {
     private volatile Listener listener;
     private String lastId; // Pub/Sub thread only
 
+    private final RedisPublishIds publishIds;
+
     RedisBroker(RedisCluster cluster) {
         this.cluster = cluster;
+        this.publishIds = new RedisPublishIds(cluster);
     }
 
     @Override
@@ -93,6 +96,16 @@ final class RedisBroker implements Broker {
     }
 
     /** Readiness: Redis answers PING on the command connection within Lettuce's command timeout. */
+    @Override
+    public CompletionStage<String> claimOnce(String key, String datagramId, java.time.Duration window) {
+        return publishIds.claim(key, datagramId, window);
+    }
+
+    @Override
+    public CompletionStage<Void> forgetClaim(String key, String datagramId) {
+        return publishIds.forget(key, datagramId);
+    }
+
     @Override
     public CompletionStage<Void> ping() {
         return cluster.async().ping().toCompletableFuture().thenApply(pong -> null);

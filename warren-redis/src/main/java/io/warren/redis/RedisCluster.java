@@ -285,7 +285,27 @@ public final class RedisCluster implements BrokerProvider.Backend {
 
     /** A tunnel's record: {@code warren:t:T}, or {@code warren:t:{T}} on a Redis Cluster (its own slot). */
     String tunnelKey(String tunnelId) {
-        return shardedRecords ? tunnelKeyPrefix + "{" + tunnelId + "}" : tunnelKeyPrefix + tunnelId;
+        return spread(tunnelKeyPrefix, tunnelId);
+    }
+
+    /** RedisDirectory: client id -> tunnel id. */
+    String clientKey(String clientId) {
+        return spread(options.prefix() + "c:", clientId);
+    }
+
+    /** RedisDirectory: user -> set of tunnel ids. */
+    String userKey(String user) {
+        return spread(options.prefix() + "u:", user);
+    }
+
+    /** RedisPublishIds: a backend datagram's own id -> datagram id. */
+    String publishIdKey(String id) {
+        return spread(options.prefix() + "i:", id);
+    }
+
+    /** On Redis Cluster a key of its own hash tag, so that keys spread over the slots (their scripts touch one key). */
+    private String spread(String prefix, String id) {
+        return shardedRecords ? prefix + "{" + id + "}" : prefix + id;
     }
 
     RedisClusterAsyncCommands<String, String> async() {

@@ -67,14 +67,19 @@ final class RedisTunnelRegistry implements TunnelRegistry {
             return {r[2], r[3], r[4], r[5], r[6] or '', r[7] or '', r[8] or ''}
             """);
 
-    /** KEYS: record. ARGV: me. */
+    /** KEYS: record. ARGV: me. The removed record's client id and subject field, or {} when not removed. */
     private static final RedisCluster.Script REMOVE = new RedisCluster.Script("""
-            if redis.call('HGET', KEYS[1], 'o') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0
+            if redis.call('HGET', KEYS[1], 'o') == ARGV[1] then
+              local r = redis.call('HMGET', KEYS[1], 'c', 's')
+              redis.call('DEL', KEYS[1])
+              return {r[1] or '', r[2] or ''}
+            end
+            return {}
             """);
 
     private final RedisCluster cluster;
     private final RedisForwarding forwarding;
+    private final RedisDirectory directory;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Listener listener;
     /** Per record this member wrote: when that write expires ({@link System#nanoTime()}). */
@@ -85,6 +90,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
     RedisTunnelRegistry(RedisCluster cluster) {
         this.cluster = cluster;
         this.forwarding = new RedisForwarding(cluster);
+        this.directory = new RedisDirectory(cluster);
     }
 
     @Override
@@ -117,6 +123,16 @@ final class RedisTunnelRegistry implements TunnelRegistry {
     }
 
     @Override
+    public CompletionStage<String> tunnelOfClient(String clientId) {
+        return directory.tunnelOfClient(clientId);
+    }
+
+    @Override
+    public CompletionStage<java.util.Set<String>> tunnelsOfUser(String user) {
+        return directory.tunnelsOfUser(user);
+    }
+
+    @Override
     public CompletionStage<Map<String, PutResult>> put(Collection<TunnelRecord> records, Duration ttl, boolean create) {
         pruneWritten();
         List<CompletableFuture<Long>> results = new ArrayList<>(records.size());
@@ -134,18 +150,28 @@ final class RedisTunnelRegistry implements TunnelRegistry {
                     })
                     .toCompletableFuture());
         }
+        List<TunnelRecord> all = List.copyOf(records);
         return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
-                .thenApply(v -> {
+                .thenCompose(v -> {
                     Map<String, PutResult> lost = new HashMap<>();
+                    List<CompletableFuture<Void>> indexed = new ArrayList<>();
                     for (int i = 0; i < ids.size(); i++) {
                         long n = results.get(i).join();
                         if (n == 0) {
                             lost.put(ids.get(i), PutResult.OWNED_ELSEWHERE);
                         } else if (n < 0) {
                             lost.put(ids.get(i), PutResult.MISSING);
+                        } else {
+                            TunnelRecord r = all.get(i);
+                            String user =
+                                    r.identity() == null ? null : r.identity().user();
+                            indexed.add(directory
+                                    .written(r.tunnelId(), r.clientId(), user, ttl)
+                                    .toCompletableFuture());
                         }
                     }
-                    return lost;
+                    return CompletableFuture.allOf(indexed.toArray(new CompletableFuture<?>[0]))
+                            .thenApply(done -> lost);
                 });
     }
 
@@ -222,8 +248,15 @@ final class RedisTunnelRegistry implements TunnelRegistry {
     @Override
     public CompletionStage<Void> remove(String tunnelId) {
         written.remove(tunnelId);
-        return cluster.<Long>eval(REMOVE, ScriptOutputType.INTEGER, new String[] {key(tunnelId)}, cluster.nodeId)
-                .<Void>thenApply(n -> null)
+        return cluster.<List<Object>>eval(REMOVE, ScriptOutputType.MULTI, new String[] {key(tunnelId)}, cluster.nodeId)
+                .<Void>thenApply(r -> {
+                    if (r != null && r.size() == 2) {
+                        String subject = String.valueOf(r.get(1));
+                        directory.removed(
+                                tunnelId, String.valueOf(r.get(0)), subject.isEmpty() ? null : subject.substring(1));
+                    }
+                    return null;
+                })
                 .exceptionally(e -> {
                     log.debug("removing a tunnel record failed (it expires anyway): {}", e.toString());
                     return null;

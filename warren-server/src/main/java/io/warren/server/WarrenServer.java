@@ -143,6 +143,11 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         return node.publish(path, dataJson);
     }
 
+    /** As {@code POST /api/subscribe}, {@code /api/unsubscribe} and {@code /api/disconnect} would. */
+    public io.warren.api.Backend backend() {
+        return node.backend();
+    }
+
     /** The meters behind {@code /metrics}; add your own to {@code metrics().registry()}. */
     public WarrenMetrics metrics() {
         return metrics;

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Asks the application: for each tunnel open, a {@code GET} to the configured URL carrying the open
  * request's {@code Cookie} header, the configured headers, and {@code X-Forwarded-For} with the client
  * address. The application answers 200 with
- * {@code {"subject": S, "subscribe": [...], "publish": [...], "expires": EPOCH_SECONDS}} (all optional)
- * to allow, 401 or 403 to refuse (answered 401 {@code unauthorized} / 403 {@code forbidden}); anything
+ * {@code {"subject": S, "subscribe": [...], "publish": [...], "expires": EPOCH_SECONDS, "info": {...}}} (all
+ * optional; {@code subject} is the user, {@code info} the public profile, see {@link InfoClaim}) to allow, 401 or 403 to refuse (answered 401 {@code unauthorized} / 403 {@code forbidden}); anything
  * else, no complete answer within the timeout (which covers the body too), or an answer over 64 KiB
  * (refused while reading it, see {@link BoundedHttp}) is 503 {@code overloaded}.
  *
@@ -111,6 +111,10 @@ public final class CallbackAuthenticator implements Authenticator {
             Map<String, Object> m = JSON.convertValue(n, Map.class);
             Map<String, Object> attributes = new HashMap<>();
             attributes.put(Permissions.ATTRIBUTE, PermissionClaims.read(m));
+            String info = InfoClaim.fromAnswer(n.get("info"));
+            if (info != null) {
+                attributes.put(Identity.INFO_ATTRIBUTE, info);
+            }
             JsonNode subject = n.get("subject");
             JsonNode expires = n.get("expires");
             return new Identity(
@@ -118,7 +122,7 @@ public final class CallbackAuthenticator implements Authenticator {
                     attributes,
                     expires != null && expires.canConvertToLong() ? Instant.ofEpochSecond(expires.asLong()) : null);
         } catch (WarrenException e) {
-            log.warn("auth callback {} answered bad permissions: {}", settings.url(), e.getMessage());
+            log.warn("auth callback {} answered bad permissions or info: {}", settings.url(), e.getMessage());
             throw ErrorCode.OVERLOADED.exception("the authentication service answered nonsense");
         } catch (Exception e) {
             log.warn("auth callback {} answered nonsense: {}", settings.url(), e.toString());

@@ -50,7 +50,9 @@ import java.util.concurrent.CompletionStage;
  * lets in is not closed by the next sweep; then the node closes the tunnel with reason {@code expired}.
  * A token without {@code exp} is refused unless {@code jwt-require-exp} is off. The claim
  * {@code "warren": {"subscribe": [...], "publish": [...]}} becomes the identity's {@link Permissions}; a
- * token without it may open a tunnel but reaches nothing except its own client path.
+ * token without it may open a tunnel but reaches nothing except its own client path. The claim
+ * {@code "warren.info"}, a JSON object of at most 1 KiB, is the client's public profile ({@link InfoClaim});
+ * {@code sub} is its user.
  *
  * <p>Signature checks run on the calling thread (CPU only, microseconds); the only I/O, the JWKS fetch,
  * is asynchronous. Thread-safe.
@@ -150,6 +152,10 @@ public final class JwtAuthenticator implements Authenticator {
             Map<String, Object> attributes = new HashMap<>();
             attributes.put(Permissions.ATTRIBUTE, PermissionClaims.read(set.getClaim(CLAIM)));
             attributes.put("jwt", set);
+            String info = InfoClaim.fromClaim(set.getClaim(Identity.INFO_ATTRIBUTE));
+            if (info != null) {
+                attributes.put(Identity.INFO_ATTRIBUTE, info);
+            }
             String subject = set.getSubject() == null ? "" : set.getSubject();
             // The skew that let a just-expired token through also extends its tunnel: accepted means alive
             // until exp + skew, so the next sweep does not close what the open just allowed.

@@ -17,14 +17,9 @@ final class PublishEndpoint {
     private final Node node;
     private final PublishGuard guard;
 
-    PublishEndpoint(Node node, String publishKey, OriginPolicy origins) {
+    PublishEndpoint(Node node, PublishGuard guard) {
         this.node = node;
-        this.guard = new PublishGuard(publishKey, origins);
-    }
-
-    /** Sets the key (null: direct loopback clients only); a reload calls this while requests run. */
-    void key(String publishKey) {
-        guard.key(publishKey);
+        this.guard = guard;
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req) {

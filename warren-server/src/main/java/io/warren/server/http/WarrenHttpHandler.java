@@ -40,6 +40,8 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         final TunnelEndpoint tunnel;
         final EventsEndpoint events;
         final PublishEndpoint publish;
+        final CommandsEndpoint commands;
+        private final PublishGuard guard; // one key check for /publish and /api/
         final StaticEndpoint statics;
         final OpsEndpoint ops;
 
@@ -58,14 +60,16 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
             this.node = node;
             this.tunnel = new TunnelEndpoint(node, shards, origins);
             this.events = new EventsEndpoint(node);
-            this.publish = new PublishEndpoint(node, publishKey, origins);
+            this.guard = new PublishGuard(publishKey, origins);
+            this.publish = new PublishEndpoint(node, guard);
+            this.commands = new CommandsEndpoint(node.backend(), guard);
             this.statics = new StaticEndpoint();
             this.ops = ops == null ? null : new OpsEndpoint(ops, shards);
         }
 
         /** Replaces the publish key (configuration reload); applies to the next request. */
         public void publishKey(String key) {
-            publish.key(key);
+            guard.key(key);
         }
     }
 
@@ -99,6 +103,8 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
                 case "/tunnel" -> endpoints.tunnel.handle(ctx, req, q, this);
                 case "/events" -> endpoints.events.handle(ctx, req, q);
                 case "/publish" -> endpoints.publish.handle(ctx, req);
+                case "/api/subscribe", "/api/unsubscribe", "/api/disconnect" ->
+                    endpoints.commands.handle(ctx, req, path);
                 case "/metrics", "/healthz", "/readyz", "/admin", "/admin/", "/admin/events", "/admin/reload" -> {
                     if (endpoints.ops == null) {
                         throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);

@@ -36,6 +36,9 @@ abstract class AuthenticatorContract {
     /** Credentials that look right but must be refused (wrong signature, unknown session). */
     abstract OpenRequest forged();
 
+    /** Valid credentials for {@code sub} whose public profile ({@link Identity#INFO_ATTRIBUTE}) is {@code info} (any JSON value). */
+    abstract OpenRequest withInfo(String sub, Object info);
+
     static OpenRequest request(Map<String, String> headers, Map<String, String> query, Map<String, String> cookies) {
         return new MapOpenRequest("127.0.0.1", headers, query, cookies);
     }
@@ -96,5 +99,31 @@ abstract class AuthenticatorContract {
                         .toCompletableFuture()
                         .join())
                 .isInstanceOf(CompletionException.class);
+    }
+
+    @Test
+    void theProfileIsAJsonObjectCarriedAsCompactTextAndTheSubjectIsTheUser() throws Exception {
+        Identity id = join(authenticator()
+                .authenticate(withInfo("ada", Map.of("name", "Ada", "tags", java.util.List.of(1, 2)))));
+        assertThat(id.user()).isEqualTo("ada");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(id.info()))
+                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree("{\"name\":\"Ada\",\"tags\":[1,2]}"));
+        assertThat(id.info()).doesNotContain(" ");
+        Identity none = join(authenticator().authenticate(valid("bob", Duration.ofMinutes(5))));
+        assertThat(none.info()).isNull();
+    }
+
+    @Test
+    void aProfileThatIsNotAnObjectOrOver1KiBIsRefusedNotDropped() throws Exception {
+        String fits = "x".repeat(InfoClaim.MAX_BYTES - "{\"n\":\"\"}".length());
+        assertThat(join(authenticator().authenticate(withInfo("ada", Map.of("n", fits))))
+                        .info())
+                .hasSize(InfoClaim.MAX_BYTES);
+        for (Object bad : java.util.List.of(Map.of("n", fits + "x"), "text", java.util.List.of(1), 42)) {
+            assertThat(refusal(authenticator().authenticate(withInfo("ada", bad))))
+                    .as("%s", bad)
+                    .isIn(ErrorCode.UNAUTHORIZED, ErrorCode.OVERLOADED);
+        }
     }
 }

@@ -18,7 +18,7 @@ class CallbackAuthenticatorContractTest extends AuthenticatorContract {
 
     @BeforeAll
     static void start() {
-        // Sessions are "sid=SUBJECT:EXPIRY"; "sid=forged..." is unknown to the application.
+        // Sessions are "sid=SUBJECT:EXPIRY[:INFO]" (INFO: the profile's JSON, Base64url); "sid=forged..." is unknown.
         app = new AppServer("/auth", ex -> {
             String cookie = ex.getRequestHeaders().getFirst("Cookie");
             if (cookie == null || !cookie.startsWith("sid=") || cookie.startsWith("sid=forged")) {
@@ -28,6 +28,13 @@ class CallbackAuthenticatorContractTest extends AuthenticatorContract {
             return new AppServer.Answer(
                     200,
                     "{\"subject\":\"" + s[0] + "\",\"expires\":" + s[1]
+                            + (s.length > 2
+                                    ? ",\"info\":"
+                                            + new String(
+                                                    java.util.Base64.getUrlDecoder()
+                                                            .decode(s[2]),
+                                                    java.nio.charset.StandardCharsets.UTF_8)
+                                    : "")
                             + ",\"subscribe\":[\"/contract/**\"],\"publish\":[\"/contract/**\"]}");
         });
         callback = new CallbackAuthenticator(
@@ -49,6 +56,24 @@ class CallbackAuthenticatorContractTest extends AuthenticatorContract {
     OpenRequest valid(String sub, Duration ttl) {
         return request(
                 Map.of("Cookie", "sid=" + sub + ":" + Instant.now().plus(ttl).getEpochSecond()), Map.of(), Map.of());
+    }
+
+    @Override
+    OpenRequest withInfo(String sub, Object info) {
+        try {
+            String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(info);
+            String b64 = java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return request(
+                    Map.of(
+                            "Cookie",
+                            "sid=" + sub + ":" + Instant.now().plusSeconds(300).getEpochSecond() + ":" + b64),
+                    Map.of(),
+                    Map.of());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -27,6 +27,13 @@ class JwtAuthenticatorContractTest extends AuthenticatorContract {
     }
 
     @Override
+    OpenRequest withInfo(String sub, Object info) {
+        String token = Tokens.hs256(Tokens.claims(sub, 300, List.of("/contract/**"), List.of("/contract/**"))
+                .claim(io.warren.spi.Identity.INFO_ATTRIBUTE, info));
+        return request(Map.of(), Map.of(), Map.of("wt", token));
+    }
+
+    @Override
     OpenRequest forged() {
         String token = Tokens.hs256(
                 Tokens.claims("x", 300, List.of("/**"), null), "a-different-secret-of-at-least-32-bytes!!");

@@ -32,7 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Entry points: open with {@code subscribe=} (HTTP, WebSocket), re-attach, replacement, {@code /meta/subscribe}
  * (plain, {@code recent}, {@code since}) and publishing over POST /events, GET /events and WebSocket, the
  * same two /events forms sent to another node of a cluster (forwarded to the tunnel's node, whose gate
- * decides), and a takeover by another node.
+ * decides), and a takeover by another node. The backend's {@code POST /api/subscribe} (for a client or a
+ * user; {@code Backend} from code) is the gate's backend grant: guarded by the publish key, never asked of
+ * the authorizer, never {@code /meta/} nor {@code /client/}.
  */
 class AccessGateTest {
 
@@ -425,6 +427,28 @@ class AccessGateTest {
             a.publish("{\"path\":\"/secret/x\",\"data\":\"not subscribed\"}");
             assertThat(onA.next().get("id").asText())
                     .isEqualTo(allowed.get(0).get("id").asText());
+        }
+    }
+
+    @Test
+    void theBackendsSubscribeIsTheGatesBackendGrantNotAQuestionToTheAuthorizer() {
+        RefuseAndRecord authorizer = new RefuseAndRecord();
+        try (TestServer server = TestServer.start(o -> o, b -> b.authorizer(authorizer));
+                TunnelClient c = server.open("stream")) {
+            c.awaitOpen();
+            for (String path : List.of("/meta/open", "/meta/x/**", "/client/abc", "/client")) {
+                TestServer.Response r =
+                        server.post("/api/subscribe", "{\"client\":\"" + c.client() + "\",\"path\":\"" + path + "\"}");
+                assertThat(r.status()).as("%s: %s", path, r.body()).isEqualTo(403);
+            }
+            TestServer.Response r =
+                    server.post("/api/subscribe", "{\"client\":\"" + c.client() + "\",\"path\":\"/g/backend\"}");
+            assertThat(r.body()).isEqualTo("{\"tunnels\":1}");
+            server.publish("{\"path\":\"/g/backend\",\"data\":\"granted\"}");
+            assertThat(c.next().get("data").asText()).isEqualTo("granted");
+            assertThat(authorizer.asked)
+                    .as("the backend speaks for the application")
+                    .isEmpty();
         }
     }
 }
