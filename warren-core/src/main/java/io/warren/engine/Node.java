@@ -68,6 +68,8 @@ public final class Node implements Publisher, AutoCloseable {
 
     private final Admission admission;
     private final Interests interests;
+    private final Presence presence;
+    private final DirectoryQueries queries;
     private volatile boolean running;
     private int nextShard;
 
@@ -82,7 +84,9 @@ public final class Node implements Publisher, AutoCloseable {
         this.ids = b.ids;
         this.clock = b.clock;
         this.tunnelContext = new NodeTunnelContext(this::options, listener, clock);
-        this.interests = new Interests(b.broker, gate, b.listener, this::options);
+        this.presence = new Presence(b.directory, this::options, b.ids, this::shards);
+        this.queries = new DirectoryQueries(presence);
+        this.interests = new Interests(b.broker, gate, b.listener, this::options, presence);
         this.records = new Records(b.registry, this::options, this);
         this.sweeps = new Sweeps(this, b.limits, records);
         this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
@@ -106,7 +110,9 @@ public final class Node implements Publisher, AutoCloseable {
         for (Shard s : shards) {
             sweeps.schedule(s);
         }
-        return records.start(remoteEvents::serve)
+        return presence.directory()
+                .start(presence)
+                .thenCompose(v -> records.start(remoteEvents::serve))
                 .thenCompose(v -> broker.start(new Broker.Listener() {
                     @Override
                     public void onDatagram(Datagram d) {
@@ -125,9 +131,8 @@ public final class Node implements Publisher, AutoCloseable {
     }
 
     /**
-     * Applies new engine settings while running (configuration reload). Timers (keepalive, poll
-     * timeout, tunnel timeout) apply from the next sweep or poll; replay bounds apply to tunnels opened
-     * from now on. Any thread.
+     * Applies new engine settings while running (configuration reload). Timers apply from the next sweep or
+     * poll; replay bounds to tunnels opened from now on; presence paths to subscribes from now on. Any thread.
      */
     public void reconfigure(NodeOptions v) {
         this.options = java.util.Objects.requireNonNull(v);
@@ -143,10 +148,9 @@ public final class Node implements Publisher, AutoCloseable {
     }
 
     /**
-     * Opens a tunnel for an identity the caller has already established (an operator page guarded by its
-     * own key, an embedding application), without running the authenticator or the authorizer. {@code subscribe} is
-     * trusted (granted by {@link AccessGate#trusted}): it may name paths clients cannot subscribe to, such as exact
-     * {@code /meta/...} paths.
+     * Opens a tunnel for an identity the caller has already established (an operator page, an embedding),
+     * without the authenticator or the authorizer. {@code subscribe} is trusted ({@link AccessGate#trusted}):
+     * it may name paths clients cannot subscribe to, such as exact {@code /meta/...} paths.
      */
     public CompletionStage<Tunnel> openTrusted(
             Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
@@ -167,6 +171,14 @@ public final class Node implements Publisher, AutoCloseable {
 
     NodeListener listener() {
         return listener;
+    }
+
+    Presence presence() {
+        return presence;
+    }
+
+    private Shard[] shards() { // for Presence, built before the shards
+        return shards;
     }
 
     boolean running() {
@@ -208,7 +220,16 @@ public final class Node implements Publisher, AutoCloseable {
 
     /** Registers {@code t} under its id; false (and nothing changes) when that id is registered already. */
     boolean add(Tunnel t) {
-        return tunnels.putIfAbsent(TunnelIds.lookupKey(t.id()), t) == null;
+        boolean added = tunnels.putIfAbsent(TunnelIds.lookupKey(t.id()), t) == null;
+        if (added) {
+            presence.opened(t);
+        }
+        return added;
+    }
+
+    /** The backend's queries ({@code /api/...}), cluster-wide. */
+    public io.warren.api.Queries queries() {
+        return queries;
     }
 
     /** The tunnel registered here under {@code tunnelId}, closed or not, without the constant-time check. */
@@ -293,11 +314,7 @@ public final class Node implements Publisher, AutoCloseable {
         return t != null ? clientDatagrams.handle(t, datagrams) : remoteEvents.forward(tunnelId, datagrams);
     }
 
-    /**
-     * Parses and checks a pattern a client wants: {@code bad-path} when malformed; {@code forbidden} under
-     * {@code /meta/}, and under {@code /client/} for anything but the client's own exact path (which it
-     * always has).
-     */
+    /** Parses and checks a pattern a client wants (see {@link ClientDatagrams#clientPattern}). */
     public static PathPattern clientPattern(String text, boolean subpaths) {
         return ClientDatagrams.clientPattern(text, subpaths);
     }
@@ -329,6 +346,7 @@ public final class Node implements Publisher, AutoCloseable {
         }
         t.endConnection(reason, true);
         interests.releaseAll(t);
+        presence.closed(t, reason.equals("superseded"));
         t.markClosed();
         t.shard().remove(t);
         tunnels.remove(TunnelIds.lookupKey(t.id()), t);
@@ -377,5 +395,6 @@ public final class Node implements Publisher, AutoCloseable {
         running = false;
         broker.close();
         records.close();
+        presence.directory().close();
     }
 }

@@ -48,6 +48,9 @@ public final class WarrenConfig {
     @Mixin
     LimitFlags limits = new LimitFlags();
 
+    @Mixin
+    PresenceFlags presence = new PresenceFlags();
+
     // ---- operations (docs/operations.md) ----
 
     @Mixin
@@ -118,7 +121,7 @@ public final class WarrenConfig {
                 server.threads,
                 body,
                 Values.orNull(server.publishKey),
-                node.withMaxInterests(limits.maxInterests()),
+                node.withMaxInterests(limits.maxInterests()).withPresence(presence.read()),
                 formats,
                 cluster.read(),
                 HistoryConfig.read(sources.file("history")),

@@ -22,6 +22,11 @@ final class PublishEndpoint {
         this.guard = new PublishGuard(publishKey, origins);
     }
 
+    /** The key check, shared with the backend's queries. */
+    PublishGuard guard() {
+        return guard;
+    }
+
     /** Sets the key (null: direct loopback clients only); a reload calls this while requests run. */
     void key(String publishKey) {
         guard.key(publishKey);

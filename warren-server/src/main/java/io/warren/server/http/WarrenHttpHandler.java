@@ -40,6 +40,7 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         final TunnelEndpoint tunnel;
         final EventsEndpoint events;
         final PublishEndpoint publish;
+        final QueryEndpoint queries;
         final StaticEndpoint statics;
         final OpsEndpoint ops;
 
@@ -59,6 +60,7 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
             this.tunnel = new TunnelEndpoint(node, shards, origins);
             this.events = new EventsEndpoint(node);
             this.publish = new PublishEndpoint(node, publishKey, origins);
+            this.queries = new QueryEndpoint(node, publish.guard());
             this.statics = new StaticEndpoint();
             this.ops = ops == null ? null : new OpsEndpoint(ops, shards);
         }
@@ -105,8 +107,14 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
                     }
                     endpoints.ops.handle(ctx, req, q, this);
                 }
-                // Anything else may be a bundled file (client library, demo page).
-                default -> endpoints.statics.handle(ctx, req, path);
+                default -> {
+                    if (QueryEndpoint.serves(path)) {
+                        endpoints.queries.handle(ctx, req, path, q);
+                    } else {
+                        // Anything else may be a bundled file (client library, demo page).
+                        endpoints.statics.handle(ctx, req, path);
+                    }
+                }
             }
         } catch (WarrenException e) {
             Responses.error(ctx, req.protocolVersion(), keepAlive, e);
