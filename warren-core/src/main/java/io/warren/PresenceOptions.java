@@ -13,7 +13,7 @@ import java.util.List;
  * @param patterns   the paths that keep presence (exact, {@code /a/*}, {@code /a/**}); empty: none
  * @param maxMembers members recorded per presence path; a client joining a full path subscribes as usual
  *                   but is not recorded nor announced (the snapshot says {@code "full":true})
- * @param maxPaths   presence paths with members at once (cluster-wide with Redis); a path beyond it keeps
+ * @param maxPaths   presence paths with members at once (on this node); a path beyond it keeps
  *                   no presence, and {@code "presence":true} on it is answered {@code too-many}
  */
 public record PresenceOptions(List<PathPattern> patterns, int maxMembers, int maxPaths) {

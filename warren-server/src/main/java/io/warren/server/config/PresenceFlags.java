@@ -24,7 +24,7 @@ final class PresenceFlags {
     @Option(
             names = "--presence-max-paths",
             defaultValue = "10000",
-            description = "Presence paths with members at once (cluster-wide).")
+            description = "Presence paths with members at once.")
     int maxPaths;
 
     PresenceOptions read() {
