@@ -77,7 +77,8 @@ class AccessGateTest {
         return List.of(
                 "{\"path\":\"" + base + "\"}",
                 "{\"path\":\"" + base + "-recent\",\"recent\":5}",
-                "{\"path\":\"" + base + "-since\",\"since\":\"" + sinceId + "\"}");
+                "{\"path\":\"" + base + "-since\",\"since\":\"" + sinceId + "\"}",
+                "{\"path\":\"" + base + "-presence\",\"presence\":true}");
     }
 
     /** GET /events with one datagram: its single ack. */
@@ -117,7 +118,9 @@ class AccessGateTest {
     void everyEntryPointAsksTheGateAndARefusingAuthorizerLetsNothingThrough() {
         RefuseAndRecord authorizer = new RefuseAndRecord();
         try (TestServer server = TestServer.start(
-                o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1)))),
+                o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1))))
+                        .withNode(o.node()
+                                .withPresence(io.warren.PresenceOptions.of(List.of(PathPattern.parse("/g/**"))))),
                 b -> b.authorizer(authorizer))) {
             // History the recent/since forms would hand out if the gate were skipped.
             List<String> withHistory = List.of(
@@ -168,11 +171,15 @@ class AccessGateTest {
             post.add(publish(t, "/g/pub-post", "r" + ref++));
             JsonNode postAcks = server.events("[" + String.join(",", post) + "]");
             assertThat(postAcks)
-                    .hasSize(4)
+                    .hasSize(5)
                     .allSatisfy(
                             a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
             expected.addAll(List.of(
-                    "subscribe /g/post", "subscribe /g/post-recent", "subscribe /g/post-since", "publish /g/pub-post"));
+                    "subscribe /g/post",
+                    "subscribe /g/post-recent",
+                    "subscribe /g/post-since",
+                    "subscribe /g/post-presence",
+                    "publish /g/pub-post"));
 
             // ... over GET /events ...
             for (String data : subscribes("/g/get", sinceId)) {
@@ -184,20 +191,28 @@ class AccessGateTest {
             assertThat(getEvent(server, t, "/g/pub-get", "1").get("error").asText())
                     .isEqualTo("forbidden");
             expected.addAll(List.of(
-                    "subscribe /g/get", "subscribe /g/get-recent", "subscribe /g/get-since", "publish /g/pub-get"));
+                    "subscribe /g/get",
+                    "subscribe /g/get-recent",
+                    "subscribe /g/get-since",
+                    "subscribe /g/get-presence",
+                    "publish /g/pub-get"));
 
             // ... and over the WebSocket.
             List<String> viaWs = new ArrayList<>();
             for (String data : subscribes("/g/ws", sinceId)) {
                 viaWs.add(meta(null, data, "w" + viaWs.size()));
             }
-            viaWs.add(publish(null, "/g/pub-ws", "w3"));
+            viaWs.add(publish(null, "/g/pub-ws", "w4"));
             ws.send("[" + String.join(",", viaWs) + "]");
-            assertThat(wsAcks(ws, 4))
+            assertThat(wsAcks(ws, 5))
                     .allSatisfy(
                             a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
-            expected.addAll(
-                    List.of("subscribe /g/ws", "subscribe /g/ws-recent", "subscribe /g/ws-since", "publish /g/pub-ws"));
+            expected.addAll(List.of(
+                    "subscribe /g/ws",
+                    "subscribe /g/ws-recent",
+                    "subscribe /g/ws-since",
+                    "subscribe /g/ws-presence",
+                    "publish /g/pub-ws"));
 
             assertThat(authorizer.asked).containsExactlyInAnyOrderElementsOf(expected);
 
