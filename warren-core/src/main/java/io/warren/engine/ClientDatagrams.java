@@ -234,7 +234,7 @@ final class ClientDatagrams {
         if (!flag.isBoolean()) {
             throw ErrorCode.BAD_REQUEST.exception("presence must be true or false");
         }
-        if (flag.asBoolean() && !node.options().presence().covers(pattern)) {
+        if (flag.asBoolean() && !node.presence().covers(pattern)) {
             throw ErrorCode.FORBIDDEN.exception("no presence on " + pattern.wirePath() + ": not a presence path");
         }
         return flag.asBoolean();

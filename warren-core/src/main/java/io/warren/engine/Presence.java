@@ -7,6 +7,7 @@ import io.warren.datagram.Ack;
 import io.warren.datagram.ControlDatagrams;
 import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
+import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import io.warren.spi.ClientDirectory;
 import java.util.ArrayList;
@@ -50,6 +51,39 @@ final class Presence implements ClientDirectory.Listener {
         return directory;
     }
 
+    /** The parsed patterns of the options last seen (options change on reload). */
+    private volatile Parsed parsed = new Parsed(PresenceOptions.none(), List.of());
+
+    private record Parsed(PresenceOptions options, List<PathPattern> patterns) {}
+
+    /** Whether {@code pattern}, an interest, is a presence path: exact, and matched by a presence pattern. */
+    boolean covers(PathPattern pattern) {
+        PresenceOptions po = options.get().presence();
+        if (pattern.kind() != PathPattern.Kind.EXACT || po.patterns().isEmpty()) {
+            return false;
+        }
+        Parsed p = parsed;
+        if (!p.options().equals(po)) {
+            List<PathPattern> list = new ArrayList<>();
+            for (String text : po.patterns()) {
+                try {
+                    list.add(PathPattern.parse(text));
+                } catch (RuntimeException e) {
+                    log.warn("presence pattern '{}' ignored: {}", text, e.getMessage());
+                }
+            }
+            p = new Parsed(po, List.copyOf(list));
+            parsed = p;
+        }
+        Path path = Path.of(pattern.base());
+        for (PathPattern pp : p.patterns()) {
+            if (pp.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** This node's name in entries and members. */
     String node() {
         return ids.tag();
@@ -89,7 +123,7 @@ final class Presence implements ClientDirectory.Listener {
     void subscribed(Tunnel t, PathPattern p) {
         save(t);
         PresenceOptions po = options.get().presence();
-        if (po.covers(p)) {
+        if (covers(p)) {
             directory
                     .join(p.base(), member(t), options.get().tunnelTimeout(), po.maxMembers(), po.maxPaths())
                     .whenComplete((j, e) -> {
@@ -105,7 +139,7 @@ final class Presence implements ClientDirectory.Listener {
         if (!closing) {
             save(t);
         }
-        if (options.get().presence().covers(p)) {
+        if (covers(p)) {
             directory.leave(p.base(), t.clientId(), node());
         }
     }
@@ -128,7 +162,7 @@ final class Presence implements ClientDirectory.Listener {
         for (Tunnel t : tunnels) {
             entries.add(entry(t));
             for (PathPattern p : t.interests()) {
-                if (po.covers(p)) {
+                if (covers(p)) {
                     directory.join(p.base(), member(t), options.get().tunnelTimeout(), po.maxMembers(), po.maxPaths());
                 }
             }

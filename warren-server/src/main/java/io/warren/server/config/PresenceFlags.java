@@ -28,10 +28,11 @@ final class PresenceFlags {
     int maxPaths;
 
     PresenceOptions read() {
-        List<PathPattern> patterns = new ArrayList<>();
+        List<String> patterns = new ArrayList<>();
         for (String p : list(presence)) {
             try {
-                patterns.add(PathPattern.parse(p).requireNotMeta());
+                PathPattern.parse(p).requireNotMeta();
+                patterns.add(p);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("presence: '" + p + "' " + e.getMessage());
             }

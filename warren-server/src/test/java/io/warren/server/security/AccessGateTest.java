@@ -77,8 +77,14 @@ class AccessGateTest {
         return List.of(
                 "{\"path\":\"" + base + "\"}",
                 "{\"path\":\"" + base + "-recent\",\"recent\":5}",
-                "{\"path\":\"" + base + "-since\",\"since\":\"" + sinceId + "\"}",
-                "{\"path\":\"" + base + "-presence\",\"presence\":true}");
+                "{\"path\":\"" + base + "-since\",\"since\":\"" + sinceId + "\"}");
+    }
+
+    /** {@link #subscribes} and one with {@code "presence":true} (the server must keep presence on {@code base}). */
+    static List<String> subscribesWithPresence(String base, String sinceId) {
+        List<String> all = new ArrayList<>(subscribes(base, sinceId));
+        all.add("{\"path\":\"" + base + "-presence\",\"presence\":true}");
+        return all;
     }
 
     /** GET /events with one datagram: its single ack. */
@@ -119,8 +125,7 @@ class AccessGateTest {
         RefuseAndRecord authorizer = new RefuseAndRecord();
         try (TestServer server = TestServer.start(
                 o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1))))
-                        .withNode(o.node()
-                                .withPresence(io.warren.PresenceOptions.of(List.of(PathPattern.parse("/g/**"))))),
+                        .withNode(o.node().withPresence(io.warren.PresenceOptions.of(List.of("/g/**")))),
                 b -> b.authorizer(authorizer))) {
             // History the recent/since forms would hand out if the gate were skipped.
             List<String> withHistory = List.of(
@@ -165,7 +170,7 @@ class AccessGateTest {
             // /meta/subscribe, plain and with history, and a client publish: over POST /events ...
             List<String> post = new ArrayList<>();
             int ref = 0;
-            for (String data : subscribes("/g/post", sinceId)) {
+            for (String data : subscribesWithPresence("/g/post", sinceId)) {
                 post.add(meta(t, data, "r" + ref++));
             }
             post.add(publish(t, "/g/pub-post", "r" + ref++));
@@ -182,7 +187,7 @@ class AccessGateTest {
                     "publish /g/pub-post"));
 
             // ... over GET /events ...
-            for (String data : subscribes("/g/get", sinceId)) {
+            for (String data : subscribesWithPresence("/g/get", sinceId)) {
                 assertThat(getEvent(server, t, "/meta/subscribe", data)
                                 .get("error")
                                 .asText())
@@ -199,7 +204,7 @@ class AccessGateTest {
 
             // ... and over the WebSocket.
             List<String> viaWs = new ArrayList<>();
-            for (String data : subscribes("/g/ws", sinceId)) {
+            for (String data : subscribesWithPresence("/g/ws", sinceId)) {
                 viaWs.add(meta(null, data, "w" + viaWs.size()));
             }
             viaWs.add(publish(null, "/g/pub-ws", "w4"));
