@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param replayBytes       bytes kept per tunnel for resume, whichever bound is hit first
  * @param idempotencyWindow client-chosen ids remembered per tunnel for de-duplicating retries
  * @param maxInterests      patterns one tunnel may hold
+ * @param presence          which paths announce their members, and the bounds ({@link PresenceOptions})
  * @param shardInboxLimit   datagrams waiting for one shard; past it a datagram is refused there (its
  *                          publisher, when on this node, is answered {@code overloaded}; the shard's
  *                          subscribers to its path are told of a gap)
@@ -24,7 +25,30 @@ public record NodeOptions(
         long replayBytes,
         int idempotencyWindow,
         int maxInterests,
-        int shardInboxLimit) {
+        int shardInboxLimit,
+        PresenceOptions presence) {
+
+    /** As the canonical constructor, without presence paths. */
+    public NodeOptions(
+            Duration tunnelTimeout,
+            Duration keepalive,
+            Duration pollTimeout,
+            int replaySize,
+            long replayBytes,
+            int idempotencyWindow,
+            int maxInterests,
+            int shardInboxLimit) {
+        this(
+                tunnelTimeout,
+                keepalive,
+                pollTimeout,
+                replaySize,
+                replayBytes,
+                idempotencyWindow,
+                maxInterests,
+                shardInboxLimit,
+                PresenceOptions.none());
+    }
 
     public static NodeOptions defaults() {
         return new NodeOptions(
@@ -39,6 +63,7 @@ public record NodeOptions(
     }
 
     public NodeOptions {
+        java.util.Objects.requireNonNull(presence, "presence");
         positive(tunnelTimeout, "tunnel-timeout");
         positive(keepalive, "keepalive");
         positive(pollTimeout, "poll-timeout");
@@ -56,7 +81,15 @@ public record NodeOptions(
 
     public NodeOptions withTunnelTimeout(Duration v) {
         return new NodeOptions(
-                v, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, shardInboxLimit);
+                v,
+                keepalive,
+                pollTimeout,
+                replaySize,
+                replayBytes,
+                idempotencyWindow,
+                maxInterests,
+                shardInboxLimit,
+                presence);
     }
 
     public NodeOptions withKeepalive(Duration v) {
@@ -68,12 +101,21 @@ public record NodeOptions(
                 replayBytes,
                 idempotencyWindow,
                 maxInterests,
-                shardInboxLimit);
+                shardInboxLimit,
+                presence);
     }
 
     public NodeOptions withPollTimeout(Duration v) {
         return new NodeOptions(
-                tunnelTimeout, keepalive, v, replaySize, replayBytes, idempotencyWindow, maxInterests, shardInboxLimit);
+                tunnelTimeout,
+                keepalive,
+                v,
+                replaySize,
+                replayBytes,
+                idempotencyWindow,
+                maxInterests,
+                shardInboxLimit,
+                presence);
     }
 
     public NodeOptions withReplaySize(int v) {
@@ -85,22 +127,60 @@ public record NodeOptions(
                 replayBytes,
                 idempotencyWindow,
                 maxInterests,
-                shardInboxLimit);
+                shardInboxLimit,
+                presence);
     }
 
     public NodeOptions withReplayBytes(long v) {
         return new NodeOptions(
-                tunnelTimeout, keepalive, pollTimeout, replaySize, v, idempotencyWindow, maxInterests, shardInboxLimit);
+                tunnelTimeout,
+                keepalive,
+                pollTimeout,
+                replaySize,
+                v,
+                idempotencyWindow,
+                maxInterests,
+                shardInboxLimit,
+                presence);
     }
 
     public NodeOptions withMaxInterests(int v) {
         return new NodeOptions(
-                tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, v, shardInboxLimit);
+                tunnelTimeout,
+                keepalive,
+                pollTimeout,
+                replaySize,
+                replayBytes,
+                idempotencyWindow,
+                v,
+                shardInboxLimit,
+                presence);
     }
 
     public NodeOptions withShardInboxLimit(int v) {
         return new NodeOptions(
-                tunnelTimeout, keepalive, pollTimeout, replaySize, replayBytes, idempotencyWindow, maxInterests, v);
+                tunnelTimeout,
+                keepalive,
+                pollTimeout,
+                replaySize,
+                replayBytes,
+                idempotencyWindow,
+                maxInterests,
+                v,
+                presence);
+    }
+
+    public NodeOptions withPresence(PresenceOptions v) {
+        return new NodeOptions(
+                tunnelTimeout,
+                keepalive,
+                pollTimeout,
+                replaySize,
+                replayBytes,
+                idempotencyWindow,
+                maxInterests,
+                shardInboxLimit,
+                v);
     }
 
     /** How often each shard checks keepalives and culls: a quarter of the shortest timer, within [20 ms, 1 s]. */

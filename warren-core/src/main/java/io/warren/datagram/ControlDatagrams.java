@@ -1,12 +1,15 @@
 package io.warren.datagram;
 
+import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import java.util.List;
 
 /**
  * The one place where the control datagrams Warren itself sends are built: {@code /meta/open} (also
  * the gap notice), {@code /meta/close}, the {@code refused} list, {@code /meta/error},
- * {@code /meta/ack}, and {@code /meta/subscribed} / {@code /meta/unsubscribed} (the backend changed an interest). Their wire text is part of the protocol (docs/protocol.md): change it here only.
+ * {@code /meta/ack}, {@code /meta/subscribed} / {@code /meta/unsubscribed} (the backend changed an
+ * interest) and {@code /meta/presence} (and the member objects presence and the backend's queries show).
+ * Their wire text is part of the protocol (docs/protocol.md): change it here only.
  */
 public final class ControlDatagrams {
     private ControlDatagrams() {}
@@ -107,5 +110,68 @@ public final class ControlDatagrams {
             Datagram.quote(sb, refused.get(i).wirePath());
         }
         return sb.append(']').toString();
+    }
+
+    /**
+     * A member as presence and the backend's queries show it: {@code {"client":C,"user":U,"info":{...}}};
+     * {@code user} and {@code info} are null when unknown. {@code info} is a JSON object as text (the
+     * authenticator's, bounded by it); anything else shows as null.
+     */
+    public static String member(String client, String user, String info) {
+        StringBuilder sb = new StringBuilder(64).append('{');
+        Datagram.quote(sb.append("\"client\":"), client);
+        sb.append(",\"user\":");
+        if (user == null) {
+            sb.append("null");
+        } else {
+            Datagram.quote(sb, user);
+        }
+        sb.append(",\"info\":").append(infoJson(info));
+        return sb.append('}').toString();
+    }
+
+    /** {@code info} as one line of JSON when it is a JSON object, else {@code null}. */
+    static String infoJson(String info) {
+        if (info == null || !info.trim().startsWith("{")) {
+            return "null";
+        }
+        try {
+            return new String(JsonData.of(info), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            return "null";
+        }
+    }
+
+    /**
+     * {@code /meta/presence} with the current members of {@code path} ({@link #member} objects, at most
+     * the configured bound) and how many there are: what a tunnel subscribing with {@code presence:true}
+     * gets first. {@code id} is a datagram id, so that polls acknowledge it like any datagram.
+     */
+    public static Datagram presenceMembers(String id, String path, List<String> members, int count) {
+        StringBuilder sb = new StringBuilder(64 + 64 * members.size()).append('{');
+        Datagram.quote(sb.append("\"path\":"), path);
+        array(sb.append(",\"members\":"), members);
+        sb.append(",\"count\":").append(count);
+        return new Datagram(id, Path.of("/meta/presence"), sb.append('}').toString(), null);
+    }
+
+    /** {@code /meta/presence}: members ({@link #member} objects) joined or left {@code path}. */
+    public static Datagram presenceChange(String id, String path, List<String> joined, List<String> left) {
+        StringBuilder sb = new StringBuilder(64 + 64 * (joined.size() + left.size())).append('{');
+        Datagram.quote(sb.append("\"path\":"), path);
+        array(sb.append(",\"joined\":"), joined);
+        array(sb.append(",\"left\":"), left);
+        return new Datagram(id, Path.of("/meta/presence"), sb.append('}').toString(), null);
+    }
+
+    private static void array(StringBuilder sb, List<String> jsonValues) {
+        sb.append('[');
+        for (int i = 0; i < jsonValues.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(jsonValues.get(i));
+        }
+        sb.append(']');
     }
 }

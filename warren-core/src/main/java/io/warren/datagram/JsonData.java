@@ -65,7 +65,7 @@ public final class JsonData {
     /**
      * Captures the value whose first token {@code p} (a parser over {@code src}) has just read, leaving
      * the parser on its last token. When {@code fields} is not null and the value is an object, its
-     * top-level {@code path}, {@code subpaths}, {@code since} and {@code recent} members are read on the
+     * top-level {@code path}, {@code subpaths}, {@code since}, {@code recent} and {@code presence} members are read on the
      * way into {@code fields[0]} (what {@code /meta/subscribe} needs, so its data is parsed once).
      */
     static byte[] capture(JsonParser p, byte[] src, JsonNode[] fields) throws IOException {
@@ -88,7 +88,7 @@ public final class JsonData {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
-                case "path", "subpaths", "since", "recent" -> {
+                case "path", "subpaths", "since", "recent", "presence" -> {
                     if (found == null) {
                         found = JsonNodeFactory.instance.objectNode();
                     }

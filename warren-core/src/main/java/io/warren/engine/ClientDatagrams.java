@@ -138,13 +138,18 @@ final class ClientDatagrams {
             if (history) {
                 checkHistory(pattern, since, recent);
             }
-            // Plain or with history, the gate decides; its answer comes back on the tunnel's thread.
+            boolean watch = presenceFlag(pattern, data.get("presence"));
+            // Plain or with history, with presence or not, the gate decides; its answer comes back on the
+            // tunnel's thread.
             return gate.subscribe(t, pattern)
                     .handle((grant, e) -> e != null
                             ? CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref))
-                            : history
-                                    ? subscribeWithHistory(t, grant, since, recent, ref)
-                                    : subscribeGranted(t, grant, ref))
+                            : (history
+                                            ? subscribeWithHistory(t, grant, since, recent, ref)
+                                            : subscribeGranted(t, grant, ref))
+                                    .thenCompose(a -> watch && a.ok()
+                                            ? node.presence().watch(t, grant, interests, ref)
+                                            : CompletableFuture.completedFuture(a)))
                     .thenCompose(a -> a);
         }
         interests.clientUnsubscribe(t, pattern);
@@ -216,6 +221,23 @@ final class ClientDatagrams {
                                     : Ack.subscribed(ref, !history.complete()));
                 }));
         return ack;
+    }
+
+    /**
+     * The {@code presence} flag of a {@code /meta/subscribe}: true or false (absent: false); {@code true} only
+     * on a presence path ({@link io.warren.PresenceOptions}), else {@code forbidden}.
+     */
+    private boolean presenceFlag(PathPattern pattern, JsonNode flag) {
+        if (flag == null || flag.isNull()) {
+            return false;
+        }
+        if (!flag.isBoolean()) {
+            throw ErrorCode.BAD_REQUEST.exception("presence must be true or false");
+        }
+        if (flag.asBoolean() && !node.presence().covers(pattern)) {
+            throw ErrorCode.FORBIDDEN.exception("no presence on " + pattern.wirePath() + ": not a presence path");
+        }
+        return flag.asBoolean();
     }
 
     /** The history options of a {@code /meta/subscribe}: {@code bad-request} unless well-formed. */

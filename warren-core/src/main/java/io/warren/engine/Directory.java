@@ -1,21 +1,31 @@
 package io.warren.engine;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * This node's tunnels by their public names, for the backend's commands ({@link BackendCommands}): by client
- * id, and by user (the identity's {@code user()}; anonymous tunnels have none). Written when the node
- * registers and drops a tunnel ({@code Node.add}, {@code Node.drop}), read by any thread. Holds exactly the
- * tunnels the node holds, so it is bounded by the tunnel limit.
+ * This node's tunnels: by their secret id (for every request naming a tunnel), and by their public names for
+ * the backend's commands ({@link BackendCommands}): by client id, and by user (the identity's {@code user()};
+ * anonymous tunnels have none). Written when the node registers and drops a tunnel ({@code Node.add},
+ * {@code Node.drop}), read by any thread. Holds exactly the tunnels the node holds, so it is bounded by the
+ * tunnel limit.
  */
 final class Directory {
+    /** Keyed by {@link TunnelIds#lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
+    private final ConcurrentHashMap<String, Tunnel> byId = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<String, Tunnel> byClient = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<Tunnel>> byUser = new ConcurrentHashMap<>();
 
-    void add(Tunnel t) {
+    /** Registers {@code t}; false (and nothing changes) when its id is registered already. */
+    boolean add(Tunnel t) {
+        if (byId.putIfAbsent(TunnelIds.lookupKey(t.id()), t) != null) {
+            return false;
+        }
         byClient.put(t.clientId(), t);
         String user = user(t);
         if (user != null) {
@@ -25,9 +35,11 @@ final class Directory {
                 return set;
             });
         }
+        return true;
     }
 
     void remove(Tunnel t) {
+        byId.remove(TunnelIds.lookupKey(t.id()), t);
         byClient.remove(t.clientId(), t);
         String user = user(t);
         if (user != null) {
@@ -36,6 +48,36 @@ final class Directory {
                 return s.isEmpty() ? null : s;
             });
         }
+    }
+
+    /**
+     * The open tunnel with this id, or null. The id is a bearer secret: it is looked up by its SHA-256
+     * digest and then compared in constant time, so response timing tells nothing about how much of a guess
+     * matched.
+     */
+    @Nullable
+    Tunnel open(@Nullable String id) {
+        if (id == null) {
+            return null;
+        }
+        Tunnel t = byId.get(TunnelIds.lookupKey(id));
+        if (t == null
+                || t.isClosed()
+                || !MessageDigest.isEqual(
+                        t.id().getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8))) {
+            return null;
+        }
+        return t;
+    }
+
+    /** The tunnel registered here under {@code tunnelId}, closed or not, without the constant-time check. */
+    @Nullable
+    Tunnel registered(String tunnelId) {
+        return byId.get(TunnelIds.lookupKey(tunnelId));
+    }
+
+    int size() {
+        return byId.size();
     }
 
     /** The tunnel of this client here, or null. */

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one owner of this node's interests: which patterns its tunnels hold, how many tunnels hold each,
@@ -28,12 +29,23 @@ final class Interests {
     private final NodeListener listener;
     private final Supplier<NodeOptions> options;
     private final ConcurrentHashMap<String, Interest> byKey = new ConcurrentHashMap<>();
+    private final @Nullable Presence presence; // told of every change; null in unit tests of this class alone
 
     Interests(Broker broker, AccessGate gate, NodeListener listener, Supplier<NodeOptions> options) {
+        this(broker, gate, listener, options, null);
+    }
+
+    Interests(
+            Broker broker,
+            AccessGate gate,
+            NodeListener listener,
+            Supplier<NodeOptions> options,
+            @Nullable Presence presence) {
         this.broker = broker;
         this.gate = gate;
         this.listener = listener;
         this.options = options;
+        this.presence = presence;
     }
 
     /** Distinct patterns held (client paths included). */
@@ -63,6 +75,9 @@ final class Interests {
         t.addInterest(grant);
         t.shard().listen(t, grant);
         listener.subscribed(t, p);
+        if (presence != null) {
+            presence.subscribed(t, p);
+        }
         return retain(p);
     }
 
@@ -102,9 +117,16 @@ final class Interests {
 
     /** Shard thread of {@code t}; nothing when it does not hold {@code p}. */
     void unsubscribe(Tunnel t, PathPattern p) {
+        unsubscribe(t, p, false);
+    }
+
+    private void unsubscribe(Tunnel t, PathPattern p, boolean closing) {
         if (t.removeInterest(p)) {
             t.shard().unlisten(t, p);
             listener.unsubscribed(t, p);
+            if (presence != null) {
+                presence.unsubscribed(t, p, closing);
+            }
             release(p);
         }
     }
@@ -112,7 +134,7 @@ final class Interests {
     /** Shard thread of {@code t}, which is being removed: lets go of all its interests and its own path. */
     void releaseAll(Tunnel t) {
         for (PathPattern p : List.copyOf(t.interests())) {
-            unsubscribe(t, p);
+            unsubscribe(t, p, true);
         }
         t.shard().unlisten(t, t.clientPattern());
         release(t.clientPattern());

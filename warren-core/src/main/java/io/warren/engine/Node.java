@@ -18,14 +18,11 @@ import io.warren.spi.Connection;
 import io.warren.spi.Identity;
 import io.warren.spi.OpenRequest;
 import io.warren.spi.ShardExecutor;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.NullUnmarked;
 import org.slf4j.Logger;
@@ -67,11 +64,10 @@ public final class Node implements Publisher, AutoCloseable {
     final TunnelContext tunnelContext; // what a tunnel may know of its node
     private final Shard[] shards;
     private final IdentityHashMap<ShardExecutor, Shard> shardByExecutor = new IdentityHashMap<>();
-    /** Keyed by {@link TunnelIds#lookupKey} of the tunnel id, so no lookup compares secret ids in variable time. */
-    private final ConcurrentHashMap<String, Tunnel> tunnels = new ConcurrentHashMap<>();
-
     private final Admission admission;
     private final Interests interests;
+    private final Presence presence;
+    private final DirectoryQueries queries;
     private volatile boolean running;
     private int nextShard;
 
@@ -86,7 +82,9 @@ public final class Node implements Publisher, AutoCloseable {
         this.ids = b.ids;
         this.clock = b.clock;
         this.tunnelContext = new NodeTunnelContext(this::options, listener, clock);
-        this.interests = new Interests(b.broker, gate, b.listener, this::options);
+        this.presence = new Presence(b.directory, this::options, b.ids, this::shards);
+        this.queries = new DirectoryQueries(presence);
+        this.interests = new Interests(b.broker, gate, b.listener, this::options, presence);
         this.records = new Records(b.registry, this::options, this);
         this.sweeps = new Sweeps(this, b.limits, records);
         this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
@@ -111,9 +109,11 @@ public final class Node implements Publisher, AutoCloseable {
         for (Shard s : shards) {
             sweeps.schedule(s);
         }
-        return records.start((id, request) -> BackendCommands.isCommand(request)
+        return presence.directory()
+                .start(presence)
+                .thenCompose(v -> records.start((id, request) -> BackendCommands.isCommand(request)
                         ? commands.serve(id, request)
-                        : remoteEvents.serve(id, request))
+                        : remoteEvents.serve(id, request)))
                 .thenCompose(v -> broker.start(new Broker.Listener() {
                     @Override
                     public void onDatagram(Datagram d) {
@@ -132,9 +132,8 @@ public final class Node implements Publisher, AutoCloseable {
     }
 
     /**
-     * Applies new engine settings while running (configuration reload). Timers (keepalive, poll
-     * timeout, tunnel timeout) apply from the next sweep or poll; replay bounds apply to tunnels opened
-     * from now on. Any thread.
+     * Applies new engine settings while running (configuration reload). Timers apply from the next sweep or
+     * poll; replay bounds to tunnels opened from now on; presence paths to subscribes from now on. Any thread.
      */
     public void reconfigure(NodeOptions v) {
         this.options = java.util.Objects.requireNonNull(v);
@@ -150,10 +149,9 @@ public final class Node implements Publisher, AutoCloseable {
     }
 
     /**
-     * Opens a tunnel for an identity the caller has already established (an operator page guarded by its
-     * own key, an embedding application), without running the authenticator or the authorizer. {@code subscribe} is
-     * trusted (granted by {@link AccessGate#trusted}): it may name paths clients cannot subscribe to, such as exact
-     * {@code /meta/...} paths.
+     * Opens a tunnel for an identity the caller has already established (an operator page, an embedding),
+     * without the authenticator or the authorizer. {@code subscribe} is trusted ({@link AccessGate#trusted}):
+     * it may name paths clients cannot subscribe to, such as exact {@code /meta/...} paths.
      */
     public CompletionStage<Tunnel> openTrusted(
             Identity identity, Shard shard, List<PathPattern> subscribe, Connection connection) {
@@ -176,6 +174,14 @@ public final class Node implements Publisher, AutoCloseable {
         return listener;
     }
 
+    Presence presence() {
+        return presence;
+    }
+
+    private Shard[] shards() { // for Presence, built before the shards
+        return shards;
+    }
+
     boolean running() {
         return running;
     }
@@ -195,40 +201,32 @@ public final class Node implements Publisher, AutoCloseable {
         return s;
     }
 
-    /**
-     * The tunnel with this id, or null. The id is a bearer secret: it is looked up by its SHA-256 digest and
-     * then compared in constant time, so response timing tells nothing about how much of a guess matched.
-     */
+    /** The open tunnel with this id, or null (found in constant time: the id is a bearer secret). */
     public Tunnel tunnel(String id) {
-        if (id == null) {
-            return null;
-        }
-        Tunnel t = tunnels.get(TunnelIds.lookupKey(id));
-        if (t == null
-                || t.isClosed()
-                || !MessageDigest.isEqual(
-                        t.id().getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8))) {
-            return null;
-        }
-        return t;
+        return directory.open(id);
     }
 
     /** Registers {@code t} under its id; false (and nothing changes) when that id is registered already. */
     boolean add(Tunnel t) {
-        boolean added = tunnels.putIfAbsent(TunnelIds.lookupKey(t.id()), t) == null;
+        boolean added = directory.add(t);
         if (added) {
-            directory.add(t);
+            presence.opened(t);
         }
         return added;
     }
 
+    /** The backend's queries ({@code /api/...}), cluster-wide. */
+    public io.warren.api.Queries queries() {
+        return queries;
+    }
+
     /** The tunnel registered here under {@code tunnelId}, closed or not, without the constant-time check. */
     Tunnel local(String tunnelId) {
-        return tunnels.get(TunnelIds.lookupKey(tunnelId));
+        return directory.registered(tunnelId);
     }
 
     public int tunnelCount() {
-        return tunnels.size();
+        return directory.size();
     }
 
     /** Distinct patterns this node holds interest in (client paths included). */
@@ -304,11 +302,7 @@ public final class Node implements Publisher, AutoCloseable {
         return t != null ? clientDatagrams.handle(t, datagrams) : remoteEvents.forward(tunnelId, datagrams);
     }
 
-    /**
-     * Parses and checks a pattern a client wants: {@code bad-path} when malformed; {@code forbidden} under
-     * {@code /meta/}, and under {@code /client/} for anything but the client's own exact path (which it
-     * always has).
-     */
+    /** Parses and checks a pattern a client wants (see {@link ClientDatagrams#clientPattern}). */
     public static PathPattern clientPattern(String text, boolean subpaths) {
         return ClientDatagrams.clientPattern(text, subpaths);
     }
@@ -349,9 +343,9 @@ public final class Node implements Publisher, AutoCloseable {
         }
         t.endConnection(reason, true);
         interests.releaseAll(t);
+        presence.closed(t, reason.equals("superseded"));
         t.markClosed();
         t.shard().remove(t);
-        tunnels.remove(TunnelIds.lookupKey(t.id()), t);
         directory.remove(t);
         admission.release(t.remoteAddress);
         listener.tunnelClosed(t);
@@ -401,5 +395,6 @@ public final class Node implements Publisher, AutoCloseable {
         running = false;
         broker.close();
         records.close();
+        presence.directory().close();
     }
 }

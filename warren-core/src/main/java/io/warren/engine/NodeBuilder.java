@@ -3,11 +3,13 @@ package io.warren.engine;
 import io.warren.Limits;
 import io.warren.NodeOptions;
 import io.warren.api.NodeListener;
+import io.warren.broker.MemoryDirectory;
 import io.warren.datagram.DatagramIds;
 import io.warren.format.Formats;
 import io.warren.spi.Authenticator;
 import io.warren.spi.Authorizer;
 import io.warren.spi.Broker;
+import io.warren.spi.ClientDirectory;
 import io.warren.spi.ShardExecutor;
 import io.warren.spi.TunnelRegistry;
 import java.util.List;
@@ -26,6 +28,10 @@ public final class NodeBuilder {
     Broker broker;
 
     TunnelRegistry registry = TunnelRegistry.local();
+
+    @Nullable
+    ClientDirectory directory;
+
     Authenticator authenticator = Authenticator.allowAll();
 
     @Nullable
@@ -56,6 +62,12 @@ public final class NodeBuilder {
     /** Where tunnels are registered cluster-wide; {@link TunnelRegistry#local()} on a single node. */
     public NodeBuilder registry(TunnelRegistry v) {
         this.registry = v;
+        return this;
+    }
+
+    /** Who holds what and presence, cluster-wide; {@link MemoryDirectory} on a single node (the default). */
+    public NodeBuilder directory(ClientDirectory v) {
+        this.directory = v;
         return this;
     }
 
@@ -97,6 +109,9 @@ public final class NodeBuilder {
     public Node build() {
         if (broker == null) {
             broker = new io.warren.broker.MemoryBroker();
+        }
+        if (directory == null) {
+            directory = new MemoryDirectory(clock);
         }
         if (authorizer == null) {
             throw new IllegalStateException(

@@ -96,22 +96,24 @@ final class Records {
 
     /**
      * Shard thread: refreshes the expiry of records not written for a third of the tunnel timeout, so
-     * that only tunnels of dead or stalled nodes expire.
+     * that only tunnels of dead or stalled nodes expire; their directory entries and presence go with them.
      */
     void refresh(Shard s, long now) {
         long every = ttl().toNanos() / 3;
-        List<TunnelRecord> due = null;
+        List<Tunnel> tunnels = new ArrayList<>();
         for (int i = 0; i < s.tunnels.size(); i++) {
             Tunnel t = s.tunnels.get(i);
             if (now - t.registeredNanos() >= every) {
                 t.registered(now);
-                if (due == null) {
-                    due = new ArrayList<>();
-                }
-                due.add(record(t));
+                tunnels.add(t);
             }
         }
-        if (due != null) {
+        node.presence().refresh(tunnels);
+        if (!tunnels.isEmpty() && registry.shared()) {
+            List<TunnelRecord> due = new ArrayList<>(tunnels.size());
+            for (Tunnel t : tunnels) {
+                due.add(record(t));
+            }
             registry.put(due, ttl(), false).whenComplete((lost, e) -> {
                 if (e != null) {
                     log.debug("refreshing tunnel records failed: {}", e.toString());

@@ -39,6 +39,7 @@ public final class Shard {
     private final ShardExecutor executor;
     private final int inboxLimit;
     private final InterestIndex<Tunnel> interests = new InterestIndex<>(); // written only through a grant
+    private final PresenceWatchers watchers = new PresenceWatchers(); // written only through a grant
     final ArrayList<Tunnel> tunnels = new ArrayList<>();
     private final ArrayList<Tunnel> dirty = new ArrayList<>();
     private final ConcurrentLinkedQueue<Datagram> inbox = new ConcurrentLinkedQueue<>();
@@ -165,6 +166,22 @@ public final class Shard {
 
     void unlisten(Tunnel t, PathPattern p) {
         interests.remove(p, t);
+        if (p.kind() == PathPattern.Kind.EXACT) {
+            watchers.remove(p.base(), t);
+        }
+    }
+
+    /**
+     * Tells {@code t} who joins and leaves the presence path {@code grant} covers, after the changes its
+     * snapshot (version {@code seen}) showed: only with a grant.
+     */
+    void watch(Tunnel t, AccessGate.SubscribeGrant grant, long seen) {
+        watchers.add(grant.patternFor(t).base(), t, seen);
+    }
+
+    /** Delivers change {@code version} of {@code path} to this shard's watchers. Shard thread. */
+    void presence(String path, long version, Datagram d) {
+        watchers.deliver(path, version, d);
     }
 
     /** Flushes every tunnel the batch touched, once each. */

@@ -68,9 +68,7 @@ final class Sweeps {
                 t.keepalive(now);
             }
         }
-        if (records.shared()) {
-            records.refresh(s, now);
-        }
+        records.refresh(s, now); // directory entries expire on a single node too
     }
 
     /**

@@ -137,6 +137,11 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         return node;
     }
 
+    /** Who holds what, as {@code GET /api/presence}, {@code /api/paths} and {@code /api/clients/C} answer. */
+    public io.warren.api.Queries queries() {
+        return node.queries();
+    }
+
     /** As {@code POST /publish} would. */
     @Override
     public CompletionStage<Ack> publish(String path, String dataJson) {

@@ -53,6 +53,9 @@ public final class WarrenConfig {
     @Mixin
     HookFlags hooks = new HookFlags();
 
+    @Mixin
+    PresenceFlags presence = new PresenceFlags();
+
     // ---- operations (docs/operations.md) ----
 
     @Mixin
@@ -123,7 +126,7 @@ public final class WarrenConfig {
                 server.threads,
                 body,
                 Values.orNull(server.publishKey),
-                node.withMaxInterests(limits.maxInterests()),
+                node.withMaxInterests(limits.maxInterests()).withPresence(presence.read()),
                 formats,
                 cluster.read(),
                 HistoryConfig.read(sources.file("history")),

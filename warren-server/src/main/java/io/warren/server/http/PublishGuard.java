@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may {@code POST /publish}; deny by default. In order:
+ * Who may {@code POST /publish} and ask the backend's queries ({@code /api/...}); deny by default. In order:
  * <ol>
  *   <li>a request carrying an {@code Origin} is a browser page's: refused unless that origin is listed
  *       exactly in {@code allowed-origins} ({@code *} does not count: backends send no Origin);</li>
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *   <li>without one: a direct loopback client only, and a request with {@code Forwarded},
  *       {@code X-Forwarded-For} or {@code X-Real-IP} is refused, since behind a local proxy every
  *       request, the internet's included, arrives from loopback;</li>
- *   <li>the body must be declared {@code application/json}, which a cross-site page cannot send without a
+ *   <li>(publishing only) the body must be declared {@code application/json}, which a cross-site page cannot send without a
  *       CORS preflight (that {@code /publish} never grants).</li>
  * </ol>
  */
@@ -45,6 +45,18 @@ public final class PublishGuard {
 
     /** Throws the refusal, or returns when the request may publish. */
     void check(Channel ch, FullHttpRequest req) {
+        checkKey(ch, req);
+        CharSequence type = HttpUtil.getMimeType(req);
+        if (type == null || !type.toString().trim().toLowerCase(Locale.ROOT).equals("application/json")) {
+            throw ErrorCode.BAD_REQUEST.exception("/publish takes Content-Type: application/json");
+        }
+    }
+
+    /**
+     * Steps 1 to 3 (origin, key or loopback), for requests without a body: the backend's queries
+     * ({@code GET /api/...}). Throws the refusal, or returns when the request may ask.
+     */
+    void checkKey(Channel ch, FullHttpRequest req) {
         HttpHeaders h = req.headers();
         String origin = h.get(HttpHeaderNames.ORIGIN);
         if (origin != null && !origins.listed(origin)) {
@@ -67,10 +79,6 @@ public final class PublishGuard {
             if (!MessageDigest.isEqual(key, given)) {
                 throw ErrorCode.UNAUTHORIZED.exception("missing or wrong publish key");
             }
-        }
-        CharSequence type = HttpUtil.getMimeType(req);
-        if (type == null || !type.toString().trim().toLowerCase(Locale.ROOT).equals("application/json")) {
-            throw ErrorCode.BAD_REQUEST.exception("/publish takes Content-Type: application/json");
         }
     }
 

@@ -42,6 +42,7 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         final PublishEndpoint publish;
         final CommandsEndpoint commands;
         private final PublishGuard guard; // one key check for /publish and /api/
+        final QueryEndpoint queries;
         final StaticEndpoint statics;
         final OpsEndpoint ops;
 
@@ -63,6 +64,7 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
             this.guard = new PublishGuard(publishKey, origins);
             this.publish = new PublishEndpoint(node, guard);
             this.commands = new CommandsEndpoint(node.backend(), guard);
+            this.queries = new QueryEndpoint(node, guard);
             this.statics = new StaticEndpoint();
             this.ops = ops == null ? null : new OpsEndpoint(ops, shards);
         }
@@ -111,8 +113,14 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
                     }
                     endpoints.ops.handle(ctx, req, q, this);
                 }
-                // Anything else may be a bundled file (client library, demo page).
-                default -> endpoints.statics.handle(ctx, req, path);
+                default -> {
+                    if (QueryEndpoint.serves(path)) {
+                        endpoints.queries.handle(ctx, req, path, q);
+                    } else {
+                        // Anything else may be a bundled file (client library, demo page).
+                        endpoints.statics.handle(ctx, req, path);
+                    }
+                }
             }
         } catch (WarrenException e) {
             Responses.error(ctx, req.protocolVersion(), keepAlive, e);

@@ -78,7 +78,8 @@ class DocsTranscriptTest {
     private static final List<Pattern> TOKENS = List.of(
             Pattern.compile("\\b[0-9a-v]{12}-[0-9a-z]+\\b"),
             Pattern.compile("(?<=\"tunnel\":\"|\"replaced\":\"|tunnel=|\\bT=)[A-Za-z0-9_-]{24}(?![A-Za-z0-9_-])"),
-            Pattern.compile("(?<=\"client\":\"|/client/|\"from\":\"|hello )[0-9A-Za-z]{12}(?![0-9A-Za-z])"));
+            Pattern.compile("(?<=\"client\":\"|/client/|/clients/|\"from\":\"|hello )[0-9A-Za-z]{12}(?![0-9A-Za-z])"),
+            Pattern.compile("(?<=\"node\":\")[0-9a-v]{12}(?=\")"));
 
     private static final Pattern OPENED = Pattern.compile("\"tunnel\":\"([A-Za-z0-9_-]{24})\"");
     private static final Pattern TIMING = Pattern.compile("\\(\\d+\\.\\d+s\\)");

@@ -82,6 +82,13 @@ class AccessGateTest {
                 "{\"path\":\"" + base + "-since\",\"since\":\"" + sinceId + "\"}");
     }
 
+    /** {@link #subscribes} and one with {@code "presence":true} (the server must keep presence on {@code base}). */
+    static List<String> subscribesWithPresence(String base, String sinceId) {
+        List<String> all = new ArrayList<>(subscribes(base, sinceId));
+        all.add("{\"path\":\"" + base + "-presence\",\"presence\":true}");
+        return all;
+    }
+
     /** GET /events with one datagram: its single ack. */
     static JsonNode getEvent(TestServer server, String tunnel, String path, String data) {
         TestServer.Response r = server.get(
@@ -119,7 +126,8 @@ class AccessGateTest {
     void everyEntryPointAsksTheGateAndARefusingAuthorizerLetsNothingThrough() {
         RefuseAndRecord authorizer = new RefuseAndRecord();
         try (TestServer server = TestServer.start(
-                o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1)))),
+                o -> o.withHistory(List.of(new HistoryRule(PathPattern.parse("/g/**"), 10, Duration.ofHours(1))))
+                        .withNode(o.node().withPresence(io.warren.PresenceOptions.of(List.of("/g/**")))),
                 b -> b.authorizer(authorizer))) {
             // History the recent/since forms would hand out if the gate were skipped.
             List<String> withHistory = List.of(
@@ -164,20 +172,24 @@ class AccessGateTest {
             // /meta/subscribe, plain and with history, and a client publish: over POST /events ...
             List<String> post = new ArrayList<>();
             int ref = 0;
-            for (String data : subscribes("/g/post", sinceId)) {
+            for (String data : subscribesWithPresence("/g/post", sinceId)) {
                 post.add(meta(t, data, "r" + ref++));
             }
             post.add(publish(t, "/g/pub-post", "r" + ref++));
             JsonNode postAcks = server.events("[" + String.join(",", post) + "]");
             assertThat(postAcks)
-                    .hasSize(4)
+                    .hasSize(5)
                     .allSatisfy(
                             a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
             expected.addAll(List.of(
-                    "subscribe /g/post", "subscribe /g/post-recent", "subscribe /g/post-since", "publish /g/pub-post"));
+                    "subscribe /g/post",
+                    "subscribe /g/post-recent",
+                    "subscribe /g/post-since",
+                    "subscribe /g/post-presence",
+                    "publish /g/pub-post"));
 
             // ... over GET /events ...
-            for (String data : subscribes("/g/get", sinceId)) {
+            for (String data : subscribesWithPresence("/g/get", sinceId)) {
                 assertThat(getEvent(server, t, "/meta/subscribe", data)
                                 .get("error")
                                 .asText())
@@ -186,20 +198,28 @@ class AccessGateTest {
             assertThat(getEvent(server, t, "/g/pub-get", "1").get("error").asText())
                     .isEqualTo("forbidden");
             expected.addAll(List.of(
-                    "subscribe /g/get", "subscribe /g/get-recent", "subscribe /g/get-since", "publish /g/pub-get"));
+                    "subscribe /g/get",
+                    "subscribe /g/get-recent",
+                    "subscribe /g/get-since",
+                    "subscribe /g/get-presence",
+                    "publish /g/pub-get"));
 
             // ... and over the WebSocket.
             List<String> viaWs = new ArrayList<>();
-            for (String data : subscribes("/g/ws", sinceId)) {
+            for (String data : subscribesWithPresence("/g/ws", sinceId)) {
                 viaWs.add(meta(null, data, "w" + viaWs.size()));
             }
-            viaWs.add(publish(null, "/g/pub-ws", "w3"));
+            viaWs.add(publish(null, "/g/pub-ws", "w4"));
             ws.send("[" + String.join(",", viaWs) + "]");
-            assertThat(wsAcks(ws, 4))
+            assertThat(wsAcks(ws, 5))
                     .allSatisfy(
                             a -> assertThat(a.get("error").asText()).as("%s", a).isEqualTo("forbidden"));
-            expected.addAll(
-                    List.of("subscribe /g/ws", "subscribe /g/ws-recent", "subscribe /g/ws-since", "publish /g/pub-ws"));
+            expected.addAll(List.of(
+                    "subscribe /g/ws",
+                    "subscribe /g/ws-recent",
+                    "subscribe /g/ws-since",
+                    "subscribe /g/ws-presence",
+                    "publish /g/pub-ws"));
 
             assertThat(authorizer.asked).containsExactlyInAnyOrderElementsOf(expected);
 
