@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The one place where the control datagrams Warren itself sends are built: {@code /meta/open} (also
- * the gap notice), {@code /meta/close}, the {@code refused} list, {@code /meta/error} and
- * {@code /meta/ack}. Their wire text is part of the protocol (docs/protocol.md): change it here only.
+ * the gap notice), {@code /meta/close}, the {@code refused} list, {@code /meta/error},
+ * {@code /meta/ack} and {@code /meta/unsubscribed}. Their wire text is part of the protocol (docs/protocol.md): change it here only.
  */
 public final class ControlDatagrams {
     private ControlDatagrams() {}
@@ -24,6 +24,23 @@ public final class ControlDatagrams {
             boolean gap,
             String replaced,
             String refusedJson) {
+        return open(tunnelId, clientId, clientPath, keepaliveMillis, resumed, gap, replaced, refusedJson, 0);
+    }
+
+    /**
+     * As above, with {@code expires}: when the tunnel's credentials end (epoch milliseconds; 0 for never, then
+     * absent), so that a client can send {@code /meta/refresh} ahead of it.
+     */
+    public static Datagram open(
+            String tunnelId,
+            String clientId,
+            String clientPath,
+            long keepaliveMillis,
+            boolean resumed,
+            boolean gap,
+            String replaced,
+            String refusedJson,
+            long expiresMillis) {
         StringBuilder sb = new StringBuilder(160).append('{');
         Datagram.quote(sb.append("\"tunnel\":"), tunnelId);
         Datagram.quote(sb.append(",\"client\":"), clientId);
@@ -38,6 +55,9 @@ public final class ControlDatagrams {
         }
         if (refusedJson != null) {
             sb.append(",\"refused\":").append(refusedJson);
+        }
+        if (expiresMillis > 0) {
+            sb.append(",\"expires\":").append(expiresMillis);
         }
         return Datagram.control("/meta/open", sb.append('}').toString());
     }
@@ -71,6 +91,26 @@ public final class ControlDatagrams {
         Datagram.quote(sb.append("\"error\":"), code);
         Datagram.quote(sb.append(",\"message\":"), message == null ? "" : message);
         return Datagram.control("/meta/error", sb.append('}').toString());
+    }
+
+    /**
+     * {@code /meta/unsubscribed}: the tunnel no longer receives what {@code pattern} matches, and why
+     * ({@code reason}, such as {@code forbidden} when refreshed credentials no longer allow it). Its data has the
+     * shape of the {@code /meta/subscribe} that made the interest: {@code path}, {@code subpaths} only when true.
+     * {@code id} is the datagram's id (it enters the tunnel's replay buffer, in order with what it receives), or
+     * null for a control datagram without one.
+     */
+    public static Datagram unsubscribed(String id, PathPattern pattern, String reason) {
+        StringBuilder sb = new StringBuilder(64).append('{');
+        Datagram.quote(sb.append("\"path\":"), pattern.wirePath());
+        if (pattern.kind() == PathPattern.Kind.SUBTREE) {
+            sb.append(",\"subpaths\":true");
+        }
+        Datagram.quote(sb.append(",\"reason\":"), reason);
+        String data = sb.append('}').toString();
+        return id == null
+                ? Datagram.control("/meta/unsubscribed", data)
+                : new Datagram(id, io.warren.path.Path.of("/meta/unsubscribed"), data, null);
     }
 
     /** {@code /meta/ack}: the answer to one client datagram. */
