@@ -1,5 +1,6 @@
 package io.warren.bench;
 
+import io.warren.bench.load.ClusterBench;
 import io.warren.bench.load.H2Bench;
 import io.warren.bench.load.Layout;
 import io.warren.bench.load.Plot;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Option;
             Main.Direct.class,
             Main.Reconnect.class,
             Main.H2.class,
+            Main.Cluster.class,
             Main.PlotCmd.class,
             Main.Jmh.class
         })
@@ -72,7 +74,7 @@ public final class Main {
         @Option(
                 names = "--format",
                 defaultValue = "sse",
-                description = "Warren format: sse, stream or longpoll (nchan: sse only).")
+                description = "Warren format: sse, stream, longpoll or ws (nchan: sse only).")
         String format;
 
         @Option(names = "--duration", defaultValue = "10", description = "Measured seconds of publishing per run.")
@@ -290,6 +292,42 @@ public final class Main {
             H2Bench b = new H2Bench(c.settings());
             Report r = b.run(tunnels, perConnection, rate);
             r.write(c.out, b.context(perConnection));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "cluster",
+            description = "2 Warren nodes sharing a redis-server against 1 node alone (alternating): subscribers"
+                    + " split over the nodes, publishes alternating between them; deliveries/s, latency, loss.")
+    static final class Cluster implements Callable<Integer> {
+        @Mixin
+        Common c;
+
+        @Option(names = "--subscribers", defaultValue = "1000")
+        int subscribers;
+
+        @Option(names = "--paths", defaultValue = "10", description = "Paths; each subscriber takes one, exactly.")
+        int paths;
+
+        @Option(names = "--rates", defaultValue = "100", description = "Datagrams/s published (all paths).")
+        String rates;
+
+        @Option(
+                names = "--redis-server",
+                defaultValue = "redis-server",
+                description = "The redis-server executable, started on a free loopback port for each cluster run.")
+        String redisServer;
+
+        @Option(names = "--name", defaultValue = "cluster", description = "Result file name.")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            Scenarios.Settings s = c.settings();
+            ClusterBench b = new ClusterBench(s, redisServer);
+            Report r = b.run(name, Layout.paths(subscribers, paths, 1), doubles(rates));
+            r.write(c.out, b.context(new Scenarios(s), r));
             return 0;
         }
     }

@@ -1,11 +1,15 @@
 package io.warren.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.warren.bench.load.ClusterBench;
 import io.warren.bench.load.Layout;
 import io.warren.bench.load.Plot;
 import io.warren.bench.load.Report;
 import io.warren.bench.load.Scenarios;
+import io.warren.bench.load.ServerProcess;
 import io.warren.bench.load.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +153,50 @@ class ScenarioSmokeTest {
         Path images = dir.resolve("images");
         Plot.all(settings.out, images);
         assertThat(images.resolve("memory-vs-tunnels.png")).isNotEmptyFile();
+    }
+
+    private static void assertSaneRate(Map<String, Object> row) {
+        double offered = (Double) row.get("offeredPerSec");
+        assertThat((Double) row.get("deliveriesPerSec"))
+                .as(row.toString())
+                .isBetween(0.1 * offered, 1.5 * offered); // loose: a loaded CI machine stretches the drain
+    }
+
+    @Test
+    void broadcastOverWebSocket() throws Exception {
+        Scenarios.Settings s = copy();
+        s.format = "ws";
+        s.durationMillis = 1_500;
+        s.targets = List.of(Target.WARREN, Target.NCHAN); // nchan is skipped: it is measured over EventSource only
+        Report r = new Scenarios(s).load("broadcast-ws", List.of(Layout.broadcast(20)), List.of(100.0), false);
+        assertExactlyOnce(r, 1);
+        assertThat(r.rows()).extracting(m -> m.get("target")).containsExactly("warren");
+        assertThat(r.rows()).allSatisfy(m -> assertThat(m.get("expected")).isEqualTo(20L * (Long) m.get("published")));
+        assertThat(r.rows()).allSatisfy(ScenarioSmokeTest::assertSaneRate);
+    }
+
+    @Test
+    void clusterOfTwoNodesAgainstOneNode() throws Exception {
+        boolean redis = ServerProcess.Redis.available("redis-server");
+        if (!redis && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError("redis-server is not installed; ./run-tests installs it, CI must not skip this");
+        }
+        assumeTrue(redis, "redis-server is not installed (apt-get install redis-server)");
+        Scenarios.Settings s = copy();
+        s.durationMillis = 1_500;
+        ClusterBench b = new ClusterBench(s, "redis-server");
+        // 20 subscribers over 4 paths, 10 on each node: each datagram reaches 5 subscribers
+        Report r = b.run("cluster", Layout.paths(20, 4, 1), List.of(50.0));
+        assertExactlyOnce(r, 2);
+        assertThat(r.rows())
+                .extracting(m -> m.get("target"), m -> m.get("nodes"))
+                .containsExactly(tuple(ClusterBench.CLUSTER, 2), tuple(ClusterBench.SINGLE, 1));
+        assertThat(r.rows()).allSatisfy(m -> assertThat(m.get("expected")).isEqualTo(5L * (Long) m.get("published")));
+        assertThat(r.rows()).allSatisfy(ScenarioSmokeTest::assertSaneRate);
+        r.write(settings.out, b.context(new Scenarios(s), r));
+        assertThat(Files.readString(settings.out.resolve("cluster.md")))
+                .contains("**cluster/single**")
+                .contains("cross-node p99 overhead");
     }
 
     private static Scenarios.Settings copy() {

@@ -54,6 +54,13 @@ public interface NodeListener {
     /** {@code tunnel} dropped its interest in {@code pattern} (unsubscribe or cull). Shard thread. */
     default void unsubscribed(TunnelView tunnel, PathPattern pattern) {}
 
+    /**
+     * A tunnel opened, changed its interests or ended, as its application sees it ({@link TunnelEvent}: a
+     * takeover by another node is no event). Shard thread of the tunnel, in the order things happened to
+     * it; enqueue and return (lifecycle hooks send from their own thread).
+     */
+    default void tunnelEvent(TunnelEvent event) {}
+
     /** Every listener of {@code listeners}, in order; each call goes to all of them. */
     static NodeListener all(List<NodeListener> listeners) {
         List<NodeListener> ls =
@@ -119,6 +126,11 @@ public interface NodeListener {
             @Override
             public void unsubscribed(TunnelView t, PathPattern p) {
                 for (NodeListener l : a) l.unsubscribed(t, p);
+            }
+
+            @Override
+            public void tunnelEvent(TunnelEvent e) {
+                for (NodeListener l : a) l.tunnelEvent(e);
             }
         };
     }

@@ -153,7 +153,7 @@ final class ClientDatagrams {
                                     : subscribeGranted(t, grant, ref))
                     .thenCompose(a -> a);
         }
-        interests.unsubscribe(t, pattern);
+        interests.clientUnsubscribe(t, pattern);
         records.save(t);
         return CompletableFuture.completedFuture(Ack.ok(null, ref));
     }
@@ -164,7 +164,7 @@ final class ClientDatagrams {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
-            CompletionStage<Void> ready = interests.subscribe(t, grant);
+            CompletionStage<Void> ready = interests.clientSubscribe(t, grant);
             if (records.shared()) {
                 // Saved before the ack, so that a node taking the tunnel over knows this interest.
                 ready = ready.thenCombine(records.save(t), (a, b) -> null);
@@ -201,7 +201,7 @@ final class ClientDatagrams {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
-            ready = interests.subscribe(t, grant);
+            ready = interests.clientSubscribe(t, grant);
         } catch (WarrenException e) {
             return CompletableFuture.completedFuture(Ack.error(e, ref));
         }

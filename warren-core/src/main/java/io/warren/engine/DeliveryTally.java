@@ -3,7 +3,7 @@ package io.warren.engine;
 import io.warren.api.NodeListener;
 import io.warren.datagram.Datagram;
 import java.util.IdentityHashMap;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the writes of one shard batch per datagram, so the listener hears once per datagram and batch
@@ -14,12 +14,11 @@ import org.jspecify.annotations.NullUnmarked;
  *
  * <p>Confined to the shard's thread.
  */
-@NullUnmarked // not yet annotated for NullAway (merged beside it); the follow-up is to annotate
 final class DeliveryTally {
     private final NodeListener listener;
     private final IdentityHashMap<Datagram, int[]> counts = new IdentityHashMap<>();
     private boolean batching;
-    private Datagram last;
+    private @Nullable Datagram last;
     private int lastCount;
 
     DeliveryTally(NodeListener listener) {

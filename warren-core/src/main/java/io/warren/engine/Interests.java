@@ -3,6 +3,7 @@ package io.warren.engine;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.api.NodeListener;
+import io.warren.api.TunnelEvent;
 import io.warren.path.PathPattern;
 import io.warren.spi.Broker;
 import java.util.List;
@@ -63,6 +64,33 @@ final class Interests {
         t.shard().listen(t, grant);
         listener.subscribed(t, p);
         return retain(p);
+    }
+
+    /** As {@link #subscribe}, at the client's own request: a new interest is announced ({@link TunnelEvent}). */
+    CompletionStage<Void> clientSubscribe(Tunnel t, AccessGate.SubscribeGrant grant) {
+        PathPattern p = grant.patternFor(t);
+        boolean fresh = !t.hasInterest(p);
+        CompletionStage<Void> ready = subscribe(t, grant);
+        if (fresh) {
+            listener.tunnelEvent(TunnelEvent.subscribe(t, p));
+        }
+        return ready;
+    }
+
+    /** As {@link #unsubscribe}, at the client's own request: a dropped interest is announced. */
+    void clientUnsubscribe(Tunnel t, PathPattern p) {
+        if (t.hasInterest(p)) {
+            unsubscribe(t, p);
+            listener.tunnelEvent(TunnelEvent.unsubscribe(t, p));
+        }
+    }
+
+    /** Shard thread of {@code t}, just opened: announces it, then each interest it opened with. */
+    void announceOpen(Tunnel t) {
+        listener.tunnelEvent(TunnelEvent.open(t));
+        for (PathPattern p : t.interests()) {
+            listener.tunnelEvent(TunnelEvent.subscribe(t, p));
+        }
     }
 
     /** Shard thread of {@code t}: routes its own {@code /client/C} to it (not listed among its interests). */

@@ -5,6 +5,7 @@ import io.warren.Limits;
 import io.warren.NodeOptions;
 import io.warren.api.NodeListener;
 import io.warren.api.Publisher;
+import io.warren.api.TunnelEvent;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.datagram.Datagram;
@@ -325,7 +326,11 @@ public final class Node implements Publisher, AutoCloseable {
         return publishing.inProcess(path, dataJson);
     }
 
-    /** Shard thread: removes the tunnel with its interests from this node, ending its connection. */
+    /**
+     * Shard thread: removes the tunnel with its interests from this node, ending its connection, and
+     * announces its end ({@link TunnelEvent}) unless it lives on elsewhere ({@code superseded}) or never
+     * opened ({@code failed}).
+     */
     void drop(Tunnel t, String reason) {
         if (t.isClosed()) {
             return;
@@ -337,6 +342,9 @@ public final class Node implements Publisher, AutoCloseable {
         tunnels.remove(TunnelIds.lookupKey(t.id()), t);
         admission.release(t.remoteAddress);
         listener.tunnelClosed(t);
+        if (!reason.equals("superseded") && !reason.equals("failed")) {
+            listener.tunnelEvent(TunnelEvent.ended(t, reason));
+        }
     }
 
     /**

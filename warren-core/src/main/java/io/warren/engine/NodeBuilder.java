@@ -12,24 +12,31 @@ import io.warren.spi.ShardExecutor;
 import io.warren.spi.TunnelRegistry;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assembles a {@link Node}: every collaborator has a default except the {@link Authorizer}, which an
  * embedding must choose explicitly, and the shard executors. Not thread-safe; use once.
  */
-@NullUnmarked // not yet annotated for NullAway (merged beside it); the follow-up is to annotate
 public final class NodeBuilder {
     NodeOptions options = NodeOptions.defaults();
     Formats formats = Formats.builtIn();
+
+    @Nullable
     Broker broker;
+
     TunnelRegistry registry = TunnelRegistry.local();
     Authenticator authenticator = Authenticator.allowAll();
+
+    @Nullable
     Authorizer authorizer;
+
     Limits limits = Limits.defaults();
     NodeListener listener = NodeListener.NONE;
     DatagramIds ids = new DatagramIds();
     LongSupplier clock = System::nanoTime;
+
+    @Nullable
     List<? extends ShardExecutor> executors;
 
     public NodeBuilder options(NodeOptions v) {

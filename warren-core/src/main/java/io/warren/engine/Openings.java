@@ -144,7 +144,7 @@ final class Openings {
                         }
                         if (!t.isClosed()) {
                             for (AccessGate.SubscribeGrant g : grants.granted()) {
-                                interests.subscribe(t, g);
+                                interests.clientSubscribe(t, g);
                             }
                             if (!subscribe.isEmpty()) {
                                 records.save(t);
@@ -241,17 +241,18 @@ final class Openings {
                             CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
                                     .whenComplete((v, e) -> shard.executor().execute(() -> {
                                         if (e != null) {
-                                            sweeps.cull(tunnel);
+                                            sweeps.cull(tunnel, "failed");
                                             result.completeExceptionally(e);
                                         } else {
                                             tunnel.attach(connection, null, true, replaced, refusedJson);
                                             node.listener().tunnelOpened(tunnel);
+                                            interests.announceOpen(tunnel);
                                             result.complete(tunnel);
                                         }
                                     }));
                         } catch (Throwable e) {
                             if (t != null) {
-                                sweeps.cull(t);
+                                sweeps.cull(t, "failed");
                             } else {
                                 admission.release(address);
                             }

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  * <p>The owner not answering (dead, stalled, Redis unreachable, too many requests in flight) is
  * {@code overloaded}, never a silent ok; no node holding the tunnel is {@code unknown-tunnel}. Any thread.
  */
-@NullUnmarked // not yet annotated for NullAway (merged beside it); the follow-up is to annotate
 final class RemoteEvents {
     private static final Logger log = LoggerFactory.getLogger(RemoteEvents.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -158,7 +157,7 @@ final class RemoteEvents {
         }
     }
 
-    private static String text(JsonNode o, String field) {
+    private static @Nullable String text(JsonNode o, String field) {
         JsonNode v = o.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

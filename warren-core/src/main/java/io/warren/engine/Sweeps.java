@@ -63,7 +63,7 @@ final class Sweeps {
             if (t.identity().isExpired(wall)) {
                 expire(t);
             } else if (t.expired(now, t.returned() ? timeout : Math.min(timeout, firstAttach))) {
-                cull(t);
+                cull(t, "culled");
             } else {
                 t.keepalive(now);
             }
@@ -80,15 +80,18 @@ final class Sweeps {
      */
     void expire(Tunnel t) {
         t.endConnection("expired", true, true);
-        cull(t);
+        cull(t, "expired");
     }
 
-    /** Shard thread: removes the tunnel with its interests, here and cluster-wide. */
-    void cull(Tunnel t) {
+    /**
+     * Shard thread: removes the tunnel with its interests, here and cluster-wide; {@code reason} as
+     * {@link Node#drop} takes it ({@code culled}, {@code expired}, {@code failed}).
+     */
+    void cull(Tunnel t, String reason) {
         if (t.isClosed()) {
             return;
         }
-        node.drop(t, "culled");
+        node.drop(t, reason);
         if (records.shared()) {
             records.remove(t.id());
         }

@@ -79,6 +79,8 @@ public abstract class TunnelRegistryContract {
     protected static <T> T join(CompletionStage<T> s) {
         try {
             return s.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("a registry stage failed: " + e.getCause(), e.getCause());
         } catch (Exception e) {
             throw new AssertionError("a registry stage did not complete within " + WAIT, e);
         }

@@ -10,6 +10,7 @@ import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import io.warren.spi.Authorizer;
 import io.warren.spi.Identity;
+import io.warren.spi.MapOpenRequest;
 import io.warren.spi.OpenRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,27 +126,7 @@ class AccessGateTest {
         assertThat(grants.granted()).isEmpty();
         assertThat(grants.refused()).containsExactlyElementsOf(patterns(REFUSING));
         for (String path : REFUSING) {
-            OpenRequest r = new OpenRequest() {
-                @Override
-                public String remoteAddress() {
-                    return "10.0.0.1";
-                }
-
-                @Override
-                public String header(String name) {
-                    return path;
-                }
-
-                @Override
-                public String query(String name) {
-                    return null;
-                }
-
-                @Override
-                public String cookie(String name) {
-                    return null;
-                }
-            };
+            OpenRequest r = new MapOpenRequest("10.0.0.1", Map.of("path", path), Map.of(), Map.of());
             assertThat(now(gate.open(ALICE, r))).as(path).isFalse();
         }
     }

@@ -12,6 +12,7 @@ import io.warren.datagram.ClientDatagram;
 import io.warren.format.Formats;
 import io.warren.spi.Authorizer;
 import io.warren.spi.Identity;
+import io.warren.spi.MapOpenRequest;
 import io.warren.spi.OpenRequest;
 import io.warren.spi.Permissions;
 import java.time.Duration;
@@ -31,27 +32,7 @@ class NodeSecurityTest {
     private Node node;
 
     static OpenRequest from(String address) {
-        return new OpenRequest() {
-            @Override
-            public String remoteAddress() {
-                return address;
-            }
-
-            @Override
-            public String header(String name) {
-                return null;
-            }
-
-            @Override
-            public String query(String name) {
-                return null;
-            }
-
-            @Override
-            public String cookie(String name) {
-                return null;
-            }
-        };
+        return MapOpenRequest.from(address);
     }
 
     private Node node(Limits limits, Identity identity) {

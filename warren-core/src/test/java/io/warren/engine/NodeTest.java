@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.WarrenException;
+import io.warren.broker.SwitchableBroker;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ClientDatagram;
 import io.warren.format.Format;
@@ -158,36 +159,7 @@ class NodeTest {
 
     @Test
     void aRetryOfAFailedPublishIsPublishedNotAnsweredFromTheWindow() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
-        io.warren.broker.MemoryBroker memory = new io.warren.broker.MemoryBroker();
-        io.warren.spi.Broker flaky = new io.warren.spi.Broker() {
-            @Override
-            public CompletionStage<Void> start(Listener l) {
-                return memory.start(l);
-            }
-
-            @Override
-            public CompletionStage<Void> publish(io.warren.datagram.Datagram d) {
-                return down.get()
-                        ? CompletableFuture.failedFuture(new java.io.IOException("backend down"))
-                        : memory.publish(d);
-            }
-
-            @Override
-            public CompletionStage<Void> subscribe(PathPattern p) {
-                return memory.subscribe(p);
-            }
-
-            @Override
-            public CompletionStage<Void> unsubscribe(PathPattern p) {
-                return memory.unsubscribe(p);
-            }
-
-            @Override
-            public void close() {
-                memory.close();
-            }
-        };
+        SwitchableBroker flaky = new SwitchableBroker(true);
         node = Node.builder()
                 .authorizer(Authorizer.allowAll())
                 .executors(List.of(exec))
@@ -200,7 +172,7 @@ class NodeTest {
         Ack failed = client(t, "/r", "1", "same").get(0);
         assertThat(failed.ok()).isFalse();
         assertThat(failed.error()).isEqualTo(ErrorCode.OVERLOADED);
-        down.set(false);
+        flaky.down(false);
         Ack retried = client(t, "/r", "1", "same").get(0);
         assertThat(retried.ok()).isTrue();
         assertThat(client(t, "/r", "1", "same").get(0)).isEqualTo(retried);

@@ -130,8 +130,8 @@ class SweepsTest {
         node();
         Tunnel t = open(conn());
         exec.execute(() -> {
-            sweeps.cull(t);
-            sweeps.cull(t);
+            sweeps.cull(t, "culled");
+            sweeps.cull(t, "culled");
         });
         exec.runPending();
         assertThat(registry.writes).filteredOn(w -> w.startsWith("remove")).containsExactly("remove " + t.id());

@@ -7,11 +7,15 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.warren.spi.Broker;
 import io.warren.spi.BrokerProvider;
 import io.warren.spi.HistoryRule;
@@ -101,10 +105,20 @@ public final class RedisCluster implements BrokerProvider.Backend {
     final String tunnelKeyPrefix;
     final String nodeChannelPrefix;
     final String historyKeyPrefix;
+    private final boolean shardedRecords;
     private final AbstractRedisClient client;
+    /**
+     * Lettuce's threads, with reconnect attempts at most {@link #RECONNECT_DELAY_MAX} apart: its default
+     * back-off grows to 30 s, so a node would stay cut off up to 30 s after a long outage ended.
+     */
+    private final ClientResources resources = ClientResources.builder()
+            .reconnectDelay(Delay.exponential(Duration.ZERO, RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS))
+            .build();
+
     private final RedisClusterAsyncCommands<String, String> async;
     final StatefulRedisPubSubConnection<String, String> pubsub;
     private final RedisBroker broker;
+    private final Heartbeat heartbeat;
     private final RedisTunnelRegistry registry;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean brokerTaken;
@@ -118,18 +132,20 @@ public final class RedisCluster implements BrokerProvider.Backend {
         new SecureRandom().nextBytes(id);
         this.nodeId = HexFormat.of().formatHex(id);
         boolean sharded = uri.startsWith(CLUSTER_SCHEME);
-        // On Redis Cluster every key shares one hash tag: the publish script writes the log and a path's
-        // history together, which Redis Cluster allows only within one slot.
+        // On Redis Cluster the log and the histories share one hash tag: the publish script writes the log
+        // and a path's history together, which Redis Cluster allows only within one slot. Each tunnel
+        // record is its own hash tag (every registry script touches one record), so records spread.
         String keys = sharded ? "{" + options.prefix().replaceAll(":$", "") + "}:" : options.prefix();
         this.logKey = keys + "log";
-        this.tunnelKeyPrefix = keys + "t:";
+        this.tunnelKeyPrefix = options.prefix() + "t:";
+        this.shardedRecords = sharded;
         this.historyKeyPrefix = keys + "h:";
         this.pathChannelPrefix = options.prefix() + "p:";
         this.nodeChannelPrefix = options.prefix() + "n:";
         RedisConnectionStateListener watch = new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
-                if (connection instanceof StatefulRedisPubSubConnection && !closed) {
+                if (isSubscriptions(connection) && !closed) {
                     log.warn("lost the Redis Pub/Sub connection; reconnecting");
                     pubsubDown = true;
                 }
@@ -137,7 +153,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
 
             @Override
             public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (connection instanceof StatefulRedisPubSubConnection && pubsubDown && !closed) {
+                if (isSubscriptions(connection) && pubsubDown && !closed) {
                     pubsubDown = false;
                     resubscribe(0);
                 }
@@ -148,7 +164,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
             for (String hostPort : uri.substring(CLUSTER_SCHEME.length()).split(",")) {
                 seeds.add(RedisURI.create("redis://" + hostPort));
             }
-            RedisClusterClient c = RedisClusterClient.create(seeds);
+            RedisClusterClient c = RedisClusterClient.create(resources, seeds);
             // Lettuce connects to each cluster node lazily, and a node connection still connecting would
             // reject commands: here they wait instead, bounded by the queue size and the command timeout.
             c.setOptions(ClusterClientOptions.builder()
@@ -160,19 +176,32 @@ public final class RedisCluster implements BrokerProvider.Backend {
             c.addListener(watch);
             this.client = c;
             this.async = c.connect().async();
-            this.pubsub = c.connectPubSub();
+            // Subscribe at the master running the publish script (the log's slot): there PUBLISH reaches
+            // subscribers before the script returns, as on one Redis, so "ack means active" and the
+            // log/live de-duplication of a resume hold. Elsewhere it would arrive later, over the cluster bus.
+            RedisURI home = c.getPartitions()
+                    .getPartitionBySlot(SlotHash.getSlot(logKey))
+                    .getUri();
+            this.pubsub = c.connectPubSub().getConnection(home.getHost(), home.getPort());
+            this.heartbeat = new Heartbeat(List.of(pubsub), c.getResources().eventExecutorGroup(), HEARTBEAT);
         } else {
-            RedisClient c = RedisClient.create(RedisURI.create(uri));
+            RedisClient c = RedisClient.create(resources, RedisURI.create(uri));
             c.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    // At most once: a command cut off by a lost connection fails (a publish answers
+                    // overloaded) instead of being sent again, which could run it twice.
+                    .replayFilter(command -> true)
                     .requestQueueSize(options.queueSize())
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                     .build());
             c.addListener(watch);
             this.client = c;
-            this.async = c.connect().async();
+            StatefulRedisConnection<String, String> commands = c.connect();
+            this.async = commands.async();
             this.pubsub = c.connectPubSub();
+            this.heartbeat =
+                    new Heartbeat(List.of(commands, pubsub), c.getResources().eventExecutorGroup(), HEARTBEAT);
         }
         this.broker = new RedisBroker(this);
         this.registry = new RedisTunnelRegistry(this);
@@ -200,6 +229,12 @@ public final class RedisCluster implements BrokerProvider.Backend {
     public static RedisCluster connect(String uri, Options options) {
         return new RedisCluster(uri, options);
     }
+
+    /** How often each connection is sent a PING, to find one that stalled (see {@link Heartbeat}). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+    /** The longest wait between two reconnect attempts. */
+    static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
 
     /** A Redis Cluster: {@code redis-cluster://HOST:PORT[,HOST:PORT...]} (seed nodes). */
     public static final String CLUSTER_SCHEME = "redis-cluster://";
@@ -229,19 +264,46 @@ public final class RedisCluster implements BrokerProvider.Backend {
         return nodeId;
     }
 
+    /**
+     * Whether the count a {@code PUBLISH} returns covers every subscriber. On one Redis (or a Sentinel's
+     * master) it does. On a Redis Cluster it counts only the subscribers connected to the master that ran
+     * it: the message still reaches the others, over the cluster bus, so zero there means "none here",
+     * not "none at all".
+     */
+    boolean publishCountsEverySubscriber() {
+        return !shardedRecords;
+    }
+
+    /**
+     * Whether {@code connection} carries this node's subscriptions. On a Redis Cluster only {@link #pubsub}
+     * (the one at the log's master) does: Lettuce's cluster Pub/Sub connection also keeps an idle connection
+     * to some master, whose loss must not be reported as a gap.
+     */
+    private boolean isSubscriptions(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+        return connection instanceof StatefulRedisPubSubConnection && (!shardedRecords || connection == pubsub);
+    }
+
+    /** A tunnel's record: {@code warren:t:T}, or {@code warren:t:{T}} on a Redis Cluster (its own slot). */
+    String tunnelKey(String tunnelId) {
+        return shardedRecords ? tunnelKeyPrefix + "{" + tunnelId + "}" : tunnelKeyPrefix + tunnelId;
+    }
+
     RedisClusterAsyncCommands<String, String> async() {
         return async;
     }
 
     /**
      * After a reconnect: subscribe to every channel and pattern again (Lettuce does too, but we must know
-     * when it is done), then tell the node what it may have missed.
+     * when it is done), wait until commands work again too (a {@code PING}: the command connection
+     * reconnects on its own schedule, up to a second later), then tell the node what it may have missed.
+     * The node then writes its tunnel records again, which would fail, and leave them lost until their
+     * owner takes them for culled, if commands were still refused.
      */
     private void resubscribe(int attempt) {
         if (closed) {
             return;
         }
-        broker.resubscribe().whenComplete((v, e) -> {
+        broker.resubscribe().thenCompose(v -> async.ping()).whenComplete((v, e) -> {
             if (e == null) {
                 broker.gap();
             } else if (!closed) {
@@ -274,7 +336,9 @@ public final class RedisCluster implements BrokerProvider.Backend {
     void closed() {
         if (open.decrementAndGet() == 0) {
             closed = true;
-            client.shutdownAsync(0, 2, TimeUnit.SECONDS); // closes both connections
+            heartbeat.stop();
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS) // closes both connections
+                    .whenComplete((v, e) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
         }
     }
 

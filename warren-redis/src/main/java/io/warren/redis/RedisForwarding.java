@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * failed to serve it).
  *
  * <p>Bounded: at most {@link #MAX_IN_FLIGHT} requests wait for an answer, each at most {@link #TIMEOUT};
- * beyond either the stage fails at once. A request that reached no subscriber (the owner's node is gone:
- * its Pub/Sub connection closed with it) fails at once too. A late answer finds no waiter and is dropped.
+ * beyond either the stage fails at once. On one Redis, a request that reached no subscriber (the owner's
+ * node is gone: its Pub/Sub connection closed with it) fails at once too. On a Redis Cluster that count
+ * is not known ({@link RedisCluster#publishCountsEverySubscriber}: the script runs at the master of the
+ * tunnel's record, the owner subscribes at the log's master and is reached over the cluster bus), so a
+ * gone owner is found by the timeout. A late answer finds no waiter and is dropped.
  */
 final class RedisForwarding {
     private static final Logger log = LoggerFactory.getLogger(RedisForwarding.class);
@@ -82,7 +85,10 @@ final class RedisForwarding {
                         answer.completeExceptionally(e);
                     } else if (receivers < 0) {
                         answer.complete(null);
-                    } else if (receivers == 0) {
+                    } else if (receivers == 0 && cluster.publishCountsEverySubscriber()) {
+                        // On a Redis Cluster the script runs at the record's master, which counts only its
+                        // own subscribers: the owner (subscribed at the log's master) is reached over the
+                        // cluster bus, or, if it is gone, the request times out.
                         answer.completeExceptionally(
                                 new IllegalStateException("the node holding the tunnel is not connected"));
                     }

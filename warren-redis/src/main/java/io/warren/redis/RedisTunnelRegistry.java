@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,16 @@ import org.slf4j.LoggerFactory;
  * {@code i} interests, {@code l} log mark) with a
  * {@code PEXPIRE}; every change is a Lua script, so ownership checks and writes are atomic. A claim
  * publishes the tunnel id on the previous owner's node channel. {@link #forward} is {@link RedisForwarding}.
+ *
+ * <p><b>A record Redis lost is written again.</b> A refresh (a {@link #put} without create) finding no
+ * record normally means it expired: the tunnel was culled cluster-wide. But Redis can also lose a record
+ * before its expiry: a Redis Cluster master holding some records restarted without persistence (only
+ * the connections to that master notice, so the node is told of no gap), or a replica promoted before it
+ * had the last writes. This member knows when it last wrote each of its records and with what expiry
+ * ({@link #written}); a record missing before that expiry cannot have expired, so it is created again
+ * (still only if no other node owns it) instead of the tunnel being culled. A record another node
+ * claimed and then culled is missing only after this member's write has expired (a cull comes
+ * {@code tunnel-timeout} after the claim), so it stays missing.
  */
 final class RedisTunnelRegistry implements TunnelRegistry {
     private static final Logger log = LoggerFactory.getLogger(RedisTunnelRegistry.class);
@@ -62,8 +75,12 @@ final class RedisTunnelRegistry implements TunnelRegistry {
 
     private final RedisCluster cluster;
     private final RedisForwarding forwarding;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Listener listener;
+    /** Per record this member wrote: when that write expires ({@link System#nanoTime()}). */
+    private final ConcurrentHashMap<String, Long> written = new ConcurrentHashMap<>();
+    /** The size of {@link #written} after its last pruning: it is pruned again when it has doubled. */
+    private final AtomicInteger prunedAt = new AtomicInteger(64);
 
     RedisTunnelRegistry(RedisCluster cluster) {
         this.cluster = cluster;
@@ -86,8 +103,11 @@ final class RedisTunnelRegistry implements TunnelRegistry {
         Listener l = listener;
         if (RedisForwarding.isForwarding(message)) {
             forwarding.receive(message, l);
-        } else if (l != null) {
-            l.evicted(message);
+        } else {
+            written.remove(message);
+            if (l != null) {
+                l.evicted(message);
+            }
         }
     }
 
@@ -98,25 +118,20 @@ final class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public CompletionStage<Map<String, PutResult>> put(Collection<TunnelRecord> records, Duration ttl, boolean create) {
+        pruneWritten();
         List<CompletableFuture<Long>> results = new ArrayList<>(records.size());
         List<String> ids = new ArrayList<>(records.size());
         for (TunnelRecord r : records) {
             ids.add(r.tunnelId());
-            Identity who = r.identity() == null ? Identity.ANONYMOUS : r.identity();
-            results.add(cluster.<Long>eval(
-                            PUT,
-                            ScriptOutputType.INTEGER,
-                            new String[] {key(r.tunnelId())},
-                            cluster.nodeId,
-                            Long.toString(Math.max(1, ttl.toMillis())),
-                            create ? "1" : "0",
-                            r.clientId(),
-                            who.subject() == null ? "" : "=" + who.subject(),
-                            attributesJson(IdentityFields.plainAttributes(who)),
-                            interests(r.interests()),
-                            r.logMark() == null ? "" : r.logMark(),
-                            IdentityFields.permissions(who),
-                            IdentityFields.expiry(who))
+            results.add(put(r, ttl, create)
+                    .thenCompose(n -> {
+                        Long expires = written.get(r.tunnelId());
+                        if (n < 0 && expires != null && System.nanoTime() - expires < 0) {
+                            log.info("a tunnel record was lost by Redis before its expiry; writing it again");
+                            return put(r, ttl, true);
+                        }
+                        return CompletableFuture.completedFuture(n);
+                    })
                     .toCompletableFuture());
         }
         return CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
@@ -134,8 +149,47 @@ final class RedisTunnelRegistry implements TunnelRegistry {
                 });
     }
 
+    /** One record's PUT script: 1 written, 0 owned elsewhere, -1 missing. Notes the expiry of a write. */
+    private CompletionStage<Long> put(TunnelRecord r, Duration ttl, boolean create) {
+        Identity who = r.identity() == null ? Identity.ANONYMOUS : r.identity();
+        long expires = System.nanoTime() + ttl.toNanos(); // from before sending: never later than Redis'
+        return cluster.<Long>eval(
+                        PUT,
+                        ScriptOutputType.INTEGER,
+                        new String[] {key(r.tunnelId())},
+                        cluster.nodeId,
+                        Long.toString(Math.max(1, ttl.toMillis())),
+                        create ? "1" : "0",
+                        r.clientId(),
+                        who.subject() == null ? "" : "=" + who.subject(),
+                        attributesJson(IdentityFields.plainAttributes(who)),
+                        interests(r.interests()),
+                        r.logMark() == null ? "" : r.logMark(),
+                        IdentityFields.permissions(who),
+                        IdentityFields.expiry(who))
+                .thenApply(n -> {
+                    if (n == 1) {
+                        written.put(r.tunnelId(), expires);
+                    } else if (n == 0 || System.nanoTime() - written.getOrDefault(r.tunnelId(), expires) >= 0) {
+                        written.remove(r.tunnelId());
+                    }
+                    return n;
+                });
+    }
+
+    /** Forgets writes that have expired once {@link #written} has doubled since the last time (bounded). */
+    private void pruneWritten() {
+        int at = prunedAt.get();
+        if (written.size() > 2 * at) {
+            long now = System.nanoTime();
+            written.values().removeIf(expires -> now - expires >= 0);
+            prunedAt.set(Math.max(64, written.size()));
+        }
+    }
+
     @Override
     public CompletionStage<TunnelRecord> claim(String tunnelId, Duration ttl) {
+        long claimedExpiry = System.nanoTime() + ttl.toNanos();
         return cluster.<List<Object>>eval(
                         CLAIM,
                         ScriptOutputType.MULTI,
@@ -148,6 +202,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
                     if (r == null || r.size() < 7) {
                         return null;
                     }
+                    written.put(tunnelId, claimedExpiry);
                     String subject = (String) r.get(1);
                     Identity identity = IdentityFields.identity(
                             subject == null || subject.isEmpty() ? null : subject.substring(1),
@@ -166,6 +221,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public CompletionStage<Void> remove(String tunnelId) {
+        written.remove(tunnelId);
         return cluster.<Long>eval(REMOVE, ScriptOutputType.INTEGER, new String[] {key(tunnelId)}, cluster.nodeId)
                 .<Void>thenApply(n -> null)
                 .exceptionally(e -> {
@@ -175,7 +231,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
     }
 
     private String key(String tunnelId) {
-        return cluster.tunnelKeyPrefix + tunnelId;
+        return cluster.tunnelKey(tunnelId);
     }
 
     static String interests(List<PathPattern> patterns) {

@@ -39,14 +39,24 @@ public final class RedisProcess implements AutoCloseable {
      * {@code redis-sentinel://127.0.0.1:PORT#mymaster} URIs.
      */
     public static RedisProcess sentinel(RedisProcess master) {
+        return sentinel(master, 1, 30_000);
+    }
+
+    /**
+     * Starts a Sentinel watching {@code master} under the name "mymaster": it is declared down after
+     * {@code downAfterMillis} without answers, and failed over when {@code quorum} Sentinels agree.
+     */
+    public static RedisProcess sentinel(RedisProcess master, int quorum, int downAfterMillis) {
         String exe = find();
         try {
             RedisProcess r = new RedisProcess(exe, freePort());
             Path conf = r.logFile.getParent().resolve("sentinel-" + r.port + ".conf");
             Files.writeString(
                     conf,
-                    "port " + r.port + "\nbind 127.0.0.1\ndaemonize no\n" + "sentinel monitor mymaster 127.0.0.1 "
-                            + master.port + " 1\n");
+                    "port " + r.port + "\nbind 127.0.0.1\ndaemonize no\n"
+                            + "sentinel monitor mymaster 127.0.0.1 " + master.port + " " + quorum + "\n"
+                            + "sentinel down-after-milliseconds mymaster " + downAfterMillis + "\n"
+                            + "sentinel failover-timeout mymaster 10000\n");
             r.process = new ProcessBuilder(List.of(exe, conf.toString(), "--sentinel"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(r.logFile.toFile()))
@@ -58,41 +68,31 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts a one-node Redis Cluster (cluster mode on, all 16384 slots on this node), for
-     * {@code redis-cluster://} URIs.
-     */
-    public static RedisProcess cluster() {
+    /** Starts a redis-server in cluster mode holding no slots yet, for {@link RedisClusterNodes}. */
+    static RedisProcess clusterNode() {
         String exe = find();
         try {
             RedisProcess r = new RedisProcess(exe, freePort());
-            r.extra = List.of(
-                    "--cluster-enabled",
-                    "yes",
-                    "--cluster-config-file",
-                    r.logFile
-                            .getParent()
-                            .toAbsolutePath()
-                            .resolve("nodes-" + r.port + ".conf")
-                            .toString());
+            Path conf = r.logFile.getParent().toAbsolutePath().resolve("nodes-" + r.port + ".conf");
+            Files.deleteIfExists(conf);
+            r.extra = List.of("--cluster-enabled", "yes", "--cluster-config-file", conf.toString());
             r.launch();
-            String added = r.command("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
-            if (!added.equals("+OK")) {
-                throw new AssertionError("CLUSTER ADDSLOTSRANGE answered " + added);
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!r.command("SET", "{warren}:probe", "1").equals("+OK")) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the one-node Redis Cluster did not become ready");
-                }
-                Thread.sleep(20); // polling Redis' own readiness; there is nothing to await on
-            }
             return r;
         } catch (IOException e) {
             throw new AssertionError("cannot start a Redis Cluster node: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts a redis-server replicating {@code master}. */
+    public static RedisProcess replicaOf(RedisProcess master) {
+        String exe = find();
+        try {
+            RedisProcess r = new RedisProcess(exe, freePort());
+            r.extra = List.of("--replicaof", "127.0.0.1", Integer.toString(master.port));
+            r.launch();
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError("cannot start a Redis replica: " + e, e);
         }
     }
 
@@ -220,6 +220,44 @@ public final class RedisProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Sends one command and returns its whole reply when it is a bulk string (such as {@code CLUSTER INFO}
+     * or {@code INFO replication}), else its first line.
+     */
+    public String text(String... args) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String a : args) {
+                sb.append('$')
+                        .append(a.getBytes(StandardCharsets.UTF_8).length)
+                        .append("\r\n")
+                        .append(a)
+                        .append("\r\n");
+            }
+            s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
+                line.append((char) c);
+            }
+            if (line.length() == 0 || line.charAt(0) != '$' || line.charAt(1) == '-') {
+                return line.toString();
+            }
+            in.read(); // \n
+            byte[] body = in.readNBytes(Integer.parseInt(line.substring(1)));
+            return new String(body, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the process is running. */
+    public boolean alive() {
+        return process != null && process.isAlive();
     }
 
     /** Kills the server (its data is gone: no persistence). */

@@ -56,6 +56,7 @@ public final class Main {
         try {
             server = WarrenServer.builder(loaded.server())
                     .operations(ops)
+                    .hooks(loaded.hooks())
                     .build()
                     .start();
         } catch (IllegalArgumentException e) {

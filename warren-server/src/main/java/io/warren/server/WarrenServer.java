@@ -9,19 +9,15 @@ import io.warren.engine.Node;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.ServerOptions;
 import io.warren.server.h2.TlsContext;
+import io.warren.server.hooks.Hooks;
 import io.warren.server.http.OriginPolicy;
 import io.warren.server.http.PublishGuard;
 import io.warren.server.http.WarrenHttpHandler;
 import io.warren.server.ops.AdminStats;
 import io.warren.server.ops.Operations;
 import io.warren.server.ops.WarrenMetrics;
-import io.warren.spi.Authenticator;
-import io.warren.spi.Authorizer;
-import io.warren.spi.Broker;
-import io.warren.spi.TunnelRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,6 +42,7 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     private final WarrenMetrics metrics = new WarrenMetrics();
     private final Operations operations;
     private final AdminStats adminStats;
+    private final Hooks hooks;
     private WarrenHttpHandler.Endpoints endpoints;
     private WarrenChannels channels;
     private final boolean listen;
@@ -53,11 +50,12 @@ public final class WarrenServer implements Publisher, AutoCloseable {
     private final TlsContext tls;
     private Channel serverChannel;
 
-    private WarrenServer(Builder b) {
+    WarrenServer(WarrenServerBuilder b) {
         this.options = b.options;
         // A bad certificate fails here, before any thread is started.
         this.tls = options.tls() != null ? TlsContext.load(options.tls()) : null;
         this.listen = b.listen;
+        this.hooks = new Hooks(b.hooks, metrics.registry());
         this.engine = new ServerEngine(
                 options,
                 transport,
@@ -65,25 +63,26 @@ public final class WarrenServer implements Publisher, AutoCloseable {
                 b.authorizer,
                 b.broker,
                 b.registry,
-                NodeListener.all(List.of(metrics, b.listener)));
+                NodeListener.all(List.of(metrics, hooks.listener(), b.listener)));
         this.group = engine.group();
         this.node = engine.node();
         this.operations = new Operations(node, metrics, b.operations);
         this.adminStats = new AdminStats(node, metrics, node.ids().tag());
     }
 
-    public static Builder builder(ServerOptions options) {
-        return new Builder(options);
+    public static WarrenServerBuilder builder(ServerOptions options) {
+        return new WarrenServerBuilder(options);
     }
 
     /** A builder with the default options (port 8080, every interface, in memory, no authentication). */
-    public static Builder builder() {
-        return new Builder(ServerOptions.defaults());
+    public static WarrenServerBuilder builder() {
+        return new WarrenServerBuilder(ServerOptions.defaults());
     }
 
     /** Starts the engine and binds the port. */
     public WarrenServer start() {
         node.start().toCompletableFuture().join();
+        hooks.start(node.ids().tag());
         metrics.bind(node);
         endpoints = new WarrenHttpHandler.Endpoints(
                 node,
@@ -217,7 +216,12 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         } catch (Exception e) {
             log.warn("tunnels did not all close in time: {}", e.toString());
         }
+        // Close datagrams for sockets on another loop are queued there: written before the loops stop.
+        if (!LoopBarrier.await(group, deadline)) {
+            log.warn("close datagrams not all written within the shutdown timeout");
+        }
         node.close();
+        hooks.close(remainingMillis(deadline, 100));
         long quiet = Math.min(200, remainingMillis(deadline, 0));
         group.shutdownGracefully(quiet, Math.max(quiet, remainingMillis(deadline, 100)), TimeUnit.MILLISECONDS)
                 .syncUninterruptibly();
@@ -225,63 +229,5 @@ public final class WarrenServer implements Publisher, AutoCloseable {
 
     private static long remainingMillis(long deadline, long atLeast) {
         return Math.max(atLeast, (deadline - System.nanoTime()) / 1_000_000);
-    }
-
-    /** Assembles a server; authentication, broker and listener are the extension points. */
-    public static final class Builder {
-        private final ServerOptions options;
-        private Authenticator authenticator;
-        private Authorizer authorizer;
-        private Broker broker;
-        private TunnelRegistry registry;
-        private NodeListener listener = NodeListener.NONE;
-        private OperationsOptions operations = OperationsOptions.defaults();
-        private boolean listen = true;
-
-        private Builder(ServerOptions options) {
-            this.options = options;
-        }
-
-        /** Metrics, status page, access log and shutdown bounds; {@link OperationsOptions#defaults()} otherwise. */
-        public Builder operations(OperationsOptions v) {
-            this.operations = Objects.requireNonNull(v);
-            return this;
-        }
-
-        /** false: {@link #start()} binds no port; the application hands connections to {@link #mount}. */
-        public Builder listen(boolean v) {
-            this.listen = v;
-            return this;
-        }
-
-        /** Replaces the authenticator the security options would configure (JWT, callback, none). */
-        public Builder authenticator(Authenticator v) {
-            this.authenticator = v;
-            return this;
-        }
-        /** Replaces the authorizer the security options would configure (permissions, or allow all). */
-        public Builder authorizer(Authorizer v) {
-            this.authorizer = v;
-            return this;
-        }
-
-        public Builder broker(Broker v) {
-            this.broker = v;
-            return this;
-        }
-        /** The cluster-wide tunnel register; by default from {@link ServerOptions#cluster()}, else none. */
-        public Builder registry(TunnelRegistry v) {
-            this.registry = v;
-            return this;
-        }
-
-        public Builder listener(NodeListener v) {
-            this.listener = v;
-            return this;
-        }
-
-        public WarrenServer build() {
-            return new WarrenServer(this);
-        }
     }
 }

@@ -172,6 +172,23 @@ public final class LoadRun implements AutoCloseable {
         public long firstRecvMicros;
         public long lastRecvMicros;
         public final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
+
+        /** Adds another run's totals (subscribers of another node): sums, earliest first, latest last. */
+        public void add(Totals o) {
+            received += o.received;
+            missing += o.missing;
+            duplicates += o.duplicates;
+            disconnects += o.disconnects;
+            notResumed += o.notResumed;
+            gaps += o.gaps;
+            errors += o.errors;
+            if (o.firstRecvMicros > 0) {
+                firstRecvMicros =
+                        firstRecvMicros == 0 ? o.firstRecvMicros : Math.min(firstRecvMicros, o.firstRecvMicros);
+            }
+            lastRecvMicros = Math.max(lastRecvMicros, o.lastRecvMicros);
+            latency.add(o.latency);
+        }
     }
 
     @Override

@@ -44,21 +44,25 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Requests go over a pool of keep-alive connections, one request in flight on each; when all are
  * busy a bounded backlog holds the op (its timestamp already taken) and more connections open, up to
  * {@link #MAX_CONNECTIONS}.
+ *
+ * <p>Given several ports (the nodes of a cluster), op {@code i} goes to node {@code i % nodes}: publishes
+ * alternate between the nodes, each node with its own pool.
  */
 public final class Publisher implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 64;
     private static final int MAX_BACKLOG = 200_000;
 
     private final String host;
-    private final int port;
+    private final int[] ports;
     private final Target target;
     private final Layout layout;
     private final MultiThreadIoEventLoopGroup group;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final List<Conn> idle = new ArrayList<>();
-    private final ArrayDeque<FullHttpRequest> backlog = new ArrayDeque<>();
-    private int open;
+    private final List<List<Conn>> idle = new ArrayList<>();
+    private final List<ArrayDeque<FullHttpRequest>> backlog = new ArrayList<>();
+    private final int[] open;
+    private long ops;
     private String[] clientPaths;
     final long[] published;
     private final AtomicLong inFlight = new AtomicLong();
@@ -67,8 +71,18 @@ public final class Publisher implements AutoCloseable {
     private long seqCursor;
 
     public Publisher(String host, int port, Target target, Layout layout) {
+        this(host, List.of(port), target, layout);
+    }
+
+    /** Publishes to every port in turn (op by op). */
+    public Publisher(String host, List<Integer> ports, Target target, Layout layout) {
         this.host = host;
-        this.port = port;
+        this.ports = ports.stream().mapToInt(Integer::intValue).toArray();
+        this.open = new int[this.ports.length];
+        for (int n = 0; n < this.ports.length; n++) {
+            idle.add(new ArrayList<>());
+            backlog.add(new ArrayDeque<>());
+        }
         this.target = target;
         this.layout = layout;
         this.published = new long[layout.keys()];
@@ -144,10 +158,11 @@ public final class Publisher implements AutoCloseable {
                 LockSupport.parkNanos(due - now);
                 continue;
             }
-            List<FullHttpRequest> reqs = build(batch, due / 1000);
+            int node = (int) (ops++ % ports.length);
+            List<FullHttpRequest> reqs = build(batch, due / 1000, ports[node]);
             loop.execute(() -> {
                 for (FullHttpRequest r : reqs) {
-                    send(r);
+                    send(r, node);
                 }
             });
             i++;
@@ -159,7 +174,7 @@ public final class Publisher implements AutoCloseable {
     }
 
     /** Builds one op; the key counters advance here, on the pacing thread. */
-    private List<FullHttpRequest> build(int batch, long micros) {
+    private List<FullHttpRequest> build(int batch, long micros, int port) {
         int keys = published.length;
         List<FullHttpRequest> out = new ArrayList<>(target == Target.NCHAN ? batch : 1);
         StringBuilder sb = target == Target.WARREN ? new StringBuilder(64 * batch).append('[') : null;
@@ -167,7 +182,7 @@ public final class Publisher implements AutoCloseable {
             int key = (int) (seqCursor++ % keys);
             long seq = published[key]++;
             if (target == Target.NCHAN) {
-                out.add(post("/pub/" + layout.nchanChannel(key), Target.data(key, seq, micros)));
+                out.add(post("/pub/" + layout.nchanChannel(key), Target.data(key, seq, micros), port));
             } else {
                 if (b > 0) {
                     sb.append(',');
@@ -177,13 +192,13 @@ public final class Publisher implements AutoCloseable {
             }
         }
         if (sb != null) {
-            out.add(post("/publish", sb.append(']').toString()));
+            out.add(post("/publish", sb.append(']').toString(), port));
         }
         inFlight.addAndGet(out.size());
         return out;
     }
 
-    private FullHttpRequest post(String uri, String body) {
+    private FullHttpRequest post(String uri, String body, int port) {
         ByteBuf content = Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8));
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, content);
         req.headers()
@@ -195,26 +210,28 @@ public final class Publisher implements AutoCloseable {
 
     // ---- event loop ----
 
-    private void send(FullHttpRequest req) {
-        if (!idle.isEmpty()) {
-            idle.remove(idle.size() - 1).send(req);
+    private void send(FullHttpRequest req, int node) {
+        List<Conn> free = idle.get(node);
+        if (!free.isEmpty()) {
+            free.remove(free.size() - 1).send(req);
             return;
         }
-        if (backlog.size() >= MAX_BACKLOG) {
+        ArrayDeque<FullHttpRequest> waiting = backlog.get(node);
+        if (waiting.size() >= MAX_BACKLOG) {
             req.release();
             dropped.incrementAndGet();
             inFlight.decrementAndGet();
             return;
         }
-        backlog.add(req);
-        if (open < MAX_CONNECTIONS) {
-            open++;
-            connect();
+        waiting.add(req);
+        if (open[node] < MAX_CONNECTIONS) {
+            open[node]++;
+            connect(node);
         }
     }
 
-    private void connect() {
-        Conn conn = new Conn();
+    private void connect(int node) {
+        Conn conn = new Conn(node);
         bootstrap
                 .clone()
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -223,10 +240,10 @@ public final class Publisher implements AutoCloseable {
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), conn);
                     }
                 })
-                .connect(new InetSocketAddress(host, port))
+                .connect(new InetSocketAddress(host, ports[node]))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
-                        open--;
+                        open[node]--;
                         errors.incrementAndGet();
                         return;
                     }
@@ -236,18 +253,23 @@ public final class Publisher implements AutoCloseable {
     }
 
     private final class Conn extends SimpleChannelInboundHandler<FullHttpResponse> {
+        final int node;
         Channel channel;
+
+        Conn(int node) {
+            this.node = node;
+        }
 
         void send(FullHttpRequest req) {
             channel.writeAndFlush(req, channel.voidPromise());
         }
 
         void free() {
-            FullHttpRequest next = backlog.poll();
+            FullHttpRequest next = backlog.get(node).poll();
             if (next != null) {
                 send(next);
             } else {
-                idle.add(this);
+                idle.get(node).add(this);
             }
         }
 
@@ -265,8 +287,8 @@ public final class Publisher implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            idle.remove(this);
-            open--;
+            idle.get(node).remove(this);
+            open[node]--;
         }
 
         @Override

@@ -20,11 +20,20 @@ public final class Report {
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private final List<String> columns;
     private final List<String> ratios;
+    private final String numerator;
+    private final String denominator;
 
     public Report(String scenario, List<String> columns, List<String> ratios) {
+        this(scenario, columns, ratios, "warren", "nchan");
+    }
+
+    /** A report whose ratio row compares target {@code numerator} to target {@code denominator}. */
+    public Report(String scenario, List<String> columns, List<String> ratios, String numerator, String denominator) {
         this.scenario = scenario;
         this.columns = columns;
         this.ratios = ratios;
+        this.numerator = numerator;
+        this.denominator = denominator;
     }
 
     public void add(Map<String, Object> row) {
@@ -90,10 +99,16 @@ public final class Report {
                 }
                 sb.append('\n');
             });
-            Map<String, Double> w = byTarget.get("warren");
-            Map<String, Double> n = byTarget.get("nchan");
+            Map<String, Double> w = byTarget.get(numerator);
+            Map<String, Double> n = byTarget.get(denominator);
             if (w != null && n != null && !ratios.isEmpty()) {
-                sb.append("| ").append(point).append(" | **warren/nchan** | |");
+                sb.append("| ")
+                        .append(point)
+                        .append(" | **")
+                        .append(numerator)
+                        .append('/')
+                        .append(denominator)
+                        .append("** | |");
                 for (String c : columns) {
                     if (ratios.contains(c) && w.get(c) != null && n.get(c) != null && n.get(c) != 0) {
                         sb.append(" **")

@@ -9,6 +9,7 @@ final class Scan {
     static final byte[] TIME = bytes(",\"t\":");
     static final byte[] OPEN = bytes("\"/meta/open\"");
     static final byte[] CLOSE = bytes("\"/meta/close\"");
+    static final byte[] KEEPALIVE = bytes("\"/meta/keepalive\"");
     static final byte[] TUNNEL = bytes("\"tunnel\":\"");
     static final byte[] CLIENT = bytes("\"client\":\"");
     static final byte[] RESUMED = bytes("\"resumed\":true");

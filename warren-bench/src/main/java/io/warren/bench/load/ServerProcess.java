@@ -254,6 +254,65 @@ public abstract class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A throwaway redis-server for the cluster scenario: loopback only, no persistence, its own port. Found
+     * on the PATH (or at {@code executable}); the cluster smoke test fails under CI when it is missing.
+     */
+    public static final class Redis extends ServerProcess {
+        public Redis(Path workDir, String executable) throws IOException, InterruptedException {
+            super(workDir);
+            Path dir = workDir.resolve("redis-" + port);
+            Files.createDirectories(dir);
+            try {
+                process = new ProcessBuilder(
+                                executable,
+                                "--port",
+                                String.valueOf(port),
+                                "--bind",
+                                "127.0.0.1",
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--dir",
+                                dir.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(logFile.toFile())
+                        .start();
+            } catch (IOException e) {
+                throw new IOException(
+                        "cannot start " + executable + " (apt-get install redis-server): " + e.getMessage(), e);
+            }
+            awaitPort();
+        }
+
+        /** Whether {@code executable} can be started (a name looked up on the PATH, or a path). */
+        public static boolean available(String executable) {
+            if (executable.contains("/")) {
+                return Files.isExecutable(Path.of(executable));
+            }
+            String path = System.getenv("PATH");
+            if (path == null) {
+                return false;
+            }
+            for (String d : path.split(java.io.File.pathSeparator)) {
+                if (!d.isEmpty() && Files.isExecutable(Path.of(d, executable))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        public String uri() {
+            return "redis://127.0.0.1:" + port;
+        }
+
+        @Override
+        public String label() {
+            return "redis";
+        }
+    }
+
     static String javaBin(String tool) {
         return Path.of(System.getProperty("java.home"), "bin", tool).toString();
     }

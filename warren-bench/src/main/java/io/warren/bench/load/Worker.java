@@ -28,6 +28,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -46,6 +50,8 @@ import org.HdrHistogram.Histogram;
  * the coordinator over stdin/stdout, one command or report per line. A process may hold at most 20,000
  * open files here, so the coordinator starts several workers for large runs; source addresses rotate
  * over 127.0.0.2..127.0.0.(1+sourceIps) so that more connections than one address's ephemeral ports fit.
+ * A subscriber reads an HTTP stream ({@code sse}, {@code stream}), polls ({@code longpoll}), or holds a
+ * WebSocket ({@code ws}, Warren only: each text message is one datagram).
  *
  * <p>Reports: {@code connected N}, {@code client I C} (direct layouts), {@code recv TOTAL} (every 200 ms),
  * {@code resumed N MICROS} (after {@code drop}), {@code status OPEN DISCONNECTS KEEPALIVES},
@@ -66,6 +72,7 @@ public final class Worker {
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(120), 3);
     private final boolean poll;
     private final boolean sse;
+    private final boolean ws;
 
     private MultiThreadIoEventLoopGroup group;
     private EventLoop loop;
@@ -108,6 +115,10 @@ public final class Worker {
         }
         this.poll = format.equals("longpoll");
         this.sse = format.equals("sse");
+        this.ws = format.equals("ws");
+        if (ws && target != Target.WARREN) {
+            throw new IllegalArgumentException("format ws is Warren's; nchan is measured over EventSource");
+        }
     }
 
     /** {@code worker HOST PORT TARGET FORMAT LAYOUT FROM TO SOURCE_IPS}. */
@@ -202,6 +213,22 @@ public final class Worker {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(4096, 8192, 65536));
+                if (ws) {
+                    // The handshake starts when the channel is active; the codec and aggregator give way
+                    // to the WebSocket frame decoder once it succeeds. Pings are answered by the handler.
+                    String uri = "ws://" + host + ":" + port
+                            + target.subscribeUri(layout, s.index, format, s.tunnel, s.lastId);
+                    WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                            .webSocketUri(java.net.URI.create(uri))
+                            .maxFramePayloadLength(65536)
+                            .handshakeTimeoutMillis(30_000)
+                            .build();
+                    ch.pipeline()
+                            .addLast(new HttpObjectAggregator(8192))
+                            .addLast(new WebSocketClientProtocolHandler(config))
+                            .addLast(new WsHandler(s));
+                    return;
+                }
                 if (poll) {
                     ch.pipeline().addLast(new HttpObjectAggregator(4 * 1024 * 1024));
                 }
@@ -225,7 +252,9 @@ public final class Worker {
                         TimeUnit.MILLISECONDS);
                 return;
             }
-            request(f.channel(), s);
+            if (!ws) {
+                request(f.channel(), s);
+            }
         });
     }
 
@@ -357,6 +386,10 @@ public final class Worker {
     // ---- parsing (event loop) ----
 
     private void segment(Subscriber s, byte[] b, int from, int end) {
+        if (ws && Scan.indexOf(b, from, end, Scan.KEEPALIVE) >= 0) {
+            s.keepalives++;
+            return;
+        }
         if (Scan.indexOf(b, from, end, Scan.OPEN) >= 0) {
             int t = Scan.indexOf(b, from, end, Scan.TUNNEL);
             if (t >= 0) {
@@ -425,6 +458,47 @@ public final class Worker {
                 }
                 lastRecvMicros = now;
             }
+        }
+    }
+
+    /** One WebSocket of one subscriber: each text message is one datagram's JSON (docs/protocol.md). */
+    private final class WsHandler extends ChannelInboundHandlerAdapter {
+        private final Subscriber s;
+        private byte[] buf = new byte[512];
+
+        WsHandler(Subscriber s) {
+            this.s = s;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof TextWebSocketFrame f) {
+                    ByteBuf c = f.content();
+                    int n = c.readableBytes();
+                    if (n > buf.length) {
+                        buf = new byte[Math.max(n, buf.length * 2)];
+                    }
+                    c.getBytes(c.readerIndex(), buf, 0, n);
+                    segment(s, buf, 0, n);
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            lost(s, ctx.channel());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof WebSocketHandshakeException) {
+                httpErrors++;
+                say("error ws handshake: " + cause.getMessage());
+            }
+            ctx.close();
         }
     }
 

@@ -48,6 +48,11 @@ public final class WarrenConfig {
     @Mixin
     LimitFlags limits = new LimitFlags();
 
+    // ---- lifecycle hooks (docs/backend-api.md) ----
+
+    @Mixin
+    HookFlags hooks = new HookFlags();
+
     // ---- operations (docs/operations.md) ----
 
     @Mixin
@@ -58,9 +63,9 @@ public final class WarrenConfig {
 
     /**
      * The result of reading every source: what the server serves, how it is run, and warnings about
-     * valid settings that change how clients behave (logged at start).
+     * valid settings that change how clients behave (logged at start); {@code hooks} where tunnel events go.
      */
-    public record Loaded(ServerOptions server, OperationsOptions operations, List<String> warnings) {
+    public record Loaded(ServerOptions server, OperationsOptions operations, List<String> warnings, HookOptions hooks) {
         public Loaded {
             warnings = List.copyOf(warnings);
         }
@@ -92,7 +97,7 @@ public final class WarrenConfig {
             return null;
         }
         List<String> warnings = new ArrayList<>();
-        Loaded loaded = new Loaded(c.toOptions(sources, warnings::add), c.operations.read(), warnings);
+        Loaded loaded = new Loaded(c.toOptions(sources, warnings::add), c.operations.read(), warnings, c.hooks.read());
         if (c.printConfig) {
             out.print(ConfigPrinter.describe(r, sources));
             return null;

@@ -1,5 +1,6 @@
 package io.warren.server.ops;
 
+import io.micrometer.core.instrument.Counter;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.warren.datagram.Datagram;
@@ -114,6 +115,7 @@ public final class AdminStats {
                 .append(",\"errors\":")
                 .append((long) metrics.errorCount())
                 .append('}');
+        hooks(sb);
         sb.append(",\"latencyMs\":{\"mean\":")
                 .append(round(metrics.latency().mean(TimeUnit.MICROSECONDS) / 1000))
                 .append(",\"max\":")
@@ -149,6 +151,24 @@ public final class AdminStats {
                 .append(heap.getMax())
                 .append('}');
         return sb.append('}').toString();
+    }
+
+    /** {@code ,"hooks":{"sent":N,"dropped":N,"failed":N}} when lifecycle hooks are on (their meters exist). */
+    private void hooks(StringBuilder sb) {
+        String sep = ",\"hooks\":{";
+        for (String outcome : new String[] {"sent", "dropped", "failed"}) {
+            Counter c = metrics.registry()
+                    .find("warren.hooks.events")
+                    .tag("outcome", outcome)
+                    .counter();
+            if (c != null) {
+                Datagram.quote(sb.append(sep), outcome).append(':').append((long) c.count());
+                sep = ",";
+            }
+        }
+        if (sep.equals(",")) {
+            sb.append('}');
+        }
     }
 
     private static double round(double v) {

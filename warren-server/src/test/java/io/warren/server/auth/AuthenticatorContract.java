@@ -9,6 +9,7 @@ import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import io.warren.spi.Authenticator;
 import io.warren.spi.Identity;
+import io.warren.spi.MapOpenRequest;
 import io.warren.spi.OpenRequest;
 import io.warren.spi.Permissions;
 import java.time.Duration;
@@ -36,31 +37,7 @@ abstract class AuthenticatorContract {
     abstract OpenRequest forged();
 
     static OpenRequest request(Map<String, String> headers, Map<String, String> query, Map<String, String> cookies) {
-        return new OpenRequest() {
-            @Override
-            public String remoteAddress() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public String header(String name) {
-                return headers.entrySet().stream()
-                        .filter(e -> e.getKey().equalsIgnoreCase(name))
-                        .map(Map.Entry::getValue)
-                        .findFirst()
-                        .orElse(null);
-            }
-
-            @Override
-            public String query(String name) {
-                return query.get(name);
-            }
-
-            @Override
-            public String cookie(String name) {
-                return cookies.get(name);
-            }
-        };
+        return new MapOpenRequest("127.0.0.1", headers, query, cookies);
     }
 
     private static Identity join(java.util.concurrent.CompletionStage<Identity> stage) throws Exception {

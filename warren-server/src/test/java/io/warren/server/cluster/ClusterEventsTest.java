@@ -13,42 +13,63 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 14, {@code /events} on any node: a tunnel attached on node A sends its client datagrams through
  * node B (a round-robin balancer, no sticky sessions); B forwards them to A, which handles them as its
  * own. Two real nodes on a real Redis, real HTTP; the owner-killed and owner-frozen cases run the owner in
- * its own JVM.
+ * its own JVM. {@link ClusterEventsOnRedisClusterTest} runs every scenario on a Redis Cluster.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterEventsTest {
     /** Per tunnel: a bucket of 20, refilled at 1 per second, so the rate test can drain it quickly. */
     static final int BURST = 20;
 
-    static RedisProcess redis;
-    static TestServer a;
-    static TestServer b;
+    RedisProcess redis;
+    String redisUri;
+    TestServer a;
+    TestServer b;
 
-    @BeforeAll
-    static void start() {
+    /** The Redis both nodes share: one redis-server here; subclasses give another URI. */
+    String startRedis() {
         redis = RedisProcess.start();
-        a = node();
-        b = node();
+        return redis.uri();
     }
 
-    @AfterAll
-    static void stop() {
-        for (TestServer s : new TestServer[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
+    void stopRedis() {
         if (redis != null) {
             redis.close();
         }
     }
 
-    static TestServer node() {
-        return TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
+    /**
+     * How long B may take to answer for an owner that was killed: on one Redis the forwarding script's
+     * {@code PUBLISH} reaches no subscriber, so B knows at once (the bound leaves room for a loaded machine).
+     */
+    Duration killedOwnerAnsweredWithin() {
+        return Duration.ofSeconds(3);
+    }
+
+    @BeforeAll
+    void start() {
+        redisUri = startRedis();
+        a = node();
+        b = node();
+    }
+
+    @AfterAll
+    void stop() {
+        for (TestServer s : new TestServer[] {a, b}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        stopRedis();
+    }
+
+    TestServer node() {
+        return TestServer.start(o -> o.withCluster(ClusterOptions.redis(redisUri))
                 .withSecurity(o.security()
                         .withLimits(o.security().limits().withEventsPerSecond(1).withEventsBurst(BURST))));
     }
@@ -216,7 +237,7 @@ class ClusterEventsTest {
 
     @Test
     void theOwnerKilledOrFrozenIsAnsweredOverloadedWithinTheTimeoutNeverOk() throws Exception {
-        try (NodeProcess owner = NodeProcess.start("--redis=" + redis.uri(), "--tunnel-timeout=60s")) {
+        try (NodeProcess owner = NodeProcess.start("--redis=" + redisUri, "--tunnel-timeout=60s")) {
             TunnelClient frozen = TunnelClient.open(owner.port(), "sse");
             frozen.awaitOpen();
             TunnelClient killed = TunnelClient.open(owner.port(), "sse", "subscribe=/kill/*");
@@ -244,11 +265,14 @@ class ClusterEventsTest {
             JsonNode retry = b.events(event(frozen.tunnel(), "/kill/x", "2", "f1"));
             assertThat(retry.get(0).get("ok").asBoolean()).as("%s", retry).isTrue();
 
-            // Killed (SIGKILL): its Redis connections die with it, so B knows at once.
+            // Killed (SIGKILL): its Redis connections die with it, so B knows (at once on one Redis).
             owner.kill();
             long start = System.nanoTime();
             TestServer.Response r = b.post("/events", event(killed.tunnel(), "/kill/x", "3", null));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.println("MEASURED " + getClass().getSimpleName() + ": /events for a killed owner answered "
+                    + r.status() + " after " + took.toMillis() + " ms");
+            assertThat(took).isLessThan(killedOwnerAnsweredWithin());
             assertThat(r.status()).as(r.body()).isEqualTo(503);
             assertThat(r.json().get("error").asText()).isEqualTo("overloaded");
             assertThat(r.header("retry-after")).isEqualTo("5");

@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,35 +24,50 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Three nodes sharing one real Redis behave, from a client's point of view, like one node: fan-out,
  * interests, client paths and resume on another node, over real HTTP in every format.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTest {
-    static RedisProcess redis;
-    static TestServer a;
-    static TestServer b;
-    static TestServer c;
+    RedisProcess redis;
+    TestServer a;
+    TestServer b;
+    TestServer c;
 
-    @BeforeAll
-    static void start() {
+    /** The Redis the three nodes share: one redis-server here; subclasses give another URI. */
+    String startRedis() {
         redis = RedisProcess.start();
-        a = node(redis);
-        b = node(redis);
-        c = node(redis);
+        return redis.uri();
     }
 
-    @AfterAll
-    static void stop() {
-        for (TestServer s : new TestServer[] {a, b, c}) {
-            if (s != null) {
-                s.close();
-            }
-        }
+    void stopRedis() {
         if (redis != null) {
             redis.close();
         }
     }
 
+    @BeforeAll
+    void start() {
+        String uri = startRedis();
+        a = node(uri);
+        b = node(uri);
+        c = node(uri);
+    }
+
+    @AfterAll
+    void stop() {
+        for (TestServer s : new TestServer[] {a, b, c}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        stopRedis();
+    }
+
     static TestServer node(RedisProcess redis) {
+        return node(redis.uri());
+    }
+
+    static TestServer node(String redisUri) {
         return TestServer.start(o -> o.withNode(o.node().withReplaySize(16))
-                .withCluster(ClusterOptions.redis(redis.uri()))
+                .withCluster(ClusterOptions.redis(redisUri))
                 .withHistory(List.of(new HistoryRule(PathPattern.parse("/hist/**"), 3, Duration.ofHours(1)))));
     }
 

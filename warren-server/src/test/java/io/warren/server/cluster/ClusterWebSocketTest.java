@@ -14,34 +14,47 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 14, WebSocket across nodes: a tunnel opened on node A (over SSE, or over a WebSocket) resumes on
  * node B over a WebSocket with {@code last}, losing nothing and repeating nothing, then lives on B
- * (datagrams published on either node, client datagrams over the socket). Two real nodes, real Redis.
+ * (datagrams published on either node, client datagrams over the socket). Two real nodes, real Redis;
+ * {@link ClusterWebSocketOnRedisClusterTest} runs the same on a Redis Cluster.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterWebSocketTest {
-    static RedisProcess redis;
-    static TestServer a;
-    static TestServer b;
+    RedisProcess redis;
+    TestServer a;
+    TestServer b;
+
+    /** The Redis both nodes share: one redis-server here; subclasses give another URI. */
+    String startRedis() {
+        redis = RedisProcess.start();
+        return redis.uri();
+    }
+
+    void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
 
     @BeforeAll
-    static void start() {
-        redis = RedisProcess.start();
-        a = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())));
-        b = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())));
+    void start() {
+        String uri = startRedis();
+        a = TestServer.start(o -> o.withCluster(ClusterOptions.redis(uri)));
+        b = TestServer.start(o -> o.withCluster(ClusterOptions.redis(uri)));
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         for (TestServer s : new TestServer[] {a, b}) {
             if (s != null) {
                 s.close();
             }
         }
-        if (redis != null) {
-            redis.close();
-        }
+        stopRedis();
     }
 
     /** The next {@code n} ordinary datagrams on {@code ws}, skipping keepalives; anything else fails. */

@@ -22,11 +22,33 @@ class EventsForwardingCostTest {
     static final int WARMUP = 100;
     static final int MEASURED = 400;
 
+    private RedisProcess redis;
+
+    /** The Redis both nodes share: one redis-server here; subclasses give another URI. */
+    String startRedis() {
+        redis = RedisProcess.start();
+        return redis.uri();
+    }
+
+    void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
     @Test
     void aForwardedEventCostsAboutARedisRoundTripMore() {
-        try (RedisProcess redis = RedisProcess.start();
-                TestServer a = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())));
-                TestServer b = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri())));
+        String uri = startRedis();
+        try {
+            measure(uri);
+        } finally {
+            stopRedis();
+        }
+    }
+
+    private void measure(String uri) {
+        try (TestServer a = TestServer.start(o -> o.withCluster(ClusterOptions.redis(uri)));
+                TestServer b = TestServer.start(o -> o.withCluster(ClusterOptions.redis(uri)));
                 TunnelClient direct = a.open("sse");
                 TunnelClient forwarded = a.open("sse")) {
             direct.awaitOpen();
@@ -44,8 +66,8 @@ class EventsForwardingCostTest {
             Arrays.sort(viaA);
             Arrays.sort(viaB);
             System.out.printf(
-                    "POST /events, %d requests each: via A (owner) median %d us, p99 %d us; via B (forwarded) median %d us, p99 %d us%n",
-                    MEASURED, us(viaA, 50), us(viaA, 99), us(viaB, 50), us(viaB, 99));
+                    "MEASURED %s: POST /events, %d requests each: via A (owner) median %d us, p99 %d us; via B (forwarded) median %d us, p99 %d us%n",
+                    getClass().getSimpleName(), MEASURED, us(viaA, 50), us(viaA, 99), us(viaB, 50), us(viaB, 99));
             assertThat(Duration.ofNanos(pct(viaB, 50)))
                     .isLessThan(Duration.ofNanos(pct(viaA, 50)).plusMillis(50));
         }

@@ -4,27 +4,19 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.warren.format.Format;
 import io.warren.format.Formats;
-import io.warren.server.support.LeakReports;
+import io.warren.server.support.LoopbackNettyServer;
 import io.warren.server.support.SocketPeer;
 import io.warren.spi.Connection;
 import io.warren.spi.ConnectionContract;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
@@ -45,47 +37,32 @@ class HttpTunnelConnectionContractTest extends ConnectionContract {
     private static final List<Throwable> ERRORS = new CopyOnWriteArrayList<>();
     private static final BlockingQueue<HttpPeer> OPENED = new LinkedBlockingQueue<>();
     private static volatile Format format;
-    private static EventLoopGroup group;
-    private static Channel server;
+    private static LoopbackNettyServer server;
 
     @BeforeAll
     static void startServer() {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        server = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+        server = LoopbackNettyServer.start(pipeline ->
+                pipeline.addLast(new HttpServerCodec(), new SimpleChannelInboundHandler<HttpObject>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new SimpleChannelInboundHandler<HttpObject>() {
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                ERRORS.add(cause); // a write the encoder refused (such as content after the end)
-                            }
-
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-                                if (msg instanceof HttpRequest req) {
-                                    OPENED.add(new HttpPeer(
-                                            new HttpTunnelConnection(
-                                                    ctx.channel(), format, null, req.protocolVersion(), false),
-                                            ctx.channel(),
-                                            null));
-                                }
-                            }
-                        });
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        ERRORS.add(cause); // a write the encoder refused (such as content after the end)
                     }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0))
-                .syncUninterruptibly()
-                .channel();
+
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+                        if (msg instanceof HttpRequest req) {
+                            OPENED.add(new HttpPeer(
+                                    new HttpTunnelConnection(ctx.channel(), format, null, req.protocolVersion(), false),
+                                    ctx.channel(),
+                                    null));
+                        }
+                    }
+                }));
     }
 
     @AfterAll
     static void stopServer() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        assertThat(LeakReports.reports()).as("Netty LEAK reports").isEmpty();
+        server.close();
     }
 
     @Override
@@ -96,7 +73,7 @@ class HttpTunnelConnectionContractTest extends ConnectionContract {
     @Override
     protected Peer connect(Format f) throws Exception {
         format = f;
-        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        int port = server.port();
         SocketPeer socket = new SocketPeer(port, "GET /tunnel HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(US_ASCII));
         HttpPeer opened = OPENED.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(opened).as("the server answered with a tunnel connection").isNotNull();

@@ -3,16 +3,11 @@ package io.warren.server.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.warren.broker.MemoryBroker;
-import io.warren.datagram.Datagram;
-import io.warren.path.PathPattern;
+import io.warren.broker.SwitchableBroker;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import io.warren.spi.Broker;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -134,53 +129,15 @@ class MetricsTest {
 
     @Test
     void notReadyWhileTheBrokerIsUnreachable() {
-        UnreachableBroker broker = new UnreachableBroker();
+        SwitchableBroker broker = new SwitchableBroker(false);
         try (TestServer server = TestServer.start(o -> o, b -> b.broker(broker))) {
             assertThat(server.get("/readyz").status()).isEqualTo(200);
-            broker.down = true;
+            broker.down(true);
             TestServer.Response r = server.get("/readyz");
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.json().get("status").asText()).isEqualTo("unready");
             assertThat(r.json().get("broker").asText()).contains("connection refused");
             assertThat(server.get("/healthz").status()).as("alive all the same").isEqualTo(200);
-        }
-    }
-
-    /** The memory broker, with a backend that can be made to stop answering pings. */
-    static final class UnreachableBroker implements Broker {
-        private final MemoryBroker delegate = new MemoryBroker();
-        volatile boolean down;
-
-        @Override
-        public CompletionStage<Void> start(Listener listener) {
-            return delegate.start(listener);
-        }
-
-        @Override
-        public CompletionStage<Void> publish(Datagram datagram) {
-            return delegate.publish(datagram);
-        }
-
-        @Override
-        public CompletionStage<Void> subscribe(PathPattern pattern) {
-            return delegate.subscribe(pattern);
-        }
-
-        @Override
-        public CompletionStage<Void> unsubscribe(PathPattern pattern) {
-            return delegate.unsubscribe(pattern);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-
-        @Override
-        public CompletionStage<Void> ping() {
-            return down
-                    ? CompletableFuture.failedFuture(new IllegalStateException("connection refused"))
-                    : delegate.ping();
         }
     }
 }

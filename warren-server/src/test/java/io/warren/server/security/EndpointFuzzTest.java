@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.Limits;
+import io.warren.fuzz.JsonTokens;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -115,35 +117,9 @@ class EndpointFuzzTest {
         Tokens.hs256(Tokens.claims("fuzz", 300, List.of("bad"), null)),
         Tokens.hs256(Tokens.claims("fuzz", 300, null, null), "wrong-secret-wrong-secret-wrong-secret!!")
     };
-    static final String[] JSON = {
-        "{",
-        "}",
-        "[",
-        "]",
-        ":",
-        ",",
-        "\"tunnel\"",
-        "\"path\"",
-        "\"data\"",
-        "\"id\"",
-        "\"subpaths\"",
-        "\"/a/b\"",
-        "\"/meta/subscribe\"",
-        "\"/meta/unsubscribe\"",
-        "\"/client/abc\"",
-        "{\"path\":\"/a/*\"}",
-        "1",
-        "1e999",
-        "null",
-        "true",
-        "\"\\ud800\"",
-        "\"\\u0000\"",
-        " ",
-        "'x'",
-        "NaN",
-        "\"" + "z".repeat(500) + "\"",
-        "TUNNEL"
-    };
+    static final String[] JSON = Stream.concat(
+                    JsonTokens.TOKENS.stream(), Stream.of("\"/client/abc\"", "{\"path\":\"/a/*\"}", "TUNNEL"))
+            .toArray(String[]::new);
     static final String[] HEADERS = {
         "Content-Type: application/json",
         "Content-Type: text/plain",

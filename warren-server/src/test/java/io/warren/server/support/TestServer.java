@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.warren.NodeOptions;
 import io.warren.server.WarrenServer;
+import io.warren.server.WarrenServerBuilder;
 import io.warren.server.config.ServerOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +43,7 @@ public final class TestServer implements AutoCloseable {
         return start(customize, b -> b);
     }
 
-    public static TestServer start(UnaryOperator<ServerOptions> customize, UnaryOperator<WarrenServer.Builder> build) {
+    public static TestServer start(UnaryOperator<ServerOptions> customize, UnaryOperator<WarrenServerBuilder> build) {
         LeakReports.clear();
         // Every test client comes from 127.0.0.1, and one server may serve a whole test class: no per-address
         // cap unless a test sets its own limits (SecurityOptions.defaults() brings the shipped cap back).

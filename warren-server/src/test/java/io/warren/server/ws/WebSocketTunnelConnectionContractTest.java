@@ -2,25 +2,17 @@ package io.warren.server.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.warren.format.Format;
 import io.warren.format.Formats;
-import io.warren.server.support.LeakReports;
+import io.warren.server.support.LoopbackNettyServer;
 import io.warren.spi.Connection;
 import io.warren.spi.ConnectionContract;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -45,52 +37,34 @@ class WebSocketTunnelConnectionContractTest extends ConnectionContract {
     private static final List<Throwable> ERRORS = new CopyOnWriteArrayList<>();
     private static final BlockingQueue<WsPeer> OPENED = new LinkedBlockingQueue<>();
     private static volatile Format format;
-    private static EventLoopGroup group;
-    private static Channel server;
+    private static LoopbackNettyServer server;
 
     @BeforeAll
     static void startServer() {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        server = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+        server = LoopbackNettyServer.start(pipeline -> pipeline.addLast(
+                new HttpServerCodec(),
+                new HttpObjectAggregator(8192),
+                new WebSocketServerProtocolHandler("/ws"),
+                new ChannelInboundHandlerAdapter() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast(
-                                        new HttpServerCodec(),
-                                        new HttpObjectAggregator(8192),
-                                        new WebSocketServerProtocolHandler("/ws"),
-                                        new ChannelInboundHandlerAdapter() {
-                                            @Override
-                                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                                                if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                                                    OPENED.add(new WsPeer(
-                                                            new WebSocketTunnelConnection(ctx.channel(), format),
-                                                            ctx.channel(),
-                                                            null));
-                                                }
-                                                ctx.fireUserEventTriggered(evt);
-                                            }
-
-                                            @Override
-                                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                                ERRORS.add(cause);
-                                            }
-                                        });
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                            OPENED.add(new WsPeer(
+                                    new WebSocketTunnelConnection(ctx.channel(), format), ctx.channel(), null));
+                        }
+                        ctx.fireUserEventTriggered(evt);
                     }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0))
-                .syncUninterruptibly()
-                .channel();
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        ERRORS.add(cause);
+                    }
+                }));
     }
 
     @AfterAll
     static void stopServer() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        assertThat(LeakReports.reports()).as("Netty LEAK reports").isEmpty();
+        server.close();
     }
 
     @Override
@@ -101,7 +75,7 @@ class WebSocketTunnelConnectionContractTest extends ConnectionContract {
     @Override
     protected Peer connect(Format f) throws Exception {
         format = f;
-        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        int port = server.port();
         Client client = new Client();
         HTTP.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), client)

@@ -1,0 +1,25 @@
+package io.warren.server.cluster;
+
+import io.warren.redis.RedisClusterNodes;
+
+/**
+ * Every scenario of {@link ClusterTest} (fan-out, ack means active, client paths, resume on another node
+ * in every format, history), with the nodes on a real 3-master Redis Cluster through
+ * {@code redis-cluster://} instead of one Redis.
+ */
+class ClusterOnRedisClusterTest extends ClusterTest {
+    private RedisClusterNodes shards;
+
+    @Override
+    String startRedis() {
+        shards = RedisClusterNodes.start(3);
+        return shards.uri();
+    }
+
+    @Override
+    void stopRedis() {
+        if (shards != null) {
+            shards.close();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.warren.server.cluster;
+
+import io.warren.redis.RedisClusterNodes;
+
+/**
+ * {@link EventsForwardingCostTest} with both nodes on a real 3-master Redis Cluster: the forwarding script
+ * runs at the master of the tunnel's record and its message reaches the owner over the cluster bus
+ * (docs/cluster.md, <i>Forwarding on a Redis Cluster</i>).
+ */
+class EventsForwardingCostOnRedisClusterTest extends EventsForwardingCostTest {
+    private RedisClusterNodes shards;
+
+    @Override
+    String startRedis() {
+        shards = RedisClusterNodes.start(3);
+        return shards.uri();
+    }
+
+    @Override
+    void stopRedis() {
+        if (shards != null) {
+            shards.close();
+        }
+    }
+}
