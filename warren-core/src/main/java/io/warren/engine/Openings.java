@@ -134,7 +134,6 @@ final class Openings {
                         if (!t.isClosed()
                                 && !grants.granted().isEmpty()
                                 && !grants.granted().get(0).isFor(t)) {
-                            // A /meta/refresh replaced the identity meanwhile: ask again for the new one.
                             attach(request, shard, tunnelId, last, subscribe, connection)
                                     .whenComplete(complete(result));
                             return;
