@@ -40,26 +40,26 @@ function setState(owner, state, info) {
   if (!state || owner.state === state) return;
   const previous = owner.state;
   owner.state = state;
-  owner.b("state", { state, previous, ...info });
+  owner.a("state", { state, previous, ...info });
 }
 function failure(code, message, extra) {
   return Object.assign(new Error(message || code), { error: code }, extra);
 }
 var Emitter = class {
   constructor() {
-    this.u = /* @__PURE__ */ new Map();
+    this.v = /* @__PURE__ */ new Map();
   }
   on(name, fn) {
-    if (!this.u.has(name)) this.u.set(name, /* @__PURE__ */ new Set());
-    this.u.get(name).add(fn);
+    if (!this.v.has(name)) this.v.set(name, /* @__PURE__ */ new Set());
+    this.v.get(name).add(fn);
     return () => this.off(name, fn);
   }
   off(name, fn) {
-    const s = this.u.get(name);
+    const s = this.v.get(name);
     if (s) s.delete(fn);
   }
-  da(name, arg) {
-    const s = this.u.get(name);
+  ea(name, arg) {
+    const s = this.v.get(name);
     if (name === "error" && (!s || !s.size)) {
       console.error("warren", arg);
       return;
@@ -70,7 +70,7 @@ var Emitter = class {
         fn(arg);
       } catch (e) {
         if (name === "error") console.error(e);
-        else this.da("error", { error: "handler", message: String(e), cause: e });
+        else this.ea("error", { error: "handler", message: String(e), cause: e });
       }
     }
   }
@@ -136,10 +136,10 @@ var MAX_BATCH = 1e3;
 var Outbox = class {
   constructor(core) {
     this.i = core;
-    this.k = /* @__PURE__ */ new Map();
-    this.G = false;
-    this.maxBody = core.c.maxBody;
-    this.v = 0;
+    this.l = /* @__PURE__ */ new Map();
+    this.H = false;
+    this.maxBody = core.b.maxBody;
+    this.w = 0;
   }
   /** Queues `datagram`; resolves with its ack. */
   send(datagram, control = false) {
@@ -155,76 +155,76 @@ var Outbox = class {
         reject(failure("too-large", "over maxBody"));
         return;
       }
-      const item = { w: datagram, H: bytes, Ca: control, x: false, sent: false, resolve, reject };
+      const item = { x: datagram, I: bytes, Ea: control, y: false, sent: false, resolve, reject };
       if (!control) {
-        const ms = this.i.c.publishTimeout;
-        item.r = setTimeout(() => this.g(ref, { ok: false, error: "timeout", message: "no ack within " + ms + " ms" }), ms);
+        const ms = this.i.b.publishTimeout;
+        item.s = setTimeout(() => this.g(ref, { ok: false, error: "timeout", message: "no ack within " + ms + " ms" }), ms);
       }
-      this.k.set(ref, item);
-      this.y();
+      this.l.set(ref, item);
+      this.z();
     });
   }
   /** Sends what is not in flight, if a connection is open. */
-  y() {
+  z() {
     const core = this.i;
-    const conn = core.a;
+    const conn = core.c;
     if (core.state !== "open" || !conn) return;
-    if (conn.Da) {
-      this.Ea(conn);
+    if (conn.Fa) {
+      this.Ga(conn);
       return;
     }
-    if (this.G) return;
-    const batch = this.S(MAX_BATCH);
+    if (this.H) return;
+    const batch = this.U(MAX_BATCH);
     if (batch.length) this.h(conn, batch);
   }
   /** Takes the oldest items not in flight, up to `max` of them and maxBody bytes. */
-  S(max) {
+  U(max) {
     const batch = [];
     let size = 2;
-    for (const item of this.k.values()) {
-      if (item.x) continue;
-      if (batch.length === max || batch.length && size + item.H > this.maxBody) break;
-      item.x = true;
+    for (const item of this.l.values()) {
+      if (item.y) continue;
+      if (batch.length === max || batch.length && size + item.I > this.maxBody) break;
+      item.y = true;
       item.sent = true;
-      size += item.H + 1;
+      size += item.I + 1;
       batch.push(item);
     }
     return batch;
   }
-  Ea(conn) {
-    for (let batch = this.S(MAX_BATCH); batch.length; batch = this.S(MAX_BATCH)) {
-      for (const item of batch) item.ea = true;
-      this.v = Math.max(this.v, batch.reduce((n, i) => n + i.H, 2));
+  Ga(conn) {
+    for (let batch = this.U(MAX_BATCH); batch.length; batch = this.U(MAX_BATCH)) {
+      for (const item of batch) item.fa = true;
+      this.w = Math.max(this.w, batch.reduce((n, i) => n + i.I, 2));
       try {
-        conn.send(batch.length === 1 ? batch[0].w : batch.map((i) => i.w));
+        conn.send(batch.length === 1 ? batch[0].x : batch.map((i) => i.x));
       } catch (e) {
-        for (const item of batch) item.x = false;
+        for (const item of batch) item.y = false;
         return;
       }
     }
   }
   h(conn, batch) {
     const core = this.i;
-    this.G = true;
+    this.H = true;
     const tunnel = core.tunnel;
-    const body = JSON.stringify(batch.map((i) => ({ ...i.w, tunnel })));
-    fetch(core.url("/events"), { ...core.s(), method: "POST", body, headers: { "Content-Type": "text/plain;charset=UTF-8" } }).then(async (r) => {
+    const body = JSON.stringify(batch.map((i) => ({ ...i.x, tunnel })));
+    fetch(core.url("/events"), { ...core.t(), method: "POST", body, headers: { "Content-Type": "text/plain;charset=UTF-8" } }).then(async (r) => {
       if (r.status === 404) throw failure("unknown-tunnel");
       if (r.status === 429 || r.status >= 500) throw await httpFailure(r);
       const acks = r.ok ? await r.json() : null;
       if (!Array.isArray(acks)) {
         const e = await httpFailure(r);
-        for (const item of batch) this.g(item.w.id, { ok: false, error: e.error, message: e.message });
+        for (const item of batch) this.g(item.x.id, { ok: false, error: e.error, message: e.message });
       } else {
-        acks.forEach((a, i) => this.g(batch[i].w.id, a));
+        acks.forEach((a, i) => this.g(batch[i].x.id, a));
       }
-      this.G = false;
-      this.y();
+      this.H = false;
+      this.z();
     }).catch((e) => {
-      this.G = false;
-      for (const item of batch) item.x = false;
-      if (e && e.error === "unknown-tunnel" && core.a === conn) core.e(conn, "unknown-tunnel");
-      else setTimeout(() => this.y(), backoff(1, core.c.backoffMin, core.c.backoffMax, e && e.retryAfter || 0));
+      this.H = false;
+      for (const item of batch) item.y = false;
+      if (e && e.error === "unknown-tunnel" && core.c === conn) core.f(conn, "unknown-tunnel");
+      else setTimeout(() => this.z(), backoff(1, core.b.backoffMin, core.b.backoffMax, e && e.retryAfter || 0));
     });
   }
   /** An ack (or a rejection) for `ref` arrived. */
@@ -232,25 +232,25 @@ var Outbox = class {
     if (a && a.ref != null) this.g(String(a.ref), a);
   }
   g(ref, ack) {
-    const item = this.k.get(ref);
+    const item = this.l.get(ref);
     if (!item) return;
-    this.k.delete(ref);
-    clearTimeout(item.r);
-    if (ack.ok) item.resolve({ ok: true, id: ack.id });
+    this.l.delete(ref);
+    clearTimeout(item.s);
+    if (ack.ok) item.resolve(ack.expires ? { ok: true, id: ack.id, expires: ack.expires } : { ok: true, id: ack.id });
     else item.reject(failure(ack.error, ack.message, { ack }));
   }
   /** The socket that carried some datagrams is gone: they go out again on the next connection. */
-  fa(detail) {
-    if (detail && detail.code === 1009 && this.v) {
-      this.maxBody = Math.max(1024, this.v - 1);
-      for (const [ref, item] of this.k) {
-        if (item.H > this.maxBody) this.g(ref, { ok: false, error: "too-large", message: "frame refused (1009)" });
+  ga(detail) {
+    if (detail && detail.code === 1009 && this.w) {
+      this.maxBody = Math.max(1024, this.w - 1);
+      for (const [ref, item] of this.l) {
+        if (item.I > this.maxBody) this.g(ref, { ok: false, error: "too-large", message: "frame refused (1009)" });
       }
     }
-    this.v = 0;
-    for (const item of this.k.values()) if (item.ea) {
-      item.x = false;
-      item.ea = false;
+    this.w = 0;
+    for (const item of this.l.values()) if (item.fa) {
+      item.y = false;
+      item.fa = false;
     }
   }
   /**
@@ -259,17 +259,17 @@ var Outbox = class {
    * is gone: it rejects `replaced` rather than risk a duplicate. Unsent publishes go to the new tunnel.
    */
   replaced() {
-    for (const [ref, item] of [...this.k]) {
-      if (item.Ca) {
-        this.k.delete(ref);
+    for (const [ref, item] of [...this.l]) {
+      if (item.Ea) {
+        this.l.delete(ref);
         continue;
       }
       if (item.sent) this.g(ref, { ok: false, error: "replaced", message: "sent to a replaced tunnel: maybe published" });
     }
   }
   /** Rejects everything pending with `code`. */
-  T(code, message) {
-    for (const ref of [...this.k.keys()]) this.g(ref, { ok: false, error: code, message });
+  V(code, message) {
+    for (const ref of [...this.l.keys()]) this.g(ref, { ok: false, error: code, message });
   }
 };
 
@@ -280,7 +280,7 @@ var ws = {
     const sock = new WebSocket(sink.url("/tunnel", { format: "ws", ...params }).replace(/^http/, "ws"));
     const conn = {
       name: "ws",
-      Da: true,
+      Fa: true,
       send(obj) {
         sock.send(JSON.stringify(obj));
       },
@@ -297,12 +297,12 @@ var ws = {
       try {
         d = JSON.parse(e.data);
       } catch (err) {
-        sink.e(conn, "bad-message");
+        sink.f(conn, "bad-message");
         return;
       }
-      sink.z(conn, d);
+      sink.A(conn, d);
     };
-    sock.onclose = (e) => sink.e(conn, e.reason || "closed", { code: e.code });
+    sock.onclose = (e) => sink.f(conn, e.reason || "closed", { code: e.code });
     return conn;
   }
 };
@@ -321,12 +321,12 @@ var sse = {
       try {
         d = JSON.parse(e.data);
       } catch (err) {
-        sink.e(conn, "bad-message");
+        sink.f(conn, "bad-message");
         return;
       }
-      sink.z(conn, d);
+      sink.A(conn, d);
     };
-    es.onerror = () => sink.e(conn, "error");
+    es.onerror = () => sink.f(conn, "error");
     return conn;
   }
 };
@@ -340,7 +340,7 @@ var stream = {
       ctl.abort();
     } };
     (async () => {
-      const r = await fetch(sink.url("/tunnel", { format: "stream", ...params }), { ...sink.s(), signal: ctl.signal });
+      const r = await fetch(sink.url("/tunnel", { format: "stream", ...params }), { ...sink.t(), signal: ctl.signal });
       if (!r.ok || !r.body) throw await httpFailure(r);
       const reader = r.body.getReader();
       const decoder = new TextDecoder();
@@ -348,10 +348,10 @@ var stream = {
       for (; ; ) {
         const { value, done } = await reader.read();
         if (done) break;
-        for (const line of lines.push(decoder.decode(value, { stream: true }))) sink.z(conn, JSON.parse(line));
+        for (const line of lines.push(decoder.decode(value, { stream: true }))) sink.A(conn, JSON.parse(line));
       }
       throw new Error("ended");
-    })().catch((e) => sink.e(conn, e && e.message || "error", e));
+    })().catch((e) => sink.f(conn, e && e.message || "error", e));
     return conn;
   }
 };
@@ -360,31 +360,31 @@ var stream = {
 function pollLoop(sink, params, name, request) {
   const conn = {
     name,
-    U: true,
-    ga: new AbortController(),
-    I: null,
+    W: true,
+    ha: new AbortController(),
+    J: null,
     close() {
       this.closed = true;
-      this.ga.abort();
-      if (this.I) this.I();
+      this.ha.abort();
+      if (this.J) this.J();
     }
   };
   (async () => {
     let p = { format: name, ...params };
     while (!conn.closed) {
-      sink.Fa(conn);
+      sink.Ha(conn);
       const batch = await request(sink.url("/tunnel", p), conn);
       if (conn.closed) return;
       if (!Array.isArray(batch)) throw new Error("bad answer");
       for (const d of batch) {
-        sink.z(conn, d);
+        sink.A(conn, d);
         if (conn.closed) return;
       }
-      sink.Ga(conn);
-      p = { format: name, ...sink.Ha() };
+      sink.Ia(conn);
+      p = { format: name, ...sink.Ja() };
     }
   })().catch((e) => {
-    if (!conn.closed) sink.e(conn, e && e.message || "error", e);
+    if (!conn.closed) sink.f(conn, e && e.message || "error", e);
   });
   return conn;
 }
@@ -394,7 +394,7 @@ var longpoll = {
   usable: () => typeof root.fetch === "function",
   open(sink, params) {
     return pollLoop(sink, params, "longpoll", async (url, conn) => {
-      const r = await fetch(url, { ...sink.s(), signal: conn.ga.signal });
+      const r = await fetch(url, { ...sink.t(), signal: conn.ha.signal });
       if (!r.ok) throw await httpFailure(r);
       return r.json();
     });
@@ -431,7 +431,7 @@ var iframe = {
   usable: () => typeof root.document !== "undefined",
   open(sink, params) {
     const frame = document.createElement("iframe");
-    const cb = callback("f", (d) => sink.z(conn, JSON.parse(JSON.stringify(d))));
+    const cb = callback("f", (d) => sink.A(conn, JSON.parse(JSON.stringify(d))));
     const conn = {
       name: "iframe",
       close() {
@@ -442,7 +442,7 @@ var iframe = {
     };
     frame.style.display = "none";
     frame.setAttribute("aria-hidden", "true");
-    frame.onload = () => sink.e(conn, "ended");
+    frame.onload = () => sink.f(conn, "ended");
     frame.src = sink.url("/tunnel", { format: "iframe", ...params, callback: cb.name });
     document.body.appendChild(frame);
     return conn;
@@ -463,14 +463,14 @@ var jsonp = {
       const finish = () => {
         script.onerror = null;
         script.remove();
-        conn.I = null;
+        conn.J = null;
       };
       script.onerror = () => {
         finish();
         cb.abandon();
         reject(new Error("script error"));
       };
-      conn.I = () => {
+      conn.J = () => {
         finish();
         cb.abandon();
         reject(new Error("closed"));
@@ -488,52 +488,52 @@ var transports = { ws, sse, stream, longpoll, iframe, jsonp };
 // src/policy.js
 var Policy = class {
   constructor(opts) {
-    this.c = opts;
+    this.b = opts;
     const wanted = opts.transport === "auto" ? ORDER : [opts.transport];
-    this.A = wanted.filter((t) => ORDER.includes(t) && transports[t].usable());
-    if (this.A.length === 0) throw new Error("no usable transport: " + wanted);
+    this.B = wanted.filter((t) => ORDER.includes(t) && transports[t].usable());
+    if (this.B.length === 0) throw new Error("no usable transport: " + wanted);
     this.index = 0;
-    this.V = 0;
-    this.J = 0;
-    this.ha = /* @__PURE__ */ new Set();
-    this.K = opts.probeInterval;
+    this.X = 0;
+    this.K = 0;
+    this.ia = /* @__PURE__ */ new Set();
+    this.L = opts.probeInterval;
   }
-  Ia() {
-    return this.A[this.index];
+  Ka() {
+    return this.B[this.index];
   }
-  ia() {
-    return this.A[0];
+  ja() {
+    return this.B[0];
   }
-  Ja() {
-    return this.index < this.A.length - 1;
+  La() {
+    return this.index < this.B.length - 1;
   }
   /** An attempt opened: counters reset; answers whether to probe the best transport later. */
   q(name) {
-    this.index = Math.max(0, this.A.indexOf(name));
-    this.V = 0;
-    this.J = 0;
-    this.ha.add(name);
-    return this.index > 0 && this.c.probeInterval > 0;
+    this.index = Math.max(0, this.B.indexOf(name));
+    this.X = 0;
+    this.K = 0;
+    this.ia.add(name);
+    return this.index > 0 && this.b.probeInterval > 0;
   }
   /** A connection failed before opening: whether the reachable-server check may lead to a step down. */
-  Ka(name) {
-    this.J++;
-    return this.Ja() && (!this.ha.has(name) || this.J >= 2);
-  }
-  La() {
-    this.index++;
-    this.J = 0;
-  }
-  Ma() {
-    this.K = Math.min(this.K * 2, this.c.probeInterval * 16);
+  Ma(name) {
+    this.K++;
+    return this.La() && (!this.ia.has(name) || this.K >= 2);
   }
   Na() {
-    this.K = this.c.probeInterval;
+    this.index++;
+    this.K = 0;
+  }
+  Oa() {
+    this.L = Math.min(this.L * 2, this.b.probeInterval * 16);
+  }
+  Pa() {
+    this.L = this.b.probeInterval;
   }
   /** The next retry delay (ms), or -1 when `maxAttempts` is spent. */
-  Oa(floor) {
-    if (this.c.maxAttempts > 0 && this.V >= this.c.maxAttempts) return -1;
-    return backoff(this.V++, this.c.backoffMin, this.c.backoffMax, floor || 0);
+  Qa(floor) {
+    if (this.b.maxAttempts > 0 && this.X >= this.b.maxAttempts) return -1;
+    return backoff(this.X++, this.b.backoffMin, this.b.backoffMax, floor || 0);
   }
 };
 
@@ -541,20 +541,20 @@ var Policy = class {
 var Subscriptions = class {
   constructor(send, emit) {
     this.send = send;
-    this.b = emit;
-    this.f = /* @__PURE__ */ new Map();
-    this.L = false;
+    this.a = emit;
+    this.e = /* @__PURE__ */ new Map();
+    this.M = false;
   }
   add(pattern, handler, subpaths) {
     const key = subpaths ? pattern + " +subpaths" : pattern;
-    let sub = this.f.get(key);
+    let sub = this.e.get(key);
     if (!sub) {
-      sub = { ja: key, pattern, subpaths: !!subpaths, Pa: matcher(pattern, subpaths), M: /* @__PURE__ */ new Set(), W: false, B: [], X: 0 };
-      this.f.set(key, sub);
-      if (this.L) this.ka(sub);
+      sub = { ka: key, pattern, subpaths: !!subpaths, Ra: matcher(pattern, subpaths), N: /* @__PURE__ */ new Set(), Y: false, u: [], O: 0 };
+      this.e.set(key, sub);
+      if (this.M) this.la(sub);
     }
-    sub.M.add(handler);
-    const ready = sub.W ? Promise.resolve() : new Promise((resolve, reject) => sub.B.push({ resolve, reject }));
+    sub.N.add(handler);
+    const ready = sub.Y ? Promise.resolve() : new Promise((resolve, reject) => sub.u.push({ resolve, reject }));
     ready.catch(() => {
     });
     let done = false;
@@ -564,42 +564,42 @@ var Subscriptions = class {
       unsubscribe: () => {
         if (done) return;
         done = true;
-        sub.M.delete(handler);
-        if (sub.M.size > 0 || this.f.get(key) !== sub) return;
-        this.f.delete(key);
-        for (const w of sub.B.splice(0)) w.reject(failure("unsubscribed"));
-        if (this.L) this.send({ path: "/meta/unsubscribe", data: this.la(sub) }, true).catch(() => {
+        sub.N.delete(handler);
+        if (sub.N.size > 0 || this.e.get(key) !== sub) return;
+        this.e.delete(key);
+        for (const w of sub.u.splice(0)) w.reject(failure("unsubscribed"));
+        if (this.M) this.send({ path: "/meta/unsubscribe", data: this.ma(sub) }, true).catch(() => {
         });
       }
     };
   }
-  la(sub) {
+  ma(sub) {
     return sub.subpaths ? { path: sub.pattern, subpaths: true } : { path: sub.pattern };
   }
-  ka(sub) {
-    const epoch = ++sub.X;
-    sub.W = false;
-    return this.send({ path: "/meta/subscribe", data: this.la(sub) }, true).then(() => {
-      if (sub.X !== epoch) return;
-      sub.W = true;
-      for (const w of sub.B.splice(0)) w.resolve();
+  la(sub) {
+    const epoch = ++sub.O;
+    sub.Y = false;
+    return this.send({ path: "/meta/subscribe", data: this.ma(sub) }, true).then(() => {
+      if (sub.O !== epoch) return;
+      sub.Y = true;
+      for (const w of sub.u.splice(0)) w.resolve();
     }, (e) => {
-      if (sub.X !== epoch || e.error === "closed") return;
-      for (const w of sub.B.splice(0)) w.reject(e);
-      if (this.f.get(sub.ja) === sub) this.f.delete(sub.ja);
-      this.b("error", { error: e.error, message: e.message, pattern: sub.pattern });
+      if (sub.O !== epoch || e.error === "closed") return;
+      for (const w of sub.u.splice(0)) w.reject(e);
+      if (this.e.get(sub.ka) === sub) this.e.delete(sub.ka);
+      this.a("error", { error: e.error, message: e.message, pattern: sub.pattern });
     });
   }
   /** A new tunnel holds no interest: (re-)register every subscription; resolves when all are answered. */
-  Qa() {
-    this.L = true;
-    return Promise.all([...this.f.values()].map((sub) => this.ka(sub)));
+  Sa() {
+    this.M = true;
+    return Promise.all([...this.e.values()].map((sub) => this.la(sub)));
   }
   /** Patterns to pass as subscribe= when attaching, so a replacement tunnel has them from its first instant. */
-  Ra() {
+  Ta() {
     const out = [];
     let chars = 0;
-    for (const sub of this.f.values()) {
+    for (const sub of this.e.values()) {
       if (sub.subpaths) continue;
       chars += sub.pattern.length + 11;
       if (chars > 1500 || out.length >= 64) break;
@@ -608,65 +608,78 @@ var Subscriptions = class {
     return out.length ? out : void 0;
   }
   /** Calls the handlers whose pattern matches; an exception is reported, never stops the others. */
-  Sa(datagram) {
-    for (const sub of [...this.f.values()]) {
-      if (!sub.Pa(datagram.path)) continue;
-      for (const h of [...sub.M]) {
+  Ua(datagram) {
+    for (const sub of [...this.e.values()]) {
+      if (!sub.Ra(datagram.path)) continue;
+      for (const h of [...sub.N]) {
         try {
           h(datagram);
         } catch (e) {
-          this.b("error", { error: "handler", message: String(e), cause: e, pattern: sub.pattern });
+          this.a("error", { error: "handler", message: String(e), cause: e, pattern: sub.pattern });
         }
       }
     }
   }
+  /**
+   * The server removed an interest (`/meta/unsubscribed`, e.g. refreshed credentials no longer allow it):
+   * the subscription ends, a pending `ready` rejects with the reason, and `unsubscribed` is emitted.
+   */
+  revoked(data) {
+    const key = data.subpaths ? data.path + " +subpaths" : data.path;
+    const sub = this.e.get(key);
+    if (!sub) return;
+    this.e.delete(key);
+    sub.O++;
+    for (const w of sub.u.splice(0)) w.reject(failure(data.reason || "unsubscribed", "removed by the server"));
+    this.a("unsubscribed", { pattern: sub.pattern, subpaths: sub.subpaths, reason: data.reason || "unsubscribed" });
+  }
   /** close(): every pending `ready` rejects `closed`. */
-  T() {
-    for (const sub of this.f.values()) for (const w of sub.B.splice(0)) w.reject(failure("closed"));
+  V() {
+    for (const sub of this.e.values()) for (const w of sub.u.splice(0)) w.reject(failure("closed"));
   }
 };
 
 // src/core.js
 var Core = class {
   constructor(url, opts, emit) {
-    this.Ta = new URL(url);
-    this.c = opts;
-    this.b = emit;
+    this.Va = new URL(url);
+    this.b = opts;
+    this.a = emit;
     this.state = "connecting";
     this.client = null;
     this.transport = null;
     this.keepalive = 25e3;
     this.tunnel = opts.resume ? opts.resume.tunnel : null;
     this.last = opts.resume ? opts.resume.last : null;
-    this.a = null;
+    this.c = null;
     this.token = opts.token || null;
-    this.Y = !!this.tunnel;
-    this.N = new IdWindow(opts.dedupWindow);
+    this.Z = !!this.tunnel;
+    this.C = new IdWindow(opts.dedupWindow);
     this.j = new Policy(opts);
-    this.l = new Outbox(this);
-    this.f = new Subscriptions((d, control) => this.l.send(d, control), emit);
-    if (this.tunnel) this.f.L = true;
-    this.Ua = {
+    this.k = new Outbox(this);
+    this.e = new Subscriptions((d, control) => this.k.send(d, control), emit);
+    if (this.tunnel) this.e.M = true;
+    this.Wa = {
       url: (path, params) => this.url(path, params),
-      s: () => this.s(),
+      t: () => this.t(),
       withCredentials: !!opts.withCredentials,
-      z: (conn, d) => this.Va(conn, d),
-      Ga: (conn) => {
-        if (conn === this.a && !conn.q) this.ma(conn);
+      A: (conn, d) => this.Xa(conn, d),
+      Ia: (conn) => {
+        if (conn === this.c && !conn.q) this.na(conn);
       },
-      Fa: (conn) => {
-        if (conn === this.a) this.O = Date.now();
+      Ha: (conn) => {
+        if (conn === this.c) this.P = Date.now();
       },
-      e: (conn, reason, detail) => this.e(conn, reason, detail),
-      Ha: () => ({ tunnel: this.tunnel, last: this.last || void 0 })
+      f: (conn, reason, detail) => this.f(conn, reason, detail),
+      Ja: () => ({ tunnel: this.tunnel, last: this.last || void 0 })
     };
-    this.Wa = listenEnvironment(this);
-    this.t = !!opts.getToken;
-    this.Z();
+    this.Ya = listenEnvironment(this);
+    this.r = !!opts.getToken;
+    this._();
   }
   /** A URL on the server: the base URL's path and query kept, then `params` (arrays repeat), then the token. */
   url(path, params) {
-    const u = new URL(this.Ta.href);
+    const u = new URL(this.Va.href);
     u.pathname = u.pathname.replace(/\/+$/, "") + path;
     for (const [k, v] of Object.entries(params || {})) {
       if (v === void 0 || v === null) continue;
@@ -675,304 +688,344 @@ var Core = class {
     if (this.token && path === "/tunnel") u.searchParams.set("token", this.token);
     return u.href;
   }
-  s() {
-    return { cache: "no-store", credentials: this.c.withCredentials ? "include" : "same-origin" };
+  t() {
+    return { cache: "no-store", credentials: this.b.withCredentials ? "include" : "same-origin" };
   }
   o(state, info) {
     setState(this, state, info);
   }
-  async Z() {
-    this.C = null;
+  async _() {
+    this.D = null;
     if (this.state === "closed") return;
-    if (this.t) {
-      this.t = false;
+    if (this.r) {
+      this.r = false;
       try {
-        this.token = await this.c.getToken();
+        this.token = await this.b.getToken();
       } catch (e) {
-        this.b("error", { error: "token", message: "getToken failed: " + e, cause: e });
-        this.t = true;
-        this._(0, true);
+        this.a("error", { error: "token", message: "getToken failed: " + e, cause: e });
+        this.r = true;
+        this.$(0, true);
         return;
       }
       if (this.state === "closed") return;
     }
-    const name = this.j.Ia();
-    const conn = this.na(name);
+    const name = this.j.Ka();
+    const conn = this.oa(name);
     if (!conn) return;
-    this.a = conn;
-    this.O = Date.now();
-    const wait = conn.U && this.tunnel ? this.$(conn) : this.c.openTimeout;
-    this.aa = setTimeout(() => this.e(conn, "open-timeout"), wait);
+    this.c = conn;
+    this.P = Date.now();
+    const wait = conn.W && this.tunnel ? this.aa(conn) : this.b.openTimeout;
+    this.ba = setTimeout(() => this.f(conn, "open-timeout"), wait);
   }
   /** Opens a connection with `name` to the current tunnel (or a new one); null when it threw. */
-  na(name, probe) {
+  oa(name, probe) {
     const params = this.tunnel ? { tunnel: this.tunnel, last: this.last || void 0 } : { new: 1 };
-    const patterns = this.f.Ra();
+    const patterns = this.e.Ta();
     if (patterns) params.subscribe = patterns;
     try {
-      const conn = transports[name].open(this.Ua, params);
+      const conn = transports[name].open(this.Wa, params);
       conn.q = false;
-      conn.gb = !!probe;
+      conn.jb = !!probe;
       return conn;
     } catch (e) {
       if (probe) return null;
       const conn = { name, close() {
       } };
-      this.a = conn;
-      this.e(conn, String(e));
+      this.c = conn;
+      this.f(conn, String(e));
       return null;
     }
   }
-  Va(conn, d) {
-    if (conn === this.n && d && d.path === "/meta/open") this.Xa(conn);
-    if (conn !== this.a || !d || typeof d.path !== "string") return;
-    this.O = Date.now();
+  Xa(conn, d) {
+    if (conn === this.n && d && d.path === "/meta/open") this.Za(conn);
+    if (conn !== this.c || !d || typeof d.path !== "string") return;
+    this.P = Date.now();
     switch (d.path) {
       case "/meta/open":
-        this.Ya(conn, d.data || {});
+        this._a(conn, d.data || {});
         return;
       case "/meta/keepalive":
         return;
       case "/meta/ack":
-        this.l.ack(d.data);
+        this.k.ack(d.data);
         return;
       case "/meta/error":
-        this.b("error", { ...d.data });
+        this.a("error", { ...d.data });
         return;
       case "/meta/close":
-        this.Za(conn, d.data || {});
+        this.$a(conn, d.data || {});
         return;
+      case "/meta/unsubscribed":
+        if (d.id == null || !this.C.set.has(d.id)) this.e.revoked(d.data || {});
+        break;
       default:
         break;
     }
     if (d.id == null && d.path.startsWith("/meta/")) return;
-    if (conn.U && !conn.q) this.ma(conn);
+    if (conn.W && !conn.q) this.na(conn);
     if (d.id != null) {
-      if (!this.N.add(d.id)) return;
+      if (!this.C.add(d.id)) return;
       this.last = d.id;
     }
     const datagram = { id: d.id, path: d.path, data: d.data };
     if (d.from !== void 0) datagram.from = d.from;
-    this.f.Sa(datagram);
-    this.b("datagram", datagram);
+    this.e.Ua(datagram);
+    this.a("datagram", datagram);
   }
   /** A poll answered without an open datagram re-attached to the same tunnel with nothing lost. */
-  ma(conn) {
-    this.oa(conn);
-    this.b("resume", { client: this.client, transport: this.transport, resumed: true });
-    this.l.y();
+  na(conn) {
+    this.pa(conn);
+    this.a("resume", { client: this.client, transport: this.transport, resumed: true });
+    this.k.z();
   }
-  oa(conn) {
-    clearTimeout(this.aa);
+  pa(conn) {
+    clearTimeout(this.ba);
     conn.q = true;
-    this.pa = false;
+    this.qa = false;
     this.transport = conn.name;
     this.o("open", { transport: conn.name });
-    if (this.j.q(conn.name)) this.qa();
-    this._a();
+    if (this.j.q(conn.name)) this.ra();
+    this.ab();
   }
-  Ya(conn, info) {
-    const first = !this.Y;
+  _a(conn, info) {
+    const first = !this.Z;
     const replaced = !first && (!!info.replaced || !info.resumed);
-    this.Y = true;
+    this.Z = true;
     this.tunnel = info.tunnel;
     this.client = info.client;
     if (info.keepalive > 0) this.keepalive = info.keepalive;
-    this.oa(conn);
+    this.pa(conn);
+    this.sa(info.expires);
     const event = { client: this.client, transport: this.transport, path: info.path, resumed: !!info.resumed };
     if (first || replaced) {
       this.last = null;
-      if (replaced) this.l.replaced();
-      const ready = this.f.Qa();
-      if (first) this.b("open", event);
+      if (replaced) this.k.replaced();
+      const ready = this.e.Sa();
+      if (first) this.a("open", event);
       else ready.then(() => {
-        if (this.client === event.client) this.b("replaced", { ...event, replaced: true });
+        if (this.client === event.client) this.a("replaced", { ...event, replaced: true });
       });
     } else if (info.gap) {
-      this.b("gap", { ...event, gap: true });
+      this.a("gap", { ...event, gap: true });
     } else {
-      this.b("resume", event);
+      this.a("resume", event);
     }
-    this.l.y();
+    this.k.z();
   }
-  Za(conn, info) {
-    if (info.reason === "expired" && this.c.getToken) this.t = true;
-    if (info.reconnect === false) {
-      this.D({ reason: info.reason || "closed", error: info.error, message: info.message, byServer: true });
+  // ---- in-band token refresh (/meta/refresh) ----
+  /** Sends a fresh token from getToken() ahead of `expires` (epoch ms), so the tunnel outlives it. */
+  sa(expires) {
+    clearTimeout(this.Q);
+    this.Q = null;
+    if (!this.b.getToken || !(expires > 0) || this.state === "closed") return;
+    const left = expires - Date.now();
+    const delay = Math.max(0, left - Math.min(this.b.refreshAhead, left / 2));
+    this.Q = setTimeout(() => this.bb(), Math.min(delay, 2147483647));
+  }
+  /**
+   * Refused (or getToken failing): nothing more is tried on this tunnel; at expiry the server closes it
+   * `expired` and the client reconnects with a fresh token, as without refresh. Every promise settles: the
+   * refresh goes through the outbox like a publish (acked, refused, timed out, or rejected on close).
+   */
+  async bb() {
+    this.Q = null;
+    let token;
+    try {
+      token = await this.b.getToken();
+    } catch (e) {
+      this.a("error", { error: "token", message: "getToken failed: " + e, cause: e });
       return;
     }
-    this.e(conn, info.reason || "closed", { byServer: true });
+    if (this.state === "closed") return;
+    this.k.send({ path: "/meta/refresh", data: { token } }).then((ack) => {
+      this.token = token;
+      this.a("refresh", { expires: ack.expires || null });
+      this.sa(ack.expires);
+    }, (e) => {
+      if (e.error === "closed") return;
+      this.r = true;
+      this.a("error", { error: e.error || "refresh", message: "token refresh refused: " + (e.message || e.error), refresh: true });
+    });
+  }
+  $a(conn, info) {
+    if (info.reason === "expired" && this.b.getToken) this.r = true;
+    if (info.reconnect === false) {
+      this.E({ reason: info.reason || "closed", error: info.error, message: info.message, byServer: true });
+      return;
+    }
+    this.f(conn, info.reason || "closed", { byServer: true });
   }
   /** The connection failed or ended (reported once by its transport, or decided here). */
-  e(conn, reason, detail) {
+  f(conn, reason, detail) {
     if (conn === this.n) {
-      this.ra();
+      this.ta();
       return;
     }
-    if (conn !== this.a || this.state === "closed") return;
+    if (conn !== this.c || this.state === "closed") return;
     conn.close();
-    this.a = null;
-    clearTimeout(this.aa);
-    this.P();
-    this.l.fa(detail);
+    this.c = null;
+    clearTimeout(this.ba);
+    this.R();
+    this.k.ga(detail);
     const status = detail && detail.status;
     const code = detail && detail.error;
     if (status === 401 || status === 403) {
-      if (this.c.getToken && !this.pa) {
-        this.pa = true;
-        this.t = true;
-        this.sa(conn, reason, 0);
+      if (this.b.getToken && !this.qa) {
+        this.qa = true;
+        this.r = true;
+        this.ua(conn, reason, 0);
       } else {
-        this.D({ reason: code || "unauthorized", error: code || "unauthorized", message: detail.message, status });
+        this.E({ reason: code || "unauthorized", error: code || "unauthorized", message: detail.message, status });
       }
       return;
     }
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
-      this.D({ reason: code || "http-" + status, error: code, message: detail.message, status });
+      this.E({ reason: code || "http-" + status, error: code, message: detail.message, status });
       return;
     }
-    if (!this.Y) {
-      this.b("error", { error: code || "connect-failed", message: reason, transport: conn.name, status });
+    if (!this.Z) {
+      this.a("error", { error: code || "connect-failed", message: reason, transport: conn.name, status });
     }
     const floor = detail && detail.retryAfter || 0;
-    if (!conn.q && !status && !(detail && detail.byServer) && this.j.Ka(conn.name)) {
-      this.ta(reason, conn);
+    if (!conn.q && !status && !(detail && detail.byServer) && this.j.Ma(conn.name)) {
+      this.va(reason, conn);
       reachable(this).then((ok) => {
-        if (ok && this.state !== "closed") this.j.La();
-        this._(floor);
+        if (ok && this.state !== "closed") this.j.Na();
+        this.$(floor);
       });
       return;
     }
-    this.sa(conn, reason, floor);
+    this.ua(conn, reason, floor);
   }
-  sa(conn, reason, floor) {
-    this.ta(reason, conn);
-    this._(floor);
+  ua(conn, reason, floor) {
+    this.va(reason, conn);
+    this.$(floor);
   }
-  ta(reason, conn) {
+  va(reason, conn) {
     if (this.state === "open") {
       this.o("reconnecting", { reason });
-      this.b("reconnecting", { reason, transport: conn.name });
+      this.a("reconnecting", { reason, transport: conn.name });
     }
   }
   /** Connects again after a backoff delay (at once to retry with a refreshed token). */
-  _(floor, backOff) {
-    if (this.state === "closed" || this.C) return;
-    const delay = this.t && !backOff && !floor ? 0 : this.j.Oa(floor);
+  $(floor, backOff) {
+    if (this.state === "closed" || this.D) return;
+    const delay = this.r && !backOff && !floor ? 0 : this.j.Qa(floor);
     if (delay < 0) {
-      this.D({ reason: "unreachable", error: "unreachable", message: "gave up after " + this.c.maxAttempts + " attempts" });
+      this.E({ reason: "unreachable", error: "unreachable", message: "gave up after " + this.b.maxAttempts + " attempts" });
       return;
     }
-    this.$a = Date.now() + floor;
-    this.C = setTimeout(() => this.Z(), delay);
+    this.cb = Date.now() + floor;
+    this.D = setTimeout(() => this._(), delay);
   }
   /**
    * Reconnects now if waiting to (the network came back, or the page woke up), unless a server's
    * Retry-After still runs: that wait is the server's, not the network's. Checks a stale connection.
    */
-  ua() {
+  wa() {
     if (this.state === "closed") return;
-    if (this.C) {
-      if (Date.now() >= this.$a) {
-        clearTimeout(this.C);
-        this.Z();
+    if (this.D) {
+      if (Date.now() >= this.cb) {
+        clearTimeout(this.D);
+        this._();
       }
       return;
     }
-    if (this.a && this.a.q && Date.now() - this.O > this.$(this.a)) this.e(this.a, "silent");
+    if (this.c && this.c.q && Date.now() - this.P > this.aa(this.c)) this.f(this.c, "silent");
   }
   // ---- probing the best transport after a step down ----
-  qa() {
-    clearTimeout(this.va);
-    this.va = setTimeout(() => {
-      if (this.state !== "open" || this.n || this.transport === this.j.ia()) return;
-      const probe = this.na(this.j.ia(), true);
+  ra() {
+    clearTimeout(this.xa);
+    this.xa = setTimeout(() => {
+      if (this.state !== "open" || this.n || this.transport === this.j.ja()) return;
+      const probe = this.oa(this.j.ja(), true);
       if (!probe) {
-        this.ra();
+        this.ta();
         return;
       }
       this.n = probe;
-      probe.r = setTimeout(() => this.e(probe, "open-timeout"), this.c.openTimeout);
-    }, this.j.K);
+      probe.s = setTimeout(() => this.f(probe, "open-timeout"), this.b.openTimeout);
+    }, this.j.L);
   }
   /** The probe opened: it becomes the connection (the server supersedes the old one). */
-  Xa(probe) {
-    clearTimeout(probe.r);
+  Za(probe) {
+    clearTimeout(probe.s);
     this.n = null;
-    this.j.Na();
-    if (this.a) this.a.close();
-    this.P();
-    this.l.fa();
-    this.a = probe;
+    this.j.Pa();
+    if (this.c) this.c.close();
+    this.R();
+    this.k.ga();
+    this.c = probe;
   }
-  ra() {
+  ta() {
     const probe = this.n;
     this.n = null;
     if (probe) {
-      clearTimeout(probe.r);
+      clearTimeout(probe.s);
       probe.close();
     }
-    this.j.Ma();
-    if (this.state === "open") this.qa();
+    this.j.Oa();
+    if (this.state === "open") this.ra();
   }
   // ---- dead connections ----
-  $(conn) {
-    return this.c.deadAfter || (conn.U ? this.keepalive * 2 + 2e3 : Math.round(this.keepalive * 1.5) + 2e3);
+  aa(conn) {
+    return this.b.deadAfter || (conn.W ? this.keepalive * 2 + 2e3 : Math.round(this.keepalive * 1.5) + 2e3);
   }
-  _a() {
-    this.P();
-    const conn = this.a;
-    const dead = this.$(conn);
-    this.wa = setInterval(() => {
-      if (this.a === conn && Date.now() - this.O > dead) this.e(conn, "silent");
+  ab() {
+    this.R();
+    const conn = this.c;
+    const dead = this.aa(conn);
+    this.ya = setInterval(() => {
+      if (this.c === conn && Date.now() - this.P > dead) this.f(conn, "silent");
     }, Math.max(250, Math.min(1e3, dead / 4)));
   }
-  P() {
-    clearInterval(this.wa);
-    this.wa = null;
+  R() {
+    clearInterval(this.ya);
+    this.ya = null;
   }
   /** Drops the connection as a network failure would; the client reconnects and resumes. */
   drop() {
-    if (this.a) this.e(this.a, "dropped");
+    if (this.c) this.f(this.c, "dropped");
   }
-  D(info) {
+  E(info) {
     if (this.state === "closed") return;
     this.o("closed", { reason: info.reason });
-    this.P();
-    clearTimeout(this.C);
-    clearTimeout(this.aa);
-    clearTimeout(this.va);
+    this.R();
+    clearTimeout(this.D);
+    clearTimeout(this.ba);
+    clearTimeout(this.xa);
+    clearTimeout(this.Q);
     if (this.n) {
       this.n.close();
       this.n = null;
     }
-    if (this.a) {
-      this.a.close();
-      this.a = null;
+    if (this.c) {
+      this.c.close();
+      this.c = null;
     }
-    this.Wa();
-    this.l.T("closed", "the client is closed");
-    this.f.T();
-    this.b("close", info);
+    this.Ya();
+    this.k.V("closed", "the client is closed");
+    this.e.V();
+    this.a("close", info);
   }
   close() {
-    this.D({ reason: "client" });
+    this.E({ reason: "client" });
   }
   subscribe(pattern, handler, subpaths) {
-    return this.f.add(pattern, handler, subpaths);
+    return this.e.add(pattern, handler, subpaths);
   }
   publish(path, data, id) {
     const d = { path, data: data === void 0 ? null : data };
     if (id != null) d.id = String(id);
-    return this.l.send(d);
+    return this.k.send(d);
   }
 };
 async function reachable(core) {
   if (typeof root.fetch !== "function") return true;
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), Math.max(2e3, core.c.openTimeout));
+  const timer = setTimeout(() => ctl.abort(), Math.max(2e3, core.b.openTimeout));
   try {
-    const r = await fetch(core.url("/events"), { ...core.s(), signal: ctl.signal });
+    const r = await fetch(core.url("/events"), { ...core.t(), signal: ctl.signal });
     await r.body?.cancel();
     return true;
   } catch (e) {
@@ -984,9 +1037,9 @@ async function reachable(core) {
 function listenEnvironment(core) {
   if (!hasWindow) return () => {
   };
-  const wake = () => core.ua();
+  const wake = () => core.wa();
   const visible = () => {
-    if (document.visibilityState === "visible") core.ua();
+    if (document.visibilityState === "visible") core.wa();
   };
   window.addEventListener("online", wake);
   document.addEventListener("visibilitychange", visible);
@@ -999,7 +1052,7 @@ function listenEnvironment(core) {
 // src/share/hub.js
 var Hub = class {
   constructor(url, options, onPosition) {
-    this.Q = /* @__PURE__ */ new Set();
+    this.S = /* @__PURE__ */ new Set();
     const emit = (name, arg) => {
       const core = this.i;
       if (name === "datagram") {
@@ -1007,17 +1060,17 @@ var Hub = class {
         return;
       }
       const msg = { op: "event", name, arg: strip(arg), ...snapshot(core) };
-      for (const l of [...this.Q]) l(msg);
+      for (const l of [...this.S]) l(msg);
     };
     this.i = new Core(url, { ...options, shareTabs: false }, emit);
   }
-  ab(fn) {
-    this.Q.add(fn);
-    return () => this.Q.delete(fn);
+  db(fn) {
+    this.S.add(fn);
+    return () => this.S.delete(fn);
   }
   /** Stops serving (the tabs are told by the next hub); the tunnel stays for the next hub to re-attach. */
   close() {
-    this.Q.clear();
+    this.S.clear();
     this.i.close();
   }
 };
@@ -1027,7 +1080,7 @@ function snapshot(core) {
 var strip = (arg) => arg && typeof arg === "object" ? JSON.parse(JSON.stringify(arg, (k, v) => k === "cause" ? void 0 : v)) : arg;
 function serveTab(hub, port) {
   const subs = /* @__PURE__ */ new Map();
-  const off = hub.ab((msg) => port.postMessage(msg));
+  const off = hub.db((msg) => port.postMessage(msg));
   port.postMessage({ op: "state", ...snapshot(hub.i) });
   return function onMessage(m) {
     const core = hub.i;
@@ -1108,7 +1161,7 @@ function leaderPort(url, options, onMessage, onNewHub) {
           if (m.msg.op === "bye") tabs.delete(m.from);
         }
       };
-      lead = { bb: hub, cb: channel, db: release };
+      lead = { eb: hub, fb: channel, gb: release };
       channel.postMessage({ to: "*", msg: { op: "hub" } });
     })).catch(() => {
     });
@@ -1116,9 +1169,9 @@ function leaderPort(url, options, onMessage, onNewHub) {
   const leave = () => {
     if (abort) abort.abort();
     if (lead) {
-      lead.bb.close();
-      lead.cb.close();
-      lead.db();
+      lead.eb.close();
+      lead.fb.close();
+      lead.gb();
       lead = null;
     }
     if (bc) {
@@ -1129,32 +1182,32 @@ function leaderPort(url, options, onMessage, onNewHub) {
   join();
   return { postMessage: (msg) => {
     if (bc) bc.postMessage({ to: "hub", from: me, msg });
-  }, ba: leave, xa: join };
+  }, ca: leave, za: join };
 }
 
 // src/share/tab.js
 var SharedCore = class {
   constructor(url, options, emit) {
-    this.b = emit;
+    this.a = emit;
     this.state = "connecting";
     this.client = null;
     this.transport = null;
     this.p = /* @__PURE__ */ new Map();
-    this.E = /* @__PURE__ */ new Map();
-    this.N = new IdWindow(options.dedupWindow);
-    this.eb = url;
-    this.ca = { ...options, shareTabs: false, getToken: void 0 };
-    const onMessage = (m) => this.fb(m);
-    this.ya = () => {
-      this.F = leaderPort(url, { ...this.ca, getToken: options.getToken }, onMessage, () => this.R());
+    this.F = /* @__PURE__ */ new Map();
+    this.C = new IdWindow(options.dedupWindow);
+    this.hb = url;
+    this.da = { ...options, shareTabs: false, getToken: void 0 };
+    const onMessage = (m) => this.ib(m);
+    this.Aa = () => {
+      this.G = leaderPort(url, { ...this.da, getToken: options.getToken }, onMessage, () => this.T());
       this.sharing = "broadcast-channel";
     };
     if (typeof SharedWorker === "function" && options.workerUrl && !options.getToken) {
       const worker = new SharedWorker(options.workerUrl, { name: "warren " + url, type: options.workerType || "classic" });
       const fallback = () => {
         if (this.sharing === "shared-worker" && this.state !== "closed") {
-          this.ya();
-          this.R();
+          this.Aa();
+          this.T();
         }
       };
       const timer = setTimeout(fallback, options.openTimeout);
@@ -1162,8 +1215,8 @@ var SharedCore = class {
         clearTimeout(timer);
         fallback();
       };
-      this.F = { postMessage: (m) => worker.port.postMessage(m), ba() {
-      }, xa() {
+      this.G = { postMessage: (m) => worker.port.postMessage(m), ca() {
+      }, za() {
       } };
       worker.port.onmessage = (e) => {
         clearTimeout(timer);
@@ -1171,42 +1224,42 @@ var SharedCore = class {
       };
       worker.port.start();
       this.sharing = "shared-worker";
-      this.R();
+      this.T();
     } else {
-      this.ya();
-      this.za();
+      this.Aa();
+      this.Ba();
     }
     if (hasWindow) {
-      this.Aa = () => {
+      this.Ca = () => {
         this.h({ op: "bye" });
-        this.F.ba();
+        this.G.ca();
       };
-      this.Ba = (e) => {
+      this.Da = (e) => {
         if (e.persisted && this.state !== "closed") {
-          this.F.xa();
-          this.R();
+          this.G.za();
+          this.T();
         }
       };
-      window.addEventListener("pagehide", this.Aa);
-      window.addEventListener("pageshow", this.Ba);
+      window.addEventListener("pagehide", this.Ca);
+      window.addEventListener("pageshow", this.Da);
     }
   }
   h(m) {
-    this.F.postMessage(m);
+    this.G.postMessage(m);
   }
-  za() {
-    this.h({ op: "hello", url: this.eb, options: this.ca });
+  Ba() {
+    this.h({ op: "hello", url: this.hb, options: this.da });
   }
   /** A new hub (leader handover, worker fallback, bfcache restore): register this tab there again. */
-  R() {
-    this.za();
+  T() {
+    this.Ba();
     for (const [sid, s] of this.p) this.h({ op: "sub", sid, pattern: s.pattern, subpaths: s.subpaths });
-    for (const p of this.E.values()) this.h(p.m);
+    for (const p of this.F.values()) this.h(p.m);
   }
   o(state, info) {
     setState(this, state, info);
   }
-  fb(m) {
+  ib(m) {
     if (this.state === "closed") return;
     if (m.client !== void 0) {
       this.client = m.client;
@@ -1216,25 +1269,25 @@ var SharedCore = class {
       case "state":
         if (m.state === "open" && this.state !== "open") {
           this.o("open");
-          this.b("open", { client: m.client, transport: m.transport, shared: true });
+          this.a("open", { client: m.client, transport: m.transport, shared: true });
         } else if (m.state !== "closed") this.o(m.state);
         break;
       case "event":
         if (m.name === "close" || m.name === "state") break;
         if (m.state !== "closed") this.o(m.state);
-        this.b(m.name, m.arg);
+        this.a(m.name, m.arg);
         break;
       case "datagram": {
         const s = this.p.get(m.sid);
         if (!s) break;
-        const fresh = m.d.id == null || this.N.add(m.d.id + " " + m.sid);
+        const fresh = m.d.id == null || this.C.add(m.d.id + " " + m.sid);
         if (!fresh) break;
         try {
           s.handler(m.d);
         } catch (e) {
-          this.b("error", { error: "handler", message: String(e), cause: e });
+          this.a("error", { error: "handler", message: String(e), cause: e });
         }
-        if (m.d.id == null || this.N.add(m.d.id)) this.b("datagram", m.d);
+        if (m.d.id == null || this.C.add(m.d.id)) this.a("datagram", m.d);
         break;
       }
       case "ready": {
@@ -1244,7 +1297,7 @@ var SharedCore = class {
         else {
           s.reject(failure(m.error, m.message));
           this.p.delete(m.sid);
-          this.b("error", { error: m.error, message: m.message, pattern: s.pattern });
+          this.a("error", { error: m.error, message: m.message, pattern: s.pattern });
         }
         break;
       }
@@ -1256,10 +1309,10 @@ var SharedCore = class {
     }
   }
   g(rid, error, ack) {
-    const p = this.E.get(rid);
+    const p = this.F.get(rid);
     if (!p) return;
-    this.E.delete(rid);
-    clearTimeout(p.r);
+    this.F.delete(rid);
+    clearTimeout(p.s);
     if (error) p.reject(error);
     else p.resolve(ack);
   }
@@ -1292,9 +1345,9 @@ var SharedCore = class {
     const rid = "r" + randomId() + nextSeq();
     const m = { op: "pub", rid, path, data: data === void 0 ? null : data, id: id != null ? String(id) : "w" + randomId() + nextSeq() };
     return new Promise((resolve, reject) => {
-      const ms = this.ca.publishTimeout;
+      const ms = this.da.publishTimeout;
       const timer = setTimeout(() => this.g(rid, failure("timeout", "no ack within " + ms + " ms")), ms);
-      this.E.set(rid, { m, resolve, reject, r: timer });
+      this.F.set(rid, { m, resolve, reject, s: timer });
       this.h(m);
     });
   }
@@ -1304,16 +1357,16 @@ var SharedCore = class {
   close() {
     if (this.state === "closed") return;
     this.h({ op: "bye" });
-    this.F.ba();
+    this.G.ca();
     if (hasWindow) {
-      window.removeEventListener("pagehide", this.Aa);
-      window.removeEventListener("pageshow", this.Ba);
+      window.removeEventListener("pagehide", this.Ca);
+      window.removeEventListener("pageshow", this.Da);
     }
     this.o("closed", { reason: "client" });
-    for (const rid of [...this.E.keys()]) this.g(rid, failure("closed"));
+    for (const rid of [...this.F.keys()]) this.g(rid, failure("closed"));
     for (const s of this.p.values()) s.reject(failure("closed"));
     this.p.clear();
-    this.b("close", { reason: "client" });
+    this.a("close", { reason: "client" });
   }
 };
 
@@ -1359,8 +1412,10 @@ var DEFAULTS = {
   // ms before publish() rejects without an ack
   maxBody: 65536,
   // bytes per /events request or ws frame: the server's max-body
-  deadAfter: 0
+  deadAfter: 0,
   // ms of silence before a connection counts as dead; 0: from the server's keepalive
+  refreshAhead: 6e4
+  // ms before the credentials' expiry that getToken() is called to refresh them in-band
   // Off unless given: token (sent as token= on /tunnel), getToken (async () => token: at open, after a
   // 401/403, on `expired`), withCredentials (cookies cross-origin), shareTabs (one tunnel for the tabs of
   // this origin), workerUrl (this script's URL, to share through a SharedWorker), workerType ('module').
@@ -1373,7 +1428,7 @@ var Warren = class extends Emitter {
     if (url === void 0 || url === null) url = hasWindow ? location.origin : "";
     this.url = new URL(url, hasWindow ? location.href : void 0).href;
     this.options = { ...DEFAULTS, ...options };
-    const emit = (name, arg) => this.da(name, arg);
+    const emit = (name, arg) => this.ea(name, arg);
     const o = this.options;
     const shareable = o.shareTabs && hasWindow && (typeof SharedWorker === "function" && o.workerUrl || typeof BroadcastChannel === "function" && navigator.locks);
     this._core = shareable ? new SharedCore(this.url, o, emit) : new Core(this.url, o, emit);

@@ -114,6 +114,11 @@ export class Core {
       case '/meta/ack': this.outbox.ack(d.data); return;
       case '/meta/error': this.emit('error', { ...d.data }); return;
       case '/meta/close': this._closedByServer(conn, d.data || {}); return;
+      case '/meta/unsubscribed':
+        // The server removed an interest (the backend, or a refresh that no longer allows it): the matching
+        // subscription ends; like /meta/subscribed it then comes as a datagram event, numbered for resume.
+        if (d.id == null || !this._seen.set.has(d.id)) this.subs.revoked(d.data || {});
+        break;
       default: break;
     }
     // Of /meta/ datagrams only the backend's /meta/subscribed and /meta/unsubscribed carry an id: they are
@@ -155,6 +160,7 @@ export class Core {
     this.client = info.client;
     if (info.keepalive > 0) this.keepalive = info.keepalive;
     this._markOpen(conn);
+    this._scheduleRefresh(info.expires);
     const event = { client: this.client, transport: this.transport, path: info.path, resumed: !!info.resumed };
     if (first || replaced) {
       this.last = null;
@@ -168,6 +174,44 @@ export class Core {
       this.emit('resume', event);
     }
     this.outbox.flush();
+  }
+
+  // ---- in-band token refresh (/meta/refresh) ----
+
+  /** Sends a fresh token from getToken() ahead of `expires` (epoch ms), so the tunnel outlives it. */
+  _scheduleRefresh(expires) {
+    clearTimeout(this._refreshTimer);
+    this._refreshTimer = null;
+    if (!this.opts.getToken || !(expires > 0) || this.state === 'closed') return;
+    const left = expires - Date.now();
+    const delay = Math.max(0, left - Math.min(this.opts.refreshAhead, left / 2));
+    this._refreshTimer = setTimeout(() => this._refresh(), Math.min(delay, 2147483647));
+  }
+
+  /**
+   * Refused (or getToken failing): nothing more is tried on this tunnel; at expiry the server closes it
+   * `expired` and the client reconnects with a fresh token, as without refresh. Every promise settles: the
+   * refresh goes through the outbox like a publish (acked, refused, timed out, or rejected on close).
+   */
+  async _refresh() {
+    this._refreshTimer = null;
+    let token;
+    try {
+      token = await this.opts.getToken();
+    } catch (e) {
+      this.emit('error', { error: 'token', message: 'getToken failed: ' + e, cause: e });
+      return;
+    }
+    if (this.state === 'closed') return;
+    this.outbox.send({ path: '/meta/refresh', data: { token } }).then(ack => {
+      this.token = token;   // a reconnect from now on presents the fresh token
+      this.emit('refresh', { expires: ack.expires || null });
+      this._scheduleRefresh(ack.expires);
+    }, e => {
+      if (e.error === 'closed') return;
+      this._needToken = true;
+      this.emit('error', { error: e.error || 'refresh', message: 'token refresh refused: ' + (e.message || e.error), refresh: true });
+    });
   }
 
   _closedByServer(conn, info) {
@@ -309,6 +353,7 @@ export class Core {
     clearTimeout(this._retryTimer);
     clearTimeout(this._openTimer);
     clearTimeout(this._probeTimer);
+    clearTimeout(this._refreshTimer);
     if (this._probe) { this._probe.close(); this._probe = null; }
     if (this.conn) { this.conn.close(); this.conn = null; }
     this._unlisten();

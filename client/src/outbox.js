@@ -117,7 +117,7 @@ export class Outbox {
     if (!item) return;
     this.items.delete(ref);
     clearTimeout(item.timer);
-    if (ack.ok) item.resolve({ ok: true, id: ack.id });
+    if (ack.ok) item.resolve(ack.expires ? { ok: true, id: ack.id, expires: ack.expires } : { ok: true, id: ack.id });
     else item.reject(failure(ack.error, ack.message, { ack }));
   }
 

@@ -87,6 +87,20 @@ export class Subscriptions {
     }
   }
 
+  /**
+   * The server removed an interest (`/meta/unsubscribed`, e.g. refreshed credentials no longer allow it):
+   * the subscription ends, a pending `ready` rejects with the reason, and `unsubscribed` is emitted.
+   */
+  revoked(data) {
+    const key = data.subpaths ? data.path + ' +subpaths' : data.path;
+    const sub = this.subs.get(key);
+    if (!sub) return;
+    this.subs.delete(key);
+    sub.epoch++;
+    for (const w of sub.waiters.splice(0)) w.reject(failure(data.reason || 'unsubscribed', 'removed by the server'));
+    this.emit('unsubscribed', { pattern: sub.pattern, subpaths: sub.subpaths, reason: data.reason || 'unsubscribed' });
+  }
+
   /** close(): every pending `ready` rejects `closed`. */
   rejectAll() {
     for (const sub of this.subs.values()) for (const w of sub.waiters.splice(0)) w.reject(failure('closed'));

@@ -26,8 +26,13 @@ export interface WarrenOptions {
   deadAfter?: number;
   /** Credentials, sent as `token=` on /tunnel requests. */
   token?: string | null;
-  /** Fresh credentials: called before the first open, after a 401/403, and after `expired`. */
+  /**
+   * Fresh credentials: called before the first open, after a 401/403, after `expired`, and `refreshAhead` ms
+   * before the expiry /meta/open announces, to refresh the tunnel's token in-band (/meta/refresh).
+   */
   getToken?: (() => Promise<string> | string) | null;
+  /** Ms before the credentials expire that getToken() is called to refresh them (default 60000; at most half the lifetime). */
+  refreshAhead?: number;
   /** Send cookies cross-origin (fetch `credentials: 'include'`, EventSource `withCredentials`). */
   withCredentials?: boolean;
   /** Share one tunnel between all tabs of this origin (a Web Locks leader tab, or a SharedWorker with workerUrl). */
@@ -69,6 +74,8 @@ export interface Ack {
   ok: true;
   /** The id the datagram is delivered with. */
   id: string;
+  /** Epoch ms: when refreshed credentials expire (the ack of a token refresh only). */
+  expires?: number;
 }
 
 /** A rejection from publish() or Subscription.ready: an error code and message. */
@@ -116,7 +123,7 @@ export interface WarrenEvents {
    * error datagram, a refused subscription, an exception thrown by a handler (`handler`), a failing
    * getToken (`token`). Without a listener, errors go to console.error.
    */
-  error: { error: ErrorCode; message?: string; pattern?: string; transport?: Transport; status?: number; cause?: unknown };
+  error: { error: ErrorCode; message?: string; pattern?: string; transport?: Transport; status?: number; cause?: unknown; refresh?: boolean };
   /**
    * Every datagram received, including those sent to this client's own path /client/C, and the backend's
    * changes to this tunnel's interests: `/meta/subscribed` and `/meta/unsubscribed` with data
@@ -124,6 +131,10 @@ export interface WarrenEvents {
    * come here (and to any subscribe() handler whose pattern matches); a replacement tunnel does not have it.
    */
   datagram: Datagram;
+  /** The tunnel's token was refreshed in-band (getToken ahead of expiry); `expires` is the new expiry (epoch ms). */
+  refresh: { expires: number | null };
+  /** The server removed a subscription (e.g. a refreshed token no longer allows it); it no longer receives anything. */
+  unsubscribed: { pattern: string; subpaths: boolean; reason: string };
 }
 
 export declare class Warren {

@@ -30,6 +30,7 @@ const DEFAULTS = {
   publishTimeout: 30000, // ms before publish() rejects without an ack
   maxBody: 65536,        // bytes per /events request or ws frame: the server's max-body
   deadAfter: 0,          // ms of silence before a connection counts as dead; 0: from the server's keepalive
+  refreshAhead: 60000,   // ms before the credentials' expiry that getToken() is called to refresh them in-band
   // Off unless given: token (sent as token= on /tunnel), getToken (async () => token: at open, after a
   // 401/403, on `expired`), withCredentials (cookies cross-origin), shareTabs (one tunnel for the tabs of
   // this origin), workerUrl (this script's URL, to share through a SharedWorker), workerType ('module').
@@ -41,7 +42,7 @@ const isPath = p => typeof p === 'string' && p.startsWith('/');
 
 /**
  * A Warren client: one tunnel to the server at `url`, over the best transport available.
- * Events: state, open, reconnecting, resume, gap, replaced, close, error, datagram.
+ * Events: state, open, reconnecting, resume, gap, replaced, close, error, datagram, refresh, unsubscribed.
  */
 export class Warren extends Emitter {
   constructor(url, options = {}) {

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * {@code path}, {@code data} (the value's bytes as sent, validated JSON, see {@link JsonData}; or
  * {@code null}), the client-chosen {@code ref} (sent as {@code id}), or the {@code error} that made the
  * entry unusable. {@code fields} holds what a {@code /meta/subscribe} reads from an object {@code data}
- * ({@code path}, {@code subpaths}, {@code since}, {@code recent}, {@code presence}), read in the same parse; null when
+ * ({@code path}, {@code subpaths}, {@code since}, {@code recent}, {@code presence}; {@code token} for
+ * {@code /meta/refresh}), read in the same parse; null when
  * {@code data} is not an object. Immutable: nobody writes into {@code data} or {@code fields}.
  */
 // The bytes are shared, never copied, and never written (see above): record equality on them is unused.

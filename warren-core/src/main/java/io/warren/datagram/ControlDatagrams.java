@@ -3,6 +3,7 @@ package io.warren.datagram;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where the control datagrams Warren itself sends are built: {@code /meta/open} (also
@@ -27,6 +28,23 @@ public final class ControlDatagrams {
             boolean gap,
             String replaced,
             String refusedJson) {
+        return open(tunnelId, clientId, clientPath, keepaliveMillis, resumed, gap, replaced, refusedJson, 0);
+    }
+
+    /**
+     * As above, with {@code expires}: when the tunnel's credentials end (epoch milliseconds; 0 for never, then
+     * absent), so that a client can send {@code /meta/refresh} ahead of it.
+     */
+    public static Datagram open(
+            String tunnelId,
+            String clientId,
+            String clientPath,
+            long keepaliveMillis,
+            boolean resumed,
+            boolean gap,
+            String replaced,
+            String refusedJson,
+            long expiresMillis) {
         StringBuilder sb = new StringBuilder(160).append('{');
         Datagram.quote(sb.append("\"tunnel\":"), tunnelId);
         Datagram.quote(sb.append(",\"client\":"), clientId);
@@ -41,6 +59,9 @@ public final class ControlDatagrams {
         }
         if (refusedJson != null) {
             sb.append(",\"refused\":").append(refusedJson);
+        }
+        if (expiresMillis > 0) {
+            sb.append(",\"expires\":").append(expiresMillis);
         }
         return Datagram.control("/meta/open", sb.append('}').toString());
     }
@@ -82,14 +103,34 @@ public final class ControlDatagrams {
      * is replayed in order to a client that re-attaches and never twice.
      */
     public static Datagram interest(String id, boolean added, PathPattern pattern) {
-        StringBuilder sb = new StringBuilder(64).append('{');
-        Datagram.quote(sb.append("\"path\":"), pattern.wirePath());
-        sb.append(",\"subpaths\":").append(pattern.kind() == PathPattern.Kind.SUBTREE);
         return new Datagram(
                 id,
                 io.warren.path.Path.of(added ? "/meta/subscribed" : "/meta/unsubscribed"),
-                sb.append('}').toString(),
+                interestData(pattern, null),
                 null);
+    }
+
+    /**
+     * {@code /meta/unsubscribed} with a reason: the tunnel no longer receives what {@code pattern} matches
+     * (such as {@code forbidden} when refreshed credentials no longer allow it), {@code
+     * {"path":P,"subpaths":B,"reason":R}}. {@code id} is the datagram's id (it enters the tunnel's replay
+     * buffer, in order with what it receives), or null for a control datagram without one.
+     */
+    public static Datagram unsubscribed(@Nullable String id, PathPattern pattern, String reason) {
+        String data = interestData(pattern, reason);
+        return id == null
+                ? Datagram.control("/meta/unsubscribed", data)
+                : new Datagram(id, io.warren.path.Path.of("/meta/unsubscribed"), data, null);
+    }
+
+    private static String interestData(PathPattern pattern, @Nullable String reason) {
+        StringBuilder sb = new StringBuilder(64).append('{');
+        Datagram.quote(sb.append("\"path\":"), pattern.wirePath());
+        sb.append(",\"subpaths\":").append(pattern.kind() == PathPattern.Kind.SUBTREE);
+        if (reason != null) {
+            Datagram.quote(sb.append(",\"reason\":"), reason);
+        }
+        return sb.append('}').toString();
     }
 
     /** {@code /meta/ack}: the answer to one client datagram. */

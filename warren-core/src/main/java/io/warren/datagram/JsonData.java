@@ -65,8 +65,9 @@ public final class JsonData {
     /**
      * Captures the value whose first token {@code p} (a parser over {@code src}) has just read, leaving
      * the parser on its last token. When {@code fields} is not null and the value is an object, its
-     * top-level {@code path}, {@code subpaths}, {@code since}, {@code recent} and {@code presence} members are read on the
-     * way into {@code fields[0]} (what {@code /meta/subscribe} needs, so its data is parsed once).
+     * top-level {@code path}, {@code subpaths}, {@code since}, {@code recent}, {@code presence} and {@code token}
+     * members are read on the way into {@code fields[0]} (what {@code /meta/subscribe} and {@code /meta/refresh}
+     * need, so their data is parsed once).
      */
     static byte[] capture(JsonParser p, byte[] src, JsonNode[] fields) throws IOException {
         int start = (int) p.currentTokenLocation().getByteOffset();
@@ -88,7 +89,7 @@ public final class JsonData {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
-                case "path", "subpaths", "since", "recent", "presence" -> {
+                case "path", "subpaths", "since", "recent", "presence", "token" -> {
                     if (found == null) {
                         found = JsonNodeFactory.instance.objectNode();
                     }

@@ -31,9 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>Grants, by who asks:
  * <ul>
  *   <li>{@link #subscribe(Identity, List)} and {@link #subscribe(Tunnel, PathPattern)}: a client's
- *       {@code subscribe=} (open, re-attach, takeover, including the interests a takeover restores) and
- *       its {@code /meta/subscribe} (with or without {@code since}/{@code recent}); asks
- *       {@link Authorizer#canSubscribe}.</li>
+ *       {@code subscribe=} (open, re-attach, takeover, including the interests a takeover restores), its
+ *       {@code /meta/subscribe} (with or without {@code since}/{@code recent}), and every interest a tunnel
+ *       holds when a {@code /meta/refresh} replaces its identity ({@link Refreshes}: the refused ones are
+ *       removed); asks {@link Authorizer#canSubscribe}.</li>
+ *   <li>{@link #open}: a tunnel open, and the new identity of a {@code /meta/refresh}; asks
+ *       {@link Authorizer#canOpen}.</li>
  *   <li>{@link #ownPath}: a tunnel's own {@code /client/C}, always granted.</li>
  *   <li>{@link #publish(Tunnel, Datagram)}: a client publish; its own {@code /client/C} is always
  *       granted, anything else asks {@link Authorizer#canPublish}.</li>
@@ -77,6 +80,11 @@ final class AccessGate {
 
         PathPattern pattern() {
             return pattern;
+        }
+
+        /** Whether this grant was given for {@code t}'s identity now (a refresh may have replaced it). */
+        boolean isFor(Tunnel t) {
+            return java.util.Objects.equals(identity, t.identity());
         }
 
         /** The pattern, after checking this grant was given for {@code t}'s identity. */
@@ -137,16 +145,22 @@ final class AccessGate {
 
     /**
      * A live tunnel's {@code /meta/subscribe}, called on {@code t}'s shard thread: completes there (at once
-     * when the answer is already known) with the grant, or exceptionally with {@code forbidden}.
+     * when the answer is already known) with the grant, or exceptionally with {@code forbidden}. An answer
+     * that arrives after a {@code /meta/refresh} replaced the tunnel's identity is for the old one: the
+     * question is asked again for the new one.
      */
     CompletionStage<SubscribeGrant> subscribe(Tunnel t, PathPattern pattern) {
         Identity identity = t.identity();
-        return onShard(t, ask(() -> authorizer.canSubscribe(identity, pattern)), ok -> {
-            if (!ok) {
-                throw ErrorCode.FORBIDDEN.exception("not allowed to subscribe to " + pattern.wirePath());
-            }
-            return new SubscribeGrant(identity, pattern);
-        });
+        return onShard(t, ask(() -> authorizer.canSubscribe(identity, pattern)), ok -> ok)
+                .thenCompose(ok -> {
+                    if (!java.util.Objects.equals(identity, t.identity())) {
+                        return subscribe(t, pattern);
+                    }
+                    if (!ok) {
+                        throw ErrorCode.FORBIDDEN.exception("not allowed to subscribe to " + pattern.wirePath());
+                    }
+                    return CompletableFuture.completedFuture(new SubscribeGrant(identity, pattern));
+                });
     }
 
     /** A tunnel's own {@code /client/C} path: always granted. */

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The one owner of what a client sends through its tunnel: the token bucket, the idempotency window
  * ({@code ref}), control datagrams ({@code /meta/subscribe} with or without history,
- * {@code /meta/unsubscribe}), and publishing with {@code from} set to the client id. Every decision to
+ * {@code /meta/unsubscribe}; {@code /meta/refresh} is {@link Refreshes}'), and publishing with {@code from} set to the client id. Every decision to
  * subscribe or publish is the {@link AccessGate}'s; interests go through {@link Interests}, records
  * through {@link Records}, datagrams through {@link Publishing}. Work for a tunnel runs on its shard
  * thread; one ack per datagram, in order, and ack stages never fail.
@@ -31,6 +31,7 @@ final class ClientDatagrams {
     private final Publishing publishing;
     private final Broker broker;
     private final Limits limits;
+    private final Refreshes refreshes;
 
     ClientDatagrams(
             Node node,
@@ -39,8 +40,10 @@ final class ClientDatagrams {
             Records records,
             Publishing publishing,
             Broker broker,
-            Limits limits) {
+            Limits limits,
+            Refreshes refreshes) {
         this.node = node;
+        this.refreshes = refreshes;
         this.limits = limits;
         this.gate = gate;
         this.interests = interests;
@@ -115,10 +118,13 @@ final class ClientDatagrams {
 
     private CompletionStage<Ack> control(Tunnel t, Path path, ClientDatagram cd) {
         String p = path.toString();
+        if (p.equals("/meta/refresh")) {
+            return refreshes.refresh(t, cd);
+        }
         boolean sub = p.equals("/meta/subscribe");
         if (!sub && !p.equals("/meta/unsubscribe")) {
             throw ErrorCode.FORBIDDEN.exception(
-                    "clients may only send /meta/subscribe and /meta/unsubscribe under /meta/");
+                    "clients may only send /meta/subscribe, /meta/unsubscribe and /meta/refresh under /meta/");
         }
         JsonNode data = cd.fields(); // read with the body, in the one parse
         if (data == null || !data.path("path").isTextual()) {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>The node keeps the lifecycle (start, shutdown), the lookup of tunnels and the assembly of the
  * owners that do the work, one per concern: {@link Openings} (open, attach, takeover, with
  * {@link Admission} and the {@link AccessGate}), {@link Interests}, {@link ClientDatagrams},
- * {@link RemoteEvents} (client datagrams for another node's tunnel), {@link Publishing}, {@link Sweeps}
+ * {@link RemoteEvents} (client datagrams for another node's tunnel), {@link Refreshes} (token refresh),
+ * {@link Publishing}, {@link Sweeps}
  * and {@link Records} (the cluster's tunnel registry).
  *
  * <p>Threading: public methods may be called from any thread and return at once; work on a tunnel runs
@@ -88,7 +89,9 @@ public final class Node implements Publisher, AutoCloseable {
         this.records = new Records(b.registry, this::options, this);
         this.sweeps = new Sweeps(this, b.limits, records);
         this.publishing = new Publishing(gate, b.broker, b.ids, b.limits, b.listener);
-        this.clientDatagrams = new ClientDatagrams(this, gate, interests, records, publishing, b.broker, b.limits);
+        Refreshes refreshes = new Refreshes(this, b.authenticator, gate, interests, records);
+        this.clientDatagrams =
+                new ClientDatagrams(this, gate, interests, records, publishing, b.broker, b.limits, refreshes);
         this.remoteEvents = new RemoteEvents(this, clientDatagrams, b.registry);
         this.commands = new BackendCommands(this, gate, interests, records, b.registry, directory);
         this.openings = new Openings(this, b.authenticator, gate, admission, interests, records, sweeps, b.broker);
@@ -300,11 +303,6 @@ public final class Node implements Publisher, AutoCloseable {
     public CompletionStage<List<Ack>> clientDatagrams(String tunnelId, List<ClientDatagram> datagrams) {
         Tunnel t = tunnel(tunnelId);
         return t != null ? clientDatagrams.handle(t, datagrams) : remoteEvents.forward(tunnelId, datagrams);
-    }
-
-    /** Parses and checks a pattern a client wants (see {@link ClientDatagrams#clientPattern}). */
-    public static PathPattern clientPattern(String text, boolean subpaths) {
-        return ClientDatagrams.clientPattern(text, subpaths);
     }
 
     /** Validates patterns a client names when opening a tunnel, before anything is created. */

@@ -131,6 +131,13 @@ final class Openings {
         gate.subscribe(t.identity(), subscribe)
                 .whenComplete((grants, ignored) -> t.shard().executor().execute(() -> {
                     try {
+                        if (!t.isClosed()
+                                && !grants.granted().isEmpty()
+                                && !grants.granted().get(0).isFor(t)) {
+                            attach(request, shard, tunnelId, last, subscribe, connection)
+                                    .whenComplete(complete(result));
+                            return;
+                        }
                         if (!t.isClosed() && t.identity().isExpired(Instant.now())) {
                             sweeps.expire(t);
                         }

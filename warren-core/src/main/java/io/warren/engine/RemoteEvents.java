@@ -120,6 +120,9 @@ final class RemoteEvents {
         for (Ack ack : acks) {
             ObjectNode o = a.addObject().put("ok", ack.ok()).put("id", ack.id()).put("r", ack.ref());
             o.put("g", ack.gap());
+            if (ack.expires() > 0) {
+                o.put("x", ack.expires());
+            }
             if (ack.error() != null) {
                 o.put("e", ack.error().name()).put("m", ack.message());
             }
@@ -136,7 +139,8 @@ final class RemoteEvents {
                     text(o, "r"),
                     o.hasNonNull("e") ? ErrorCode.valueOf(o.get("e").asText()) : null,
                     text(o, "m"),
-                    o.path("g").asBoolean()));
+                    o.path("g").asBoolean(),
+                    o.path("x").asLong()));
         }
         return out;
     }

@@ -24,7 +24,8 @@ import org.jspecify.annotations.NullUnmarked;
  * holds, and is told {@code gap} when it may have missed something.
  * How a connection is fed is its {@link Delivery}'s business (slow consumers: {@link StreamDelivery}).
  *
- * <p>Confined to its shard's thread, except for the immutable identity fields.
+ * <p>Confined to its shard's thread, except for the immutable ids and the identity (replaced on the shard
+ * thread by a {@code /meta/refresh}, read from any).
  */
 @NullUnmarked // until the engine split lands; then annotated like the rest of the package
 public final class Tunnel implements TunnelView {
@@ -34,7 +35,7 @@ public final class Tunnel implements TunnelView {
     private final String clientId;
     private final Path clientPath;
     private final PathPattern clientPattern;
-    private final Identity identity;
+    private volatile Identity identity;
     private final ReplayBuffer replay;
 
     private final InterestSet interests = new InterestSet();
@@ -43,8 +44,7 @@ public final class Tunnel implements TunnelView {
     private Delivery delivery; // the attached connection's, chosen at attach; null when detached
     private final AckCursor acked = new AckCursor();
     private long detachedAtNanos;
-    private boolean
-            returned; // attached again after the first connection (culled by tunnel-timeout, not first-attach-timeout)
+    private boolean returned; // attached again after the first connection (culled by tunnel-timeout)
     private Datagram lastRouted; // de-duplicates a datagram matched by several patterns
     private boolean dirty;
     private boolean closed;
@@ -93,6 +93,11 @@ public final class Tunnel implements TunnelView {
         return identity;
     }
 
+    /** Shard thread: refreshed credentials ({@link Refreshes}); the sweep ends the tunnel at their expiry. */
+    void reidentify(Identity refreshed) {
+        identity = refreshed;
+    }
+
     public Shard shard() {
         return shard;
     }
@@ -101,7 +106,6 @@ public final class Tunnel implements TunnelView {
         return clientPattern;
     }
 
-    /** {@link #redact}. */
     @Override
     public String redactedId() {
         return redact(id);
@@ -250,8 +254,10 @@ public final class Tunnel implements TunnelView {
     }
 
     private Datagram openDatagram(Format f, boolean resumed, boolean gap, String replaced, String refusedJson) {
+        long keepalive = ctx.keepaliveMillis(f);
+        long expires = identity.expiresAt() == null ? 0 : identity.expiresAt().toEpochMilli();
         return ControlDatagrams.open(
-                id, clientId, clientPath.toString(), ctx.keepaliveMillis(f), resumed, gap, replaced, refusedJson);
+                id, clientId, clientPath.toString(), keepalive, resumed, gap, replaced, refusedJson, expires);
     }
 
     /** {@code d} answered its connection (a poll): the tunnel detaches and the response ends. */
@@ -275,10 +281,7 @@ public final class Tunnel implements TunnelView {
         }
     }
 
-    /**
-     * Ends the attached connection: streams get a {@code /meta/close} datagram and the footer; a held
-     * poll is answered empty.
-     */
+    /** Ends the connection: a stream gets {@code /meta/close} and the footer; a held poll is answered empty. */
     void endConnection(String reason, boolean reconnect) {
         endConnection(reason, reconnect, false);
     }
@@ -337,18 +340,12 @@ public final class Tunnel implements TunnelView {
 
     // ---- history, record refresh and timers (shard thread) ----
 
-    /**
-     * A history request for a new interest is in flight: until {@link #release} what is routed here
-     * waits, so that the history comes first and everything stays in publish order.
-     */
+    /** A history request is in flight: what is routed here waits until {@link #release}, to stay in publish order. */
     void hold() {
         held.hold();
     }
 
-    /**
-     * The history answered: delivers {@code history} (what this tunnel does not have yet), then what
-     * was held meanwhile, without duplicates.
-     */
+    /** The history answered: delivers {@code history} (what the tunnel lacks), then what was held, no duplicates. */
     void release(List<Datagram> history) {
         List<Datagram> next = held.release(history, replay.ids());
         if (next == null) {

@@ -18,6 +18,21 @@ public interface Authenticator {
 
     CompletionStage<Identity> authenticate(OpenRequest request);
 
+    /**
+     * Authenticates a token a live tunnel presents to extend its credentials ({@code /meta/refresh}), with the
+     * same contract as {@link #authenticate}: the node then requires the same subject as {@code current} and
+     * replaces the tunnel's identity with the answer (its expiry and permissions). The default asks
+     * {@link #authenticate} with {@link OpenRequest#bearer}, so the token is checked exactly as the token of an
+     * open ({@code Authorization: Bearer}); override it to check refreshes differently.
+     *
+     * @param current       the tunnel's identity now (never anonymous: the node refuses those first)
+     * @param token         the token the client sent
+     * @param remoteAddress the address the tunnel was opened from
+     */
+    default CompletionStage<Identity> refresh(Identity current, String token, String remoteAddress) {
+        return authenticate(OpenRequest.bearer(token, remoteAddress));
+    }
+
     /** Lets everyone in as {@link Identity#ANONYMOUS}: the default, for a server without authentication. */
     static Authenticator allowAll() {
         CompletableFuture<Identity> anonymous = CompletableFuture.completedFuture(Identity.ANONYMOUS);

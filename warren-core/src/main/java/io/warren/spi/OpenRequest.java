@@ -18,4 +18,12 @@ public interface OpenRequest {
     /** A cookie, or {@code null}. */
     @Nullable
     String cookie(String name);
+
+    /**
+     * A request carrying nothing but {@code token}, as {@code Authorization: Bearer TOKEN} and as the query
+     * parameter {@code token}: what a token refresh ({@link Authenticator#refresh}) presents by default.
+     */
+    static OpenRequest bearer(String token, String remoteAddress) {
+        return new BearerRequest(token, remoteAddress);
+    }
 }

@@ -269,4 +269,24 @@ class AccessGateTest {
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         }
     }
+
+    /** Issue 15: an answer that arrives after a /meta/refresh replaced the identity is asked again for the new one. */
+    @Test
+    void anAnswerForAnIdentityARefreshReplacedIsAskedAgainForTheNewOne() {
+        Answers answers = new Answers();
+        Tunnel t = tunnel(ALICE);
+        CompletableFuture<AccessGate.SubscribeGrant> grant = new AccessGate(answers)
+                .subscribe(t, PathPattern.parse("/later/x"))
+                .toCompletableFuture();
+        Identity refreshed = new Identity("alice", Map.of("token", "fresh"));
+        t.reidentify(refreshed);
+        answers.later.complete(true);
+        exec.runPending();
+        assertThat(answers.asked).containsExactly("/later/x", "/later/x");
+        assertThat(grant.join().isFor(t))
+                .as("granted for the identity the tunnel has now")
+                .isTrue();
+        t.addInterest(grant.join()); // accepted: no grant for a replaced identity reaches the tunnel
+        assertThat(t.hasInterest(PathPattern.parse("/later/x"))).isTrue();
+    }
 }

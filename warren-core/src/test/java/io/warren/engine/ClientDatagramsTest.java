@@ -47,14 +47,16 @@ class ClientDatagramsTest {
                 .build();
         node.start();
         interests = new Interests(broker, gate, NodeListener.NONE, node::options);
+        Records records = new Records(TunnelRegistry.local(), node::options, node);
         client = new ClientDatagrams(
                 node,
                 gate,
                 interests,
-                new Records(TunnelRegistry.local(), node::options, node),
+                records,
                 new Publishing(gate, broker, node.ids(), LIMITS, NodeListener.NONE),
                 broker,
-                LIMITS);
+                LIMITS,
+                new Refreshes(node, io.warren.spi.Authenticator.allowAll(), gate, interests, records));
     }
 
     @AfterEach

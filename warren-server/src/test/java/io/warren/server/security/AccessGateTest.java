@@ -32,9 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Entry points: open with {@code subscribe=} (HTTP, WebSocket), re-attach, replacement, {@code /meta/subscribe}
  * (plain, {@code recent}, {@code since}) and publishing over POST /events, GET /events and WebSocket, the
  * same two /events forms sent to another node of a cluster (forwarded to the tunnel's node, whose gate
- * decides), and a takeover by another node. The backend's {@code POST /api/subscribe} (for a client or a
- * user; {@code Backend} from code) is the gate's backend grant: guarded by the publish key, never asked of
- * the authorizer, never {@code /meta/} nor {@code /client/}.
+ * decides), a takeover by another node, and {@code /meta/refresh} over POST /events, GET /events and WebSocket
+ * (every interest asked about again for the new identity). The backend's {@code POST /api/subscribe} (for a
+ * client or a user; {@code Backend} from code) is the gate's backend grant: guarded by the publish key, never
+ * asked of the authorizer, never {@code /meta/} nor {@code /client/}.
  */
 class AccessGateTest {
 
@@ -329,6 +330,87 @@ class AccessGateTest {
                 assertThat(onB.next().get("data").asText()).isEqualTo("marker");
                 assertThat(onB.pending()).isEmpty();
             }
+        }
+    }
+
+    /**
+     * Issue 15: a {@code /meta/refresh} asks the gate again about every interest the tunnel holds, for the new
+     * identity, over POST /events, GET /events and WebSocket; the refused ones are removed (told with
+     * {@code /meta/unsubscribed}) and nothing published to them arrives afterwards.
+     */
+    @Test
+    void aRefreshAsksTheGateAgainAboutEveryInterest() {
+        AllowAndRecord allowing = new AllowAndRecord();
+        RefuseAndRecord refusing = new RefuseAndRecord();
+        java.util.concurrent.atomic.AtomicReference<Authorizer> now =
+                new java.util.concurrent.atomic.AtomicReference<>(allowing);
+        Authorizer switching = new Authorizer() {
+            @Override
+            public CompletionStage<Boolean> canOpen(Identity identity, OpenRequest request) {
+                return now.get().canOpen(identity, request);
+            }
+
+            @Override
+            public CompletionStage<Boolean> canSubscribe(Identity identity, PathPattern pattern) {
+                return now.get().canSubscribe(identity, pattern);
+            }
+
+            @Override
+            public CompletionStage<Boolean> canPublish(Identity identity, Path path) {
+                return now.get().canPublish(identity, path);
+            }
+        };
+        SecurityOptions.Jwt jwt = new SecurityOptions.Jwt(
+                io.warren.server.support.Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
+        String token =
+                io.warren.server.support.Tokens.hs256(io.warren.server.support.Tokens.claims("erin", 300, null, null));
+        try (TestServer server = TestServer.start(
+                o -> o.withSecurity(SecurityOptions.defaults().withJwt(jwt)), x -> x.authorizer(switching))) {
+            TunnelClient post = server.open("sse", "subscribe=/r/post", "token=" + token);
+            TunnelClient get = server.open("sse", "subscribe=/r/get", "token=" + token);
+            WsClient ws = WsClient.connect(server, "new=1&subscribe=/r/ws&token=" + token);
+            post.awaitOpen();
+            get.awaitOpen();
+            JsonNode wsOpen = ws.next("/meta/open").get("data");
+            now.set(refusing);
+            String refresh = "\"path\":\"/meta/refresh\",\"data\":{\"token\":\"" + token + "\"}";
+            assertThat(server.events("{\"tunnel\":\"" + post.tunnel() + "\"," + refresh + "}")
+                            .get(0)
+                            .get("ok")
+                            .asBoolean())
+                    .isTrue();
+            assertThat(getEvent(server, get.tunnel(), "/meta/refresh", "{\"token\":\"" + token + "\"}")
+                            .get("ok")
+                            .asBoolean())
+                    .isTrue();
+            ws.send("{" + refresh + ",\"id\":\"w\"}");
+            assertThat(ws.next("/meta/unsubscribed").get("data").get("path").asText())
+                    .isEqualTo("/r/ws");
+            assertThat(ws.next("/meta/ack").get("data").get("ok").asBoolean()).isTrue();
+            assertThat(post.awaitControl("/meta/unsubscribed", Duration.ofSeconds(10))
+                            .get("data")
+                            .get("path")
+                            .asText())
+                    .isEqualTo("/r/post");
+            assertThat(get.awaitControl("/meta/unsubscribed", Duration.ofSeconds(10))
+                            .get("data")
+                            .get("path")
+                            .asText())
+                    .isEqualTo("/r/get");
+            assertThat(refusing.asked)
+                    .containsExactlyInAnyOrder("subscribe /r/post", "subscribe /r/get", "subscribe /r/ws");
+
+            server.publish("[{\"path\":\"/r/post\",\"data\":\"leak\"},{\"path\":\"/r/get\",\"data\":\"leak\"},"
+                    + "{\"path\":\"/r/ws\",\"data\":\"leak\"},"
+                    + "{\"path\":\"/client/" + post.client() + "\",\"data\":\"marker\"},"
+                    + "{\"path\":\"/client/" + get.client() + "\",\"data\":\"marker\"},"
+                    + "{\"path\":\"/client/" + wsOpen.get("client").asText() + "\",\"data\":\"marker\"}]");
+            assertThat(post.next().get("data").asText()).isEqualTo("marker");
+            assertThat(get.next().get("data").asText()).isEqualTo("marker");
+            assertThat(wsNextDatagram(ws).get("data").asText()).isEqualTo("marker");
+            post.close();
+            get.close();
+            ws.close();
         }
     }
 

@@ -189,6 +189,9 @@ public final class TunnelClient implements AutoCloseable {
             if (d.has("error")) {
                 controls.add(d);
             } else if (path.startsWith("/meta/")) {
+                if (d.hasNonNull("id")) {
+                    lastId = d.get("id").asText(); // /meta/unsubscribed: acknowledged like any datagram
+                }
                 if (path.equals("/meta/open")) {
                     tunnel = d.path("data").path("tunnel").asText();
                     client = d.path("data").path("client").asText();
