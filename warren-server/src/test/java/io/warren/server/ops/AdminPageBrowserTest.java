@@ -119,9 +119,15 @@ class AdminPageBrowserTest {
             }
         } finally {
             if (browser != null) {
+                // Chromium's helpers (network service, GPU) write into the profile too: end them all first.
+                List<ProcessHandle> helpers = browser.descendants().toList();
                 browser.destroy();
                 if (!browser.waitFor(10, TimeUnit.SECONDS)) {
                     browser.destroyForcibly();
+                }
+                helpers.forEach(ProcessHandle::destroyForcibly);
+                for (ProcessHandle h : helpers) {
+                    h.onExit().get(10, TimeUnit.SECONDS);
                 }
             }
             try (Stream<Path> s = Files.walk(profile)) {
