@@ -6,6 +6,7 @@ import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
+import io.warren.server.support.TwoNodes;
 import io.warren.spi.Identity;
 import java.time.Duration;
 import java.util.Map;
@@ -20,30 +21,25 @@ import org.junit.jupiter.api.Test;
  * B is not delivered again after A published it.
  */
 class ClusterCommandsTest {
-    static RedisProcess redis;
+    static TwoNodes nodes;
     static TestServer a;
     static TestServer b;
 
     @BeforeAll
     static void start() {
-        redis = RedisProcess.start();
-        a = node();
-        b = node();
+        nodes = TwoNodes.start(ClusterCommandsTest::node);
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterAll
     static void stop() {
-        for (TestServer s : new TestServer[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
-    static TestServer node() {
+    static TestServer node(RedisProcess redis) {
         return TestServer.start(
                 o -> o.withCluster(ClusterOptions.redis(redis.uri())),
                 bld -> bld.authenticator(r -> CompletableFuture.completedFuture(

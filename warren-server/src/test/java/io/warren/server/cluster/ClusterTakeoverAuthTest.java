@@ -10,6 +10,7 @@ import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;
+import io.warren.server.support.TwoNodes;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -22,30 +23,25 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterTakeoverAuthTest {
     static final List<String> NEWS = List.of("/news/*");
-    static RedisProcess redis;
+    static TwoNodes nodes;
     static TestServer a;
     static TestServer b;
 
     @BeforeAll
     static void start() {
-        redis = RedisProcess.start();
-        a = node();
-        b = node();
+        nodes = TwoNodes.start(ClusterTakeoverAuthTest::node);
+        a = nodes.a;
+        b = nodes.b;
     }
 
     @AfterAll
     static void stop() {
-        for (TestServer s : new TestServer[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
-    static TestServer node() {
+    static TestServer node(RedisProcess redis) {
         SecurityOptions.Jwt jwt =
                 new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         return TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
@@ -86,7 +82,7 @@ class ClusterTakeoverAuthTest {
         SecurityOptions.Jwt jwt =
                 new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         String token = Tokens.hs256(Tokens.claims("dora", 300, NEWS, null));
-        try (TestServer capped = TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
+        try (TestServer capped = TestServer.start(o -> o.withCluster(ClusterOptions.redis(nodes.redis.uri()))
                         .withSecurity(SecurityOptions.defaults()
                                 .withJwt(jwt)
                                 .withLimits(io.warren.Limits.defaults().withMaxTunnelsPerAddress(1))));

@@ -10,6 +10,7 @@ import io.warren.server.config.SecurityOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;
+import io.warren.server.support.TwoNodes;
 import io.warren.spi.Identity;
 import io.warren.spi.Permissions;
 import java.time.Duration;
@@ -25,18 +26,18 @@ import org.junit.jupiter.api.Test;
  * carries the new expiry and permissions, so the node taking the tunnel over keeps them.
  */
 class ClusterTokenRefreshTest {
-    static RedisProcess redis;
+    static TwoNodes nodes;
     static TestServer a;
     static TestServer b;
 
     @BeforeAll
     static void start() {
-        redis = RedisProcess.start();
-        a = node();
-        b = node();
+        nodes = TwoNodes.start(ClusterTokenRefreshTest::node);
+        a = nodes.a;
+        b = nodes.b;
     }
 
-    static TestServer node() {
+    static TestServer node(RedisProcess redis) {
         SecurityOptions.Jwt jwt =
                 new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         return TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
@@ -45,13 +46,8 @@ class ClusterTokenRefreshTest {
 
     @AfterAll
     static void stop() {
-        for (TestServer s : new TestServer[] {a, b}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-        if (redis != null) {
-            redis.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
