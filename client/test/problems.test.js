@@ -236,12 +236,16 @@ describe('issue 12', () => {
   });
 
   test('problem 11: after /meta/close expired the client gets a fresh token before attaching again', async () => {
+    // The in-band refresh ahead of expiry (call 2) is refused (another subject), so the tunnel expires:
+    // the close makes the client fetch a fresh token (call 3) before it attaches again.
     let calls = 0;
-    const w = make(secured.url, { ...FAST, transport: 'stream', getToken: async () => jwt('u1', ++calls === 1 ? 2 : 60) });
+    const getToken = async () => (++calls === 2 ? jwt('someone-else', 60) : jwt('u1', calls === 1 ? 2 : 60));
+    const w = make(secured.url, { ...FAST, transport: 'stream', getToken });
     const seen = record(w);
     await until(() => w.state === 'open', 'open', 5000);
     await until(() => seen.some(e => e[0] === 'replaced'), 'a new tunnel after expiry', 8000);
-    assert.equal(calls, 2);
+    assert.ok(seen.some(e => e[0] === 'error' && e[1].refresh), 'the refused refresh was reported');
+    assert.equal(calls, 3);
     assert.equal(w.state, 'open');
     assert.ok(!seen.some(e => e[0] === 'close'));
   });
