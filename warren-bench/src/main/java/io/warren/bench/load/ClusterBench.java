@@ -125,23 +125,9 @@ public final class ClusterBench {
                 tot.add(lr.finish(pub.publishedList()));
             }
             long windowDeliveries = pub.expectedDeliveries() - expected0;
-            double seconds = Math.max(1e-3, (tot.lastRecvMicros - start) / 1e6);
             row.put("subscribers", subs);
             row.put("rate", rate);
-            row.put("published", pub.total());
-            row.put("expected", pub.expectedDeliveries());
-            row.put("offeredPerSec", windowDeliveries / (s.durationMillis / 1000.0));
-            row.put("deliveriesPerSec", tot.received / seconds);
-            row.put("p50Ms", tot.latency.getValueAtPercentile(50) / 1000.0);
-            row.put("p99Ms", tot.latency.getValueAtPercentile(99) / 1000.0);
-            row.put("p999Ms", tot.latency.getValueAtPercentile(99.9) / 1000.0);
-            row.put("maxMs", tot.latency.getMaxValue() / 1000.0);
-            row.put("serverCpuSec", cpu);
-            row.put("cpuUsPerDelivery", tot.received == 0 ? Double.NaN : cpu * 1e6 / tot.received);
-            row.put("missing", tot.missing);
-            row.put("duplicates", tot.duplicates);
-            row.put("disconnects", tot.disconnects);
-            row.put("errors", tot.errors + pub.errors() + pub.dropped());
+            Scenarios.putDeliveries(row, tot, pub, start, windowDeliveries, s.durationMillis, cpu);
             row.put("nodes", nodes);
             row.put("load1", load);
         } finally {

@@ -271,23 +271,9 @@ public final class Scenarios {
             double cpu = server.cpuSeconds() - cpu0;
             LoadRun.Totals tot = lr.finish(pub.publishedList());
             long windowDeliveries = pub.expectedDeliveries() - expected0;
-            double seconds = Math.max(1e-3, (tot.lastRecvMicros - start) / 1e6);
             row.put("subscribers", layout.subscribers());
             row.put("rate", rate);
-            row.put("published", pub.total());
-            row.put("expected", pub.expectedDeliveries());
-            row.put("offeredPerSec", windowDeliveries / (s.durationMillis / 1000.0));
-            row.put("deliveriesPerSec", tot.received / seconds);
-            row.put("p50Ms", tot.latency.getValueAtPercentile(50) / 1000.0);
-            row.put("p99Ms", tot.latency.getValueAtPercentile(99) / 1000.0);
-            row.put("p999Ms", tot.latency.getValueAtPercentile(99.9) / 1000.0);
-            row.put("maxMs", tot.latency.getMaxValue() / 1000.0);
-            row.put("serverCpuSec", cpu);
-            row.put("cpuUsPerDelivery", tot.received == 0 ? Double.NaN : cpu * 1e6 / tot.received);
-            row.put("missing", tot.missing);
-            row.put("duplicates", tot.duplicates);
-            row.put("disconnects", tot.disconnects);
-            row.put("errors", tot.errors + pub.errors() + pub.dropped());
+            putDeliveries(row, tot, pub, start, windowDeliveries, s.durationMillis, cpu);
             if (storm) {
                 row.put("resumeMs", resumeMicros / 1000.0);
                 row.put("notResumed", tot.notResumed);
@@ -310,5 +296,34 @@ public final class Scenarios {
         row.put("run", run);
         row.put("loadavg", loadavg());
         return row;
+    }
+
+    /**
+     * The figures every load point reports, from the totals of its subscribers and its publisher over a
+     * measured window that began at {@code start} (µs) and published {@code windowDeliveries}.
+     */
+    static void putDeliveries(
+            Map<String, Object> row,
+            LoadRun.Totals tot,
+            Publisher pub,
+            long start,
+            long windowDeliveries,
+            long durationMillis,
+            double cpu) {
+        double seconds = Math.max(1e-3, (tot.lastRecvMicros - start) / 1e6);
+        row.put("published", pub.total());
+        row.put("expected", pub.expectedDeliveries());
+        row.put("offeredPerSec", windowDeliveries / (durationMillis / 1000.0));
+        row.put("deliveriesPerSec", tot.received / seconds);
+        row.put("p50Ms", tot.latency.getValueAtPercentile(50) / 1000.0);
+        row.put("p99Ms", tot.latency.getValueAtPercentile(99) / 1000.0);
+        row.put("p999Ms", tot.latency.getValueAtPercentile(99.9) / 1000.0);
+        row.put("maxMs", tot.latency.getMaxValue() / 1000.0);
+        row.put("serverCpuSec", cpu);
+        row.put("cpuUsPerDelivery", tot.received == 0 ? Double.NaN : cpu * 1e6 / tot.received);
+        row.put("missing", tot.missing);
+        row.put("duplicates", tot.duplicates);
+        row.put("disconnects", tot.disconnects);
+        row.put("errors", tot.errors + pub.errors() + pub.dropped());
     }
 }
