@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * {@code redis-cli --cluster create} (no replicas), for {@code redis-cluster://} URIs. Closing kills
  * every process. Like {@link RedisProcess}, a missing redis-server aborts the test (fails under CI).
  */
-public final class RedisClusterNodes implements AutoCloseable {
+public final class RedisClusterNodes implements RedisUnderTest {
     private final List<RedisProcess> nodes = new ArrayList<>();
 
     private RedisClusterNodes() {}
@@ -72,6 +72,7 @@ public final class RedisClusterNodes implements AutoCloseable {
     }
 
     /** {@code redis-cluster://127.0.0.1:P1,127.0.0.1:P2,...}: every node is a seed. */
+    @Override
     public String uri() {
         return RedisCluster.CLUSTER_SCHEME
                 + nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class RedisClusterRegistryTest extends TunnelRegistryContract {
     static RedisClusterNodes redis;
-    private final String prefix = "rc-" + UUID.randomUUID() + ":";
-    private final List<RedisCluster> nodes = new ArrayList<>();
+    private final RegistryNodes nodes = new RegistryNodes("rc");
 
     @BeforeAll
     static void startRedis() {
@@ -47,19 +45,12 @@ class RedisClusterRegistryTest extends TunnelRegistryContract {
     /** The contract closes the registries; the connections close with the brokers. */
     @AfterEach
     void closeBrokers() {
-        for (RedisCluster c : nodes) {
-            c.broker().close();
-        }
+        nodes.closeBrokers();
     }
 
     @Override
     protected TunnelRegistry startMember(TunnelRegistry.Listener listener) {
-        RedisCluster c = RedisCluster.connect(
-                redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix));
-        nodes.add(c);
-        join(c.registry().start(listener));
-        join(c.broker().start(d -> {})); // subscribes the node channel that carries evictions
-        return c.registry();
+        return nodes.start(redis.uri(), listener);
     }
 
     @Test
@@ -72,7 +63,7 @@ class RedisClusterRegistryTest extends TunnelRegistryContract {
             assertThat(i).as("records on all 3 masters").isLessThan(200);
             String t = id("M" + i);
             ids.add(t);
-            masters.add(redis.owner(prefix + "t:{" + t + "}").port());
+            masters.add(redis.owner(nodes.prefix() + "t:{" + t + "}").port());
         }
         List<TunnelRecord> records = ids.stream()
                 .map(t -> new TunnelRecord(t, "c", Identity.ANONYMOUS, List.of(), null))
@@ -107,11 +98,11 @@ class RedisClusterRegistryTest extends TunnelRegistryContract {
         Member other = member();
         TunnelRecord r = record("L1");
         assertThat(join(owner.registry().put(List.of(r), TTL, true))).isEmpty();
-        RedisProcess master = redis.owner(prefix + "t:{" + r.tunnelId() + "}");
+        RedisProcess master = redis.owner(nodes.prefix() + "t:{" + r.tunnelId() + "}");
         master.restart(); // empty, its slots kept (cluster config file): the record is gone before its expiry
         // Once the restarted master serves its slots again (CLUSTERDOWN until then): the record is gone.
         await().atMost(WAIT)
-                .until(() -> master.command("EXISTS", prefix + "t:{" + r.tunnelId() + "}")
+                .until(() -> master.command("EXISTS", nodes.prefix() + "t:{" + r.tunnelId() + "}")
                         .equals(":0"));
         await().atMost(WAIT.multipliedBy(2))
                 .ignoreExceptions()

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Assumptions;
  * installed the test is aborted with a message, and under CI ({@code CI=true}) it fails instead: the
  * suite never passes by skipping the cluster. {@code ./run-tests} installs Debian's {@code redis-server}.
  */
-public final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements RedisUnderTest {
     private final String executable;
     private final int port;
     private final Path logFile;
@@ -190,6 +190,7 @@ public final class RedisProcess implements AutoCloseable {
         return port;
     }
 
+    @Override
     public String uri() {
         return "redis://127.0.0.1:" + port;
     }

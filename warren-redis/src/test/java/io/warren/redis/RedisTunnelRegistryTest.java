@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The cluster-wide tunnel register on a real Redis, against the shared contract (ownership, eviction, expiry). */
 class RedisTunnelRegistryTest extends TunnelRegistryContract {
     static RedisProcess redis;
-    private final String prefix = "reg-" + UUID.randomUUID() + ":";
-    private final List<RedisCluster> nodes = new ArrayList<>();
+    private final RegistryNodes nodes = new RegistryNodes("reg");
 
     @BeforeAll
     static void startRedis() {
@@ -44,19 +42,12 @@ class RedisTunnelRegistryTest extends TunnelRegistryContract {
     /** The contract closes the registries; the connections close with the brokers. */
     @AfterEach
     void closeBrokers() {
-        for (RedisCluster c : nodes) {
-            c.broker().close();
-        }
+        nodes.closeBrokers();
     }
 
     @Override
     protected TunnelRegistry startMember(TunnelRegistry.Listener listener) {
-        RedisCluster c = RedisCluster.connect(
-                redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix));
-        nodes.add(c);
-        join(c.registry().start(listener));
-        join(c.broker().start(d -> {})); // subscribes the node channel that carries evictions
-        return c.registry();
+        return nodes.start(redis.uri(), listener);
     }
 
     @Test
@@ -99,7 +90,7 @@ class RedisTunnelRegistryTest extends TunnelRegistryContract {
     @Test
     void aForwardToANodeThatIsGoneFailsAtOnceNotAfterTheTimeout() {
         RedisCluster gone = RedisCluster.connect(
-                redis.uri(), RedisCluster.Options.defaults().withPrefix(prefix));
+                redis.uri(), RedisCluster.Options.defaults().withPrefix(nodes.prefix()));
         join(gone.registry().start(id -> {}));
         join(gone.broker().start(d -> {}));
         join(gone.registry().put(List.of(record("G1")), TTL, true));

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -16,12 +17,17 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.warren.ErrorCode;
+import io.warren.WarrenException;
+import io.warren.engine.Node;
 import io.warren.engine.Tunnel;
 import io.warren.format.Format;
 import io.warren.format.Mode;
 import io.warren.spi.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 
 /**
  * A tunnel connection over one HTTP response. Stream formats send a chunked response, one chunk per
@@ -68,6 +74,30 @@ public final class HttpTunnelConnection implements Connection {
 
     void attached(Tunnel t) {
         this.tunnel = t;
+    }
+
+    /**
+     * What an open or attach of this connection comes to, for {@code whenComplete}: on success the connection
+     * is attached (and detached at once when the socket closed meanwhile); on failure it is marked ended and
+     * the request answered with the error, or {@code overloaded} with {@code what} for an unexpected one.
+     */
+    BiConsumer<Tunnel, Throwable> settle(ChannelHandlerContext ctx, Node node, String what) {
+        return (t, e) -> {
+            if (e != null) {
+                markEnded();
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof WarrenException w) {
+                    Responses.error(ctx, version, keepAlive, w);
+                } else {
+                    Responses.error(ctx, version, false, ErrorCode.OVERLOADED, what);
+                }
+                return;
+            }
+            attached(t);
+            if (!ctx.channel().isActive()) {
+                node.detach(t, this);
+            }
+        };
     }
 
     Tunnel tunnel() {

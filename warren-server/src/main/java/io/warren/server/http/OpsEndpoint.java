@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.warren.ErrorCode;
-import io.warren.WarrenException;
 import io.warren.datagram.Datagram;
 import io.warren.engine.Node;
 import io.warren.engine.Shard;
@@ -249,25 +248,8 @@ final class OpsEndpoint {
                 new HttpTunnelConnection(ch, format, null, req.protocolVersion(), HttpUtil.isKeepAlive(req));
         handler.connectionStarted(conn);
         Identity admin = new Identity("admin", Map.of("role", "admin"));
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        HttpVersion version = req.protocolVersion();
         node.openTrusted(admin, shards.apply(ch), List.of(PathPattern.exact(Path.of(AdminStats.PATH))), conn)
-                .whenComplete((t, e) -> {
-                    if (e != null) {
-                        conn.markEnded();
-                        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                        if (cause instanceof WarrenException w) {
-                            Responses.error(ctx, version, keepAlive, w);
-                        } else {
-                            Responses.error(ctx, version, false, ErrorCode.OVERLOADED, "the feed could not be opened");
-                        }
-                        return;
-                    }
-                    conn.attached(t);
-                    if (!ch.isActive()) {
-                        node.detach(t, conn);
-                    }
-                });
+                .whenComplete(conn.settle(ctx, node, "the feed could not be opened"));
     }
 
     private static byte[] resource(String name) {

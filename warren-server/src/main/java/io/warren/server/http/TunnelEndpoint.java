@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.ErrorCode;
-import io.warren.WarrenException;
 import io.warren.engine.Node;
 import io.warren.engine.Shard;
 import io.warren.engine.Tunnel;
@@ -18,7 +17,6 @@ import io.warren.server.config.Callbacks;
 import io.warren.server.ws.WebSocketTunnelConnection;
 import io.warren.server.ws.WebSocketUpgrade;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -90,24 +88,7 @@ final class TunnelEndpoint {
         CompletionStage<Tunnel> stage = isNew
                 ? node.open(open, shard, subscribe, conn)
                 : node.attach(open, shard, tunnelId, last, subscribe, conn);
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        io.netty.handler.codec.http.HttpVersion version = req.protocolVersion();
-        stage.whenComplete((t, e) -> {
-            if (e != null) {
-                conn.markEnded();
-                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (cause instanceof WarrenException w) {
-                    Responses.error(ctx, version, keepAlive, w);
-                } else {
-                    Responses.error(ctx, version, false, ErrorCode.OVERLOADED, "the tunnel could not be opened");
-                }
-                return;
-            }
-            conn.attached(t);
-            if (!ch.isActive()) {
-                node.detach(t, conn);
-            }
-        });
+        stage.whenComplete(conn.settle(ctx, node, "the tunnel could not be opened"));
     }
 
     private static String callback(String callback, Format format) {

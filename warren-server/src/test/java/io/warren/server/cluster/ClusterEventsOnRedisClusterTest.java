@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.redis.RedisClusterNodes;
 import io.warren.redis.RedisProcess;
+import io.warren.redis.RedisUnderTest;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
@@ -18,19 +19,9 @@ import org.junit.jupiter.api.Test;
  * forwarding script runs at the master of the tunnel's record and reaches the owner over the cluster bus.
  */
 class ClusterEventsOnRedisClusterTest extends ClusterEventsTest {
-    private RedisClusterNodes shards;
-
     @Override
-    String startRedis() {
-        shards = RedisClusterNodes.start(3);
-        return shards.uri();
-    }
-
-    @Override
-    void stopRedis() {
-        if (shards != null) {
-            shards.close();
-        }
+    RedisUnderTest startRedis() {
+        return RedisClusterNodes.start(3);
     }
 
     /**

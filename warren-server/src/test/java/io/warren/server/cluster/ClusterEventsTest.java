@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
+import io.warren.redis.RedisUnderTest;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
@@ -26,21 +27,14 @@ class ClusterEventsTest {
     /** Per tunnel: a bucket of 20, refilled at 1 per second, so the rate test can drain it quickly. */
     static final int BURST = 20;
 
-    RedisProcess redis;
+    RedisUnderTest redis;
     String redisUri;
     TestServer a;
     TestServer b;
 
-    /** The Redis both nodes share: one redis-server here; subclasses give another URI. */
-    String startRedis() {
-        redis = RedisProcess.start();
-        return redis.uri();
-    }
-
-    void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+    /** The Redis both nodes share: one redis-server here; subclasses start a Redis Cluster. */
+    RedisUnderTest startRedis() {
+        return RedisProcess.start();
     }
 
     /**
@@ -53,7 +47,8 @@ class ClusterEventsTest {
 
     @BeforeAll
     void start() {
-        redisUri = startRedis();
+        redis = startRedis();
+        redisUri = redis.uri();
         a = node();
         b = node();
     }
@@ -65,7 +60,9 @@ class ClusterEventsTest {
                 s.close();
             }
         }
-        stopRedis();
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     TestServer node() {

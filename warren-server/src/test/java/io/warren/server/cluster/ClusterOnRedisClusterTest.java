@@ -1,6 +1,7 @@
 package io.warren.server.cluster;
 
 import io.warren.redis.RedisClusterNodes;
+import io.warren.redis.RedisUnderTest;
 
 /**
  * Every scenario of {@link ClusterTest} (fan-out, ack means active, client paths, resume on another node
@@ -8,18 +9,8 @@ import io.warren.redis.RedisClusterNodes;
  * {@code redis-cluster://} instead of one Redis.
  */
 class ClusterOnRedisClusterTest extends ClusterTest {
-    private RedisClusterNodes shards;
-
     @Override
-    String startRedis() {
-        shards = RedisClusterNodes.start(3);
-        return shards.uri();
-    }
-
-    @Override
-    void stopRedis() {
-        if (shards != null) {
-            shards.close();
-        }
+    RedisUnderTest startRedis() {
+        return RedisClusterNodes.start(3);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.path.PathPattern;
 import io.warren.redis.RedisProcess;
+import io.warren.redis.RedisUnderTest;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
@@ -26,26 +27,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTest {
-    RedisProcess redis;
+    RedisUnderTest redis;
     TestServer a;
     TestServer b;
     TestServer c;
 
-    /** The Redis the three nodes share: one redis-server here; subclasses give another URI. */
-    String startRedis() {
-        redis = RedisProcess.start();
-        return redis.uri();
-    }
-
-    void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+    /** The Redis the three nodes share: one redis-server here; subclasses start a Redis Cluster. */
+    RedisUnderTest startRedis() {
+        return RedisProcess.start();
     }
 
     @BeforeAll
     void start() {
-        String uri = startRedis();
+        redis = startRedis();
+        String uri = redis.uri();
         a = node(uri);
         b = node(uri);
         c = node(uri);
@@ -58,10 +53,12 @@ class ClusterTest {
                 s.close();
             }
         }
-        stopRedis();
+        if (redis != null) {
+            redis.close();
+        }
     }
 
-    static TestServer node(RedisProcess redis) {
+    static TestServer node(RedisUnderTest redis) {
         return node(redis.uri());
     }
 

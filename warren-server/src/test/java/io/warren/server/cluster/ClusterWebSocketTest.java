@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
+import io.warren.redis.RedisUnderTest;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
@@ -24,25 +25,19 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterWebSocketTest {
-    RedisProcess redis;
+    RedisUnderTest redis;
     TestServer a;
     TestServer b;
 
-    /** The Redis both nodes share: one redis-server here; subclasses give another URI. */
-    String startRedis() {
-        redis = RedisProcess.start();
-        return redis.uri();
-    }
-
-    void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+    /** The Redis both nodes share: one redis-server here; subclasses start a Redis Cluster. */
+    RedisUnderTest startRedis() {
+        return RedisProcess.start();
     }
 
     @BeforeAll
     void start() {
-        String uri = startRedis();
+        redis = startRedis();
+        String uri = redis.uri();
         a = TestServer.start(o -> o.withCluster(ClusterOptions.redis(uri)));
         b = TestServer.start(o -> o.withCluster(ClusterOptions.redis(uri)));
     }
@@ -54,7 +49,9 @@ class ClusterWebSocketTest {
                 s.close();
             }
         }
-        stopRedis();
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     /** The next {@code n} ordinary datagrams on {@code ws}, skipping keepalives; anything else fails. */

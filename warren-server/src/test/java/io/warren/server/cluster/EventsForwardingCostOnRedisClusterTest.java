@@ -1,6 +1,7 @@
 package io.warren.server.cluster;
 
 import io.warren.redis.RedisClusterNodes;
+import io.warren.redis.RedisUnderTest;
 
 /**
  * {@link EventsForwardingCostTest} with both nodes on a real 3-master Redis Cluster: the forwarding script
@@ -8,18 +9,8 @@ import io.warren.redis.RedisClusterNodes;
  * (docs/cluster.md, <i>Forwarding on a Redis Cluster</i>).
  */
 class EventsForwardingCostOnRedisClusterTest extends EventsForwardingCostTest {
-    private RedisClusterNodes shards;
-
     @Override
-    String startRedis() {
-        shards = RedisClusterNodes.start(3);
-        return shards.uri();
-    }
-
-    @Override
-    void stopRedis() {
-        if (shards != null) {
-            shards.close();
-        }
+    RedisUnderTest startRedis() {
+        return RedisClusterNodes.start(3);
     }
 }

@@ -3,6 +3,7 @@ package io.warren.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.redis.RedisProcess;
+import io.warren.redis.RedisUnderTest;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
@@ -22,27 +23,15 @@ class EventsForwardingCostTest {
     static final int WARMUP = 100;
     static final int MEASURED = 400;
 
-    private RedisProcess redis;
-
-    /** The Redis both nodes share: one redis-server here; subclasses give another URI. */
-    String startRedis() {
-        redis = RedisProcess.start();
-        return redis.uri();
-    }
-
-    void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+    /** The Redis both nodes share: one redis-server here; subclasses start a Redis Cluster. */
+    RedisUnderTest startRedis() {
+        return RedisProcess.start();
     }
 
     @Test
     void aForwardedEventCostsAboutARedisRoundTripMore() {
-        String uri = startRedis();
-        try {
-            measure(uri);
-        } finally {
-            stopRedis();
+        try (RedisUnderTest redis = startRedis()) {
+            measure(redis.uri());
         }
     }
 
