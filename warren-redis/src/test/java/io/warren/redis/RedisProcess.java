@@ -200,27 +200,7 @@ public final class RedisProcess implements RedisUnderTest {
      * as {@code :1} or {@code +OK}: enough for tests to look at keys.
      */
     public String command(String... args) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            s.setSoTimeout(5000);
-            StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String a : args) {
-                sb.append('$')
-                        .append(a.getBytes(StandardCharsets.UTF_8).length)
-                        .append("\r\n")
-                        .append(a)
-                        .append("\r\n");
-            }
-            s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.UTF_8));
-            InputStream in = s.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
-                line.append((char) c);
-            }
-            return line.toString();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return send(false, args);
     }
 
     /**
@@ -228,6 +208,10 @@ public final class RedisProcess implements RedisUnderTest {
      * or {@code INFO replication}), else its first line.
      */
     public String text(String... args) {
+        return send(true, args);
+    }
+
+    private String send(boolean wholeBulk, String... args) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(5000);
@@ -245,7 +229,7 @@ public final class RedisProcess implements RedisUnderTest {
             for (int c = in.read(); c != -1 && c != '\r'; c = in.read()) {
                 line.append((char) c);
             }
-            if (line.length() == 0 || line.charAt(0) != '$' || line.charAt(1) == '-') {
+            if (!wholeBulk || line.length() < 2 || line.charAt(0) != '$' || line.charAt(1) == '-') {
                 return line.toString();
             }
             in.read(); // \n
