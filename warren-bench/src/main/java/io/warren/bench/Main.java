@@ -4,6 +4,7 @@ import io.warren.bench.load.ClusterBench;
 import io.warren.bench.load.H2Bench;
 import io.warren.bench.load.Layout;
 import io.warren.bench.load.Plot;
+import io.warren.bench.load.PublishBench;
 import io.warren.bench.load.Report;
 import io.warren.bench.load.Scenarios;
 import io.warren.bench.load.Target;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
             Main.Reconnect.class,
             Main.H2.class,
             Main.Cluster.class,
+            Main.Publish.class,
             Main.PlotCmd.class,
             Main.Jmh.class
         })
@@ -292,6 +294,32 @@ public final class Main {
             H2Bench b = new H2Bench(c.settings());
             Report r = b.run(tunnels, perConnection, rate);
             r.write(c.out, b.context(perConnection));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "publish",
+            description =
+                    "POST /publish as fast as answered, to a path with one subscriber: publishes/s, CPU per publish.")
+    static final class Publish implements Callable<Integer> {
+        @Mixin
+        Common c;
+
+        @Option(names = "--connections", defaultValue = "16", description = "Keep-alive publisher connections.")
+        int connections;
+
+        @Option(
+                names = "--depth",
+                defaultValue = "1",
+                description = "Requests in flight per connection (pipelined when more than 1).")
+        int depth;
+
+        @Override
+        public Integer call() throws Exception {
+            PublishBench b = new PublishBench(c.settings());
+            Report r = b.run(connections, depth);
+            r.write(c.out, b.context());
             return 0;
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.warren.bench.load.ClusterBench;
 import io.warren.bench.load.Layout;
 import io.warren.bench.load.Plot;
+import io.warren.bench.load.PublishBench;
 import io.warren.bench.load.Report;
 import io.warren.bench.load.Scenarios;
 import io.warren.bench.load.ServerProcess;
@@ -197,6 +198,29 @@ class ScenarioSmokeTest {
         assertThat(Files.readString(settings.out.resolve("cluster.md")))
                 .contains("**cluster/single**")
                 .contains("cross-node p99 overhead");
+    }
+
+    @Test
+    void publishAsFastAsAnsweredReachesTheSubscriberOnce() throws Exception {
+        Scenarios.Settings s = copy();
+        s.runs = 1;
+        s.warmupMillis = 500;
+        s.durationMillis = 1_500;
+        PublishBench b = new PublishBench(s);
+        Report r = b.run(4, 2); // 4 connections, 2 requests pipelined on each
+        assertThat(r.rows()).hasSize(1);
+        Map<String, Object> row = r.rows().get(0);
+        assertThat(row)
+                .as(row.toString())
+                .containsEntry("missing", 0L)
+                .containsEntry("duplicates", 0L)
+                .containsEntry("errors", 0L);
+        assertThat((Long) row.get("acked")).as(row.toString()).isGreaterThan(100L);
+        assertThat((Double) row.get("publishesPerSec")).as(row.toString()).isPositive();
+        assertThat((Double) row.get("cpuUsPerPublish")).as(row.toString()).isPositive();
+        assertThat((Double) row.get("p99Ms")).as(row.toString()).isPositive();
+        r.write(settings.out, b.context());
+        assertThat(settings.out.resolve("publish.json")).isNotEmptyFile();
     }
 
     private static Scenarios.Settings copy() {

@@ -1,22 +1,17 @@
 package io.warren.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -212,35 +207,8 @@ public final class H2Bench {
         return r;
     }
 
-    /** Counts the tunnel's {@code /meta/open} once and every datagram ({@code id:} line) after it. */
-    private SimpleChannelInboundHandler<HttpObject> counter() {
-        return new SimpleChannelInboundHandler<>() {
-            private boolean open;
-            private byte before = '\n';
-            private byte last = '\n';
-
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-                if (!(msg instanceof HttpContent c)) {
-                    return;
-                }
-                ByteBuf b = c.content();
-                if (!open && b.toString(java.nio.charset.StandardCharsets.UTF_8).contains("/meta/open")) {
-                    open = true;
-                    opened.incrementAndGet();
-                }
-                // "id" at a line start is one datagram (control datagrams carry no id line); the bytes may
-                // be split anywhere between chunks.
-                for (int i = b.readerIndex(); i < b.writerIndex(); i++) {
-                    byte x = b.getByte(i);
-                    if (before == '\n' && last == 'i' && x == 'd') {
-                        deliveries.incrementAndGet();
-                    }
-                    before = last;
-                    last = x;
-                }
-            }
-        };
+    private SseCounter counter() {
+        return new SseCounter(opened, deliveries);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
