@@ -114,6 +114,43 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void anUnsubscribeByUserReachesTheUsersTunnelsOnEveryNodeAndByClientTheOtherNode() {
+        try (TunnelClient onA = a.open("stream", "user=uma", "subscribe=/cl/room", "subscribe=/cl/desk");
+                TunnelClient onB = b.open("sse", "user=uma", "subscribe=/cl/room")) {
+            onA.awaitOpen();
+            onB.awaitOpen();
+            assertThat(b.post("/api/unsubscribe", "{\"user\":\"uma\",\"path\":\"/cl/room\"}")
+                            .body())
+                    .isEqualTo("{\"tunnels\":2}");
+            for (TunnelClient c : new TunnelClient[] {onA, onB}) {
+                assertThat(c.awaitControl("/meta/unsubscribed", Duration.ofSeconds(10))
+                                .get("data")
+                                .get("path")
+                                .asText())
+                        .isEqualTo("/cl/room");
+            }
+            // By client id, sent to the node not holding it.
+            assertThat(b.post("/api/unsubscribe", "{\"client\":\"" + onA.client() + "\",\"path\":\"/cl/desk\"}")
+                            .body())
+                    .isEqualTo("{\"tunnels\":1}");
+            assertThat(onA.awaitControl("/meta/unsubscribed", Duration.ofSeconds(10))
+                            .get("data")
+                            .get("path")
+                            .asText())
+                    .isEqualTo("/cl/desk");
+            // Nothing on the removed paths reaches either tunnel any more; the marker behind them does.
+            a.publish("[{\"path\":\"/cl/room\",\"data\":\"gone\"},{\"path\":\"/cl/desk\",\"data\":\"gone\"}]");
+            b.publish("{\"path\":\"/client/" + onA.client() + "\",\"data\":\"marker\"}");
+            b.publish("{\"path\":\"/client/" + onB.client() + "\",\"data\":\"marker\"}");
+            assertThat(onA.next().get("data").asText()).isEqualTo("marker");
+            assertThat(onB.next().get("data").asText()).isEqualTo("marker");
+            assertThat(a.post("/api/unsubscribe", "{\"user\":\"nobody\",\"path\":\"/cl/room\"}")
+                            .body())
+                    .isEqualTo("{\"tunnels\":0}");
+        }
+    }
+
+    @Test
     void aPublishIdRetriedOnTheOtherNodeIsNotDeliveredAgain() {
         try (TunnelClient onA = a.open("stream", "subscribe=/cl/orders")) {
             onA.awaitOpen();
