@@ -2,6 +2,7 @@ package io.warren.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
@@ -9,6 +10,7 @@ import io.warren.server.support.TunnelClient;
 import io.warren.server.support.TwoNodes;
 import io.warren.spi.Identity;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -147,6 +149,30 @@ class ClusterCommandsTest {
             assertThat(a.post("/api/unsubscribe", "{\"user\":\"nobody\",\"path\":\"/cl/room\"}")
                             .body())
                     .isEqualTo("{\"tunnels\":0}");
+        }
+    }
+
+    @Test
+    void theSamePublishIdSentToBothNodesAtOnceIsDeliveredOnceWithOneDatagramId() {
+        int ids = 10;
+        try (TunnelClient onA = a.open("stream", "subscribe=/cl/race")) {
+            onA.awaitOpen();
+            for (int i = 0; i < ids; i++) {
+                String body = "{\"path\":\"/cl/race\",\"data\":" + i + ",\"id\":\"race-" + i + "\"}";
+                CompletableFuture<String> viaA = CompletableFuture.supplyAsync(
+                        () -> a.publish(body).get(0).get("id").asText());
+                CompletableFuture<String> viaB = CompletableFuture.supplyAsync(
+                        () -> b.publish(body).get(0).get("id").asText());
+                assertThat(viaB.join()).as("id race-%d", i).isEqualTo(viaA.join());
+            }
+            b.publish("{\"path\":\"/cl/race\",\"data\":\"end\"}");
+            List<JsonNode> got = onA.await(ids + 1, Duration.ofSeconds(10));
+            assertThat(got.get(ids).get("data").asText()).isEqualTo("end");
+            assertThat(got.subList(0, ids))
+                    .extracting(d -> d.get("data").asInt())
+                    .as("each id delivered once")
+                    .containsExactlyInAnyOrderElementsOf(
+                            java.util.stream.IntStream.range(0, ids).boxed().toList());
         }
     }
 
