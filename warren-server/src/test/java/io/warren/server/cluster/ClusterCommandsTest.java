@@ -2,6 +2,7 @@ package io.warren.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.support.TestServer;
@@ -9,6 +10,7 @@ import io.warren.server.support.TunnelClient;
 import io.warren.server.support.TwoNodes;
 import io.warren.spi.Identity;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -110,6 +112,67 @@ class ClusterCommandsTest {
                     .untilAsserted(() -> assertThat(a.post("/api/subscribe", "{\"user\":\"una\",\"path\":\"/x\"}")
                                     .body())
                             .isEqualTo("{\"tunnels\":0}"));
+        }
+    }
+
+    @Test
+    void anUnsubscribeByUserReachesTheUsersTunnelsOnEveryNodeAndByClientTheOtherNode() {
+        try (TunnelClient onA = a.open("stream", "user=uma", "subscribe=/cl/room", "subscribe=/cl/desk");
+                TunnelClient onB = b.open("sse", "user=uma", "subscribe=/cl/room")) {
+            onA.awaitOpen();
+            onB.awaitOpen();
+            assertThat(b.post("/api/unsubscribe", "{\"user\":\"uma\",\"path\":\"/cl/room\"}")
+                            .body())
+                    .isEqualTo("{\"tunnels\":2}");
+            for (TunnelClient c : new TunnelClient[] {onA, onB}) {
+                assertThat(c.awaitControl("/meta/unsubscribed", Duration.ofSeconds(10))
+                                .get("data")
+                                .get("path")
+                                .asText())
+                        .isEqualTo("/cl/room");
+            }
+            // By client id, sent to the node not holding it.
+            assertThat(b.post("/api/unsubscribe", "{\"client\":\"" + onA.client() + "\",\"path\":\"/cl/desk\"}")
+                            .body())
+                    .isEqualTo("{\"tunnels\":1}");
+            assertThat(onA.awaitControl("/meta/unsubscribed", Duration.ofSeconds(10))
+                            .get("data")
+                            .get("path")
+                            .asText())
+                    .isEqualTo("/cl/desk");
+            // Nothing on the removed paths reaches either tunnel any more; the marker behind them does.
+            a.publish("[{\"path\":\"/cl/room\",\"data\":\"gone\"},{\"path\":\"/cl/desk\",\"data\":\"gone\"}]");
+            b.publish("{\"path\":\"/client/" + onA.client() + "\",\"data\":\"marker\"}");
+            b.publish("{\"path\":\"/client/" + onB.client() + "\",\"data\":\"marker\"}");
+            assertThat(onA.next().get("data").asText()).isEqualTo("marker");
+            assertThat(onB.next().get("data").asText()).isEqualTo("marker");
+            assertThat(a.post("/api/unsubscribe", "{\"user\":\"nobody\",\"path\":\"/cl/room\"}")
+                            .body())
+                    .isEqualTo("{\"tunnels\":0}");
+        }
+    }
+
+    @Test
+    void theSamePublishIdSentToBothNodesAtOnceIsDeliveredOnceWithOneDatagramId() {
+        int ids = 10;
+        try (TunnelClient onA = a.open("stream", "subscribe=/cl/race")) {
+            onA.awaitOpen();
+            for (int i = 0; i < ids; i++) {
+                String body = "{\"path\":\"/cl/race\",\"data\":" + i + ",\"id\":\"race-" + i + "\"}";
+                CompletableFuture<String> viaA = CompletableFuture.supplyAsync(
+                        () -> a.publish(body).get(0).get("id").asText());
+                CompletableFuture<String> viaB = CompletableFuture.supplyAsync(
+                        () -> b.publish(body).get(0).get("id").asText());
+                assertThat(viaB.join()).as("id race-%d", i).isEqualTo(viaA.join());
+            }
+            b.publish("{\"path\":\"/cl/race\",\"data\":\"end\"}");
+            List<JsonNode> got = onA.await(ids + 1, Duration.ofSeconds(10));
+            assertThat(got.get(ids).get("data").asText()).isEqualTo("end");
+            assertThat(got.subList(0, ids))
+                    .extracting(d -> d.get("data").asInt())
+                    .as("each id delivered once")
+                    .containsExactlyInAnyOrderElementsOf(
+                            java.util.stream.IntStream.range(0, ids).boxed().toList());
         }
     }
 

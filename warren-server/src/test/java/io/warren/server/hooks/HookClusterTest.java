@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Lifecycle hooks in a cluster: two real nodes on a real redis-server, both posting to one receiver. Each
  * event is sent once, by the node where it happened: a tunnel opened on A and resumed on B is opened by A
- * (and not again by B, nor closed by A), and culled by B, where it lived last.
+ * (and not again by B, nor closed by A), a subscribe sent through B is reported by A (which served it), and
+ * the tunnel is culled by B, where it lived last.
  */
 class HookClusterTest {
 
@@ -41,6 +42,13 @@ class HookClusterTest {
             String nodeB = b.server().node().ids().tag();
             TunnelClient onA = a.open("sse", "subscribe=/moving");
             onA.awaitOpen();
+            // Sent through B, served (and reported) by A, which holds the tunnel.
+            assertThat(b.events("[{\"tunnel\":\"" + onA.tunnel()
+                                    + "\",\"path\":\"/meta/subscribe\",\"data\":{\"path\":\"/via-b\"}}]")
+                            .get(0)
+                            .get("ok")
+                            .asBoolean())
+                    .isTrue();
             onA.drop();
             try (TunnelClient onB = TunnelClient.attach(b.port(), "sse", onA.tunnel(), null)) {
                 assertThat(onB.awaitOpen().get("resumed").asBoolean()).isTrue();
@@ -65,7 +73,7 @@ class HookClusterTest {
                 seen.add(who + " " + e.get("type").asText()
                         + (e.has("path") ? " " + e.get("path").asText() : ""));
             }
-            assertThat(seen).containsExactly("A open", "A subscribe /moving", "B culled");
+            assertThat(seen).containsExactly("A open", "A subscribe /moving", "A subscribe /via-b", "B culled");
             assertThat(receiver.repeatedWithoutRetry()).isEmpty();
             assertThat(receiver.requests).allMatch(HookReceiver.Request::signed);
         }
