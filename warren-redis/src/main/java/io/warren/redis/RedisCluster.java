@@ -37,12 +37,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's membership in a Warren cluster on Redis: a Lettuce client with one connection for commands
- * and one for Pub/Sub, shared by the node's {@link #broker()} and {@link #registry()}. Closing both
- * closes the connections.
+ * and one for Pub/Sub, shared by the node's {@link #broker()}, {@link #registry()} and {@link #directory()}.
+ * Closing every part taken closes the connections.
  *
  * <pre>{@code
  * RedisCluster cluster = RedisCluster.connect("redis://127.0.0.1:6379", RedisCluster.Options.defaults());
- * Node.builder().broker(cluster.broker()).registry(cluster.registry())...
+ * Node.builder().broker(cluster.broker()).registry(cluster.registry()).directory(cluster.directory())...
  * }</pre>
  *
  * <p>Keys and channels (prefix {@code warren:} by default): {@code warren:log} the stream of every
@@ -251,7 +251,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
     /** A Redis Cluster: {@code redis-cluster://HOST:PORT[,HOST:PORT...]} (seed nodes). */
     public static final String CLUSTER_SCHEME = "redis-cluster://";
 
-    /** Live fan-out and the shared log. Closing every part taken ({@link #registry()} too) disconnects. */
+    /** Live fan-out and the shared log. Closing every part taken (registry, directory too) disconnects. */
     @Override
     public synchronized Broker broker() {
         if (!brokerTaken) {
@@ -261,7 +261,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
         return broker;
     }
 
-    /** The cluster-wide tunnel register. Closing every part taken ({@link #broker()} too) disconnects. */
+    /** The cluster-wide tunnel register. Closing every part taken (broker, directory too) disconnects. */
     @Override
     public synchronized TunnelRegistry registry() {
         if (!registryTaken) {
