@@ -65,8 +65,8 @@ public final class NodeBuilder {
         return this;
     }
 
-    /** Who holds what and presence, cluster-wide; {@link MemoryDirectory} on a single node (the default). */
-    public NodeBuilder directory(ClientDirectory v) {
+    /** Who holds what and presence, cluster-wide; {@link MemoryDirectory} on a single node (the default, also for null). */
+    public NodeBuilder directory(@Nullable ClientDirectory v) {
         this.directory = v;
         return this;
     }

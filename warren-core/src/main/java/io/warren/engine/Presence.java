@@ -5,7 +5,6 @@ import io.warren.NodeOptions;
 import io.warren.PresenceOptions;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ControlDatagrams;
-import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * tunnel timeout never left), and the {@code /meta/presence} datagrams of watchers ({@code "presence":true}).
  *
  * <p>Per-tunnel methods run on the tunnel's shard thread; the directory's announcements arrive on any thread
- * and go to every shard's watchers through its executor, as one datagram built once.
+ * and go to every shard's watchers through a bounded queue per shard ({@link PresenceFanout}), as one
+ * datagram built once.
  */
 final class Presence implements ClientDirectory.Listener {
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
@@ -36,7 +36,7 @@ final class Presence implements ClientDirectory.Listener {
     private final ClientDirectory directory;
     private final Supplier<NodeOptions> options;
     private final DatagramIds ids;
-    private final Supplier<Shard[]> shards;
+    private final PresenceFanout fanout;
     /** Client id -> the tunnel this node holds for it. */
     private final ConcurrentHashMap<String, Tunnel> byClient = new ConcurrentHashMap<>();
 
@@ -44,7 +44,7 @@ final class Presence implements ClientDirectory.Listener {
         this.directory = directory;
         this.options = options;
         this.ids = ids;
-        this.shards = shards;
+        this.fanout = new PresenceFanout(shards);
     }
 
     ClientDirectory directory() {
@@ -232,14 +232,12 @@ final class Presence implements ClientDirectory.Listener {
     @Override
     public void presence(
             String path, long version, List<ClientDirectory.Member> joined, List<ClientDirectory.Member> left) {
-        Datagram d = ControlDatagrams.presenceChange(ids.next(), path, json(joined), json(left));
-        for (Shard s : shards.get()) {
-            try {
-                s.executor().execute(() -> s.presence(path, version, d));
-            } catch (RuntimeException e) {
-                log.debug("presence not delivered to shard {}: {}", s.index(), e.toString());
-            }
-        }
+        fanout.deliver(path, version, ControlDatagrams.presenceChange(ids.next(), path, json(joined), json(left)));
+    }
+
+    /** Announcements a shard could not take (its queue full), since start. */
+    long overloaded() {
+        return fanout.overloaded();
     }
 
     private static List<String> json(List<ClientDirectory.Member> members) {

@@ -4,10 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Connects a node to a cluster backend named by a URI, giving it a {@link Broker} and a
- * {@link TunnelRegistry} on that backend. Found through {@link ServiceLoader}: a module that implements
+ * {@link TunnelRegistry} (and, when it has one, a {@link ClientDirectory}) on that backend. Found through {@link ServiceLoader}: a module that implements
  * one (warren-redis does, for {@code redis://} and its relatives) lists it in
  * {@code META-INF/services/io.warren.spi.BrokerProvider}, so the server needs that module only at run
  * time, and an embedding that does not cluster ships neither it nor its client library.
@@ -19,7 +20,7 @@ import java.util.ServiceLoader;
  *   <li><b>Connecting.</b> {@link #connect} blocks until the backend answers or fails, and throws when it
  *   cannot be reached, so that a misconfigured node fails at start instead of serving without its
  *   cluster. It is called once, at start, never on an event loop.</li>
- *   <li><b>Ownership.</b> The {@link Backend}'s broker and registry share its connections; each part
+ *   <li><b>Ownership.</b> The {@link Backend}'s broker, registry and directory share its connections; each part
  *   taken is closed by the node, and the connections close with the last of them. A part never taken
  *   keeps nothing open.</li>
  *   <li><b>Growth.</b> New settings arrive as new components of {@link Options}, never as overloads.</li>
@@ -53,6 +54,14 @@ public interface BrokerProvider {
         Broker broker();
 
         TunnelRegistry registry();
+
+        /**
+         * Who holds what and presence, cluster-wide (on the same connections), or null when this backend
+         * has none: the node then keeps a memory directory, which sees its own clients only.
+         */
+        default @Nullable ClientDirectory directory() {
+            return null;
+        }
     }
 
     /**

@@ -37,6 +37,11 @@ final class ManualShardExecutor implements ShardExecutor {
         return now;
     }
 
+    /** Tasks waiting to run. */
+    synchronized int queued() {
+        return tasks.size();
+    }
+
     @Override
     public synchronized void execute(Runnable command) {
         tasks.add(command);

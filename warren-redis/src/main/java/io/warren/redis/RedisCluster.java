@@ -18,6 +18,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.warren.spi.Broker;
 import io.warren.spi.BrokerProvider;
+import io.warren.spi.ClientDirectory;
 import io.warren.spi.HistoryRule;
 import io.warren.spi.TunnelRegistry;
 import java.net.SocketAddress;
@@ -36,18 +37,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node's membership in a Warren cluster on Redis: a Lettuce client with one connection for commands
- * and one for Pub/Sub, shared by the node's {@link #broker()} and {@link #registry()}. Closing both
- * closes the connections.
+ * and one for Pub/Sub, shared by the node's {@link #broker()}, {@link #registry()} and {@link #directory()}.
+ * Closing every part taken closes the connections.
  *
  * <pre>{@code
  * RedisCluster cluster = RedisCluster.connect("redis://127.0.0.1:6379", RedisCluster.Options.defaults());
- * Node.builder().broker(cluster.broker()).registry(cluster.registry())...
+ * Node.builder().broker(cluster.broker()).registry(cluster.registry()).directory(cluster.directory())...
  * }</pre>
  *
  * <p>Keys and channels (prefix {@code warren:} by default): {@code warren:log} the stream of every
  * published datagram (trimmed by count and age); {@code warren:p:PATH} the Pub/Sub channel of a path;
  * {@code warren:t:TUNNEL} a tunnel's record (a hash with expiry); {@code warren:n:NODE} each node's
- * channel for eviction notices and forwarded requests. See docs/cluster.md.
+ * channel for eviction notices and forwarded requests; {@code warren:d:...} the client directory and presence
+ * ({@link RedisClientDirectory}), announced on {@code warren:presence}. See docs/cluster.md.
  *
  * <p>While Redis is unreachable, commands fail at once (Lettuce's queue is bounded and rejects while
  * disconnected) rather than piling up; the client reconnects on its own, after which the broker
@@ -105,6 +107,8 @@ public final class RedisCluster implements BrokerProvider.Backend {
     final String tunnelKeyPrefix;
     final String nodeChannelPrefix;
     final String historyKeyPrefix;
+    final String directoryKeyPrefix;
+    final String directoryChannel;
     private final boolean shardedRecords;
     private final AbstractRedisClient client;
     /**
@@ -120,9 +124,11 @@ public final class RedisCluster implements BrokerProvider.Backend {
     private final RedisBroker broker;
     private final Heartbeat heartbeat;
     private final RedisTunnelRegistry registry;
+    private final RedisClientDirectory directory;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean brokerTaken;
     private volatile boolean registryTaken;
+    private volatile boolean directoryTaken;
     private volatile boolean pubsubDown;
     private volatile boolean closed;
 
@@ -140,6 +146,9 @@ public final class RedisCluster implements BrokerProvider.Backend {
         this.tunnelKeyPrefix = options.prefix() + "t:";
         this.shardedRecords = sharded;
         this.historyKeyPrefix = keys + "h:";
+        // The directory shares the log's hash tag too: see RedisClientDirectory.
+        this.directoryKeyPrefix = keys + "d:";
+        this.directoryChannel = options.prefix() + "presence";
         this.pathChannelPrefix = options.prefix() + "p:";
         this.nodeChannelPrefix = options.prefix() + "n:";
         RedisConnectionStateListener watch = new RedisConnectionStateListener() {
@@ -205,10 +214,13 @@ public final class RedisCluster implements BrokerProvider.Backend {
         }
         this.broker = new RedisBroker(this);
         this.registry = new RedisTunnelRegistry(this);
+        this.directory = new RedisClientDirectory(this);
         pubsub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
-                if (channel.startsWith(nodeChannelPrefix)) {
+                if (channel.equals(directoryChannel)) {
+                    directory.announced(message);
+                } else if (channel.startsWith(nodeChannelPrefix)) {
                     registry.nodeMessage(message);
                 } else {
                     broker.receive(channel, message, null);
@@ -239,7 +251,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
     /** A Redis Cluster: {@code redis-cluster://HOST:PORT[,HOST:PORT...]} (seed nodes). */
     public static final String CLUSTER_SCHEME = "redis-cluster://";
 
-    /** Live fan-out and the shared log. Closing every part taken ({@link #registry()} too) disconnects. */
+    /** Live fan-out and the shared log. Closing every part taken (registry, directory too) disconnects. */
     @Override
     public synchronized Broker broker() {
         if (!brokerTaken) {
@@ -249,7 +261,7 @@ public final class RedisCluster implements BrokerProvider.Backend {
         return broker;
     }
 
-    /** The cluster-wide tunnel register. Closing every part taken ({@link #broker()} too) disconnects. */
+    /** The cluster-wide tunnel register. Closing every part taken (broker, directory too) disconnects. */
     @Override
     public synchronized TunnelRegistry registry() {
         if (!registryTaken) {
@@ -257,6 +269,19 @@ public final class RedisCluster implements BrokerProvider.Backend {
             open.incrementAndGet();
         }
         return registry;
+    }
+
+    /**
+     * Who holds what and presence, cluster-wide, on the same connections. Closing every part taken
+     * ({@link #broker()}, {@link #registry()} too) disconnects.
+     */
+    @Override
+    public synchronized ClientDirectory directory() {
+        if (!directoryTaken) {
+            directoryTaken = true;
+            open.incrementAndGet();
+        }
+        return directory;
     }
 
     /** This member's id in keys and channels (random per start). */
@@ -323,19 +348,22 @@ public final class RedisCluster implements BrokerProvider.Backend {
         if (closed) {
             return;
         }
-        broker.resubscribe().thenCompose(v -> async.ping()).whenComplete((v, e) -> {
-            if (e == null) {
-                broker.gap();
-            } else if (!closed) {
-                log.debug("re-subscribing failed (attempt {}): {}", attempt, e.toString());
-                client.getResources()
-                        .eventExecutorGroup()
-                        .schedule(
-                                () -> resubscribe(attempt + 1),
-                                Math.min(1000, 50L << Math.min(attempt, 4)),
-                                TimeUnit.MILLISECONDS);
-            }
-        });
+        broker.resubscribe()
+                .thenCompose(v -> directoryTaken ? directory.subscribe() : CompletableFuture.completedFuture(null))
+                .thenCompose(v -> async.ping())
+                .whenComplete((v, e) -> {
+                    if (e == null) {
+                        broker.gap();
+                    } else if (!closed) {
+                        log.debug("re-subscribing failed (attempt {}): {}", attempt, e.toString());
+                        client.getResources()
+                                .eventExecutorGroup()
+                                .schedule(
+                                        () -> resubscribe(attempt + 1),
+                                        Math.min(1000, 50L << Math.min(attempt, 4)),
+                                        TimeUnit.MILLISECONDS);
+                    }
+                });
     }
 
     /**

@@ -17,13 +17,14 @@ import io.warren.spi.Authenticator;
 import io.warren.spi.Authorizer;
 import io.warren.spi.Broker;
 import io.warren.spi.BrokerProvider;
+import io.warren.spi.ClientDirectory;
 import io.warren.spi.TunnelRegistry;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 
 /**
- * The engine a server runs and the threads it runs on: security, broker and registry resolved from the
+ * The engine a server runs and the threads it runs on: security, broker, registry and client directory resolved from the
  * options (a cluster backend found through {@link BrokerProvider}) unless the embedding supplied its own,
  * one event loop per thread, each loop the executor of one shard. It owns the answer to "which shard
  * serves this channel".
@@ -46,6 +47,7 @@ final class ServerEngine {
         SecurityOptions security = options.security();
         Authenticator authn = authenticator != null ? authenticator : AuthFactory.authenticator(security);
         Authorizer authz = authorizer != null ? authorizer : AuthFactory.authorizer(security);
+        ClientDirectory directory = null; // the node's memory directory unless the backend shares one
         if (broker == null && options.cluster() != null) {
             // Cluster member: fails here, before any event loop is started, when the backend is unknown or down.
             ClusterOptions c = options.cluster();
@@ -53,6 +55,7 @@ final class ServerEngine {
                     .connect(new BrokerProvider.Options(c.redis(), c.logSize(), c.logAge(), options.history()));
             broker = backend.broker();
             registry = registry != null ? registry : backend.registry();
+            directory = backend.directory();
         }
         int threads =
                 options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
@@ -66,6 +69,7 @@ final class ServerEngine {
                 .formats(options.formats())
                 .broker(broker != null ? broker : new MemoryBroker(options.history()))
                 .registry(registry != null ? registry : TunnelRegistry.local())
+                .directory(directory)
                 .authenticator(authn)
                 .authorizer(authz)
                 .limits(security.limits())
