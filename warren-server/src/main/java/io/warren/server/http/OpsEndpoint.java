@@ -36,14 +36,16 @@ import java.util.function.Function;
 /**
  * Operator endpoints: {@code /metrics} (Prometheus text), {@code /healthz} (alive), {@code /readyz}
  * (accepting, and the broker answers), and the status page {@code /admin} with its live feed
- * {@code /admin/events} and {@code POST /admin/reload}.
+ * {@code /admin/events}, {@code POST /admin/reload} and the page's views and action under
+ * {@code /admin/api/} ({@link AdminApi}).
  *
  * <p>The status page is guarded by {@code admin-key} (absent: the page does not exist). The key comes as
  * {@code ?key=} or {@code Authorization: Bearer}; the page then sets the {@code warren-admin} cookie, an
  * {@link AdminSession} (an HMAC of an expiry, never the key), so that its {@code EventSource} (which cannot
- * send headers) is authorized too. Wrong keys are throttled per address ({@link AdminThrottle}). The feed is an ordinary Warren
- * {@code sse} tunnel subscribed, server-side, to {@value AdminStats#PATH}: a {@code /meta/} path, which no
- * client can subscribe to and no wildcard matches.
+ * send headers) is authorized too; {@link AdminGate} checks both, and throttles wrong keys per address. The
+ * feed is an ordinary Warren {@code sse} tunnel subscribed, server-side, to {@value AdminStats#PATH}: a
+ * {@code /meta/} path, which no client can subscribe to and no wildcard matches; its identity is
+ * {@linkplain Identity#internal internal}, so it is in none of the backend's queries.
  */
 final class OpsEndpoint {
     static final String COOKIE = AdminGate.COOKIE;
