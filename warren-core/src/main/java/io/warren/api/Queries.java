@@ -3,6 +3,7 @@ package io.warren.api;
 import io.warren.spi.ClientDirectory.Entry;
 import io.warren.spi.ClientDirectory.Page;
 import io.warren.spi.ClientDirectory.PathCount;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -39,4 +40,12 @@ public interface Queries {
      * write (at most a third of the tunnel timeout old) for a client of another node.
      */
     CompletionStage<@Nullable Entry> client(String client);
+
+    /**
+     * The clients of {@code user} (the identity's user) that this node holds, live, by client id; at most
+     * {@link #MAX_LIMIT}. Only this node's: the cluster's directory keeps no index by user, so in a cluster a
+     * caller asks each node (or names the client, {@link #client}). Fails with {@code bad-request} for an
+     * empty user or one over 256 characters.
+     */
+    CompletionStage<List<Entry>> user(String user);
 }

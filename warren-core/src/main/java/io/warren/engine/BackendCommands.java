@@ -259,7 +259,8 @@ final class BackendCommands implements Backend {
 
     /** Shard thread of {@code t}. */
     private CompletionStage<Boolean> applyHere(Tunnel t, Command c) {
-        if (t.isClosed()) {
+        // A tunnel the server opened for itself (the status feed) is no client of the application's.
+        if (t.isClosed() || t.identity().isInternal()) {
             return CompletableFuture.completedFuture(false);
         }
         PathPattern p = c.pattern();

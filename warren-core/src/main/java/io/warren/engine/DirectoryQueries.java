@@ -19,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class DirectoryQueries implements Queries {
     private final Presence presence;
+    private final Directory tunnels;
 
-    DirectoryQueries(Presence presence) {
+    DirectoryQueries(Presence presence, Directory tunnels) {
         this.presence = presence;
+        this.tunnels = tunnels;
     }
 
     @Override
@@ -57,6 +59,37 @@ final class DirectoryQueries implements Queries {
         CompletableFuture<@Nullable Entry> live = new CompletableFuture<>();
         t.shard().executor().execute(() -> live.complete(t.isClosed() ? null : presence.entry(t)));
         return live;
+    }
+
+    @Override
+    public CompletionStage<List<Entry>> user(String user) {
+        if (user.isEmpty() || user.length() > 256) {
+            return CompletableFuture.failedFuture(ErrorCode.BAD_REQUEST.exception("user is 1 to 256 characters"));
+        }
+        List<CompletableFuture<@Nullable Entry>> live = new ArrayList<>();
+        for (Tunnel t : tunnels.user(user)) {
+            if (!t.identity().isInternal() && live.size() < MAX_LIMIT) {
+                CompletableFuture<@Nullable Entry> e = new CompletableFuture<>();
+                try {
+                    t.shard().executor().execute(() -> e.complete(t.isClosed() ? null : presence.entry(t)));
+                } catch (RuntimeException shutdown) {
+                    e.complete(null);
+                }
+                live.add(e);
+            }
+        }
+        return CompletableFuture.allOf(live.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> {
+                    List<Entry> out = new ArrayList<>(live.size());
+                    for (CompletableFuture<@Nullable Entry> f : live) {
+                        Entry e = f.join();
+                        if (e != null) {
+                            out.add(e);
+                        }
+                    }
+                    out.sort(java.util.Comparator.comparing(Entry::client));
+                    return out;
+                });
     }
 
     private static void checkLimit(int limit) {

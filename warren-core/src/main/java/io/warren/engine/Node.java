@@ -84,7 +84,7 @@ public final class Node implements Publisher, AutoCloseable {
         this.clock = b.clock;
         this.tunnelContext = new NodeTunnelContext(this::options, listener, clock);
         this.presence = new Presence(b.directory, this::options, b.ids, this::shards);
-        this.queries = new DirectoryQueries(presence);
+        this.queries = new DirectoryQueries(presence, directory);
         this.interests = new Interests(b.broker, gate, b.listener, this::options, presence);
         this.records = new Records(b.registry, this::options, this);
         this.sweeps = new Sweeps(this, b.limits, records);

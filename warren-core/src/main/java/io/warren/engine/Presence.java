@@ -113,14 +113,25 @@ final class Presence implements ClientDirectory.Listener {
                 t.clientId(), t.identity().user(), t.identity().info(), node());
     }
 
+    /** Whether {@code t} is kept out of the directory: a tunnel the server opened for itself. */
+    private static boolean internal(Tunnel t) {
+        return t.identity().isInternal();
+    }
+
     /** Shard thread: a tunnel was registered on this node. */
     void opened(Tunnel t) {
+        if (internal(t)) {
+            return;
+        }
         byClient.put(t.clientId(), t);
         save(t);
     }
 
     /** Shard thread: {@code t} holds {@code p} now. */
     void subscribed(Tunnel t, PathPattern p) {
+        if (internal(t)) {
+            return;
+        }
         save(t);
         PresenceOptions po = options.get().presence();
         if (covers(p)) {
@@ -136,6 +147,9 @@ final class Presence implements ClientDirectory.Listener {
 
     /** Shard thread: {@code t} let go of {@code p}; {@code closing} when the tunnel is being removed. */
     void unsubscribed(Tunnel t, PathPattern p, boolean closing) {
+        if (internal(t)) {
+            return;
+        }
         if (!closing) {
             save(t);
         }
@@ -147,19 +161,19 @@ final class Presence implements ClientDirectory.Listener {
     /** Shard thread: {@code t} is gone from this node; its entry goes too unless another node took it over. */
     void closed(Tunnel t, boolean superseded) {
         byClient.remove(t.clientId(), t);
-        if (!superseded) {
+        if (!superseded && !internal(t)) {
             directory.remove(t.clientId(), node());
         }
     }
 
     /** Shard thread: writes the entries of {@code tunnels} again (with the tunnel records) and their joins. */
     void refresh(List<Tunnel> tunnels) {
-        if (tunnels.isEmpty()) {
-            return;
-        }
         List<ClientDirectory.Entry> entries = new ArrayList<>(tunnels.size());
         PresenceOptions po = options.get().presence();
         for (Tunnel t : tunnels) {
+            if (internal(t)) {
+                continue;
+            }
             entries.add(entry(t));
             for (PathPattern p : t.interests()) {
                 if (covers(p)) {
@@ -167,7 +181,9 @@ final class Presence implements ClientDirectory.Listener {
                 }
             }
         }
-        directory.put(entries, options.get().tunnelTimeout());
+        if (!entries.isEmpty()) {
+            directory.put(entries, options.get().tunnelTimeout());
+        }
     }
 
     private void save(Tunnel t) {

@@ -25,6 +25,17 @@ public record Identity(
      */
     public static final String INFO_ATTRIBUTE = "warren.info";
 
+    /** The attribute marking a tunnel opened by the server for itself ({@link #internal}). */
+    private static final String INTERNAL_ATTRIBUTE = "warren.internal";
+
+    /** The marker value: an object no authenticator can produce from a token or an answer. */
+    private static final Object INTERNAL = new Object() {
+        @Override
+        public String toString() {
+            return "internal";
+        }
+    };
+
     public Identity {
         attributes = Map.copyOf(attributes);
     }
@@ -42,6 +53,19 @@ public record Identity(
     /** The client's public profile ({@link #INFO_ATTRIBUTE}), or {@code null} when it has none. */
     public @Nullable String info() {
         return attributes.get(INFO_ATTRIBUTE) instanceof String s ? s : null;
+    }
+
+    /**
+     * The identity of a tunnel the server opens for its own use (the status page's feed): such a tunnel is not
+     * a client of the application, so the backend's queries and commands ({@code /api/...}) never see it.
+     */
+    public static Identity internal(String name) {
+        return new Identity(name, Map.of(INTERNAL_ATTRIBUTE, INTERNAL));
+    }
+
+    /** Whether this is the identity of a tunnel the server opened for itself ({@link #internal}). */
+    public boolean isInternal() {
+        return attributes.get(INTERNAL_ATTRIBUTE) == INTERNAL;
     }
 
     public boolean isAnonymous() {

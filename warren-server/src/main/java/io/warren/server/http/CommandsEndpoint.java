@@ -45,6 +45,14 @@ final class CommandsEndpoint {
             throw ErrorCode.METHOD_NOT_ALLOWED.exception("use POST for " + path);
         }
         guard.check(ctx.channel(), req);
+        run(ctx, req, path);
+    }
+
+    /**
+     * Carries out the command {@code path} names, once its caller was let in: by the publish key here, by the
+     * admin session for the status page ({@link AdminApi}).
+     */
+    void run(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
         JsonNode body = read(req);
         Backend.Target target = new Backend.Target(text(body, "client"), text(body, "user"));
         CompletionStage<Integer> done = switch (path) {

@@ -13,8 +13,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.warren.ErrorCode;
 import io.warren.datagram.Datagram;
 import io.warren.engine.Node;
@@ -28,10 +26,7 @@ import io.warren.spi.Identity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -40,26 +35,31 @@ import java.util.function.Function;
 /**
  * Operator endpoints: {@code /metrics} (Prometheus text), {@code /healthz} (alive), {@code /readyz}
  * (accepting, and the broker answers), and the status page {@code /admin} with its live feed
- * {@code /admin/events} and {@code POST /admin/reload}.
+ * {@code /admin/events}, {@code POST /admin/reload} and the page's views and action under
+ * {@code /admin/api/} ({@link AdminApi}).
  *
  * <p>The status page is guarded by {@code admin-key} (absent: the page does not exist). The key comes as
  * {@code ?key=} or {@code Authorization: Bearer}; the page then sets the {@code warren-admin} cookie, an
  * {@link AdminSession} (an HMAC of an expiry, never the key), so that its {@code EventSource} (which cannot
- * send headers) is authorized too. Wrong keys are throttled per address ({@link AdminThrottle}). The feed is an ordinary Warren
- * {@code sse} tunnel subscribed, server-side, to {@value AdminStats#PATH}: a {@code /meta/} path, which no
- * client can subscribe to and no wildcard matches.
+ * send headers) is authorized too; {@link AdminGate} checks both, and throttles wrong keys per address. The
+ * feed is an ordinary Warren {@code sse} tunnel subscribed, server-side, to {@value AdminStats#PATH}: a
+ * {@code /meta/} path, which no client can subscribe to and no wildcard matches; its identity is
+ * {@linkplain Identity#internal internal}, so it is in none of the backend's queries.
  */
 final class OpsEndpoint {
-    static final String COOKIE = "warren-admin";
+    static final String COOKIE = AdminGate.COOKIE;
     private static final byte[] PAGE = resource("admin.html");
 
     private final Operations ops;
     private final Function<Channel, Shard> shards;
-    private final AdminThrottle throttle = new AdminThrottle();
+    private final AdminGate gate;
+    private final AdminApi api;
 
-    OpsEndpoint(Operations ops, Function<Channel, Shard> shards) {
+    OpsEndpoint(Operations ops, Function<Channel, Shard> shards, CommandsEndpoint commands) {
         this.ops = ops;
         this.shards = shards;
+        this.gate = new AdminGate(() -> ops.options().adminKey());
+        this.api = new AdminApi(ops.node(), gate, commands);
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, WarrenHttpHandler handler) {
@@ -97,7 +97,7 @@ final class OpsEndpoint {
             }
             case "/admin", "/admin/" -> {
                 requireGet(req);
-                String key = authorize(ctx, req, q);
+                String key = gate.authorize(ctx, req, q);
                 FullHttpResponse r =
                         new DefaultFullHttpResponse(version, HttpResponseStatus.OK, Unpooled.wrappedBuffer(PAGE));
                 r.headers()
@@ -112,21 +112,21 @@ final class OpsEndpoint {
                         // Always Secure: browsers keep it over https and on http://localhost / 127.0.0.1 only.
                         .set(
                                 HttpHeaderNames.SET_COOKIE,
-                                COOKIE + "=" + AdminSession.issue(key, nowSeconds()) + "; Path=/admin; Max-Age="
+                                COOKIE + "=" + AdminGate.issue(key) + "; Path=/admin; Max-Age="
                                         + AdminSession.TTL.toSeconds() + "; HttpOnly; SameSite=Strict; Secure")
                         .setInt(HttpHeaderNames.CONTENT_LENGTH, PAGE.length);
                 Responses.send(ctx, r, keepAlive);
             }
             case "/admin/events" -> {
                 requireGet(req);
-                authorize(ctx, req, q);
+                gate.authorize(ctx, req, q);
                 feed(ctx, req, handler);
             }
             case "/admin/reload" -> {
                 if (!req.method().equals(HttpMethod.POST)) {
                     throw ErrorCode.METHOD_NOT_ALLOWED.exception("use POST for /admin/reload");
                 }
-                authorize(ctx, req, q);
+                gate.authorize(ctx, req, q);
                 List<String> applied;
                 try {
                     applied = ops.reload();
@@ -142,7 +142,12 @@ final class OpsEndpoint {
                 }
                 Responses.send(ctx, Responses.json(ctx, version, HttpResponseStatus.OK, sb.append("]}")), keepAlive);
             }
-            default -> throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + q.path());
+            default -> {
+                if (!q.path().startsWith(AdminApi.PREFIX)) {
+                    throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + q.path());
+                }
+                api.handle(ctx, req, q);
+            }
         }
     }
 
@@ -190,55 +195,6 @@ final class OpsEndpoint {
                 });
     }
 
-    /**
-     * Checks the admin key (query or bearer header, constant time) or the session cookie; returns the key.
-     * Deny by default; a locked-out address is refused before its key is looked at.
-     */
-    private String authorize(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
-        String expected = ops.options().adminKey();
-        if (expected == null) {
-            throw ErrorCode.NOT_FOUND.exception("the status page is disabled (set admin-key to enable it)");
-        }
-        String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
-                ? a.getAddress().getHostAddress()
-                : String.valueOf(ctx.channel().remoteAddress());
-        throttle.check(address);
-        String given = Requests.param(q, "key");
-        String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (given == null && auth != null && auth.startsWith("Bearer ")) {
-            given = auth.substring("Bearer ".length());
-        }
-        boolean ok;
-        if (given != null) {
-            ok = MessageDigest.isEqual(
-                    expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
-        } else {
-            String session = sessionCookie(req);
-            ok = session != null && AdminSession.valid(expected, session, nowSeconds());
-        }
-        if (!ok) {
-            throttle.failed(address);
-            throw ErrorCode.UNAUTHORIZED.exception("missing or wrong admin key");
-        }
-        return expected;
-    }
-
-    private static String sessionCookie(FullHttpRequest req) {
-        String given = null;
-        for (String header : req.headers().getAll(HttpHeaderNames.COOKIE)) {
-            for (Cookie c : ServerCookieDecoder.STRICT.decode(header)) {
-                if (c.name().equals(COOKIE)) {
-                    given = c.value();
-                }
-            }
-        }
-        return given;
-    }
-
-    private static long nowSeconds() {
-        return System.currentTimeMillis() / 1000;
-    }
-
     /** Opens an sse tunnel subscribed to the stats path, bypassing the client authenticator (the admin key stood in). */
     private void feed(ChannelHandlerContext ctx, FullHttpRequest req, WarrenHttpHandler handler) {
         Node node = ops.node();
@@ -247,7 +203,7 @@ final class OpsEndpoint {
         HttpTunnelConnection conn =
                 new HttpTunnelConnection(ch, format, null, req.protocolVersion(), HttpUtil.isKeepAlive(req));
         handler.connectionStarted(conn);
-        Identity admin = new Identity("admin", Map.of("role", "admin"));
+        Identity admin = Identity.internal("admin");
         node.openTrusted(admin, shards.apply(ch), List.of(PathPattern.exact(Path.of(AdminStats.PATH))), conn)
                 .whenComplete(conn.settle(ctx, node, "the feed could not be opened"));
     }

@@ -75,7 +75,7 @@ final class QueryEndpoint {
         }
     }
 
-    private static String required(QueryStringDecoder q, String name) {
+    static String required(QueryStringDecoder q, String name) {
         String v = Requests.param(q, name);
         if (v == null || v.isEmpty()) {
             throw ErrorCode.BAD_REQUEST.exception(name + " is required");
@@ -83,7 +83,7 @@ final class QueryEndpoint {
         return v;
     }
 
-    private static boolean flag(String v) {
+    static boolean flag(String v) {
         if (v == null || v.equals("0") || v.equals("false")) {
             return false;
         }
@@ -93,7 +93,7 @@ final class QueryEndpoint {
         throw ErrorCode.BAD_REQUEST.exception("subpaths must be 1 or 0");
     }
 
-    private static int limit(String v) {
+    static int limit(String v) {
         if (v == null) {
             return Queries.DEFAULT_LIMIT;
         }
@@ -108,7 +108,7 @@ final class QueryEndpoint {
         throw ErrorCode.BAD_REQUEST.exception("limit must be a whole number from 1 to " + Queries.MAX_LIMIT);
     }
 
-    private static <T> void answer(
+    static <T> void answer(
             ChannelHandlerContext ctx, FullHttpRequest req, CompletionStage<T> stage, Function<T, CharSequence> json) {
         HttpVersion version = req.protocolVersion();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
@@ -129,7 +129,7 @@ final class QueryEndpoint {
                 }));
     }
 
-    private static CharSequence presence(Page<Entry> page) {
+    static CharSequence presence(Page<Entry> page) {
         StringBuilder sb = new StringBuilder(64 + 64 * page.items().size());
         sb.append("{\"count\":").append(page.count()).append(",\"clients\":[");
         List<Entry> items = page.items();
@@ -140,7 +140,7 @@ final class QueryEndpoint {
         return next(sb.append(']'), page.next());
     }
 
-    private static CharSequence paths(Page<PathCount> page) {
+    static CharSequence paths(Page<PathCount> page) {
         StringBuilder sb = new StringBuilder(64 + 48 * page.items().size());
         sb.append("{\"count\":").append(page.count()).append(",\"paths\":[");
         List<PathCount> items = page.items();
@@ -152,7 +152,7 @@ final class QueryEndpoint {
         return next(sb.append(']'), page.next());
     }
 
-    private static CharSequence client(Entry e) {
+    static CharSequence client(Entry e) {
         String member = ControlDatagrams.member(e.client(), e.user(), e.info());
         StringBuilder sb = new StringBuilder(member.length() + 128).append(member, 0, member.length() - 1);
         sb.append(",\"interests\":[");

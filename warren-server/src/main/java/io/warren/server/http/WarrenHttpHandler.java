@@ -66,7 +66,7 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
             this.commands = new CommandsEndpoint(node.backend(), guard);
             this.queries = new QueryEndpoint(node, guard);
             this.statics = new StaticEndpoint();
-            this.ops = ops == null ? null : new OpsEndpoint(ops, shards);
+            this.ops = ops == null ? null : new OpsEndpoint(ops, shards, commands);
         }
 
         /** Replaces the publish key (configuration reload); applies to the next request. */
@@ -114,7 +114,12 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
                     endpoints.ops.handle(ctx, req, q, this);
                 }
                 default -> {
-                    if (QueryEndpoint.serves(path)) {
+                    if (path.startsWith(AdminApi.PREFIX)) {
+                        if (endpoints.ops == null) {
+                            throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);
+                        }
+                        endpoints.ops.handle(ctx, req, q, this);
+                    } else if (QueryEndpoint.serves(path)) {
                         endpoints.queries.handle(ctx, req, path, q);
                     } else {
                         // Anything else may be a bundled file (client library, demo page).

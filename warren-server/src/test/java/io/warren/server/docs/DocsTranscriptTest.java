@@ -2,7 +2,6 @@ package io.warren.server.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.warren.server.config.ServerOptions;
 import io.warren.server.config.WarrenConfig;
 import io.warren.server.support.TestServer;
 import java.io.ByteArrayOutputStream;
@@ -407,8 +406,9 @@ class DocsTranscriptTest {
                         args.add(a.startsWith("--config=") ? "--config=" + dir.resolve(a.substring(9)) : a);
                     }
                 }
-                ServerOptions o = WarrenConfig.parse(args.toArray(new String[0]), Map.of());
-                return TestServer.start(x -> o);
+                // The operator options too (admin-key, for the status page's API in docs/operations.md).
+                WarrenConfig.Loaded l = WarrenConfig.load(args.toArray(new String[0]), Map.of(), System.out);
+                return TestServer.start(x -> l.server(), b -> b.operations(l.operations()));
             });
         }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
 import io.warren.server.support.WireDecoder;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,41 +50,15 @@ class AdminPageBrowserTest {
 
     @Test
     void pageShowsLiveFiguresFromItsTunnel() throws Exception {
-        Path chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser")
-                .map(Path::of)
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElse(null);
-        if (chromium == null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("chromium is not installed (./run-tests installs Debian's chromium)");
-            }
-            assumeTrue(false, "chromium is not installed");
-        }
-        Path profile = Files.createTempDirectory("warren-chromium");
-        Process browser = null;
         try (TestServer server = AdminTest.start();
                 TunnelClient a = server.open("sse", "subscribe=/room/*");
-                TunnelClient b = server.open("stream", "subscribe=/room/*")) {
+                TunnelClient b = server.open("stream", "subscribe=/room/*");
+                Browser browser = Browser.start()) {
             a.awaitOpen();
             b.awaitOpen();
             server.publish("{\"path\":\"/room/lobby\",\"data\":1}");
 
-            List<String> cmd = new java.util.ArrayList<>(List.of(chromium.toString()));
-            cmd.addAll(FLAGS);
-            cmd.add("--user-data-dir=" + profile);
-            cmd.add("about:blank");
-            browser = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(profile.resolve("chromium.log").toFile())
-                    .start();
-            Path portFile = profile.resolve("DevToolsActivePort");
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> Files.exists(portFile)
-                            && Files.readAllLines(portFile).size() >= 2);
-            int devtools = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
-
-            try (Cdp cdp = Cdp.connect(devtools)) {
+            try (Cdp cdp = browser.page()) {
                 cdp.call("Page.navigate", Map.of("url", server.url("/admin?key=" + AdminTest.KEY)));
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> cdp.eval("+document.body.getAttribute('data-updates') || 0")
@@ -117,21 +92,78 @@ class AdminPageBrowserTest {
                         .as("the key cookie is HttpOnly")
                         .doesNotContain(AdminTest.KEY);
             }
-        } finally {
-            if (browser != null) {
+        }
+    }
+
+    /**
+     * Debian's Chromium, headless, in a fresh profile; the test is skipped when it is missing (failed in CI).
+     * Closing ends Chromium and its helper processes, then deletes the profile.
+     */
+    static final class Browser implements AutoCloseable {
+        private final Path profile;
+        private final Process process;
+
+        private Browser(Path profile, Process process) {
+            this.profile = profile;
+            this.process = process;
+        }
+
+        static Browser start() throws Exception {
+            Path chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser")
+                    .map(Path::of)
+                    .filter(Files::isExecutable)
+                    .findFirst()
+                    .orElse(null);
+            if (chromium == null) {
+                if ("true".equals(System.getenv("CI"))) {
+                    fail("chromium is not installed (./run-tests installs Debian's chromium)");
+                }
+                assumeTrue(false, "chromium is not installed");
+            }
+            Path profile = Files.createTempDirectory("warren-chromium");
+            List<String> cmd = new java.util.ArrayList<>(List.of(chromium.toString()));
+            cmd.addAll(FLAGS);
+            cmd.add("--user-data-dir=" + profile);
+            cmd.add("about:blank");
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(profile.resolve("chromium.log").toFile())
+                    .start();
+            return new Browser(profile, p);
+        }
+
+        /** The DevTools client of the browser's page. */
+        Cdp page() throws Exception {
+            Path portFile = profile.resolve("DevToolsActivePort");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.exists(portFile)
+                            && Files.readAllLines(portFile).size() >= 2);
+            return Cdp.connect(
+                    Integer.parseInt(Files.readAllLines(portFile).get(0).trim()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
                 // Chromium's helpers (network service, GPU) write into the profile too: end them all first.
-                List<ProcessHandle> helpers = browser.descendants().toList();
-                browser.destroy();
-                if (!browser.waitFor(10, TimeUnit.SECONDS)) {
-                    browser.destroyForcibly();
+                List<ProcessHandle> helpers = process.descendants().toList();
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
                 }
                 helpers.forEach(ProcessHandle::destroyForcibly);
                 for (ProcessHandle h : helpers) {
                     h.onExit().get(10, TimeUnit.SECONDS);
                 }
-            }
-            try (Stream<Path> s = Files.walk(profile)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while ending chromium", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IOException("chromium's helpers did not end", e);
+            } finally {
+                try (Stream<Path> s = Files.walk(profile)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }
@@ -177,6 +209,15 @@ class AdminPageBrowserTest {
 
         JsonNode eval(String expression) throws Exception {
             return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true))
+                    .path("result")
+                    .path("value");
+        }
+
+        /** Evaluates {@code expression}, a promise, and answers the value it resolves to. */
+        JsonNode evalAsync(String expression) throws Exception {
+            return call(
+                            "Runtime.evaluate",
+                            Map.of("expression", expression, "returnByValue", true, "awaitPromise", true))
                     .path("result")
                     .path("value");
         }

@@ -1,0 +1,130 @@
+package io.warren.server.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.warren.ErrorCode;
+import io.warren.api.Queries;
+import io.warren.engine.Node;
+import io.warren.spi.ClientDirectory.Entry;
+import java.util.List;
+
+/**
+ * The status page's views and its one action, under {@value #PREFIX}: {@code GET paths?prefix=P},
+ * {@code GET presence?path=P}, {@code GET clients/C}, {@code GET users?user=U} and
+ * {@code POST disconnect}. Let in by the admin key or session alone ({@link AdminGate}; never the publish
+ * key), and answered by the engine owners the backend's {@code /api/} goes through: {@link Queries} (with
+ * {@link QueryEndpoint}'s JSON) and {@code Backend.disconnect} (through {@link CommandsEndpoint#run}), so
+ * the page shows and does exactly what the backend would.
+ *
+ * <p>The action changes state, so beyond the {@code SameSite=Strict} cookie it requires the header
+ * {@value #CSRF_HEADER}{@code : 1} (which a cross-site form cannot send and a cross-site script cannot
+ * without CORS, which {@code /admin} never grants) and refuses a request whose {@code Sec-Fetch-Site} or
+ * {@code Origin} says it came from another site; its body is at most {@value #MAX_BODY} bytes.
+ */
+final class AdminApi {
+    static final String PREFIX = "/admin/api/";
+    static final String CSRF_HEADER = "X-Warren-Admin";
+    static final int MAX_BODY = 4096;
+    private static final String CLIENTS = PREFIX + "clients/";
+
+    private final Node node;
+    private final AdminGate gate;
+    private final CommandsEndpoint commands;
+
+    AdminApi(Node node, AdminGate gate, CommandsEndpoint commands) {
+        this.node = node;
+        this.gate = gate;
+        this.commands = commands;
+    }
+
+    void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
+        String path = q.path();
+        gate.authorize(ctx, req, q);
+        if (path.equals(PREFIX + "disconnect")) {
+            if (!req.method().equals(HttpMethod.POST)) {
+                throw ErrorCode.METHOD_NOT_ALLOWED.exception("use POST for " + path);
+            }
+            sameOrigin(req);
+            if (req.content().readableBytes() > MAX_BODY) {
+                throw ErrorCode.TOO_LARGE.exception("the body exceeds " + MAX_BODY + " bytes");
+            }
+            commands.run(ctx, req, "/api/disconnect");
+            return;
+        }
+        if (!req.method().equals(HttpMethod.GET)) {
+            throw ErrorCode.METHOD_NOT_ALLOWED.exception("use GET for " + path);
+        }
+        Queries queries = node.queries();
+        if (path.startsWith(CLIENTS)) {
+            String client = path.substring(CLIENTS.length());
+            if (client.isEmpty() || client.contains("/")) {
+                throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);
+            }
+            QueryEndpoint.answer(ctx, req, queries.client(client), e -> {
+                if (e == null) {
+                    throw ErrorCode.NOT_FOUND.exception("no client " + client + " on any node");
+                }
+                return QueryEndpoint.client(e);
+            });
+            return;
+        }
+        switch (path.substring(PREFIX.length())) {
+            case "users" ->
+                QueryEndpoint.answer(ctx, req, queries.user(QueryEndpoint.required(q, "user")), AdminApi::clients);
+            case "paths" -> {
+                String prefix = Requests.param(q, "prefix");
+                QueryEndpoint.answer(
+                        ctx,
+                        req,
+                        queries.paths(
+                                prefix == null || prefix.isEmpty() ? "/" : prefix,
+                                Requests.param(q, "after"),
+                                QueryEndpoint.limit(Requests.param(q, "limit"))),
+                        QueryEndpoint::paths);
+            }
+            case "presence" ->
+                QueryEndpoint.answer(
+                        ctx,
+                        req,
+                        queries.presence(
+                                QueryEndpoint.required(q, "path"),
+                                QueryEndpoint.flag(Requests.param(q, "subpaths")),
+                                Requests.param(q, "after"),
+                                QueryEndpoint.limit(Requests.param(q, "limit"))),
+                        QueryEndpoint::presence);
+            default -> throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);
+        }
+    }
+
+    /** Refuses a state change that a page of another site could have started. */
+    private static void sameOrigin(FullHttpRequest req) {
+        if (!"1".equals(req.headers().get(CSRF_HEADER))) {
+            throw ErrorCode.FORBIDDEN.exception("this action needs the header " + CSRF_HEADER + ": 1");
+        }
+        String site = req.headers().get("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            throw ErrorCode.FORBIDDEN.exception("this action is refused from another site");
+        }
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null) {
+            String host = req.headers().get(HttpHeaderNames.HOST);
+            int scheme = origin.indexOf("://");
+            if (host == null || scheme < 0 || !origin.substring(scheme + 3).equalsIgnoreCase(host)) {
+                throw ErrorCode.FORBIDDEN.exception("this action is refused from another origin");
+            }
+        }
+    }
+
+    /** {@code {"count":N,"clients":[client...]}}, each as {@code GET /api/clients/C} shows it. */
+    private static CharSequence clients(List<Entry> entries) {
+        StringBuilder sb = new StringBuilder(64 + 160 * entries.size());
+        sb.append("{\"count\":").append(entries.size()).append(",\"clients\":[");
+        for (int i = 0; i < entries.size(); i++) {
+            sb.append(i > 0 ? "," : "").append(QueryEndpoint.client(entries.get(i)));
+        }
+        return sb.append("]}");
+    }
+}
