@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * The server under test, started as its own process on a free loopback port: the real Warren jar, or
- * nginx with nchan from a config kept in this module. Reads CPU time and RSS from {@code /proc}, and
+ * nginx with nchan from a config kept in this module. Reads CPU time, RSS and PSS from {@code /proc}, and
  * (Warren) the heap after a full GC through {@code jcmd}.
  */
 public abstract class ServerProcess implements AutoCloseable {
@@ -100,6 +100,29 @@ public abstract class ServerProcess implements AutoCloseable {
                     }
                 }
             } catch (IOException | RuntimeException e) {
+                // gone
+            }
+        }
+        return kb * 1024;
+    }
+
+    /**
+     * Proportional set size of the server's processes ({@code Pss} in {@code /proc/PID/smaps_rollup}), in
+     * bytes; -1 when the kernel has no smaps_rollup. Unlike RSS it counts a page mapped several times once:
+     * ZGC (before generational ZGC) maps its heap three times, and RSS counts each mapping.
+     */
+    public long pssBytes() {
+        long kb = 0;
+        for (long pid : pids()) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+                    if (line.startsWith("Pss:")) {
+                        kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException e) {
+                return -1;
+            } catch (RuntimeException e) {
                 // gone
             }
         }
