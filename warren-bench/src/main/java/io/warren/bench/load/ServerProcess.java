@@ -150,7 +150,12 @@ public abstract class ServerProcess implements AutoCloseable {
 
     /** The Warren jar, started with the JVM options and server options given. */
     public static final class Warren extends ServerProcess {
-        private static final Pattern USED = Pattern.compile("used (\\d+)K");
+        /**
+         * A "used" figure in {@code GC.heap_info}. The heap's lines come before Metaspace's: one for G1
+         * ({@code garbage-first heap ... used 24186K}) and ZGC ({@code ZHeap used 20M}), one per generation
+         * for Serial ({@code def new generation}, {@code tenured generation}), which are added up.
+         */
+        private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
 
         public Warren(Path workDir, Path jar, List<String> jvmOptions, List<String> serverOptions)
                 throws IOException, InterruptedException {
@@ -186,8 +191,13 @@ public abstract class ServerProcess implements AutoCloseable {
             try {
                 jcmd("GC.run");
                 String info = jcmd("GC.heap_info");
-                Matcher m = USED.matcher(info);
-                return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+                int metaspace = info.indexOf("Metaspace");
+                Matcher m = USED.matcher(metaspace < 0 ? info : info.substring(0, metaspace));
+                long used = -1;
+                while (m.find()) {
+                    used = Math.max(used, 0) + (Long.parseLong(m.group(1)) << ("KMG".indexOf(m.group(2)) * 10 + 10));
+                }
+                return used;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
