@@ -2,6 +2,7 @@ package io.warren.bench;
 
 import io.warren.bench.load.ClusterBench;
 import io.warren.bench.load.H2Bench;
+import io.warren.bench.load.LauncherJvm;
 import io.warren.bench.load.Layout;
 import io.warren.bench.load.Plot;
 import io.warren.bench.load.PublishBench;
@@ -115,7 +116,8 @@ public final class Main {
         @Option(
                 names = "--server-jvm",
                 defaultValue = "-Xms512m -Xmx3g -XX:+UseG1GC -Xss512k",
-                description = "JVM options of the Warren server.")
+                description = "JVM options of the Warren server; 'launcher' = the defaults of ./warren"
+                        + " (its WARREN_JAVA_OPTS default), as users get them.")
         String serverJvm;
 
         @Option(
@@ -132,7 +134,7 @@ public final class Main {
                 description = "Directory for SCENARIO.json and .md.")
         Path out;
 
-        Scenarios.Settings settings() {
+        Scenarios.Settings settings() throws java.io.IOException {
             Scenarios.Settings s = new Scenarios.Settings();
             s.targets = Arrays.stream(targets.split(",")).map(Target::parse).toList();
             s.runs = runs;
@@ -143,7 +145,9 @@ public final class Main {
             s.perWorker = perWorker;
             s.sourceIps = sourceIps;
             s.jar = jar;
-            s.serverJvm = Arrays.asList(serverJvm.trim().split("\\s+"));
+            s.serverJvm = serverJvm.trim().equals(LauncherJvm.NAME)
+                    ? LauncherJvm.options(Path.of("warren"))
+                    : Arrays.asList(serverJvm.trim().split("\\s+"));
             s.serverOptions = serverOpts;
             s.nchanWorkers = nchanWorkers;
             s.out = out;

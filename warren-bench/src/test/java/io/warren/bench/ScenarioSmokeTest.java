@@ -146,6 +146,11 @@ class ScenarioSmokeTest {
                     .as(row.toString())
                     .isGreaterThanOrEqualTo(((Integer) row.get("tunnels")).longValue());
             assertThat((Double) row.get("rssMiB")).isPositive();
+            assertThat((Double) row.get("idleRssMiB"))
+                    .as("the idle server's RSS, read before the first tunnel")
+                    .isPositive()
+                    .isLessThanOrEqualTo((Double) row.get("rssMiB"));
+            assertThat((Double) row.get("pssMiB")).as(row.toString()).isPositive();
         }
         assertThat(r.rows())
                 .filteredOn(m -> m.get("target").equals("warren"))

@@ -83,7 +83,10 @@ public final class Scenarios {
 
     // ---- capacity ----
 
-    /** Idle SSE tunnels held at each step; heap after GC (Warren) and RSS per tunnel. */
+    /**
+     * Idle SSE tunnels held at each step; heap after GC (Warren) and RSS per tunnel, next to the idle
+     * server's RSS (read before the first tunnel, after a full GC) and the PSS at each step.
+     */
     public Report capacity(List<Integer> steps, long holdMillis, int keepaliveSeconds) throws Exception {
         Report report = new Report(
                 "capacity",
@@ -94,9 +97,11 @@ public final class Scenarios {
                         "heapMiB",
                         "heapPerTunnelB",
                         "heapSlopeB",
+                        "idleRssMiB",
                         "rssMiB",
                         "rssPerTunnelB",
                         "rssSlopeB",
+                        "pssMiB",
                         "connectSec",
                         "load1"),
                 List.of("rssPerTunnelB", "rssSlopeB"));
@@ -145,9 +150,14 @@ public final class Scenarios {
                             row.put("heapPerTunnelB", (double) (heap - heap0) / n);
                             row.put("heapSlopeB", (double) (heap - prevHeap) / added);
                         }
+                        row.put("idleRssMiB", rss0 / 1048576.0);
                         row.put("rssMiB", rss / 1048576.0);
                         row.put("rssPerTunnelB", (double) (rss - rss0) / n);
                         row.put("rssSlopeB", (double) (rss - prevRss) / added);
+                        long pss = server.pssBytes();
+                        if (pss >= 0) {
+                            row.put("pssMiB", pss / 1048576.0);
+                        }
                         prevHeap = heap;
                         prevRss = rss;
                         have = n;

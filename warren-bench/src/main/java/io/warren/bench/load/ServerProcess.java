@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * The server under test, started as its own process on a free loopback port: the real Warren jar, or
- * nginx with nchan from a config kept in this module. Reads CPU time and RSS from {@code /proc}, and
+ * nginx with nchan from a config kept in this module. Reads CPU time, RSS and PSS from {@code /proc}, and
  * (Warren) the heap after a full GC through {@code jcmd}.
  */
 public abstract class ServerProcess implements AutoCloseable {
@@ -106,6 +106,29 @@ public abstract class ServerProcess implements AutoCloseable {
         return kb * 1024;
     }
 
+    /**
+     * Proportional set size of the server's processes ({@code Pss} in {@code /proc/PID/smaps_rollup}), in
+     * bytes; -1 when the kernel has no smaps_rollup. Unlike RSS it counts a page mapped several times once:
+     * ZGC (before generational ZGC) maps its heap three times, and RSS counts each mapping.
+     */
+    public long pssBytes() {
+        long kb = 0;
+        for (long pid : pids()) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+                    if (line.startsWith("Pss:")) {
+                        kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException e) {
+                return -1;
+            } catch (RuntimeException e) {
+                // gone
+            }
+        }
+        return kb * 1024;
+    }
+
     /** Java heap in use after a full GC, in bytes; -1 when not a JVM. */
     public long heapAfterGc() {
         return -1;
@@ -127,7 +150,12 @@ public abstract class ServerProcess implements AutoCloseable {
 
     /** The Warren jar, started with the JVM options and server options given. */
     public static final class Warren extends ServerProcess {
-        private static final Pattern USED = Pattern.compile("used (\\d+)K");
+        /**
+         * A "used" figure in {@code GC.heap_info}. The heap's lines come before Metaspace's: one for G1
+         * ({@code garbage-first heap ... used 24186K}) and ZGC ({@code ZHeap used 20M}), one per generation
+         * for Serial ({@code def new generation}, {@code tenured generation}), which are added up.
+         */
+        private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
 
         public Warren(Path workDir, Path jar, List<String> jvmOptions, List<String> serverOptions)
                 throws IOException, InterruptedException {
@@ -163,8 +191,13 @@ public abstract class ServerProcess implements AutoCloseable {
             try {
                 jcmd("GC.run");
                 String info = jcmd("GC.heap_info");
-                Matcher m = USED.matcher(info);
-                return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+                int metaspace = info.indexOf("Metaspace");
+                Matcher m = USED.matcher(metaspace < 0 ? info : info.substring(0, metaspace));
+                long used = -1;
+                while (m.find()) {
+                    used = Math.max(used, 0) + (Long.parseLong(m.group(1)) << ("KMG".indexOf(m.group(2)) * 10 + 10));
+                }
+                return used;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +54,23 @@ class SystemdUnitTest {
                         "SuccessExitStatus=143",
                         "Environment=WARREN_CONFIG=/etc/warren/warren.yml",
                         "-jar /opt/warren/warren.jar");
+    }
+
+    /**
+     * The memory defaults were chosen from measurements (docs/performance.md, "Default JVM settings"): the
+     * unit starts the JVM with the same ones as ./warren, plus what only a service needs.
+     */
+    @Test
+    void unitStartsTheJvmWithTheLaunchersDefaults() throws Exception {
+        String launcher = Files.readString(Path.of("..", "warren"));
+        Matcher m = Pattern.compile("\\$\\{WARREN_JAVA_OPTS:-([^}]*)}").matcher(launcher);
+        assertThat(m.find()).as("./warren has a WARREN_JAVA_OPTS default").isTrue();
+        String execStart = Files.readString(UNIT)
+                .lines()
+                .filter(l -> l.startsWith("ExecStart="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(execStart.split(" ")).contains(m.group(1).trim().split("\\s+"));
+        assertThat(execStart).contains("-XX:+ExitOnOutOfMemoryError").doesNotContain("-XX:+AlwaysPreTouch");
     }
 }
