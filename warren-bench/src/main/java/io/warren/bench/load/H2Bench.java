@@ -1,13 +1,11 @@
 package io.warren.bench.load;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -149,39 +147,18 @@ public final class H2Bench {
     }
 
     private void http1(EventLoopGroup group, int port, String target) throws InterruptedException {
-        Channel c = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), counter());
-                    }
-                })
-                .connect("127.0.0.1", port)
-                .sync()
-                .channel();
+        Channel c = LoopbackClient.connect(group, port, new HttpClientCodec(), counter());
         c.writeAndFlush(request(target));
     }
 
     private Channel h2c(EventLoopGroup group, int port) throws InterruptedException {
-        Channel c = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(
-                                        Http2FrameCodecBuilder.forClient()
-                                                .initialSettings(Http2Settings.defaultSettings())
-                                                .build(),
-                                        new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                    }
-                })
-                .connect("127.0.0.1", port)
-                .sync()
-                .channel();
+        Channel c = LoopbackClient.connect(
+                group,
+                port,
+                Http2FrameCodecBuilder.forClient()
+                        .initialSettings(Http2Settings.defaultSettings())
+                        .build(),
+                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
         // As browsers do: a large connection window, so that streams are limited by their own windows only.
         c.writeAndFlush(new DefaultHttp2WindowUpdateFrame(15 * 1024 * 1024)).sync();
         return c;

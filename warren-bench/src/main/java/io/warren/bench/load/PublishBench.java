@@ -1,16 +1,13 @@
 package io.warren.bench.load;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -149,18 +146,7 @@ public final class PublishBench {
     }
 
     private void subscribe(EventLoopGroup group, int port) throws InterruptedException {
-        Channel c = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new SseCounter(opened, deliveries));
-                    }
-                })
-                .connect("127.0.0.1", port)
-                .sync()
-                .channel();
+        Channel c = LoopbackClient.connect(group, port, new HttpClientCodec(), new SseCounter(opened, deliveries));
         DefaultFullHttpRequest r = new DefaultFullHttpRequest(
                 HttpVersion.HTTP_1_1, HttpMethod.GET, "/tunnel?format=sse&new=1&subscribe=" + PATH);
         r.headers().set(HttpHeaderNames.HOST, "127.0.0.1");
@@ -169,43 +155,30 @@ public final class PublishBench {
 
     private Channel publisher(EventLoopGroup group, int port, int depth) throws InterruptedException {
         ArrayDeque<Long> sent = new ArrayDeque<>(depth);
-        Channel c = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024))
-                                .addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
-                                        Long at = sent.poll();
-                                        inFlight.decrementAndGet();
-                                        String body = res.content().toString(StandardCharsets.UTF_8);
-                                        if (res.status().code() == 200 && body.startsWith("[{\"ok\":true")) {
-                                            acked.incrementAndGet();
-                                        } else {
-                                            errors.incrementAndGet();
-                                        }
-                                        if (measuring && at != null) {
-                                            synchronized (rtt) {
-                                                rtt.recordValue(Math.min(
-                                                        rtt.getHighestTrackableValue(),
-                                                        (System.nanoTime() - at) / 1000));
-                                            }
-                                        }
-                                        if (sending) {
-                                            send(ctx.channel(), sent);
-                                            ctx.flush();
-                                        }
-                                    }
-                                });
+        SimpleChannelInboundHandler<FullHttpResponse> answers = new SimpleChannelInboundHandler<FullHttpResponse>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
+                Long at = sent.poll();
+                inFlight.decrementAndGet();
+                String body = res.content().toString(StandardCharsets.UTF_8);
+                if (res.status().code() == 200 && body.startsWith("[{\"ok\":true")) {
+                    acked.incrementAndGet();
+                } else {
+                    errors.incrementAndGet();
+                }
+                if (measuring && at != null) {
+                    synchronized (rtt) {
+                        rtt.recordValue(Math.min(rtt.getHighestTrackableValue(), (System.nanoTime() - at) / 1000));
                     }
-                })
-                .connect("127.0.0.1", port)
-                .sync()
-                .channel();
+                }
+                if (sending) {
+                    send(ctx.channel(), sent);
+                    ctx.flush();
+                }
+            }
+        };
+        Channel c = LoopbackClient.connect(
+                group, port, new HttpClientCodec(), new HttpObjectAggregator(64 * 1024), answers);
         c.eventLoop().execute(() -> {
             for (int i = 0; i < depth; i++) {
                 send(c, sent);

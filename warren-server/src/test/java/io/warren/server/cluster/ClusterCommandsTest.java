@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
+import io.warren.server.support.OnTwoNodes;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import io.warren.server.support.TwoNodes;
 import io.warren.spi.Identity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,26 +20,10 @@ import org.junit.jupiter.api.Test;
  * reaches a client's tunnel attached on A, a user's tunnels on both nodes, and a retry of a publish id on
  * B is not delivered again after A published it.
  */
-class ClusterCommandsTest {
-    static TwoNodes nodes;
-    static TestServer a;
-    static TestServer b;
+class ClusterCommandsTest extends OnTwoNodes {
 
-    @BeforeAll
-    static void start() {
-        nodes = TwoNodes.start(ClusterCommandsTest::node);
-        a = nodes.a;
-        b = nodes.b;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
-
-    static TestServer node(RedisProcess redis) {
+    @Override
+    protected TestServer node(RedisProcess redis) {
         return TestServer.start(
                 o -> o.withCluster(ClusterOptions.redis(redis.uri())),
                 bld -> bld.authenticator(r -> CompletableFuture.completedFuture(

@@ -3,14 +3,13 @@ package io.warren.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.redis.RedisProcess;
+import io.warren.server.support.OnTwoNodes;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;
-import io.warren.server.support.TwoNodes;
 import io.warren.server.support.WsClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,24 +22,12 @@ import org.junit.jupiter.api.Test;
  * re-attach (SSE or WebSocket) that takes the tunnel over. A bounded number of rounds, no waiting between
  * open and use.
  */
-class ClusterOpenVisibilityTest {
+class ClusterOpenVisibilityTest extends OnTwoNodes {
     static final int ROUNDS = 12;
-    static TwoNodes nodes;
-    static TestServer a;
-    static TestServer b;
 
-    @BeforeAll
-    static void start() {
-        nodes = TwoNodes.start(ClusterTokenRefreshTest::node);
-        a = nodes.a;
-        b = nodes.b;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (nodes != null) {
-            nodes.close();
-        }
+    @Override
+    protected TestServer node(RedisProcess redis) {
+        return ClusterTokenRefreshTest.jwtNode(redis);
     }
 
     static String token(String subject) {
@@ -48,7 +35,7 @@ class ClusterOpenVisibilityTest {
     }
 
     /** Opens a tunnel on A in the round's format and returns its id once the open answer arrived. */
-    static String openOnA(int round, List<AutoCloseable> open) {
+    String openOnA(int round, List<AutoCloseable> open) {
         String token = token("vera");
         switch (round % 3) {
             case 0, 1 -> {

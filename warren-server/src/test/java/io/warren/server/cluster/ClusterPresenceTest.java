@@ -9,16 +9,14 @@ import io.warren.path.PathPattern;
 import io.warren.redis.RedisCluster;
 import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
+import io.warren.server.support.OnTwoNodes;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.TunnelClient;
-import io.warren.server.support.TwoNodes;
 import io.warren.server.support.WsClient;
 import io.warren.spi.ClientDirectory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,29 +24,13 @@ import org.junit.jupiter.api.Test;
  * client of B join and leave (its tunnel culled), the queries asked on either node see the clients of both
  * with their node, the member bound holds cluster-wide, and a dead node's entries go with their ttl.
  */
-class ClusterPresenceTest {
+class ClusterPresenceTest extends OnTwoNodes {
     static final String KEY = "cluster-presence-key-0123456789";
     static final String AUTH = "Bearer " + KEY;
     static final Duration WAIT = Duration.ofSeconds(15);
-    static TwoNodes nodes;
-    static TestServer a;
-    static TestServer b;
 
-    @BeforeAll
-    static void start() {
-        nodes = TwoNodes.start(ClusterPresenceTest::node);
-        a = nodes.a;
-        b = nodes.b;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
-
-    static TestServer node(RedisProcess redis) {
+    @Override
+    protected TestServer node(RedisProcess redis) {
         return TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
                 .withPublishKey(KEY)
                 .withNode(o.node()

@@ -7,41 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.config.SecurityOptions;
+import io.warren.server.support.OnTwoNodes;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;
-import io.warren.server.support.TwoNodes;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 10, finding 4: a tunnel taken over by another node keeps its token's expiry and permissions.
  * Two real nodes with JWT authentication share one real Redis.
  */
-class ClusterTakeoverAuthTest {
+class ClusterTakeoverAuthTest extends OnTwoNodes {
     static final List<String> NEWS = List.of("/news/*");
-    static TwoNodes nodes;
-    static TestServer a;
-    static TestServer b;
 
-    @BeforeAll
-    static void start() {
-        nodes = TwoNodes.start(ClusterTakeoverAuthTest::node);
-        a = nodes.a;
-        b = nodes.b;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
-
-    static TestServer node(RedisProcess redis) {
+    @Override
+    protected TestServer node(RedisProcess redis) {
         SecurityOptions.Jwt jwt =
                 new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         return TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))

@@ -7,17 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.redis.RedisProcess;
 import io.warren.server.config.ClusterOptions;
 import io.warren.server.config.SecurityOptions;
+import io.warren.server.support.OnTwoNodes;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;
-import io.warren.server.support.TwoNodes;
 import io.warren.spi.Identity;
 import io.warren.spi.Permissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,30 +23,19 @@ import org.junit.jupiter.api.Test;
  * refresh sent to the node not holding the tunnel is forwarded to its owner, and the tunnel's record then
  * carries the new expiry and permissions, so the node taking the tunnel over keeps them.
  */
-class ClusterTokenRefreshTest {
-    static TwoNodes nodes;
-    static TestServer a;
-    static TestServer b;
+class ClusterTokenRefreshTest extends OnTwoNodes {
 
-    @BeforeAll
-    static void start() {
-        nodes = TwoNodes.start(ClusterTokenRefreshTest::node);
-        a = nodes.a;
-        b = nodes.b;
+    @Override
+    protected TestServer node(RedisProcess redis) {
+        return jwtNode(redis);
     }
 
-    static TestServer node(RedisProcess redis) {
+    /** A node that authenticates with the test's JWT key. */
+    static TestServer jwtNode(RedisProcess redis) {
         SecurityOptions.Jwt jwt =
                 new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         return TestServer.start(o -> o.withCluster(ClusterOptions.redis(redis.uri()))
                 .withSecurity(SecurityOptions.defaults().withJwt(jwt)));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (nodes != null) {
-            nodes.close();
-        }
     }
 
     static JsonNode refresh(TestServer via, String tunnel, String token) {
