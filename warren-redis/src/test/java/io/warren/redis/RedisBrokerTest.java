@@ -9,26 +9,15 @@ import io.warren.path.PathPattern;
 import io.warren.spi.Broker;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis broker against the shared contract, plus what only a cluster has: several nodes, a Redis restart. */
 class RedisBrokerTest extends BrokerContract {
-    static RedisProcess redis;
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
+
     private final String prefix = "test-" + UUID.randomUUID() + ":";
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Override
     protected Broker createBroker(java.util.List<io.warren.spi.HistoryRule> history) {

@@ -8,55 +8,30 @@ import io.warren.spi.ClientDirectory;
 import io.warren.spi.ClientDirectory.Entry;
 import io.warren.spi.ClientDirectory.Joined;
 import io.warren.spi.ClientDirectory.Member;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The client directory on a real Redis, against the shared contract, plus what two members share. */
 class RedisClientDirectoryTest extends ClientDirectoryContract {
-    static RedisProcess redis;
-    /** Per test: maxPaths counts every path of a prefix. */
-    private final String prefix = "dir-" + UUID.randomUUID() + ":";
-
-    private final List<RedisCluster> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
+    /** Per test, a key prefix of its own: maxPaths counts every path of a prefix. */
+    private final RedisTestNodes nodes = new RedisTestNodes("dir");
 
     /** The contract closes the directories; the connections close with the brokers. */
     @AfterEach
     void closeBrokers() {
-        for (RedisCluster c : nodes) {
-            c.broker().close();
-        }
-    }
-
-    String uri() {
-        return redis.uri();
+        nodes.closeBrokers();
     }
 
     @Override
     protected ClientDirectory startMember(ClientDirectory.Listener listener) {
-        RedisCluster c =
-                RedisCluster.connect(uri(), RedisCluster.Options.defaults().withPrefix(prefix));
-        nodes.add(c);
-        ClientDirectory d = c.directory();
+        ClientDirectory d = nodes.connect(redis.uri()).directory();
         join(d.start(listener));
         return d;
     }

@@ -5,25 +5,15 @@ import io.warren.spi.Broker;
 import io.warren.spi.HistoryRule;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The broker contract on a real 3-master Redis Cluster ({@code redis-cluster://}, keys on every master). */
+@RedisPerClass.OnRedisCluster(masters = 3)
 class RedisClusterBrokerTest extends BrokerContract {
-    static RedisClusterNodes redis;
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
+
     private final String prefix = "bc-" + UUID.randomUUID() + ":";
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisClusterNodes.start(3);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Override
     protected Broker createBroker(List<HistoryRule> history) {

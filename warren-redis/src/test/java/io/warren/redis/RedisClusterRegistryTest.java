@@ -16,31 +16,21 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The tunnel-registry contract on a real 3-master Redis Cluster: each record in its own slot. Plus what
  * only a Redis Cluster has: forwarding to owners whose records sit on each master (the script runs there,
  * the owner listens at the log's master), and a gone owner found by the timeout.
  */
+@RedisPerClass.OnRedisCluster(masters = 3)
 class RedisClusterRegistryTest extends TunnelRegistryContract {
-    static RedisClusterNodes redis;
-    private final RegistryNodes nodes = new RegistryNodes("rc");
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisClusterNodes.start(3);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    private final RedisTestNodes nodes = new RedisTestNodes("rc");
 
     /** The contract closes the registries; the connections close with the brokers. */
     @AfterEach
@@ -50,7 +40,7 @@ class RedisClusterRegistryTest extends TunnelRegistryContract {
 
     @Override
     protected TunnelRegistry startMember(TunnelRegistry.Listener listener) {
-        return nodes.start(redis.uri(), listener);
+        return nodes.startRegistry(redis.uri(), listener);
     }
 
     @Test
@@ -63,7 +53,7 @@ class RedisClusterRegistryTest extends TunnelRegistryContract {
             assertThat(i).as("records on all 3 masters").isLessThan(200);
             String t = id("M" + i);
             ids.add(t);
-            masters.add(redis.owner(nodes.prefix() + "t:{" + t + "}").port());
+            masters.add(redis.cluster().owner(nodes.prefix() + "t:{" + t + "}").port());
         }
         List<TunnelRecord> records = ids.stream()
                 .map(t -> new TunnelRecord(t, "c", Identity.ANONYMOUS, List.of(), null))
@@ -98,7 +88,7 @@ class RedisClusterRegistryTest extends TunnelRegistryContract {
         Member other = member();
         TunnelRecord r = record("L1");
         assertThat(join(owner.registry().put(List.of(r), TTL, true))).isEmpty();
-        RedisProcess master = redis.owner(nodes.prefix() + "t:{" + r.tunnelId() + "}");
+        RedisProcess master = redis.cluster().owner(nodes.prefix() + "t:{" + r.tunnelId() + "}");
         master.restart(); // empty, its slots kept (cluster config file): the record is gone before its expiry
         // Once the restarted master serves its slots again (CLUSTERDOWN until then): the record is gone.
         await().atMost(WAIT)

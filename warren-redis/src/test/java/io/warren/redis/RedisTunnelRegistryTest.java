@@ -17,27 +17,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cluster-wide tunnel register on a real Redis, against the shared contract (ownership, eviction, expiry). */
 class RedisTunnelRegistryTest extends TunnelRegistryContract {
-    static RedisProcess redis;
-    private final RegistryNodes nodes = new RegistryNodes("reg");
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    private final RedisTestNodes nodes = new RedisTestNodes("reg");
 
     /** The contract closes the registries; the connections close with the brokers. */
     @AfterEach
@@ -47,7 +36,7 @@ class RedisTunnelRegistryTest extends TunnelRegistryContract {
 
     @Override
     protected TunnelRegistry startMember(TunnelRegistry.Listener listener) {
-        return nodes.start(redis.uri(), listener);
+        return nodes.startRegistry(redis.uri(), listener);
     }
 
     @Test

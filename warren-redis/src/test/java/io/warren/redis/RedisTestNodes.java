@@ -7,15 +7,15 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The Redis parts of the test nodes of a registry contract run, under one key prefix of their own: each
- * member is a registry with its broker (the broker's node channel carries evictions). The contract closes
- * the registries; {@link #closeBrokers} closes the connections after each test.
+ * The Redis parts of the test nodes of a contract run, under one key prefix of their own: each member is a
+ * {@link RedisCluster} whose part under test (registry, directory) the contract closes; {@link #closeBrokers}
+ * closes the connections after each test.
  */
-final class RegistryNodes {
+final class RedisTestNodes {
     private final String prefix;
     private final List<RedisCluster> nodes = new ArrayList<>();
 
-    RegistryNodes(String name) {
+    RedisTestNodes(String name) {
         this.prefix = name + "-" + UUID.randomUUID() + ":";
     }
 
@@ -23,11 +23,17 @@ final class RegistryNodes {
         return prefix;
     }
 
-    /** A started member on {@code uri}. */
-    TunnelRegistry start(String uri, TunnelRegistry.Listener listener) {
+    /** A node connected on {@code uri} under this prefix, nothing started; its connections close after the test. */
+    RedisCluster connect(String uri) {
         RedisCluster c =
                 RedisCluster.connect(uri, RedisCluster.Options.defaults().withPrefix(prefix));
         nodes.add(c);
+        return c;
+    }
+
+    /** A started registry member on {@code uri}, with its broker (whose node channel carries evictions). */
+    TunnelRegistry startRegistry(String uri, TunnelRegistry.Listener listener) {
+        RedisCluster c = connect(uri);
         join(c.registry().start(listener));
         join(c.broker().start(d -> {}));
         return c.registry();
