@@ -69,8 +69,11 @@ class PrefaceDetectorTest {
 
     @Test
     void aSilentConnectionIsClosedAfterTheIdleTimeout() {
-        EmbeddedChannel ch =
-                new EmbeddedChannel(new PrefaceDetector(new ProtocolChoice(p -> {}, p -> {}), Duration.ofMillis(50)));
+        // Time frozen before the detector arms its timer: otherwise the embedded loop's clock also runs in real
+        // time, and on a busy machine more than a millisecond passes between arming and the first check.
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new PrefaceDetector(new ProtocolChoice(p -> {}, p -> {}), Duration.ofMillis(50)));
         ch.advanceTimeBy(49, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         assertThat(ch.isOpen()).isTrue();
