@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Presence and the backend's queries on one node, over real HTTP, SSE and WebSocket: {@code /api/presence},
- * {@code /api/paths}, {@code /api/clients/C} behind the publish key, and {@code /meta/presence} for a tunnel
- * subscribing with {@code "presence":true}.
+ * {@code /api/paths}, {@code /api/clients/C}, {@code /api/users} behind the publish key, and
+ * {@code /meta/presence} for a tunnel subscribing with {@code "presence":true}.
  */
 class PresenceTest {
     static final String KEY = "presence-test-key-0123456789";
