@@ -3,13 +3,14 @@ package io.warren.api;
 import io.warren.spi.ClientDirectory.Entry;
 import io.warren.spi.ClientDirectory.Page;
 import io.warren.spi.ClientDirectory.PathCount;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the backend may ask about clients and interests: the same answers as {@code GET /api/presence},
- * {@code GET /api/paths} and {@code GET /api/clients/C}, cluster-wide when the node is clustered.
+ * {@code GET /api/paths}, {@code GET /api/clients/C} and {@code GET /api/users?user=U}, cluster-wide when
+ * the node is clustered. Answered from the {@link io.warren.spi.ClientDirectory} (the read model), never
+ * from the tunnel registry (which routes commands).
  *
  * <p>Threads: any; stages complete later and never block the caller. Paging: a query returns at most
  * {@code limit} items (1 to {@link #MAX_LIMIT}) after the cursor {@code after} (the {@code next} of the
@@ -42,10 +43,10 @@ public interface Queries {
     CompletionStage<@Nullable Entry> client(String client);
 
     /**
-     * The clients of {@code user} (the identity's user) that this node holds, live, by client id; at most
-     * {@link #MAX_LIMIT}. Only this node's: the cluster's directory keeps no index by user, so in a cluster a
-     * caller asks each node (or names the client, {@link #client}). Fails with {@code bad-request} for an
-     * empty user or one over 256 characters.
+     * The clients of {@code user} (the identity's user) on every node, by client id, as {@link #client} shows
+     * each: live for a client of this node, as of its last entry write for a client of another node. Found
+     * through the directory's index by user, so a client of this node shows once its entry is written (when
+     * it opens). Fails with {@code bad-request} for an empty user or one over 256 characters.
      */
-    CompletionStage<List<Entry>> user(String user);
+    CompletionStage<Page<Entry>> user(String user, @Nullable String after, int limit);
 }

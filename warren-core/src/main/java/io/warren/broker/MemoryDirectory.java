@@ -31,6 +31,8 @@ public final class MemoryDirectory implements ClientDirectory {
     private final Map<String, Held<Entry>> entries = new HashMap<>();
     /** Pattern key -> clients holding it. */
     private final TreeMap<String, Holders> index = new TreeMap<>();
+    /** User -> its clients. */
+    private final Map<String, TreeSet<String>> byUser = new HashMap<>();
     /** Presence path -> client -> member. */
     private final Map<String, TreeMap<String, Held<Member>>> presence = new HashMap<>();
     /** Presence path -> the version of its membership (kept when the path empties, so versions never repeat). */
@@ -72,6 +74,9 @@ public final class MemoryDirectory implements ClientDirectory {
                         .clients()
                         .add(e.client());
             }
+            if (e.user() != null) {
+                byUser.computeIfAbsent(e.user(), u -> new TreeSet<>()).add(e.client());
+            }
         }
         purgeIfDue();
         return DONE;
@@ -93,6 +98,10 @@ public final class MemoryDirectory implements ClientDirectory {
             if (h != null && h.clients().remove(e.client()) && h.clients().isEmpty()) {
                 index.remove(p.key());
             }
+        }
+        TreeSet<String> mine = e.user() == null ? null : byUser.get(e.user());
+        if (mine != null && mine.remove(e.client()) && mine.isEmpty()) {
+            byUser.remove(e.user());
         }
     }
 
@@ -123,6 +132,18 @@ public final class MemoryDirectory implements ClientDirectory {
                 }
             }
         }
+        return CompletableFuture.completedFuture(page(clients, after, limit));
+    }
+
+    @Override
+    public synchronized CompletionStage<Page<Entry>> users(String user, @Nullable String after, int limit) {
+        purgeIfDue();
+        TreeSet<String> clients = new TreeSet<>(byUser.getOrDefault(user, new TreeSet<>()));
+        return CompletableFuture.completedFuture(page(clients, after, limit));
+    }
+
+    /** The live entries of {@code clients} (changed: the dead are taken out), one page after {@code after}. */
+    private Page<Entry> page(NavigableSet<String> clients, @Nullable String after, int limit) {
         clients.removeIf(c -> !live(entries.get(c)));
         NavigableSet<String> rest = after == null ? clients : clients.tailSet(after, false);
         List<Entry> page = new ArrayList<>(Math.min(limit, rest.size()));
@@ -135,7 +156,7 @@ public final class MemoryDirectory implements ClientDirectory {
         String next = page.size() == limit && rest.size() > limit
                 ? page.get(limit - 1).client()
                 : null;
-        return CompletableFuture.completedFuture(new Page<>(page, clients.size(), next));
+        return new Page<>(page, clients.size(), next);
     }
 
     @Override
@@ -266,6 +287,7 @@ public final class MemoryDirectory implements ClientDirectory {
     public synchronized void close() {
         entries.clear();
         index.clear();
+        byUser.clear();
         presence.clear();
         versions.clear();
     }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * user lookups, then {@link TunnelRegistry#forward} to each owner, which applies the command as its own),
  * and applies it on each tunnel's shard thread. Interests go through {@link Interests} with the
  * {@link AccessGate}'s backend grant, records through {@link Records}, the client is told with a datagram
- * from {@link ControlDatagrams}. Any thread.
+ * from {@link ControlDatagrams}. Any thread. Routes by the registry only, never by the
+ * {@link io.warren.spi.ClientDirectory} (the read model queries use): see the package's Javadoc.
  */
 final class BackendCommands implements Backend {
     private static final Logger log = LoggerFactory.getLogger(BackendCommands.class);

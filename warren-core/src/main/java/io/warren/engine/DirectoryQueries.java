@@ -14,8 +14,10 @@ import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link Queries} answered from the {@link ClientDirectory}, with this node's own clients live: a path is
- * expanded into the few pattern keys that can match it, as routing does ({@code InterestIndex}).
+ * {@link Queries} answered from the {@link ClientDirectory} (the read model; never from the tunnel
+ * registry, which routes commands), with this node's own clients live (found in this node's
+ * {@link Directory}): a path is expanded into the few pattern keys that can match it, as routing does
+ * ({@code InterestIndex}).
  */
 final class DirectoryQueries implements Queries {
     private final Presence presence;
@@ -52,43 +54,61 @@ final class DirectoryQueries implements Queries {
 
     @Override
     public CompletionStage<@Nullable Entry> client(String client) {
-        Tunnel t = presence.local(client);
-        if (t == null) {
-            return presence.directory().client(client);
-        }
-        CompletableFuture<@Nullable Entry> live = new CompletableFuture<>();
-        t.shard().executor().execute(() -> live.complete(t.isClosed() ? null : presence.entry(t)));
-        return live;
+        Tunnel t = local(client);
+        return t == null ? presence.directory().client(client) : live(t);
     }
 
     @Override
-    public CompletionStage<List<Entry>> user(String user) {
-        if (user.isEmpty() || user.length() > 256) {
-            return CompletableFuture.failedFuture(ErrorCode.BAD_REQUEST.exception("user is 1 to 256 characters"));
-        }
-        List<CompletableFuture<@Nullable Entry>> live = new ArrayList<>();
-        for (Tunnel t : tunnels.user(user)) {
-            if (!t.identity().isInternal() && live.size() < MAX_LIMIT) {
-                CompletableFuture<@Nullable Entry> e = new CompletableFuture<>();
-                try {
-                    t.shard().executor().execute(() -> e.complete(t.isClosed() ? null : presence.entry(t)));
-                } catch (RuntimeException shutdown) {
-                    e.complete(null);
-                }
-                live.add(e);
+    public CompletionStage<Page<Entry>> user(String user, @Nullable String after, int limit) {
+        try {
+            checkLimit(limit);
+            if (user.isEmpty() || user.length() > 256) {
+                throw ErrorCode.BAD_REQUEST.exception("user is 1 to 256 characters");
             }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return CompletableFuture.allOf(live.toArray(new CompletableFuture<?>[0]))
+        return presence.directory().users(user, after, limit).thenCompose(this::liveHere);
+    }
+
+    /** This node's tunnel of {@code client}, unless it is one the server opened for itself. */
+    private @Nullable Tunnel local(String client) {
+        Tunnel t = tunnels.client(client);
+        return t == null || t.identity().isInternal() ? null : t;
+    }
+
+    /** The entry of this node's {@code t} as it stands, read on its shard; null once it ended. */
+    private CompletionStage<@Nullable Entry> live(Tunnel t) {
+        CompletableFuture<@Nullable Entry> e = new CompletableFuture<>();
+        try {
+            t.shard().executor().execute(() -> e.complete(t.isClosed() ? null : presence.entry(t)));
+        } catch (RuntimeException shutdown) {
+            e.complete(null);
+        }
+        return e;
+    }
+
+    /**
+     * {@code page} with the entries of this node's clients read live (as {@link #client} answers), those that
+     * ended meanwhile left out; the others as the directory has them.
+     */
+    private CompletionStage<Page<Entry>> liveHere(Page<Entry> page) {
+        List<CompletableFuture<@Nullable Entry>> items =
+                new ArrayList<>(page.items().size());
+        for (Entry e : page.items()) {
+            Tunnel t = local(e.client());
+            items.add(t == null ? CompletableFuture.completedFuture(e) : live(t).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(items.toArray(new CompletableFuture<?>[0]))
                 .thenApply(v -> {
-                    List<Entry> out = new ArrayList<>(live.size());
-                    for (CompletableFuture<@Nullable Entry> f : live) {
+                    List<Entry> out = new ArrayList<>(items.size());
+                    for (CompletableFuture<@Nullable Entry> f : items) {
                         Entry e = f.join();
                         if (e != null) {
                             out.add(e);
                         }
                     }
-                    out.sort(java.util.Comparator.comparing(Entry::client));
-                    return out;
+                    return new Page<>(out, page.count(), page.next());
                 });
     }
 

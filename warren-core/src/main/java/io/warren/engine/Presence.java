@@ -13,9 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +35,6 @@ final class Presence implements ClientDirectory.Listener {
     private final Supplier<NodeOptions> options;
     private final DatagramIds ids;
     private final PresenceFanout fanout;
-    /** Client id -> the tunnel this node holds for it. */
-    private final ConcurrentHashMap<String, Tunnel> byClient = new ConcurrentHashMap<>();
 
     Presence(ClientDirectory directory, Supplier<NodeOptions> options, DatagramIds ids, Supplier<Shard[]> shards) {
         this.directory = directory;
@@ -89,12 +85,6 @@ final class Presence implements ClientDirectory.Listener {
         return ids.tag();
     }
 
-    /** The tunnel this node holds for {@code client}, or null. */
-    @Nullable
-    Tunnel local(String client) {
-        return byClient.get(client);
-    }
-
     /** Shard thread: the entry of {@code t} as it stands. */
     ClientDirectory.Entry entry(Tunnel t) {
         Delivery d = t.delivery();
@@ -123,7 +113,6 @@ final class Presence implements ClientDirectory.Listener {
         if (internal(t)) {
             return;
         }
-        byClient.put(t.clientId(), t);
         save(t);
     }
 
@@ -160,7 +149,6 @@ final class Presence implements ClientDirectory.Listener {
 
     /** Shard thread: {@code t} is gone from this node; its entry goes too unless another node took it over. */
     void closed(Tunnel t, boolean superseded) {
-        byClient.remove(t.clientId(), t);
         if (!superseded && !internal(t)) {
             directory.remove(t.clientId(), node());
         }

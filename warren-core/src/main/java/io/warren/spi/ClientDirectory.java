@@ -9,9 +9,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Who is connected and interested in what, cluster-wide: the clients of every node with their interests
- * (for the backend's queries, {@code /api/presence}, {@code /api/paths}, {@code /api/clients/C}) and the
- * members of presence paths (for {@code /meta/presence}). A single node uses the memory implementation
- * ({@code io.warren.broker.MemoryDirectory}); a cluster one on shared infrastructure (Redis).
+ * (for the backend's queries, {@code /api/presence}, {@code /api/paths}, {@code /api/clients/C},
+ * {@code /api/users}) and the members of presence paths (for {@code /meta/presence}). A single node uses the
+ * memory implementation ({@code io.warren.broker.MemoryDirectory}); a cluster one on shared infrastructure
+ * (Redis).
+ *
+ * <p><b>What it owns, and what it does not.</b> The directory is the one owner of the public read model:
+ * public client id (and user, and pattern) to {@link Entry}, for answering queries. It never names a tunnel
+ * id (a bearer secret) and is never used to route: "which node holds tunnel T, forward this command to it"
+ * belongs to the {@link TunnelRegistry} ({@link TunnelRegistry#tunnelOfClient},
+ * {@link TunnelRegistry#tunnelsOfUser}, {@link TunnelRegistry#forward}), which keeps its own lookups by
+ * client and user because forwarding needs the tunnel id. Conversely, nothing answers a query from the
+ * registry. The two are written from the same events (open, interest change, refresh, close) and may
+ * disagree for a moment; each is right for its own question.
  *
  * <h2>Contract</h2>
  * <ul>
@@ -20,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  *   {@code ttl} of its last put (so a dead node's clients disappear), and {@link #remove} takes it out at
  *   once, but only when the entry still names the removing node (a client taken over by another node
  *   stays). An entry's interests replace the previous ones, and the interest index follows.</li>
+ *   <li><b>Index by user.</b> An entry with a user is found by {@link #users} under that user (and only
+ *   that one) for as long as the entry lives: a put that changes the user moves it, a remove or an expiry
+ *   takes it out. Anonymous entries (null user) are under no user.</li>
  *   <li><b>Queries</b> see every node's entries, ordered (clients by id, patterns by key) and paged: at most
  *   {@code limit} items after the {@code after} cursor (exclusive), with the total count and the cursor
  *   of the next page (null on the last). They read; they never change what they read.</li>
@@ -55,6 +68,9 @@ public interface ClientDirectory extends AutoCloseable {
      */
     CompletionStage<Page<Entry>> holders(
             Collection<String> keys, @Nullable String under, @Nullable String after, int limit);
+
+    /** The clients whose entry names {@code user}, on every node; by client id, after {@code after}. */
+    CompletionStage<Page<Entry>> users(String user, @Nullable String after, int limit);
 
     /** Patterns held by at least one client whose key starts with {@code prefix}, with counts; by key. */
     CompletionStage<Page<PathCount>> paths(String prefix, @Nullable String after, int limit);

@@ -14,6 +14,13 @@ import org.jspecify.annotations.Nullable;
  * tunnel it does not know {@linkplain #claim claims} it, and the previous owner is told to let go.
  * A single node uses {@link #local()}, which knows no tunnel beyond the node's own.
  *
+ * <p><b>What it owns, and what it does not.</b> The registry owns routing: tunnel id to owning node, and
+ * the lookups from a public name to tunnel ids ({@link #tunnelOfClient}, {@link #tunnelsOfUser}) that the
+ * backend's commands need to {@link #forward} to the owner. Tunnel ids are bearer secrets, so nothing it
+ * answers is shown to anybody. It is not the read model: who is connected, with which user, interests and
+ * node, as the backend's queries show it, is the {@link ClientDirectory}'s, and no query is answered from
+ * here (nor is any command routed by the directory).
+ *
  * <h2>Contract</h2>
  * <ul>
  *   <li><b>Expiry.</b> A record lives for the {@code ttl} given with its last {@link #put}. The owner

@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,15 @@ public abstract class ClientDirectoryContract {
     }
 
     private Entry entry(String client, String node, String... patterns) {
+        return entryOf(client, user(client), node, patterns);
+    }
+
+    /** A user name unique to this test run. */
+    private String user(String name) {
+        return "user-" + run.substring(1) + "-" + name;
+    }
+
+    private Entry entryOf(String client, @Nullable String user, String node, String... patterns) {
         List<PathPattern> ps = new ArrayList<>();
         for (String p : patterns) {
             ps.add(
@@ -64,7 +74,7 @@ public abstract class ClientDirectoryContract {
                             ? PathPattern.parse(run + p.substring(0, p.length() - " +subpaths".length()), true)
                             : PathPattern.parse(run + p));
         }
-        return new Entry(run.substring(1) + client, "user-" + client, "{\"n\":1}", ps, true, "sse", node);
+        return new Entry(run.substring(1) + client, user, "{\"n\":1}", ps, true, "sse", node);
     }
 
     private String id(String client) {
@@ -113,6 +123,64 @@ public abstract class ClientDirectoryContract {
         join(d.put(List.of(entry("c", "n1", "/other")), TTL));
         assertThat(join(d.holders(List.of(run + "/r/a"), null, null, 10)).count())
                 .isZero();
+    }
+
+    private List<String> clientsOf(ClientDirectory d, String user) {
+        return join(d.users(user, null, 100)).items().stream()
+                .map(Entry::client)
+                .toList();
+    }
+
+    @Test
+    void clientsAreFoundByTheirUserOnlyInClientOrderAndPaged() {
+        ClientDirectory d = member(new LinkedBlockingQueue<>());
+        String ada = user("ada");
+        String bob = user("bob");
+        join(d.put(
+                List.of(
+                        entryOf("c", ada, "n1", "/x"),
+                        entryOf("a", ada, "n2", "/y"),
+                        entryOf("b", bob, "n1", "/x"),
+                        entryOf("d", null, "n1", "/x")),
+                TTL));
+        var first = join(d.users(ada, null, 1));
+        assertThat(first.count()).isEqualTo(2);
+        assertThat(first.items()).extracting(Entry::client).containsExactly(id("a"));
+        assertThat(first.items().get(0)).isEqualTo(entryOf("a", ada, "n2", "/y"));
+        var second = join(d.users(ada, first.next(), 1));
+        assertThat(second.items()).extracting(Entry::client).containsExactly(id("c"));
+        assertThat(second.next()).isNull();
+        assertThat(second.count()).isEqualTo(2);
+
+        // Another user's clients and anonymous ones never show; nor does a user nobody is, or a prefix of one.
+        assertThat(clientsOf(d, bob)).containsExactly(id("b"));
+        assertThat(join(d.users(user("nobody"), null, 10)).count()).isZero();
+        assertThat(join(d.users(ada.substring(0, ada.length() - 1), null, 10)).items())
+                .isEmpty();
+        assertThat(join(d.users("", null, 10)).items()).isEmpty();
+    }
+
+    @Test
+    void theUserIndexFollowsRewritesAndRemovalByTheOwningNodeOnly() {
+        ClientDirectory d = member(new LinkedBlockingQueue<>());
+        String ada = user("ada");
+        String bob = user("bob");
+        join(d.put(List.of(entryOf("a", ada, "n1", "/x"), entryOf("b", ada, "n1")), TTL));
+        assertThat(clientsOf(d, ada)).containsExactly(id("a"), id("b"));
+
+        // The next put replaces the entry: a new user moves it, no user takes it out of every user.
+        join(d.put(List.of(entryOf("a", bob, "n1", "/x"), entryOf("b", null, "n1")), TTL));
+        assertThat(clientsOf(d, ada)).isEmpty();
+        assertThat(join(d.users(ada, null, 10)).count()).isZero();
+        assertThat(clientsOf(d, bob)).containsExactly(id("a"));
+
+        // A takeover rewrites the node; only that node's remove takes the entry (and its user index) out.
+        join(d.put(List.of(entryOf("a", bob, "n2", "/x")), TTL));
+        join(d.remove(id("a"), "n1"));
+        assertThat(clientsOf(d, bob)).as("the old node's remove leaves it").containsExactly(id("a"));
+        join(d.remove(id("a"), "n2"));
+        assertThat(clientsOf(d, bob)).isEmpty();
+        assertThat(join(d.users(bob, null, 10)).count()).isZero();
     }
 
     @Test
@@ -205,8 +273,11 @@ public abstract class ClientDirectoryContract {
         Duration shortTtl = Duration.ofMillis(300);
         join(d.put(List.of(entry("a", "n1", "/e")), shortTtl));
         join(d.join(run + "/e", new Member(id("a"), null, null, "n1"), shortTtl, 10, 10));
+        assertThat(clientsOf(d, user("a"))).as("indexed until it expires").containsExactly(id("a"));
         await().atMost(WAIT).until(() -> join(d.client(id("a"))) == null);
         await().atMost(WAIT).until(() -> join(d.members(run + "/e", 10)).items().isEmpty());
         assertThat(join(d.holders(List.of(run + "/e"), null, null, 10)).count()).isZero();
+        await().atMost(WAIT).until(() -> join(d.users(user("a"), null, 10)).count() == 0);
+        assertThat(join(d.users(user("a"), null, 10)).items()).isEmpty();
     }
 }

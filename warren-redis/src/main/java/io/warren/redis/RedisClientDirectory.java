@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  *   {@code Dx} sorted set client -> expiry (ms, Redis clock);</li>
  *   <li>{@code Dk} the pattern keys held by somebody (sorted set, all scores 0: lexicographic ranges serve
  *   {@code /api/paths} and "at or below a path"); {@code Di:KEY} the clients holding KEY (same kind);
- *   {@code Dq} a query's scratch union, deleted by the script that made it;</li>
+ *   {@code Dq} a query's scratch union, deleted by the script that made it; {@code Du:USER} the clients
+ *   whose entry names USER (sorted set, all scores 0, for {@code /api/users}), kept by the same scripts
+ *   that write, unindex (a rewrite that changes the user, a remove by the owning node) and purge (expiry)
+ *   entries, and deleted when empty;</li>
  *   <li>{@code Dm:PATH} hash client -> member of a presence path; {@code Dmx} sorted set
  *   {@code PATH\nCLIENT} -> expiry; {@code Dmp} the set of paths with members (for {@code maxPaths});
  *   {@code Dv:PATH} the path's version counter (kept when the path empties, so versions never repeat).</li>
@@ -68,8 +71,13 @@ final class RedisClientDirectory implements ClientDirectory {
               end
               return #a < #b
             end
+            local function live(c, t)
+              local s = redis.call('ZSCORE', P .. 'x', c)
+              return s and tonumber(s) > t
+            end
             local function unindex(c, json)
-              for _, k in ipairs(cjson.decode(json).interests) do
+              local e = cjson.decode(json)
+              for _, k in ipairs(e.interests) do
                 local ik = P .. 'i:' .. k
                 redis.call('ZREM', ik, c)
                 if redis.call('ZCARD', ik) == 0 then
@@ -77,6 +85,19 @@ final class RedisClientDirectory implements ClientDirectory {
                   redis.call('ZREM', P .. 'k', k)
                 end
               end
+              if type(e.user) == 'string' then
+                local uk = P .. 'u:' .. e.user
+                redis.call('ZREM', uk, c)
+                if redis.call('ZCARD', uk) == 0 then redis.call('DEL', uk) end
+              end
+            end
+            local function page(ids, count, limit, t)
+              local out = {count, ''}
+              if #ids > limit then out[2] = ids[limit] end
+              for i = 1, math.min(#ids, limit) do
+                if live(ids[i], t) then out[#out + 1] = redis.call('HGET', P .. 'e', ids[i]) end
+              end
+              return out
             end
             local function announce(path, joined, left)
               local v = redis.call('INCR', P .. 'v:' .. path)
@@ -108,15 +129,11 @@ final class RedisClientDirectory implements ClientDirectory {
                 drop(string.sub(pc, 1, i - 1), string.sub(pc, i + 1), pc)
               end
             end
-            local function live(c, t)
-              local s = redis.call('ZSCORE', P .. 'x', c)
-              return s and tonumber(s) > t
-            end
             local t = now()
             purge(t)
             """.formatted(PURGE);
 
-    /** ARGV: P, CH, ttl ms, then per entry: client, json, n, n interest keys. */
+    /** ARGV: P, CH, ttl ms, then per entry: client, json, n, n interest keys, user ('' for none). */
     private static final RedisCluster.Script PUT = new RedisCluster.Script(COMMON + """
             local dl = t + tonumber(ARGV[3])
             local i = 4
@@ -131,9 +148,10 @@ final class RedisClientDirectory implements ClientDirectory {
                   redis.call('ZADD', P .. 'i:' .. key, 0, c)
                   redis.call('ZADD', P .. 'k', 0, key)
                 end
+                if ARGV[i + 3 + n] ~= '' then redis.call('ZADD', P .. 'u:' .. ARGV[i + 3 + n], 0, c) end
               end
               redis.call('ZADD', P .. 'x', dl, c)
-              i = i + 3 + n
+              i = i + 4 + n
             end
             return 1
             """);
@@ -190,12 +208,15 @@ final class RedisClientDirectory implements ClientDirectory {
             local after, limit = ARGV[4], tonumber(ARGV[5])
             local ids = redis.call('ZRANGEBYLEX', q, after == '' and '-' or '(' .. after, '+', 'LIMIT', 0, limit + 1)
             redis.call('DEL', q)
-            local out = {count, ''}
-            if #ids > limit then out[2] = ids[limit] end
-            for i = 1, math.min(#ids, limit) do
-              if live(ids[i], t) then out[#out + 1] = redis.call('HGET', P .. 'e', ids[i]) end
-            end
-            return out
+            return page(ids, count, limit, t)
+            """);
+
+    /** ARGV: P, CH, user, after ('' for none), limit. Returns {count, next, entries...}. */
+    private static final RedisCluster.Script USERS = new RedisCluster.Script(COMMON + """
+            local uk = P .. 'u:' .. ARGV[3]
+            local after, limit = ARGV[4], tonumber(ARGV[5])
+            local ids = redis.call('ZRANGEBYLEX', uk, after == '' and '-' or '(' .. after, '+', 'LIMIT', 0, limit + 1)
+            return page(ids, redis.call('ZCARD', uk), limit, t)
             """);
 
     /** ARGV: P, CH, prefix, after ('' for none), limit. Returns {count, next, key, n, key, n...}. */
@@ -333,6 +354,7 @@ final class RedisClientDirectory implements ClientDirectory {
             for (PathPattern p : e.interests()) {
                 args.add(p.key());
             }
+            args.add(e.user() == null ? "" : e.user());
             if (++n == BATCH) {
                 writes.add(run(PUT, ScriptOutputType.INTEGER, args).toCompletableFuture());
                 args = new ArrayList<>();
@@ -364,13 +386,22 @@ final class RedisClientDirectory implements ClientDirectory {
         args.add(after == null ? "" : after);
         args.add(Integer.toString(limit));
         args.addAll(patternKeys);
-        return this.<List<Object>>run(HOLDERS, ScriptOutputType.MULTI, args).thenApply(r -> {
-            List<Entry> items = new ArrayList<>(r.size() - 2);
-            for (int i = 2; i < r.size(); i++) {
-                items.add(entry(String.valueOf(r.get(i))));
-            }
-            return new Page<>(items, count(r.get(0)), cursor(r.get(1)));
-        });
+        return this.<List<Object>>run(HOLDERS, ScriptOutputType.MULTI, args).thenApply(RedisClientDirectory::entries);
+    }
+
+    @Override
+    public CompletionStage<Page<Entry>> users(String user, @Nullable String after, int limit) {
+        List<String> args = List.of(user, after == null ? "" : after, Integer.toString(limit));
+        return this.<List<Object>>run(USERS, ScriptOutputType.MULTI, args).thenApply(RedisClientDirectory::entries);
+    }
+
+    /** {@code {count, next, entries...}} as a page. */
+    private static Page<Entry> entries(List<Object> r) {
+        List<Entry> items = new ArrayList<>(r.size() - 2);
+        for (int i = 2; i < r.size(); i++) {
+            items.add(entry(String.valueOf(r.get(i))));
+        }
+        return new Page<>(items, count(r.get(0)), cursor(r.get(1)));
     }
 
     @Override

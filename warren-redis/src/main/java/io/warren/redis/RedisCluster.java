@@ -313,12 +313,12 @@ public final class RedisCluster implements BrokerProvider.Backend {
         return spread(tunnelKeyPrefix, tunnelId);
     }
 
-    /** RedisDirectory: client id -> tunnel id. */
+    /** RedisRoutes: client id -> tunnel id. */
     String clientKey(String clientId) {
         return spread(options.prefix() + "c:", clientId);
     }
 
-    /** RedisDirectory: user -> set of tunnel ids. */
+    /** RedisRoutes: user -> set of tunnel ids. */
     String userKey(String user) {
         return spread(options.prefix() + "u:", user);
     }

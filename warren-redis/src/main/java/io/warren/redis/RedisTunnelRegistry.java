@@ -79,7 +79,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
 
     private final RedisCluster cluster;
     private final RedisForwarding forwarding;
-    private final RedisDirectory directory;
+    private final RedisRoutes routes;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Listener listener;
     /** Per record this member wrote: when that write expires ({@link System#nanoTime()}). */
@@ -90,7 +90,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
     RedisTunnelRegistry(RedisCluster cluster) {
         this.cluster = cluster;
         this.forwarding = new RedisForwarding(cluster);
-        this.directory = new RedisDirectory(cluster);
+        this.routes = new RedisRoutes(cluster);
     }
 
     @Override
@@ -124,12 +124,12 @@ final class RedisTunnelRegistry implements TunnelRegistry {
 
     @Override
     public CompletionStage<String> tunnelOfClient(String clientId) {
-        return directory.tunnelOfClient(clientId);
+        return routes.tunnelOfClient(clientId);
     }
 
     @Override
     public CompletionStage<java.util.Set<String>> tunnelsOfUser(String user) {
-        return directory.tunnelsOfUser(user);
+        return routes.tunnelsOfUser(user);
     }
 
     @Override
@@ -165,8 +165,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
                             TunnelRecord r = all.get(i);
                             String user =
                                     r.identity() == null ? null : r.identity().user();
-                            indexed.add(directory
-                                    .written(r.tunnelId(), r.clientId(), user, ttl)
+                            indexed.add(routes.written(r.tunnelId(), r.clientId(), user, ttl)
                                     .toCompletableFuture());
                         }
                     }
@@ -252,7 +251,7 @@ final class RedisTunnelRegistry implements TunnelRegistry {
                 .<Void>thenApply(r -> {
                     if (r != null && r.size() == 2) {
                         String subject = String.valueOf(r.get(1));
-                        directory.removed(
+                        routes.removed(
                                 tunnelId, String.valueOf(r.get(0)), subject.isEmpty() ? null : subject.substring(1));
                     }
                     return null;

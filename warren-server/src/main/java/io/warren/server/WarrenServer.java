@@ -137,7 +137,10 @@ public final class WarrenServer implements Publisher, AutoCloseable {
         return node;
     }
 
-    /** Who holds what, as {@code GET /api/presence}, {@code /api/paths} and {@code /api/clients/C} answer. */
+    /**
+     * Who holds what, as {@code GET /api/presence}, {@code /api/paths}, {@code /api/clients/C} and
+     * {@code /api/users} answer.
+     */
     public io.warren.api.Queries queries() {
         return node.queries();
     }

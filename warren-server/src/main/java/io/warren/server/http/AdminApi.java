@@ -8,8 +8,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.warren.ErrorCode;
 import io.warren.api.Queries;
 import io.warren.engine.Node;
-import io.warren.spi.ClientDirectory.Entry;
-import java.util.List;
 
 /**
  * The status page's views and its one action, under {@value #PREFIX}: {@code GET paths?prefix=P},
@@ -73,7 +71,14 @@ final class AdminApi {
         }
         switch (path.substring(PREFIX.length())) {
             case "users" ->
-                QueryEndpoint.answer(ctx, req, queries.user(QueryEndpoint.required(q, "user")), AdminApi::clients);
+                QueryEndpoint.answer(
+                        ctx,
+                        req,
+                        queries.user(
+                                QueryEndpoint.required(q, "user"),
+                                Requests.param(q, "after"),
+                                QueryEndpoint.limit(Requests.param(q, "limit"))),
+                        QueryEndpoint::users);
             case "paths" -> {
                 String prefix = Requests.param(q, "prefix");
                 QueryEndpoint.answer(
@@ -116,15 +121,5 @@ final class AdminApi {
                 throw ErrorCode.FORBIDDEN.exception("this action is refused from another origin");
             }
         }
-    }
-
-    /** {@code {"count":N,"clients":[client...]}}, each as {@code GET /api/clients/C} shows it. */
-    private static CharSequence clients(List<Entry> entries) {
-        StringBuilder sb = new StringBuilder(64 + 160 * entries.size());
-        sb.append("{\"count\":").append(entries.size()).append(",\"clients\":[");
-        for (int i = 0; i < entries.size(); i++) {
-            sb.append(i > 0 ? "," : "").append(QueryEndpoint.client(entries.get(i)));
-        }
-        return sb.append("]}");
     }
 }

@@ -24,8 +24,8 @@ import java.util.function.Function;
 
 /**
  * The backend's queries, behind the publish key ({@link PublishGuard}): {@code GET /api/presence?path=P
- * [&subpaths=1]}, {@code GET /api/paths?prefix=P} and {@code GET /api/clients/C}, answered from
- * {@link Queries} as JSON. Lists are paged: {@code limit} (1 to 1000, default 100) items after the cursor
+ * [&subpaths=1]}, {@code GET /api/paths?prefix=P}, {@code GET /api/clients/C} and
+ * {@code GET /api/users?user=U}, answered from {@link Queries} as JSON. Lists are paged: {@code limit} (1 to 1000, default 100) items after the cursor
  * {@code after}, the answer's {@code next} (null on the last page).
  */
 final class QueryEndpoint {
@@ -41,7 +41,10 @@ final class QueryEndpoint {
 
     /** Whether {@code path} is one of this endpoint's. */
     static boolean serves(String path) {
-        return path.equals("/api/presence") || path.equals("/api/paths") || path.startsWith(CLIENTS);
+        return path.equals("/api/presence")
+                || path.equals("/api/paths")
+                || path.equals("/api/users")
+                || path.startsWith(CLIENTS);
     }
 
     void handle(ChannelHandlerContext ctx, FullHttpRequest req, String path, QueryStringDecoder q) {
@@ -69,6 +72,8 @@ final class QueryEndpoint {
             String p = required(q, "path");
             boolean subpaths = flag(Requests.param(q, "subpaths"));
             answer(ctx, req, queries.presence(p, subpaths, after, limit), QueryEndpoint::presence);
+        } else if (path.equals("/api/users")) {
+            answer(ctx, req, queries.user(required(q, "user"), after, limit), QueryEndpoint::users);
         } else {
             String prefix = Requests.param(q, "prefix");
             answer(ctx, req, queries.paths(prefix == null ? "/" : prefix, after, limit), QueryEndpoint::paths);
@@ -136,6 +141,17 @@ final class QueryEndpoint {
         for (int i = 0; i < items.size(); i++) {
             Entry e = items.get(i);
             sb.append(i > 0 ? "," : "").append(ControlDatagrams.member(e.client(), e.user(), e.info()));
+        }
+        return next(sb.append(']'), page.next());
+    }
+
+    /** {@code {"count":N,"clients":[client...],"next":CURSOR}}, each client as {@link #client} shows it. */
+    static CharSequence users(Page<Entry> page) {
+        List<Entry> items = page.items();
+        StringBuilder sb = new StringBuilder(64 + 160 * items.size());
+        sb.append("{\"count\":").append(page.count()).append(",\"clients\":[");
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i > 0 ? "," : "").append(client(items.get(i)));
         }
         return next(sb.append(']'), page.next());
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.PresenceOptions;
 import io.warren.server.config.OperationsOptions;
 import io.warren.server.config.SecurityOptions;
+import io.warren.server.config.ServerOptions;
 import io.warren.server.support.RawHttp;
 import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
@@ -14,6 +15,7 @@ import io.warren.server.support.TunnelClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,12 +30,17 @@ class AdminApiTest {
 
     /** Admin key, publish key, JWT clients (users with {@code info}), and {@code /room/*} presence paths. */
     static TestServer start() {
+        return start(o -> o);
+    }
+
+    /** As {@link #start()}, with {@code more} options (a cluster, say). */
+    static TestServer start(UnaryOperator<ServerOptions> more) {
         SecurityOptions.Jwt jwt =
                 new SecurityOptions.Jwt(Tokens.SECRET, null, null, null, null, null, null, null, Duration.ZERO, false);
         return TestServer.start(
-                o -> o.withPublishKey(PUBLISH_KEY)
+                o -> more.apply(o.withPublishKey(PUBLISH_KEY)
                         .withNode(o.node().withPresence(PresenceOptions.of(List.of("/room/*"))))
-                        .withSecurity(SecurityOptions.defaults().withJwt(jwt)),
+                        .withSecurity(SecurityOptions.defaults().withJwt(jwt))),
                 b -> b.operations(OperationsOptions.defaults()
                         .withAdminKey(AdminTest.KEY)
                         .withStatsInterval(Duration.ofMillis(200))));
@@ -71,7 +78,8 @@ class AdminApiTest {
         try (TestServer server = start();
                 TunnelClient a = open(server, "sse", "alice", "A", "subscribe=/room/lobby")) {
             String body = "{\"client\":\"" + a.client() + "\",\"reason\":\"no\"}";
-            String[] gets = {"/admin/api/paths?prefix=/", "/admin/api/clients/" + a.client()};
+            // Two views per kind of credential: with the disconnect, nine failures, one short of the lockout.
+            String[] gets = {"/admin/api/users?user=alice", "/admin/api/clients/" + a.client()};
             for (String[] creds : new String[][] {
                 {}, {"Authorization", "Bearer " + PUBLISH_KEY}, {"Cookie", "warren-admin=1999999999.forged"}
             }) {
@@ -88,10 +96,9 @@ class AdminApiTest {
                 assertThat(r.status()).as(r.body()).isEqualTo(401);
                 assertThat(r.json().get("error").asText()).isEqualTo("unauthorized");
             }
-            assertThat(server.get("/admin/api/presence?path=/room/lobby").status())
-                    .isEqualTo(401);
+            assertThat(server.get("/admin/api/paths?prefix=/").status()).isEqualTo(401);
             // Ten wrong tries from one address: locked out, as for the page itself (AdminThrottle).
-            TestServer.Response locked = server.get("/admin/api/users?user=alice");
+            TestServer.Response locked = server.get("/admin/api/presence?path=/room/lobby");
             assertThat(locked.status()).isEqualTo(429);
             assertThat(locked.json().get("error").asText()).isEqualTo("too-many");
             stillThere(server, a);
@@ -173,8 +180,13 @@ class AdminApiTest {
                 TunnelClient b = open(server, "stream", "alice", "A2", "subscribe=/room/lobby", "subscribe=/room/*");
                 TunnelClient m = open(server, "sse", HOSTILE_USER, HOSTILE_INFO, "subscribe=/room/den")) {
             String cookie = session(server);
-            for (String q :
-                    new String[] {"paths?prefix=/room/", "presence?path=/room/lobby", "clients/" + a.client()}) {
+            for (String q : new String[] {
+                "paths?prefix=/room/",
+                "presence?path=/room/lobby",
+                "clients/" + a.client(),
+                "users?user=alice",
+                "users?user=alice&limit=1"
+            }) {
                 TestServer.Response mine = server.get("/admin/api/" + q, "Cookie", cookie);
                 TestServer.Response backend = server.get("/api/" + q, "Authorization", "Bearer " + PUBLISH_KEY);
                 assertThat(mine.status()).as(q).isEqualTo(200);
@@ -187,6 +199,23 @@ class AdminApiTest {
                     .containsExactlyElementsOf(
                             List.of(a.client(), b.client()).stream().sorted().toList());
             assertThat(users.get("clients").findValuesAsText("format")).containsExactlyInAnyOrder("sse", "stream");
+            assertThat(users.get("next").isNull()).isTrue();
+            JsonNode first = server.get("/admin/api/users?user=alice&limit=1", "Cookie", cookie)
+                    .json();
+            assertThat(first.get("count").asInt()).isEqualTo(2);
+            JsonNode second = server.get(
+                            "/admin/api/users?user=alice&limit=1&after="
+                                    + first.get("next").asText(),
+                            "Cookie",
+                            cookie)
+                    .json();
+            assertThat(List.of(
+                            first.get("clients").get(0).get("client").asText(),
+                            second.get("clients").get(0).get("client").asText()))
+                    .as("paged by client id")
+                    .containsExactlyElementsOf(
+                            List.of(a.client(), b.client()).stream().sorted().toList());
+            assertThat(second.get("next").isNull()).isTrue();
             JsonNode mallory = server.get("/admin/api/clients/" + m.client(), "Cookie", cookie)
                     .json();
             assertThat(mallory.get("user").asText()).isEqualTo(HOSTILE_USER);

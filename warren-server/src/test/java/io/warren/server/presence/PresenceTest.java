@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Presence and the backend's queries on one node, over real HTTP, SSE and WebSocket: {@code /api/presence},
- * {@code /api/paths}, {@code /api/clients/C} behind the publish key, and {@code /meta/presence} for a tunnel
- * subscribing with {@code "presence":true}.
+ * {@code /api/paths}, {@code /api/clients/C}, {@code /api/users} behind the publish key, and
+ * {@code /meta/presence} for a tunnel subscribing with {@code "presence":true}.
  */
 class PresenceTest {
     static final String KEY = "presence-test-key-0123456789";
@@ -40,6 +40,10 @@ class PresenceTest {
     static void stop() {
         server.close();
     }
+
+    /** The backend's query entry points, each with valid parameters. */
+    static final List<String> QUERIES =
+            List.of("/api/presence?path=/chat/x", "/api/paths", "/api/clients/x", "/api/users?user=ada");
 
     static JsonNode api(String pathAndQuery) {
         TestServer.Response r = server.get(pathAndQuery, "Authorization", AUTH);
@@ -120,13 +124,31 @@ class PresenceTest {
 
     @Test
     void theQueriesRefuseWithoutTheKeyAndAnswerBadInputWithJsonErrors() {
-        assertThat(server.get("/api/presence?path=/chat/x").status()).isEqualTo(401);
-        TestServer.Response wrong = server.get("/api/paths", "Authorization", "Bearer not-the-key-at-all-0000");
-        assertThat(wrong.status()).isEqualTo(401);
-        assertThat(wrong.json().get("error").asText()).isEqualTo("unauthorized");
-        assertThat(server.get("/api/clients/x", "Authorization", AUTH, "Origin", "https://evil.example")
+        // Every query entry point, through the one gate: no key, a wrong key, a browser's Origin.
+        for (String q : QUERIES) {
+            assertThat(server.get(q).status()).as(q).isEqualTo(401);
+            TestServer.Response wrong = server.get(q, "Authorization", "Bearer not-the-key-at-all-0000");
+            assertThat(wrong.status()).as(q).isEqualTo(401);
+            assertThat(wrong.json().get("error").asText()).isEqualTo("unauthorized");
+            assertThat(server.get(q, "Authorization", AUTH, "Origin", "https://evil.example")
+                            .status())
+                    .as(q)
+                    .isEqualTo(403);
+            assertThat(server.post(q, "{}", "Authorization", AUTH).status())
+                    .as(q)
+                    .isEqualTo(405);
+        }
+        assertThat(server.get("/api/users", "Authorization", AUTH)
+                        .json()
+                        .get("error")
+                        .asText())
+                .isEqualTo("bad-request");
+        assertThat(server.get("/api/users?user=" + "u".repeat(257), "Authorization", AUTH)
                         .status())
-                .isEqualTo(403);
+                .isEqualTo(400);
+        assertThat(server.get("/api/users?user=u&limit=1001", "Authorization", AUTH)
+                        .status())
+                .isEqualTo(400);
         TestServer.Response post = server.post("/api/presence?path=/chat/x", "{}", "Authorization", AUTH);
         assertThat(post.status()).isEqualTo(405);
         assertThat(server.get("/api/presence", "Authorization", AUTH)

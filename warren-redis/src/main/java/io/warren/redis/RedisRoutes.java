@@ -9,15 +9,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The tunnel registry's lookups by public name, for the backend's commands
+ * The tunnel registry's routes by public name, for forwarding the backend's commands
  * ({@link io.warren.spi.TunnelRegistry#tunnelOfClient}, {@link io.warren.spi.TunnelRegistry#tunnelsOfUser}):
  * {@code c:CLIENT} holds the tunnel id of a client and expires with its record; {@code u:USER} is the set of
  * a user's tunnel ids, its expiry renewed with each record write. Written after each record write and
  * cleaned when a record is removed; single-key scripts, so they work on Redis Cluster whatever slot a
  * record lives in. A set may name tunnels that ended meanwhile (a node stopped without removing them):
  * forwarding to them answers that nobody holds them.
+ *
+ * <p>Not the read model: the clients of a user as queries show them ({@code /api/users}) are the
+ * {@link RedisClientDirectory}'s ({@code Du:USER}, public client ids). These keys hold tunnel ids, bearer
+ * secrets that forwarding needs and that no query may show, so the two indexes answer different questions
+ * and neither reads the other's.
  */
-final class RedisDirectory {
+final class RedisRoutes {
     /** KEYS: client key. ARGV: tunnel id, ttl ms. */
     private static final RedisCluster.Script CLIENT = new RedisCluster.Script("""
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -50,7 +55,7 @@ final class RedisDirectory {
 
     private final RedisCluster cluster;
 
-    RedisDirectory(RedisCluster cluster) {
+    RedisRoutes(RedisCluster cluster) {
         this.cluster = cluster;
     }
 
