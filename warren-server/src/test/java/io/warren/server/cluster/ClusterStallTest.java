@@ -101,14 +101,12 @@ class ClusterStallTest {
                     + " ms after the thaw, ready again after " + since(t1) + " ms");
             String live = publish(b, "/st", 3, 4).get(0);
             List<String> got = idsUntil(onA, live);
-            assertThat(got)
-                    .as("delivered again, once")
-                    .containsSubsequence(after, live)
-                    .doesNotHaveDuplicates();
+            assertThat(got).as("delivered again, once").endsWith(live).doesNotHaveDuplicates();
             // Either the stalled connections were kept (nothing lost) or replaced (the tunnel is told of the
-            // gap): never a silent loss.
-            if (!got.contains(lostForA)) {
-                JsonNode gap = onA.awaitControl("/meta/open", Duration.ofSeconds(1));
+            // gap): never a silent loss. The first publish acknowledged after the thaw can also fall in the
+            // gap: A's command connection may be back before its Pub/Sub connection has subscribed again.
+            if (!got.contains(lostForA) || !got.contains(after)) {
+                JsonNode gap = onA.awaitControl("/meta/open", Duration.ofSeconds(10));
                 assertThat(gap.get("data").get("gap").asBoolean()).isTrue();
             }
         }
