@@ -216,6 +216,7 @@ final class Presence implements ClientDirectory.Listener, PresenceWatchers.Reade
         PathPattern p = grant.pattern();
         PresenceOptions po = options.get().presence();
         CompletableFuture<Ack> ack = new CompletableFuture<>();
+        onShard(t, () -> t.shard().expectWatch(p.base()));
         directory
                 .join(p.base(), member(t), options.get().tunnelTimeout(), po.maxMembers(), po.maxPaths())
                 .thenCompose(joined -> {
@@ -225,6 +226,9 @@ final class Presence implements ClientDirectory.Listener, PresenceWatchers.Reade
                     return directory.members(p.base(), po.maxMembers());
                 })
                 .whenComplete((members, e) -> onShard(t, () -> {
+                    if (e != null || members == null || t.isClosed()) {
+                        t.shard().unexpectWatch(p.base());
+                    }
                     if (e != null) {
                         ack.complete(Ack.error(ErrorCode.OVERLOADED, "presence could not be read", ref));
                     } else if (members == null) {

@@ -57,6 +57,9 @@ final class PresenceWatchers {
         boolean anySnapshot; // after a directory gap: any read of this round is fresh enough
         long need; // the version the snapshot must show at least
         long newest;
+        long last; // the newest change this shard was handed, so that a watcher joining late sees what it missed
+        int pending; // watchers whose first snapshot is being read
+        boolean gapWhilePending;
         int round;
         int tries;
     }
@@ -70,22 +73,57 @@ final class PresenceWatchers {
         this.reader = reader;
     }
 
+    /**
+     * A watcher's first snapshot of {@code path} is about to be read: changes handed to this shard from now
+     * on are remembered, so that one the snapshot does not show is not missed. Ends with {@link #add} or
+     * {@link #unexpect}.
+     */
+    void expect(String path) {
+        byPath.computeIfAbsent(path, k -> new Watched()).pending++;
+    }
+
+    /** The snapshot {@link #expect} announced will not come (refused, failed, the tunnel closed). */
+    void unexpect(String path) {
+        Watched w = byPath.get(path);
+        if (w != null) {
+            w.pending = Math.max(0, w.pending - 1);
+            forgetIfIdle(path, w);
+        }
+    }
+
     /** {@code t} watches {@code path} from its snapshot of version {@code seen} on. */
     void add(String path, Tunnel t, long seen) {
         Watched w = byPath.computeIfAbsent(path, k -> new Watched());
+        w.pending = Math.max(0, w.pending - 1);
+        Watcher added = null;
         for (Watcher x : w.list) {
             if (x.tunnel == t) {
-                x.seen = seen;
-                x.stale = false;
-                return;
+                added = x;
             }
         }
-        w.list.add(new Watcher(t, seen));
+        if (added == null) {
+            added = new Watcher(t, seen);
+            w.list.add(added);
+        }
+        added.seen = seen;
+        // A change came while its snapshot was read and the snapshot does not show it, or a gap came.
+        added.stale = w.last > seen || w.gapWhilePending;
+        w.gapWhilePending &= w.pending > 0;
+        if (added.stale) {
+            w.need = Math.max(w.need, w.last);
+            resync(path, w);
+        }
     }
 
     void remove(String path, Tunnel t) {
         Watched w = byPath.get(path);
-        if (w != null && w.list.removeIf(x -> x.tunnel == t) && w.list.isEmpty()) {
+        if (w != null && w.list.removeIf(x -> x.tunnel == t)) {
+            forgetIfIdle(path, w);
+        }
+    }
+
+    private void forgetIfIdle(String path, Watched w) {
+        if (w.list.isEmpty() && w.pending == 0) {
             byPath.remove(path);
         }
     }
@@ -96,6 +134,7 @@ final class PresenceWatchers {
         if (w == null) {
             return;
         }
+        w.last = Math.max(w.last, version);
         boolean stale = false;
         for (int i = 0; i < w.list.size(); i++) {
             Watcher x = w.list.get(i);
@@ -139,6 +178,10 @@ final class PresenceWatchers {
     void missedAll() {
         for (Map.Entry<String, Watched> e : byPath.entrySet()) {
             Watched w = e.getValue();
+            w.gapWhilePending = w.pending > 0; // a first snapshot being read may predate the loss too
+            if (w.list.isEmpty()) {
+                continue;
+            }
             for (Watcher x : w.list) {
                 x.stale = true;
             }

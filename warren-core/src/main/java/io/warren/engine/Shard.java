@@ -184,6 +184,16 @@ public final class Shard {
         watchers.add(grant.patternFor(t).base(), t, seen);
     }
 
+    /** A watcher's first snapshot of {@code path} is being read ({@link PresenceWatchers#expect}). Shard thread. */
+    void expectWatch(String path) {
+        watchers.expect(path);
+    }
+
+    /** The snapshot {@link #expectWatch} announced will not come. Shard thread. */
+    void unexpectWatch(String path) {
+        watchers.unexpect(path);
+    }
+
     /** Delivers change {@code version} of {@code path} to this shard's watchers. Shard thread. */
     void presence(String path, long version, Datagram d) {
         watchers.deliver(path, version, d);

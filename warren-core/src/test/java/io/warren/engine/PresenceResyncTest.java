@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,8 @@ class PresenceResyncTest {
     private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicInteger reads = new AtomicInteger();
     private final AtomicInteger swallow = new AtomicInteger();
+    private final List<Runnable> heldReads = new ArrayList<>();
+    private boolean holdReads;
     private Node node;
     private Tunnel watcher;
     private RecordingConnection seen;
@@ -80,8 +83,12 @@ class PresenceResyncTest {
 
     /** Every {@code /meta/presence} datagram the watcher was sent, in order. */
     private List<JsonNode> presence() {
+        return presence(seen);
+    }
+
+    private static List<JsonNode> presence(RecordingConnection to) {
         List<JsonNode> out = new ArrayList<>();
-        for (String line : seen.text().split("\n")) {
+        for (String line : to.text().split("\n")) {
             if (line.contains("\"/meta/presence\"")) {
                 try {
                     out.add(JSON.readTree(line.substring(line.indexOf('{'))).get("data"));
@@ -176,6 +183,39 @@ class PresenceResyncTest {
     }
 
     @Test
+    void aChangeThatComesWhileAWatchersFirstSnapshotIsOnItsWayIsNotMissed() {
+        RecordingConnection seen2 = new RecordingConnection(Formats.builtIn().get("stream"));
+        Tunnel second = exec.done(node.open(NodeSecurityTest.from("10.0.0.2"), node.shardFor(exec), List.of(), seen2));
+        holdReads = true;
+        CompletableFuture<List<Ack>> acks = node.clientDatagrams(
+                        second,
+                        List.of(new ClientDatagram(
+                                second.id(),
+                                "/meta/subscribe",
+                                "{\"path\":\"" + PATH + "\",\"presence\":true}",
+                                "s",
+                                null)))
+                .toCompletableFuture();
+        exec.runPending();
+        assertThat(heldReads).hasSize(1);
+        holdReads = false;
+        join("late"); // after the read, before its answer: the snapshot does not show it
+        exec.runPending();
+        heldReads.remove(0).run();
+        exec.runPending();
+        assertThat(acks).isDone();
+        assertThat(acks.join().get(0).ok()).isTrue();
+
+        List<JsonNode> got = presence(seen2);
+        assertThat(got).hasSize(2);
+        assertThat(members(got.get(0))).containsExactlyInAnyOrder(watcher.clientId(), second.clientId());
+        assertThat(members(got.get(1))).containsExactlyInAnyOrder(watcher.clientId(), second.clientId(), "late");
+        // The first watcher, which missed nothing, heard both joins as joins.
+        assertThat(presence()).hasSize(3);
+        assertThat(last().get("joined").get(0).get("client").asText()).isEqualTo("late");
+    }
+
+    @Test
     void aWatcherThatMissedNothingGetsJoinsAndNoSnapshot() {
         for (int i = 0; i < 50; i++) {
             join("m" + i);
@@ -206,7 +246,13 @@ class PresenceResyncTest {
         @Override
         public CompletionStage<Members> members(String path, int max) {
             reads.incrementAndGet();
-            return directory.members(path, max);
+            CompletionStage<Members> now = directory.members(path, max);
+            if (!holdReads) {
+                return now;
+            }
+            CompletableFuture<Members> later = new CompletableFuture<>(); // read now, answered when the test says
+            heldReads.add(() -> now.thenAccept(later::complete));
+            return later;
         }
 
         @Override
