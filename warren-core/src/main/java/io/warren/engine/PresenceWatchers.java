@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Each watcher knows the version of the membership it was last shown. A change one past it is sent; one at
  * or below it is skipped (its list already shows it: no duplicate joins); any other version, a change the
  * fanout dropped for this shard ({@link #missed}) or a directory that may have lost announcements
- * ({@link #missedAll}) leaves it <em>stale</em>. The stale watchers of a path are repaired together: one read
+ * ({@link #missedAll}) leaves it <em>stale</em>, and so does a first snapshot older than a change this shard
+ * was handed while it was read ({@link #expect}). The stale watchers of a path are repaired together: one read
  * of the members per path at a time ({@link Reader}, coalesced across shards by its owner), then each gets the
  * snapshot (the same {@code /meta/presence} shape as the first one, so a client replaces its list) and the
  * changes held meanwhile that the snapshot does not show. Held changes are bounded ({@value #HELD}); beyond
