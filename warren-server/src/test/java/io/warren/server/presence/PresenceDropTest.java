@@ -37,7 +37,12 @@ class PresenceDropTest {
     @Test
     void changesDroppedForAStalledLoopAreCountedAndTheWatcherGetsTheMembersAgain() throws Exception {
         try (TestServer server = TestServer.start(o -> o.withThreads(2)
-                        .withNode(o.node().withPresence(PresenceOptions.of(List.of("/chat/*"))))
+                        .withNode(o.node()
+                                .withPresence(PresenceOptions.of(List.of("/chat/*")))
+                                // The 4,096 changes come in one burst: room to replay them all, so that a
+                                // socket that is briefly unwritable is not a slow consumer here.
+                                .withReplaySize(8192)
+                                .withReplayBytes(8 << 20))
                         .withSecurity(o.security()
                                 .withAnonymous(List.of("/chat/*"), List.of())
                                 .withLimits(o.security().limits().withEventsPerSecond(0))));
