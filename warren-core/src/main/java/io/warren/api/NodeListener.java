@@ -33,6 +33,12 @@ public interface NodeListener {
     /** A connection was closed because its client could not keep up. */
     default void slowConsumer() {}
 
+    /**
+     * A presence change ({@code /meta/presence}) was dropped for one shard whose presence queue was full; its
+     * watchers of that path are brought back in sync with a fresh member list. Any thread.
+     */
+    default void presenceDropped() {}
+
     /** A tunnel was opened (fresh or as a replacement). */
     default void tunnelOpened(TunnelView tunnel) {}
 
@@ -96,6 +102,11 @@ public interface NodeListener {
             @Override
             public void slowConsumer() {
                 for (NodeListener l : a) l.slowConsumer();
+            }
+
+            @Override
+            public void presenceDropped() {
+                for (NodeListener l : a) l.presenceDropped();
             }
 
             @Override

@@ -83,7 +83,7 @@ public final class Node implements Publisher, AutoCloseable {
         this.ids = b.ids;
         this.clock = b.clock;
         this.tunnelContext = new NodeTunnelContext(this::options, listener, clock);
-        this.presence = new Presence(b.directory, this::options, b.ids, this::shards);
+        this.presence = new Presence(b.directory, this::options, b.ids, this::shards, b.listener);
         this.queries = new DirectoryQueries(presence, directory);
         this.interests = new Interests(b.broker, gate, b.listener, this::options, presence);
         this.records = new Records(b.registry, this::options, this);
@@ -97,7 +97,7 @@ public final class Node implements Publisher, AutoCloseable {
         this.openings = new Openings(this, b.authenticator, gate, admission, interests, records, sweeps, b.broker);
         this.shards = new Shard[b.executors.size()];
         for (int i = 0; i < shards.length; i++) {
-            shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit(), b.listener);
+            shards[i] = new Shard(i, b.executors.get(i), options.shardInboxLimit(), b.listener, presence);
             shardByExecutor.put(b.executors.get(i), shards[i]);
         }
     }

@@ -3,8 +3,10 @@ package io.warren.engine;
 import io.warren.ErrorCode;
 import io.warren.NodeOptions;
 import io.warren.PresenceOptions;
+import io.warren.api.NodeListener;
 import io.warren.datagram.Ack;
 import io.warren.datagram.ControlDatagrams;
+import io.warren.datagram.Datagram;
 import io.warren.datagram.DatagramIds;
 import io.warren.path.Path;
 import io.warren.path.PathPattern;
@@ -13,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,21 +31,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per-tunnel methods run on the tunnel's shard thread; the directory's announcements arrive on any thread
  * and go to every shard's watchers through a bounded queue per shard ({@link PresenceFanout}), as one
- * datagram built once.
+ * datagram built once. Watchers that missed a change ({@link PresenceWatchers} decides) are repaired from a
+ * read of the members that this class coalesces per path: one read in flight per path, its snapshot
+ * datagram built once and handed to every shard that asked.
  */
-final class Presence implements ClientDirectory.Listener {
+final class Presence implements ClientDirectory.Listener, PresenceWatchers.Reader {
     private static final Logger log = LoggerFactory.getLogger(Presence.class);
 
     private final ClientDirectory directory;
     private final Supplier<NodeOptions> options;
     private final DatagramIds ids;
     private final PresenceFanout fanout;
+    /** Presence path -> the read of its members in flight for resyncs; bounded by the paths watched. */
+    private final ConcurrentHashMap<String, CompletableFuture<PresenceWatchers.Snapshot>> reads =
+            new ConcurrentHashMap<>();
 
-    Presence(ClientDirectory directory, Supplier<NodeOptions> options, DatagramIds ids, Supplier<Shard[]> shards) {
+    Presence(
+            ClientDirectory directory,
+            Supplier<NodeOptions> options,
+            DatagramIds ids,
+            Supplier<Shard[]> shards,
+            NodeListener listener) {
         this.directory = directory;
         this.options = options;
         this.ids = ids;
-        this.fanout = new PresenceFanout(shards);
+        this.fanout = new PresenceFanout(shards, listener);
     }
 
     ClientDirectory directory() {
@@ -191,6 +206,7 @@ final class Presence implements ClientDirectory.Listener {
         PathPattern p = grant.pattern();
         PresenceOptions po = options.get().presence();
         CompletableFuture<Ack> ack = new CompletableFuture<>();
+        onShard(t, () -> t.shard().expectWatch(p.base()));
         directory
                 .join(p.base(), member(t), options.get().tunnelTimeout(), po.maxMembers(), po.maxPaths())
                 .thenCompose(joined -> {
@@ -200,6 +216,9 @@ final class Presence implements ClientDirectory.Listener {
                     return directory.members(p.base(), po.maxMembers());
                 })
                 .whenComplete((members, e) -> onShard(t, () -> {
+                    if (e != null || members == null || t.isClosed()) {
+                        t.shard().unexpectWatch(p.base());
+                    }
                     if (e != null) {
                         ack.complete(Ack.error(ErrorCode.OVERLOADED, "presence could not be read", ref));
                     } else if (members == null) {
@@ -210,11 +229,7 @@ final class Presence implements ClientDirectory.Listener {
                         ack.complete(Ack.error(ErrorCode.UNKNOWN_TUNNEL, "the tunnel was closed", ref));
                     } else {
                         t.shard().watch(t, grant, members.version());
-                        List<String> json = new ArrayList<>(members.items().size());
-                        for (ClientDirectory.Member m : members.items()) {
-                            json.add(ControlDatagrams.member(m.client(), m.user(), m.info()));
-                        }
-                        if (t.deliver(ControlDatagrams.presenceMembers(ids.next(), p.base(), json, members.count()))) {
+                        if (t.deliver(snapshot(p.base(), members))) {
                             t.flush();
                         }
                         ack.complete(Ack.ok(null, ref));
@@ -239,9 +254,48 @@ final class Presence implements ClientDirectory.Listener {
         fanout.deliver(path, version, ControlDatagrams.presenceChange(ids.next(), path, json(joined), json(left)));
     }
 
-    /** Announcements a shard could not take (its queue full), since start. */
-    long overloaded() {
-        return fanout.overloaded();
+    /** The directory may have lost announcements: reads in flight may predate the loss; every watcher resyncs. */
+    @Override
+    public void gap() {
+        log.warn("presence announcements may have been lost; watchers get the members again");
+        reads.clear();
+        fanout.missedAll();
+    }
+
+    /** A shard's watchers of {@code path} missed a change: one read per path in flight, for every shard asking. */
+    @Override
+    public void read(String path, Shard shard, Consumer<PresenceWatchers.@Nullable Snapshot> then) {
+        CompletableFuture<PresenceWatchers.Snapshot> mine = new CompletableFuture<>();
+        CompletableFuture<PresenceWatchers.Snapshot> read = reads.putIfAbsent(path, mine);
+        if (read == null) {
+            read = mine;
+            try {
+                directory.members(path, options.get().presence().maxMembers()).whenComplete((m, e) -> {
+                    reads.remove(path, mine);
+                    if (e != null) {
+                        log.debug("presence of {} could not be read again: {}", path, e.toString());
+                        mine.completeExceptionally(e);
+                    } else {
+                        mine.complete(new PresenceWatchers.Snapshot(m.version(), snapshot(path, m)));
+                    }
+                });
+            } catch (RuntimeException e) {
+                reads.remove(path, mine);
+                mine.completeExceptionally(e);
+            }
+        }
+        read.whenComplete((s, e) -> {
+            try {
+                shard.executor().execute(() -> then.accept(e == null ? s : null));
+            } catch (RuntimeException x) {
+                log.debug("presence snapshot not delivered to shard {}: {}", shard.index(), x.toString());
+            }
+        });
+    }
+
+    /** The {@code /meta/presence} datagram of {@code members}: a watcher's first, and its resyncs. */
+    private Datagram snapshot(String path, ClientDirectory.Members members) {
+        return ControlDatagrams.presenceMembers(ids.next(), path, json(members.items()), members.count());
     }
 
     private static List<String> json(List<ClientDirectory.Member> members) {

@@ -1,10 +1,11 @@
 package io.warren.engine;
 
+import io.warren.api.NodeListener;
 import io.warren.datagram.Datagram;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * shard, drained by at most one task on the shard's executor at a time: a burst of joins costs one task per
  * shard, not one per announcement, and never grows a shard's task queue without bound. An announcement that
  * finds a shard's queue full ({@value #CAPACITY} waiting) is dropped for that shard and counted
- * ({@link #overloaded()}); its watchers miss that change. Never blocks.
+ * ({@link NodeListener#presenceDropped()}), and the shard is told which path missed which version (one mark
+ * per path, the newest), after what was queued before: its watchers of that path are brought back in sync
+ * ({@link PresenceWatchers}). Never blocks.
  */
 final class PresenceFanout {
     private static final Logger log = LoggerFactory.getLogger(PresenceFanout.class);
@@ -27,25 +30,29 @@ final class PresenceFanout {
         final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
         final AtomicInteger size = new AtomicInteger();
         final AtomicBoolean scheduled = new AtomicBoolean();
+        /** Path -> the newest version dropped for this shard; bounded by the paths with members. */
+        final ConcurrentHashMap<String, Long> missed = new ConcurrentHashMap<>();
+
+        final AtomicBoolean missedAll = new AtomicBoolean();
+
+        boolean idle() {
+            return queue.isEmpty() && missed.isEmpty() && !missedAll.get();
+        }
     }
 
     private final Supplier<Shard[]> shards;
     private final int capacity;
-    private final LongAdder overloaded = new LongAdder();
+    private final NodeListener listener;
     private volatile Lane @Nullable [] lanes;
 
-    PresenceFanout(Supplier<Shard[]> shards) {
-        this(shards, CAPACITY);
+    PresenceFanout(Supplier<Shard[]> shards, NodeListener listener) {
+        this(shards, CAPACITY, listener);
     }
 
-    PresenceFanout(Supplier<Shard[]> shards, int capacity) {
+    PresenceFanout(Supplier<Shard[]> shards, int capacity, NodeListener listener) {
         this.shards = shards;
         this.capacity = capacity;
-    }
-
-    /** Announcements dropped because a shard's queue was full, since start. */
-    long overloaded() {
-        return overloaded.sum();
+        this.listener = listener;
     }
 
     /** Any thread: change {@code version} of {@code path}, to the watchers of every shard. */
@@ -57,12 +64,23 @@ final class PresenceFanout {
             Lane lane = ls[i];
             if (lane.size.incrementAndGet() > capacity) {
                 lane.size.decrementAndGet();
-                overloaded.increment();
+                lane.missed.merge(path, version, Math::max);
+                listener.presenceDropped();
                 log.debug("presence change of {} dropped for shard {}: its queue is full", path, i);
-                continue;
+            } else {
+                lane.queue.add(c);
             }
-            lane.queue.add(c);
             schedule(all[i], lane);
+        }
+    }
+
+    /** Any thread: announcements of any path may have been lost (the directory reconnected); every shard repairs. */
+    void missedAll() {
+        Shard[] all = shards.get();
+        Lane[] ls = lanes(all.length);
+        for (int i = 0; i < all.length; i++) {
+            ls[i].missedAll.set(true);
+            schedule(all[i], ls[i]);
         }
     }
 
@@ -79,15 +97,27 @@ final class PresenceFanout {
         }
     }
 
-    /** Shard thread: delivers what waits, then lets the next announcement schedule a drain again. */
+    /**
+     * Shard thread: delivers what waits, then the marks of what was dropped, then lets the next announcement
+     * schedule a drain again.
+     */
     private void drain(Shard s, Lane lane) {
         Change c;
         while ((c = lane.queue.poll()) != null) {
             lane.size.decrementAndGet();
             s.presence(c.path(), c.version(), c.datagram());
         }
+        for (String path : lane.missed.keySet()) {
+            Long version = lane.missed.remove(path); // atomically: a newer mark made meanwhile is not lost
+            if (version != null) {
+                s.presenceMissed(path, version);
+            }
+        }
+        if (lane.missedAll.getAndSet(false)) {
+            s.presenceMissedAll();
+        }
         lane.scheduled.set(false);
-        if (!lane.queue.isEmpty()) {
+        if (!lane.idle()) {
             schedule(s, lane);
         }
     }

@@ -39,7 +39,7 @@ public final class Shard {
     private final ShardExecutor executor;
     private final int inboxLimit;
     private final InterestIndex<Tunnel> interests = new InterestIndex<>(); // written only through a grant
-    private final PresenceWatchers watchers = new PresenceWatchers(); // written only through a grant
+    private final PresenceWatchers watchers; // written only through a grant
     final ArrayList<Tunnel> tunnels = new ArrayList<>();
     private final ArrayList<Tunnel> dirty = new ArrayList<>();
     private final ConcurrentLinkedQueue<Datagram> inbox = new ConcurrentLinkedQueue<>();
@@ -53,6 +53,11 @@ public final class Shard {
     private final DeliveryTally tally;
 
     Shard(int index, ShardExecutor executor, int inboxLimit, NodeListener listener) {
+        this(index, executor, inboxLimit, listener, (path, shard, then) -> then.accept(null));
+    }
+
+    Shard(int index, ShardExecutor executor, int inboxLimit, NodeListener listener, PresenceWatchers.Reader reader) {
+        this.watchers = new PresenceWatchers(this, reader);
         this.index = index;
         this.executor = executor;
         this.inboxLimit = inboxLimit;
@@ -179,9 +184,29 @@ public final class Shard {
         watchers.add(grant.patternFor(t).base(), t, seen);
     }
 
+    /** A watcher's first snapshot of {@code path} is being read ({@link PresenceWatchers#expect}). Shard thread. */
+    void expectWatch(String path) {
+        watchers.expect(path);
+    }
+
+    /** The snapshot {@link #expectWatch} announced will not come. Shard thread. */
+    void unexpectWatch(String path) {
+        watchers.unexpect(path);
+    }
+
     /** Delivers change {@code version} of {@code path} to this shard's watchers. Shard thread. */
     void presence(String path, long version, Datagram d) {
         watchers.deliver(path, version, d);
+    }
+
+    /** Change {@code version} of {@code path} was dropped for this shard: its watchers resync. Shard thread. */
+    void presenceMissed(String path, long version) {
+        watchers.missed(path, version);
+    }
+
+    /** Announcements of any path may have been lost: every watcher resyncs. Shard thread. */
+    void presenceMissedAll() {
+        watchers.missedAll();
     }
 
     /** Flushes every tunnel the batch touched, once each. */

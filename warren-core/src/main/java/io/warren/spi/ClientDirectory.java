@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  *   not announced again (a takeover or a re-subscribe is no join). {@link #leave} removes it when the
  *   member still names the leaving node. Every recorded join and every leave is announced to the
  *   {@link Listener} of every node, its own included, with the path's version (one more per change), so
- *   that a snapshot ({@link #members}) and announcements can be put in order. Bounded: at
+ *   that a snapshot ({@link #members}) and announcements can be put in order, and a listener can tell a
+ *   version it missed; an implementation that may lose announcements says so with {@link Listener#gap()}. Bounded: at
  *   most {@code maxMembers} per path and {@code maxPaths} paths with members.</li>
  *   <li><b>Threading.</b> Methods are thread-safe, never block, and complete their stage later (or at
  *   once). The listener may be called from any thread.</li>
@@ -112,6 +113,14 @@ public interface ClientDirectory extends AutoCloseable {
          * (a {@link Members} snapshot of version V already shows every change up to V).
          */
         void presence(String path, long version, List<Member> joined, List<Member> left);
+
+        /**
+         * Announcements may have been lost (the implementation's connection to its shared store was down and
+         * is back, subscribed again): the node re-reads the members of every path it watches. Called once
+         * the implementation announces again; any thread. An implementation that cannot lose announcements
+         * never calls it.
+         */
+        default void gap() {}
     }
 
     /**

@@ -313,6 +313,14 @@ final class RedisClientDirectory implements ClientDirectory {
         return channel;
     }
 
+    /** After a reconnect, subscribed again: announcements made meanwhile were lost (Pub/Sub keeps nothing). */
+    void gap() {
+        Listener l = listener;
+        if (l != null) {
+            l.gap();
+        }
+    }
+
     /** An announcement from any node (Lettuce's thread). */
     void announced(String message) {
         Listener l = listener;

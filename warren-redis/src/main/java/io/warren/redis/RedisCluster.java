@@ -354,6 +354,9 @@ public final class RedisCluster implements BrokerProvider.Backend {
                 .whenComplete((v, e) -> {
                     if (e == null) {
                         broker.gap();
+                        if (directoryTaken) {
+                            directory.gap();
+                        }
                     } else if (!closed) {
                         log.debug("re-subscribing failed (attempt {}): {}", attempt, e.toString());
                         client.getResources()

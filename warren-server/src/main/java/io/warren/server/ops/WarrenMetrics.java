@@ -39,6 +39,7 @@ public final class WarrenMetrics implements NodeListener {
     private final Counter opened;
     private final Counter culled;
     private final Counter slow;
+    private final Counter presenceDropped;
     private final Timer latency;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<String, AtomicLong> attachedByFormat = new ConcurrentHashMap<>();
@@ -70,6 +71,9 @@ public final class WarrenMetrics implements NodeListener {
                 .register(registry);
         slow = Counter.builder("warren.slow.consumer.closes")
                 .description("Connections closed because the client could not keep up")
+                .register(registry);
+        presenceDropped = Counter.builder("warren.presence.dropped")
+                .description("Presence changes dropped for an event loop whose presence queue was full (resynced)")
                 .register(registry);
         latency = Timer.builder("warren.delivery.latency")
                 .description("From publish to write on tunnel connections (one sample per datagram and shard batch)")
@@ -157,6 +161,11 @@ public final class WarrenMetrics implements NodeListener {
     @Override
     public void slowConsumer() {
         slow.increment();
+    }
+
+    @Override
+    public void presenceDropped() {
+        presenceDropped.increment();
     }
 
     @Override

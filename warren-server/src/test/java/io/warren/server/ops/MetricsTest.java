@@ -82,6 +82,8 @@ class MetricsTest {
                                 "process_files_open_files",
                                 "jvm_threads_live_threads");
                 assertThat(m).contains("warren_slow_consumer_closes_total 0.0", "warren_tunnels_culled_total 0.0");
+                // Fed by the engine's presence fanout (counted there: PresenceResyncTest); nothing dropped here.
+                assertThat(value(m, "warren_presence_dropped_total")).isEqualTo(0);
             });
             gap.close();
             poll.close();
