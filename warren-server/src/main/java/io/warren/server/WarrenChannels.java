@@ -1,6 +1,7 @@
 package io.warren.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -40,6 +41,12 @@ import java.net.InetSocketAddress;
 final class WarrenChannels extends ChannelInitializer<Channel> {
     /** Below the low mark a tunnel writes again; above the high mark it holds its datagrams. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    /**
+     * One read-size policy for every accepted connection: Netty's default gives each channel its own copy
+     * of this stateless configuration (32 bytes per idle tunnel); the per-channel state is in its handle.
+     */
+    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator();
 
     private final SecurityOptions security;
     private final int maxBody;
@@ -94,7 +101,8 @@ final class WarrenChannels extends ChannelInitializer<Channel> {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childAttr(Responses.METRICS, metrics)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, READS)
+                .attr(Responses.METRICS, metrics) // on the listening channel: found through each child's parent
                 .childHandler(this)
                 .bind(address)
                 .syncUninterruptibly()
@@ -138,7 +146,6 @@ final class WarrenChannels extends ChannelInitializer<Channel> {
 
     /** An HTTP/2 stream: a channel of its own, with the connection's settings (the codec is already in). */
     private void stream(Http2StreamChannel ch) {
-        ch.attr(Responses.METRICS).set(metrics);
         ch.config().setWriteBufferWaterMark(WATER_MARK);
         request(ch.pipeline());
     }
