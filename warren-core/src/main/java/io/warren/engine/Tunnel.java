@@ -132,9 +132,12 @@ public final class Tunnel implements TunnelView {
         return interests.size();
     }
 
-    /** Records the granted pattern as an interest ({@link AccessGate}: no interest without a grant). */
-    void addInterest(AccessGate.SubscribeGrant grant) {
-        interests.add(grant.patternFor(this));
+    /** Records the granted pattern (no interest without a grant) as {@code shared}, the instance tunnels share. */
+    void addInterest(AccessGate.SubscribeGrant grant, PathPattern shared) {
+        if (!shared.equals(grant.patternFor(this))) {
+            throw new IllegalArgumentException("not the granted pattern: " + shared);
+        }
+        interests.add(shared);
     }
 
     boolean removeInterest(PathPattern p) {
