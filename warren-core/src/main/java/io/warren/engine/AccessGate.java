@@ -182,7 +182,7 @@ final class AccessGate {
      * the authorizer answers. Completes with the grant or exceptionally with {@code forbidden}; any thread.
      */
     CompletionStage<PublishGrant> publish(Tunnel t, Datagram d) {
-        if (d.path().equals(t.clientPath())) {
+        if (d.path().toString().equals(t.clientPattern().base())) {
             return CompletableFuture.completedFuture(new PublishGrant(d));
         }
         return ask(() -> authorizer.canPublish(t.identity(), d.path())).thenApply(ok -> {

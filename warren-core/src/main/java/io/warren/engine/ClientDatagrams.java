@@ -79,7 +79,7 @@ final class ClientDatagrams {
             if (t.isClosed()) {
                 throw ErrorCode.UNKNOWN_TUNNEL.exception("the tunnel was closed");
             }
-            if (!t.sends().takeToken(node.nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
+            if (!sends(t).takeToken(node.nanoTime(), limits.eventsPerSecond(), limits.eventsBurst())) {
                 throw ErrorCode.RATE_LIMITED.exception(
                         "at most " + limits.eventsPerSecond() + " datagrams per second per tunnel");
             }
@@ -90,7 +90,7 @@ final class ClientDatagrams {
             limits.checkPath(path.toString(), path.depth());
             publishing.checkSize(cd);
             if (ref != null) {
-                CompletionStage<Ack> earlier = t.sends().rememberedAck(ref);
+                CompletionStage<Ack> earlier = sends(t).rememberedAck(ref);
                 if (earlier != null) {
                     return earlier;
                 }
@@ -102,11 +102,11 @@ final class ClientDatagrams {
                             : CompletableFuture.completedFuture(Ack.error(AccessGate.refusal(e), ref)))
                     .thenCompose(a -> a);
             if (ref != null) {
-                t.sends().rememberAck(ref, ack, node.options().idempotencyWindow());
+                sends(t).rememberAck(ref, ack, node.options().idempotencyWindow());
                 // A failed publish is forgotten, so that a retry with the same id can succeed.
                 ack.thenAccept(a -> {
                     if (!a.ok()) {
-                        t.shard().executor().execute(() -> t.sends().forgetAck(ref, ack));
+                        t.shard().executor().execute(() -> sends(t).forgetAck(ref, ack));
                     }
                 });
             }
@@ -291,5 +291,13 @@ final class ClientDatagrams {
             }
         }
         return out;
+    }
+
+    /** What {@code t}'s client sent recently (rate, idempotency window), created at its first send. Shard thread. */
+    private static ClientSends sends(Tunnel t) {
+        if (t.sends == null) {
+            t.sends = new ClientSends();
+        }
+        return t.sends;
     }
 }

@@ -31,8 +31,4 @@ final class ClientSends {
     void forgetAck(String ref, CompletionStage<Ack> ack) {
         acks.forget(ref, ack);
     }
-
-    void clear() {
-        acks.clear();
-    }
 }

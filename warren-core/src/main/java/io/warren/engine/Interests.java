@@ -64,7 +64,7 @@ final class Interests {
      * tunnel, else {@code too-many}). Completes when the interest is active on every node.
      */
     CompletionStage<Void> subscribe(Tunnel t, AccessGate.SubscribeGrant grant) {
-        PathPattern p = grant.patternFor(t);
+        PathPattern p = shared(grant.patternFor(t));
         if (t.hasInterest(p)) {
             return Objects.requireNonNull(byKey.get(p.key()), "a held interest has its record").ready;
         }
@@ -72,7 +72,7 @@ final class Interests {
         if (t.interestCount() >= max) {
             throw ErrorCode.TOO_MANY.exception("at most " + max + " interests per tunnel");
         }
-        t.addInterest(grant);
+        t.addInterest(grant, p);
         t.shard().listen(t, grant);
         listener.subscribed(t, p);
         if (presence != null) {
@@ -143,7 +143,7 @@ final class Interests {
     private CompletionStage<Void> retain(PathPattern p) {
         return byKey.compute(p.key(), (k, i) -> {
                     if (i == null) {
-                        i = new Interest(broker.subscribe(p));
+                        i = new Interest(p, broker.subscribe(p));
                     } else if (i.ready.toCompletableFuture().isCompletedExceptionally()) {
                         // The broker could not register it (backend unreachable): ask again rather than failing
                         // forever.
@@ -165,12 +165,23 @@ final class Interests {
         });
     }
 
+    /**
+     * The instance of {@code p} this node's tunnels share when one of them holds it already: a thousand
+     * subscribers of {@code /a/b} keep one pattern (and its text), not a parsed copy each (heap per tunnel).
+     */
+    private PathPattern shared(PathPattern p) {
+        Interest i = byKey.get(p.key());
+        return i != null && i.pattern.equals(p) ? i.pattern : p;
+    }
+
     /** This node's interest in one pattern: how many local tunnels hold it, and when the broker made it active. */
     private static final class Interest {
+        final PathPattern pattern;
         CompletionStage<Void> ready;
         int count;
 
-        Interest(CompletionStage<Void> ready) {
+        Interest(PathPattern pattern, CompletionStage<Void> ready) {
+            this.pattern = pattern;
             this.ready = ready;
         }
     }

@@ -33,14 +33,13 @@ public final class Tunnel implements TunnelView {
     private final Shard shard;
     private final String id;
     private final String clientId;
-    private final Path clientPath;
-    private final PathPattern clientPattern;
+    private final PathPattern clientPattern; // its base is /client/C, the text the routing maps hold too
     private volatile Identity identity;
     private final ReplayBuffer replay;
 
     private final InterestSet interests = new InterestSet();
-    private final ClientSends sends = new ClientSends();
-    private final HeldDeliveries held = new HeldDeliveries();
+    ClientSends sends; // from the client's first send (ClientDatagrams): an idle tunnel holds none (heap)
+    private HeldDeliveries held; // only while a history request is in flight
     private Delivery delivery; // the attached connection's, chosen at attach; null when detached
     private final AckCursor acked = new AckCursor();
     private long detachedAtNanos;
@@ -66,8 +65,7 @@ public final class Tunnel implements TunnelView {
         this.shard = shard;
         this.id = id;
         this.clientId = clientId;
-        this.clientPath = Path.client(clientId);
-        this.clientPattern = PathPattern.exact(clientPath);
+        this.clientPattern = PathPattern.exact(Path.client(clientId));
         this.identity = identity;
         this.replay = new ReplayBuffer(replaySize, replayBytes);
         this.detachedAtNanos = ctx.nanoTime();
@@ -85,7 +83,7 @@ public final class Tunnel implements TunnelView {
 
     @Override
     public Path clientPath() {
-        return clientPath;
+        return Path.of(clientPattern.base()); // derived, not kept: a Path per idle tunnel is heap for nothing
     }
 
     @Override
@@ -134,9 +132,12 @@ public final class Tunnel implements TunnelView {
         return interests.size();
     }
 
-    /** Records the granted pattern as an interest ({@link AccessGate}: no interest without a grant). */
-    void addInterest(AccessGate.SubscribeGrant grant) {
-        interests.add(grant.patternFor(this));
+    /** Records the granted pattern (no interest without a grant) as {@code shared}, the instance tunnels share. */
+    void addInterest(AccessGate.SubscribeGrant grant, PathPattern shared) {
+        if (!shared.equals(grant.patternFor(this))) {
+            throw new IllegalArgumentException("not the granted pattern: " + shared);
+        }
+        interests.add(shared);
     }
 
     boolean removeInterest(PathPattern p) {
@@ -146,11 +147,6 @@ public final class Tunnel implements TunnelView {
     /** A snapshot of the interests, in the order they were added. */
     Set<PathPattern> interests() {
         return interests.snapshot();
-    }
-
-    /** What the client sent recently (rate, idempotency window); {@link ClientDatagrams} decides. Shard thread. */
-    ClientSends sends() {
-        return sends;
     }
 
     // ---- delivery (shard thread) ----
@@ -164,7 +160,7 @@ public final class Tunnel implements TunnelView {
             return false;
         }
         lastRouted = d;
-        if (held.holding()) {
+        if (held != null && held.holding()) {
             held.add(d, ctx.heldLimit());
             return false;
         }
@@ -257,7 +253,7 @@ public final class Tunnel implements TunnelView {
         long keepalive = ctx.keepaliveMillis(f);
         long expires = identity.expiresAt() == null ? 0 : identity.expiresAt().toEpochMilli();
         return ControlDatagrams.open(
-                id, clientId, clientPath.toString(), keepalive, resumed, gap, replaced, refusedJson, expires);
+                id, clientId, clientPattern.base(), keepalive, resumed, gap, replaced, refusedJson, expires);
     }
 
     /** {@code d} answered its connection (a poll): the tunnel detaches and the response ends. */
@@ -322,7 +318,7 @@ public final class Tunnel implements TunnelView {
             return;
         }
         long keepalive = ctx.keepaliveMillis(delivery.connection().format());
-        delivery.gap(ControlDatagrams.gap(id, clientId, clientPath.toString(), keepalive));
+        delivery.gap(ControlDatagrams.gap(id, clientId, clientPattern.base(), keepalive));
     }
 
     /**
@@ -342,6 +338,9 @@ public final class Tunnel implements TunnelView {
 
     /** A history request is in flight: what is routed here waits until {@link #release}, to stay in publish order. */
     void hold() {
+        if (held == null) {
+            held = new HeldDeliveries();
+        }
         held.hold();
     }
 
@@ -351,12 +350,14 @@ public final class Tunnel implements TunnelView {
         if (next == null) {
             return; // another history request still waits
         }
+        boolean overflow = held.takeOverflow();
+        held = null; // nothing is held once the last history request is answered
         for (Datagram d : next) {
             if (!closed) {
                 append(d);
             }
         }
-        if (held.takeOverflow()) {
+        if (overflow) {
             reportGap();
         }
         if (dirty) {
@@ -392,6 +393,6 @@ public final class Tunnel implements TunnelView {
     void markClosed() {
         closed = true;
         replay.trimThrough(Long.MAX_VALUE - 1);
-        sends.clear();
+        sends = null; // forgets the client's recent sends (its idempotency window)
     }
 }

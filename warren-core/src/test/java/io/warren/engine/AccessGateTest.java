@@ -189,7 +189,8 @@ class AccessGateTest {
                         .subscribe(ALICE, patterns(List.of("/a"))))
                 .granted()
                 .get(0);
-        assertThatThrownBy(() -> bobs.addInterest(forAlice)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> bobs.addInterest(forAlice, PathPattern.parse("/a")))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> bobs.shard().listen(bobs, forAlice)).isInstanceOf(IllegalStateException.class);
         assertThat(bobs.interestCount()).isZero();
     }
@@ -286,7 +287,12 @@ class AccessGateTest {
         assertThat(grant.join().isFor(t))
                 .as("granted for the identity the tunnel has now")
                 .isTrue();
-        t.addInterest(grant.join()); // accepted: no grant for a replaced identity reaches the tunnel
+        assertThatThrownBy(() -> t.addInterest(grant.join(), PathPattern.parse("/later/y")))
+                .as("a shared instance must be the granted pattern")
+                .isInstanceOf(IllegalArgumentException.class);
+        t.addInterest(
+                grant.join(),
+                PathPattern.parse("/later/x")); // accepted: no grant for a replaced identity reaches the tunnel
         assertThat(t.hasInterest(PathPattern.parse("/later/x"))).isTrue();
     }
 }

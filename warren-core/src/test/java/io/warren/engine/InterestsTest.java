@@ -113,6 +113,24 @@ class InterestsTest {
     }
 
     @Test
+    void tunnelsHoldingEqualPatternsShareOneInstance() {
+        Interests interests = interests(8);
+        Tunnel t1 = tunnel();
+        Tunnel t2 = tunnel();
+        PathPattern first = PathPattern.parse("/a");
+        PathPattern copy = PathPattern.parse("/a");
+        interests.subscribe(t1, grant(t1, first));
+        interests.subscribe(t2, grant(t2, copy));
+        assertThat(t2.interests()).singleElement().isSameAs(first);
+        // Once nobody holds it, a new holder keeps its own instance (the node keeps no pattern for nobody).
+        interests.unsubscribe(t1, first);
+        interests.unsubscribe(t2, copy);
+        Tunnel t3 = tunnel();
+        interests.subscribe(t3, grant(t3, copy));
+        assertThat(t3.interests()).singleElement().isSameAs(copy);
+    }
+
+    @Test
     void aSubscriptionTheBrokerCouldNotRegisterIsAskedForAgain() {
         Interests interests = interests(8);
         Tunnel t1 = tunnel();

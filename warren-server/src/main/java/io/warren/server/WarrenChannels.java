@@ -1,6 +1,7 @@
 package io.warren.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -18,6 +19,7 @@ import io.warren.server.h2.TlsContext;
 import io.warren.server.http.BoundedAggregator;
 import io.warren.server.http.OriginHandler;
 import io.warren.server.http.OriginPolicy;
+import io.warren.server.http.RequestHandlers;
 import io.warren.server.http.RequestTimeoutHandler;
 import io.warren.server.http.Responses;
 import io.warren.server.http.WarrenHttpHandler;
@@ -32,12 +34,19 @@ import java.net.InetSocketAddress;
  * ({@link #initChannel}) or handed over by the application ({@link #mount}). Bytes counted; TLS with
  * ALPN when configured, else h2c detection; then for HTTP/1.1 the HTTP codec, for HTTP/2 the frame codec
  * and one child channel per stream; and for each request the same handlers: access log (when on),
- * request timeouts, bounded body, origin check (when configured), then Warren.
+ * request timeouts, bounded body, origin check (when configured), then Warren. A connection whose stream
+ * response has started sheds what serves only further requests ({@link RequestHandlers}).
  */
 @ChannelHandler.Sharable
 final class WarrenChannels extends ChannelInitializer<Channel> {
     /** Below the low mark a tunnel writes again; above the high mark it holds its datagrams. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    /**
+     * One read-size policy for every accepted connection: Netty's default gives each channel its own copy
+     * of this stateless configuration (32 bytes per idle tunnel); the per-channel state is in its handle.
+     */
+    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator();
 
     private final SecurityOptions security;
     private final int maxBody;
@@ -92,7 +101,8 @@ final class WarrenChannels extends ChannelInitializer<Channel> {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childAttr(Responses.METRICS, metrics)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, READS)
+                .attr(Responses.METRICS, metrics) // on the listening channel: found through each child's parent
                 .childHandler(this)
                 .bind(address)
                 .syncUninterruptibly()
@@ -112,16 +122,22 @@ final class WarrenChannels extends ChannelInitializer<Channel> {
 
     private void http1(ChannelPipeline p) {
         HttpServerCodec codec = new HttpServerCodec(security.maxInitialLine(), security.maxHeaderSize(), 8192);
-        p.addLast("http", codec);
+        p.addLast(RequestHandlers.CODEC, codec);
         if (tls == null) {
-            p.addLast("h2c", h2.upgrade(codec, maxBody, WarrenChannels::dropRequestHandlers));
+            p.addLast(RequestHandlers.H2C, h2.upgrade(codec, maxBody, WarrenChannels::dropRequestHandlers));
         }
         request(p);
     }
 
     /** After an h2c upgrade the connection carries streams: each has its own request handlers. */
     private static void dropRequestHandlers(ChannelPipeline p) {
-        for (String name : new String[] {"access", "timeouts", "aggregate", "origins", "warren"}) {
+        for (String name : new String[] {
+            RequestHandlers.ACCESS,
+            RequestHandlers.TIMEOUTS,
+            RequestHandlers.AGGREGATE,
+            RequestHandlers.ORIGINS,
+            RequestHandlers.WARREN
+        }) {
             if (p.get(name) != null) {
                 p.remove(name);
             }
@@ -130,20 +146,20 @@ final class WarrenChannels extends ChannelInitializer<Channel> {
 
     /** An HTTP/2 stream: a channel of its own, with the connection's settings (the codec is already in). */
     private void stream(Http2StreamChannel ch) {
-        ch.attr(Responses.METRICS).set(metrics);
         ch.config().setWriteBufferWaterMark(WATER_MARK);
         request(ch.pipeline());
     }
 
     private void request(ChannelPipeline p) {
         if (operations.options().accessLog()) {
-            p.addLast("access", new AccessLogHandler());
+            p.addLast(RequestHandlers.ACCESS, new AccessLogHandler());
         }
-        p.addLast("timeouts", new RequestTimeoutHandler(security.idleTimeout(), security.requestTimeout()));
-        p.addLast("aggregate", new BoundedAggregator(maxBody));
+        p.addLast(
+                RequestHandlers.TIMEOUTS, new RequestTimeoutHandler(security.idleTimeout(), security.requestTimeout()));
+        p.addLast(RequestHandlers.AGGREGATE, new BoundedAggregator(maxBody));
         if (!security.allowedOrigins().isEmpty()) {
-            p.addLast("origins", new OriginHandler(OriginPolicy.of(security.allowedOrigins())));
+            p.addLast(RequestHandlers.ORIGINS, new OriginHandler(OriginPolicy.of(security.allowedOrigins())));
         }
-        p.addLast("warren", new WarrenHttpHandler(endpoints));
+        p.addLast(RequestHandlers.WARREN, new WarrenHttpHandler(endpoints));
     }
 }

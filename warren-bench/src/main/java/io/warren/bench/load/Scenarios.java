@@ -111,6 +111,8 @@ public final class Scenarios {
                 try (ServerProcess server = start(t, keepaliveSeconds)) {
                     long heap0 = server.heapAfterGc();
                     long rss0 = server.rssBytes();
+                    String idleHistogram =
+                            run == 1 && server instanceof ServerProcess.Warren w0 ? w0.classHistogram() : null;
                     long prevHeap = heap0;
                     long prevRss = rss0;
                     int have = 0;
@@ -167,10 +169,15 @@ public final class Scenarios {
                     }
                     if (run == 1 && server instanceof ServerProcess.Warren w) {
                         // What the heap holds at the largest step, by class: where the bytes per tunnel go.
+                        // The empty server's histogram subtracted, per tunnel: which classes each tunnel adds.
+                        String loaded = w.classHistogram();
                         Files.createDirectories(s.out);
                         Files.writeString(
                                 s.out.resolve("capacity-histogram-warren.txt"),
-                                "# " + have + " idle SSE tunnels\n" + w.classHistogram());
+                                "# " + have + " idle SSE tunnels\n" + loaded);
+                        Files.writeString(
+                                s.out.resolve("capacity-histogram-warren-per-tunnel.txt"),
+                                HistogramDiff.perTunnel(idleHistogram, loaded, have));
                     }
                 } finally {
                     for (LoadRun l : loads) {

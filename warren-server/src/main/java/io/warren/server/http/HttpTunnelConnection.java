@@ -129,6 +129,8 @@ public final class HttpTunnelConnection implements Connection {
             return;
         }
         if (format.mode() == Mode.STREAM) {
+            // This response is the connection's last: what only serves further requests goes first.
+            RequestHandlers.streamStarting(channel);
             HttpResponse response = new DefaultHttpResponse(version, HttpResponseStatus.OK);
             headers(response);
             HttpUtil.setTransferEncodingChunked(response, true);

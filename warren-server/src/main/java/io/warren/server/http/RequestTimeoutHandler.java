@@ -45,6 +45,11 @@ public final class RequestTimeoutHandler extends ChannelDuplexHandler {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel(); // a stream response sheds this handler (RequestHandlers), an upgrade too
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (timer == null && !responding) {
             arm(ctx, idleNanos, "idle");

@@ -2,6 +2,7 @@ package io.warren.server.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -23,7 +24,11 @@ import java.util.List;
  * {@code Retry-After} where {@link RetryAfter} says the refusal is temporary.
  */
 public final class Responses {
-    /** Where error answers are counted ({@code warren_errors_total{code}}); set per channel by the server. */
+    /**
+     * Where error answers are counted ({@code warren_errors_total{code}}): set by the server on its listening
+     * channel (or on a mounted connection) and found through the parents, so that an accepted connection or
+     * an HTTP/2 stream carries no attribute of its own (heap per idle tunnel).
+     */
     public static final AttributeKey<WarrenMetrics> METRICS = AttributeKey.valueOf("warren.metrics");
 
     private Responses() {}
@@ -33,9 +38,11 @@ public final class Responses {
     }
 
     private static void count(ChannelHandlerContext ctx, ErrorCode code) {
-        WarrenMetrics m = ctx.channel().attr(METRICS).get();
-        if (m != null) {
-            m.error(code);
+        for (Channel c = ctx.channel(); c != null; c = c.parent()) {
+            if (c.hasAttr(METRICS)) { // hasAttr, unlike attr(), creates nothing
+                c.attr(METRICS).get().error(code);
+                return;
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
 import io.warren.ErrorCode;
 import io.warren.WarrenException;
 import io.warren.engine.Node;
@@ -73,6 +74,21 @@ public final class WarrenHttpHandler extends SimpleChannelInboundHandler<FullHtt
         public void publishKey(String key) {
             guard.key(key);
         }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof FullHttpRequest) && current != null && !current.isEnded()) {
+            // A stream response is open and its connection no longer decodes requests (RequestHandlers):
+            // whatever the client sends now (bytes, or parts of an HTTP/2 stream) cannot be answered.
+            ReferenceCountUtil.release(msg);
+            log.debug(
+                    "closing {}: it sent more while its stream response is open",
+                    ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override

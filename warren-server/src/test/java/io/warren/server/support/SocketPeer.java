@@ -3,6 +3,7 @@ package io.warren.server.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
@@ -58,6 +59,16 @@ public final class SocketPeer implements AutoCloseable {
         synchronized (log) {
             return log.toByteArray();
         }
+    }
+
+    /**
+     * Sends more on the same connection. The stream is fetched once: a server that answers by closing may
+     * be seen (and the socket closed by the reader) before a second {@code getOutputStream()}.
+     */
+    public void write(byte[] more) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(more);
+        out.flush();
     }
 
     /** Whether the server closed the connection (or this side did). */
