@@ -129,24 +129,12 @@ class AdminApiOnTwoNodesTest extends OnTwoNodes {
                     .until(() -> a.get("/api/clients/" + onB.client(), "Authorization", BACKEND)
                                     .status()
                             == 200);
-            String[] targets = {"paths?prefix=/", "clients/" + onB.client(), "users?user=sam"};
             // Two kinds of credential, four requests each: eight failures, below A's lockout (ten).
-            for (String[] creds : new String[][] {{}, {"Authorization", BACKEND}}) {
-                for (String target : targets) {
-                    TestServer.Response r = a.get("/admin/api/" + target, creds);
-                    assertThat(r.status()).as("%s %s", target, List.of(creds)).isEqualTo(401);
-                    assertThat(r.json().get("error").asText()).isEqualTo("unauthorized");
-                }
-                String[] headers = new String[creds.length + 2];
-                System.arraycopy(creds, 0, headers, 0, creds.length);
-                headers[creds.length] = "X-Warren-Admin";
-                headers[creds.length + 1] = "1";
-                TestServer.Response r = a.post(
-                        "/admin/api/disconnect", "{\"client\":\"" + onB.client() + "\",\"reason\":\"no\"}", headers);
-                assertThat(r.status())
-                        .as("disconnect %s -> %s", List.of(creds), r.body())
-                        .isEqualTo(401);
-            }
+            AdminApiTest.refusedWith(
+                    a,
+                    List.of("paths?prefix=/", "clients/" + onB.client(), "users?user=sam"),
+                    "{\"client\":\"" + onB.client() + "\",\"reason\":\"no\"}",
+                    new String[][] {{}, {"Authorization", BACKEND}});
             // B's tunnel was not touched: the next thing it receives is this marker, not a /meta/close.
             TestServer.Response marker = b.post(
                     "/publish",

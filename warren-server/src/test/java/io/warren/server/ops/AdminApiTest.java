@@ -13,6 +13,7 @@ import io.warren.server.support.TestServer;
 import io.warren.server.support.Tokens;
 import io.warren.server.support.TunnelClient;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -66,6 +67,29 @@ class AdminApiTest {
         return server.post("/admin/api/disconnect", body, headers);
     }
 
+    /**
+     * Asserts that each credential in {@code creds} is refused (401 {@code unauthorized}) for every view in
+     * {@code views} (relative to {@code /admin/api/}) and for the disconnect of {@code body}, which carries the
+     * CSRF header so that only the credential is wrong. Each refusal counts towards the address's lockout.
+     */
+    static void refusedWith(TestServer server, List<String> views, String body, String[][] creds) {
+        for (String[] cred : creds) {
+            for (String view : views) {
+                TestServer.Response r = server.get("/admin/api/" + view, cred);
+                assertThat(r.status()).as("%s %s", view, List.of(cred)).isEqualTo(401);
+                assertThat(r.json().get("error").asText()).isEqualTo("unauthorized");
+            }
+            String[] withCsrf = Arrays.copyOf(cred, cred.length + 2);
+            withCsrf[cred.length] = "X-Warren-Admin";
+            withCsrf[cred.length + 1] = "1";
+            TestServer.Response r = disconnect(server, body, withCsrf);
+            assertThat(r.status())
+                    .as("disconnect %s -> %s", List.of(cred), r.body())
+                    .isEqualTo(401);
+            assertThat(r.json().get("error").asText()).isEqualTo("unauthorized");
+        }
+    }
+
     private static void stillThere(TestServer server, TunnelClient c) {
         TestServer.Response r = server.get("/api/clients/" + c.client(), "Authorization", "Bearer " + PUBLISH_KEY);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -79,23 +103,9 @@ class AdminApiTest {
                 TunnelClient a = open(server, "sse", "alice", "A", "subscribe=/room/lobby")) {
             String body = "{\"client\":\"" + a.client() + "\",\"reason\":\"no\"}";
             // Two views per kind of credential: with the disconnect, nine failures, one short of the lockout.
-            String[] gets = {"/admin/api/users?user=alice", "/admin/api/clients/" + a.client()};
-            for (String[] creds : new String[][] {
+            refusedWith(server, List.of("users?user=alice", "clients/" + a.client()), body, new String[][] {
                 {}, {"Authorization", "Bearer " + PUBLISH_KEY}, {"Cookie", "warren-admin=1999999999.forged"}
-            }) {
-                for (String target : gets) {
-                    TestServer.Response r = server.get(target, creds);
-                    assertThat(r.status()).as("%s %s", target, List.of(creds)).isEqualTo(401);
-                    assertThat(r.json().get("error").asText()).isEqualTo("unauthorized");
-                }
-                String[] withCsrf = new String[creds.length + 2];
-                System.arraycopy(creds, 0, withCsrf, 0, creds.length);
-                withCsrf[creds.length] = "X-Warren-Admin";
-                withCsrf[creds.length + 1] = "1";
-                TestServer.Response r = disconnect(server, body, withCsrf);
-                assertThat(r.status()).as(r.body()).isEqualTo(401);
-                assertThat(r.json().get("error").asText()).isEqualTo("unauthorized");
-            }
+            });
             assertThat(server.get("/admin/api/paths?prefix=/").status()).isEqualTo(401);
             // Ten wrong tries from one address: locked out, as for the page itself (AdminThrottle).
             TestServer.Response locked = server.get("/admin/api/presence?path=/room/lobby");
