@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.warren.server.config.SecurityOptions;
 import io.warren.server.h2.Http2Streams;
 import io.warren.server.h2.PrefaceDetector;
@@ -41,6 +42,8 @@ import java.net.InetSocketAddress;
 final class WarrenChannels extends ChannelInitializer<Channel> {
     /** Below the low mark a tunnel writes again; above the high mark it holds its datagrams. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /** At most this many answers wait for the end of a read before they are written anyway. */
+    private static final int FLUSHES_PER_WRITE = 64;
 
     /**
      * One read-size policy for every accepted connection: Netty's default gives each channel its own copy
@@ -122,6 +125,9 @@ final class WarrenChannels extends ChannelInitializer<Channel> {
 
     private void http1(ChannelPipeline p) {
         HttpServerCodec codec = new HttpServerCodec(security.maxInitialLine(), security.maxHeaderSize(), 8192);
+        // Answers to requests read together (pipelined publishes) leave in one write at the end of the read;
+        // a write outside a read (a tunnel's datagrams, a poll's answer) is flushed at once as before.
+        p.addLast(RequestHandlers.FLUSHES, new FlushConsolidationHandler(FLUSHES_PER_WRITE, false));
         p.addLast(RequestHandlers.CODEC, codec);
         if (tls == null) {
             p.addLast(RequestHandlers.H2C, h2.upgrade(codec, maxBody, WarrenChannels::dropRequestHandlers));

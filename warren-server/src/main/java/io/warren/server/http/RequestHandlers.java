@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * The names of the handlers that serve HTTP requests (installed by the channel initializer, in this
- * order: {@link #CODEC}, {@link #H2C}, {@link #ACCESS}, {@link #TIMEOUTS}, {@link #AGGREGATE},
+ * order: {@link #FLUSHES} (HTTP/1.1 only), {@link #CODEC}, {@link #H2C}, {@link #ACCESS}, {@link #TIMEOUTS}, {@link #AGGREGATE},
  * {@link #ORIGINS}, {@link #WARREN}), and what a connection sheds once it carries a stream response.
  *
  * <p>A stream response (SSE and the other stream formats) is the connection's last: it ends by closing
@@ -16,7 +16,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * decode, time, aggregate or upgrade another request. An idle tunnel holding those handlers would keep
  * about a kilobyte of heap each for nothing (docs/performance.md, idle memory), so they go: on HTTP/1.1
  * the server codec becomes a bare response encoder (the request decoder with its parser buffers goes),
- * and the h2c upgrade, the request timeouts and the aggregator are removed. What stays: the byte
+ * and the flush consolidation (for answers to pipelined requests), the h2c upgrade, the request timeouts
+ * and the aggregator are removed. What stays: the byte
  * counter, the encoder, the access log (it logs when the response ends), the origin check (it has to
  * see the response head, written after this) and Warren's handler, which detaches the tunnel when the
  * socket closes. Anything the client still sends reaches Warren's handler undecoded and closes the
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * {@code RequestHandlersTest} pins what remains.
  */
 public final class RequestHandlers {
+    public static final String FLUSHES = "flushes";
     public static final String CODEC = "http";
     public static final String H2C = "h2c";
     public static final String ACCESS = "access";
@@ -35,7 +37,7 @@ public final class RequestHandlers {
     public static final String WARREN = "warren";
 
     /** What a stream response no longer needs (the codec is replaced rather than removed). */
-    private static final String[] REQUEST_ONLY = {H2C, TIMEOUTS, AGGREGATE};
+    private static final String[] REQUEST_ONLY = {FLUSHES, H2C, TIMEOUTS, AGGREGATE};
 
     private RequestHandlers() {}
 

@@ -126,6 +126,7 @@ class RequestHandlersTest {
             assertThat(names(ch))
                     .containsExactly(
                             "bytes",
+                            RequestHandlers.FLUSHES,
                             RequestHandlers.CODEC,
                             RequestHandlers.H2C,
                             RequestHandlers.TIMEOUTS,
@@ -135,6 +136,23 @@ class RequestHandlersTest {
             assertThat(ch.isActive())
                     .as("a poll connection waits for the next request")
                     .isTrue();
+        }
+    }
+
+    @Test
+    void requestsPipelinedInOneReadAreAllAnsweredWhateverTheFlushConsolidation() throws Exception {
+        // 100 answers in one read: more than the consolidator holds back (64), so it writes some before the
+        // read ends and the rest at its end; none may stay behind.
+        byte[] one = get("/healthz");
+        byte[] all = new byte[one.length * 100];
+        for (int i = 0; i < 100; i++) {
+            System.arraycopy(one, 0, all, i * one.length, one.length);
+        }
+        try (SocketPeer peer = new SocketPeer(port(), all)) {
+            Channel ch = accepted.poll(10, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> text(peer).split("HTTP/1.1 200", -1).length == 101);
+            assertThat(names(ch)).contains(RequestHandlers.FLUSHES);
+            assertThat(ch.isActive()).isTrue();
         }
     }
 
