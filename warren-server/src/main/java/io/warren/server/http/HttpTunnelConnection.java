@@ -59,6 +59,7 @@ public final class HttpTunnelConnection implements Connection {
     private final HttpVersion version;
     private final boolean keepAlive;
     private ByteBuf pending; // stream mode
+    private boolean framed; // stream mode: chunks framed here (StreamResponseEncoder), not by Netty's encoder
     private List<byte[]> parts; // poll mode
     private int partsLength;
     private volatile Tunnel tunnel;
@@ -130,7 +131,7 @@ public final class HttpTunnelConnection implements Connection {
         }
         if (format.mode() == Mode.STREAM) {
             // This response is the connection's last: what only serves further requests goes first.
-            RequestHandlers.streamStarting(channel);
+            framed = RequestHandlers.streamStarting(channel);
             HttpResponse response = new DefaultHttpResponse(version, HttpResponseStatus.OK);
             headers(response);
             HttpUtil.setTransferEncodingChunked(response, true);
@@ -161,7 +162,9 @@ public final class HttpTunnelConnection implements Connection {
             return;
         }
         if (pending == null) {
-            pending = channel.alloc().directBuffer(Math.max(256, bytes.length));
+            pending = framed
+                    ? StreamResponseEncoder.allocate(channel.alloc(), bytes.length)
+                    : channel.alloc().directBuffer(Math.max(256, bytes.length));
         }
         pending.writeBytes(bytes);
     }
@@ -171,8 +174,12 @@ public final class HttpTunnelConnection implements Connection {
         if (!ended && format.mode() == Mode.STREAM && pending != null) {
             ByteBuf b = pending;
             pending = null;
-            channel.writeAndFlush(new DefaultHttpContent(b), channel.voidPromise());
+            channel.writeAndFlush(chunk(b), channel.voidPromise());
         }
+    }
+
+    private Object chunk(ByteBuf b) {
+        return framed ? StreamResponseEncoder.framed(b) : new DefaultHttpContent(b);
     }
 
     @Override
@@ -195,8 +202,15 @@ public final class HttpTunnelConnection implements Connection {
         ByteBuf b = pending;
         pending = null;
         if (format.mode() == Mode.STREAM) {
-            ChannelFuture last =
-                    channel.writeAndFlush(b == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(b));
+            ChannelFuture last;
+            if (framed) {
+                if (b != null) {
+                    channel.write(chunk(b), channel.voidPromise());
+                }
+                last = channel.writeAndFlush(new DefaultLastHttpContent());
+            } else {
+                last = channel.writeAndFlush(b == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(b));
+            }
             if (channel instanceof Http2StreamChannel && !channel.isWritable()) {
                 // A stalled HTTP/2 stream takes nothing more until its reader opens its window: reset it
                 // now, which frees its slot and its buffered bytes (the client reconnects and resumes).

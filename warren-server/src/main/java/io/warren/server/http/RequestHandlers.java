@@ -3,7 +3,6 @@ package io.warren.server.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
@@ -15,7 +14,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * the socket ({@link HttpTunnelConnection#end}), so from its first byte on the connection will never
  * decode, time, aggregate or upgrade another request. An idle tunnel holding those handlers would keep
  * about a kilobyte of heap each for nothing (docs/performance.md, idle memory), so they go: on HTTP/1.1
- * the server codec becomes a bare response encoder (the request decoder with its parser buffers goes),
+ * the server codec becomes a bare response encoder ({@link StreamResponseEncoder}; the request decoder with
+ * its parser buffers goes),
  * and the flush consolidation (for answers to pipelined requests), the h2c upgrade, the request timeouts
  * and the aggregator are removed. What stays: the byte
  * counter, the encoder, the access log (it logs when the response ends), the origin check (it has to
@@ -46,21 +46,26 @@ public final class RequestHandlers {
      * pipeline is trimmed at once, elsewhere the trim is queued to the loop ahead of the head's write
      * (writes from another thread are queued in order behind it). The fresh encoder then sees the head.
      * An HTTP/2 stream channel has no codec of its own to replace; its request handlers go likewise.
+     *
+     * @return whether the stream's encoder is a {@link StreamResponseEncoder}, i.e. the caller frames the
+     *     chunks between the head and the last one itself
      */
-    static void streamStarting(Channel ch) {
+    static boolean streamStarting(Channel ch) {
+        boolean framed = ch.pipeline().get(CODEC) instanceof HttpServerCodec;
         EventLoop loop = ch.eventLoop();
         if (loop.inEventLoop()) {
             trim(ch.pipeline());
         } else {
             loop.execute(() -> trim(ch.pipeline()));
         }
+        return framed;
     }
 
     private static void trim(ChannelPipeline p) {
         if (p.get(CODEC) instanceof HttpServerCodec) {
             // Bytes the decoder still held (a request pipelined behind the stream's) go on to Warren's
             // handler undecoded, which closes the socket.
-            p.replace(CODEC, CODEC, new HttpResponseEncoder());
+            p.replace(CODEC, CODEC, new StreamResponseEncoder());
         }
         for (String name : REQUEST_ONLY) {
             if (p.get(name) != null) {
