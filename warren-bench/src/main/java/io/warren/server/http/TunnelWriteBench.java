@@ -2,8 +2,6 @@ package io.warren.server.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
@@ -27,9 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The server's per-subscriber write path: {@code perFlush} envelopes written to one SSE tunnel connection
  * and flushed, through the real HTTP codec on an {@link EmbeddedChannel} (no socket, so the syscall is
- * not in the figure). {@code codec=combined} is the server's pipeline ({@link HttpServerCodec});
- * {@code codec=split} the same codec as two handlers, for comparing write-path variants that depend on
- * the pipeline's shape.
+ * not in the figure). {@code chunks=framed} is the server's pipeline: the codec under its name, which the
+ * stream trims to a {@link StreamResponseEncoder}, so the connection frames its chunks itself;
+ * {@code chunks=netty} the same codec under another name, left as it is, so Netty's encoder frames each
+ * chunk (the write path before issue 13's change).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,8 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TunnelWriteBench {
-    @Param({"combined", "split"})
-    String codec;
+    @Param({"framed", "netty"})
+    String chunks;
 
     @Param({"1", "8"})
     int perFlush;
@@ -50,9 +49,8 @@ public class TunnelWriteBench {
 
     @Setup(Level.Iteration)
     public void setUp() {
-        ch = codec.equals("combined")
-                ? new EmbeddedChannel(new HttpServerCodec())
-                : new EmbeddedChannel(new HttpRequestDecoder(), new HttpResponseEncoder());
+        ch = new EmbeddedChannel();
+        ch.pipeline().addLast(chunks.equals("framed") ? RequestHandlers.CODEC : "codec", new HttpServerCodec());
         ch.writeInbound(ch.alloc()
                 .buffer()
                 .writeBytes("GET /tunnel?format=sse HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
