@@ -1,20 +1,37 @@
 #!/usr/bin/env python3
 """Splits async-profiler collapsed stacks (event=cpu, interval=1ms: one sample per ms of CPU) into components.
 
-usage: components.py LABEL:FILE[,FILE...] [LABEL:FILE,...]
+usage: components.py [--publish] LABEL:FILE[,FILE...] [LABEL:FILE,...]
 Each FILE is one 10 s window (loop=10s); the figures are samples (ms of CPU) per window, averaged over the
 files of a label. A stack counts for the first component whose pattern it contains, in the order below.
 """
 import sys, collections, gzip
-CATS=[('JIT compiler','CompileBroker'),('GC','GCTaskThread|VMThread|SerialHeap|DefNewGeneration'),
+DELIVERY=[('JIT compiler','CompileBroker'),('GC','GCTaskThread|VMThread|SerialHeap|DefNewGeneration'),
  ('leak detector','ResourceLeakDetector'),
  ('socket write syscalls (send/writev, kernel incl.)','writevAddresses|sendAddress|Native.writev|writeBytesMultiple|doWriteSingle|doWriteMultiple'),
  ('HTTP chunk encoder','HttpObjectEncoder'),('publish request (read, decode, endpoint)','epollInReady'),
  ('engine flush (Tunnel/StreamDelivery, excl. above)','Shard.flushDirty'),('engine route/deliver','Shard.route|Shard.drain'),
- ('epoll wait / wakeups','epollWait|epoll_pwait|EpollIoHandler.run'),]
+ ('epoll wait','epollWait|epoll_pwait'),
+ ('other socket-event work (pipeline, handlers)','EpollIoHandler.run'),]
+# --publish: the publish point (POST /publish with one subscriber), split by what each request costs
+PUBLISH=[('JIT compiler','CompileBroker'),('GC','GCTaskThread|VMThread|SerialHeap|DefNewGeneration'),
+ ('leak detector','ResourceLeakDetector'),
+ ('delivery to the subscriber: send syscalls','Shard.flushDirty.*(sendAddress|writevAddresses)'),
+ ('delivery to the subscriber: the rest','Shard.flushDirty'),
+ ('acks: send syscalls','sendAddress|writevAddresses'),
+ ('socket reads (recv, kernel incl.)','doReadBytes|readAddress|recvAddress'),
+ ('HTTP request decoding and aggregation','HttpObjectDecoder|MessageAggregator'),
+ ('JSON parse','ClientDatagramParser'),('ack rendering','Responses.acks'),
+ ('engine publish (route, hand-off to the shard loop)','Node.publish|Publishing|Shard.route|Shard.drain|eventFdWrite'),
+ ('epoll wait','epollWait|epoll_pwait'),
+ ('other socket-event work (pipeline, handlers)','EpollIoHandler.run'),]
+args=sys.argv[1:]
+CATS=DELIVERY
+if args and args[0]=='--publish':
+  CATS=PUBLISH; args=args[1:]
 import re
 res={}
-for arg in sys.argv[1:]:
+for arg in args:
   label, files = arg.split(':',1); files=files.split(','); c=collections.Counter(); tot=0
   for f in files:
     for line in (gzip.open(f, 'rt') if f.endswith('.gz') else open(f)):

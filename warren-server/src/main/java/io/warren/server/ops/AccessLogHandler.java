@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs one line per answered request to the {@code warren.access} logger: client address, method,
- * target with secrets redacted by decoded parameter name, status, bytes, duration. A stream is logged when it ends. Installed per
- * channel only when the access log is on, so it costs nothing otherwise.
+ * target with secrets redacted by decoded parameter name, status, bytes of the body, duration. A stream is logged when it
+ * ends; on HTTP/1.1 its bytes include the chunk framing, which a stream writes itself (a framed chunk passes here as a plain
+ * buffer, {@code StreamResponseEncoder}). Installed per channel only when the access log is on, so it costs nothing
+ * otherwise.
  */
 public final class AccessLogHandler extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger("warren.access");
