@@ -136,6 +136,9 @@ public final class HttpTunnelConnection implements Connection {
             headers(response);
             HttpUtil.setTransferEncodingChunked(response, true);
             channel.write(response);
+            if (framed) {
+                RequestHandlers.headWritten(channel);
+            }
         }
         write(header);
     }

@@ -3,6 +3,7 @@ package io.warren.server.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
@@ -14,8 +15,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * the socket ({@link HttpTunnelConnection#end}), so from its first byte on the connection will never
  * decode, time, aggregate or upgrade another request. An idle tunnel holding those handlers would keep
  * about a kilobyte of heap each for nothing (docs/performance.md, idle memory), so they go: on HTTP/1.1
- * the server codec becomes a bare response encoder ({@link StreamResponseEncoder}; the request decoder with
- * its parser buffers goes),
+ * the server codec becomes a bare response encoder for the head (the request decoder with its parser
+ * buffers goes), and once the head is written the shared {@link StreamResponseEncoder} (no state per tunnel),
  * and the flush consolidation (for answers to pipelined requests), the h2c upgrade, the request timeouts
  * and the aggregator are removed. What stays: the byte
  * counter, the encoder, the access log (it logs when the response ends), the origin check (it has to
@@ -47,8 +48,8 @@ public final class RequestHandlers {
      * (writes from another thread are queued in order behind it). The fresh encoder then sees the head.
      * An HTTP/2 stream channel has no codec of its own to replace; its request handlers go likewise.
      *
-     * @return whether the stream's encoder is a {@link StreamResponseEncoder}, i.e. the caller frames the
-     *     chunks between the head and the last one itself
+     * @return whether the stream's chunks are to be framed by the caller ({@link StreamResponseEncoder}): the
+     *     caller then writes the head and calls {@link #headWritten} before any chunk
      */
     static boolean streamStarting(Channel ch) {
         boolean framed = ch.pipeline().get(CODEC) instanceof HttpServerCodec;
@@ -61,11 +62,31 @@ public final class RequestHandlers {
         return framed;
     }
 
+    /**
+     * Call right after writing the head of a stream whose chunks the caller frames ({@link #streamStarting}
+     * said so), from the thread that wrote it: the head's encoder gives way to the shared
+     * {@link StreamResponseEncoder}, at once on the event loop, else queued behind the head's write.
+     */
+    static void headWritten(Channel ch) {
+        EventLoop loop = ch.eventLoop();
+        if (loop.inEventLoop()) {
+            shareEncoder(ch.pipeline());
+        } else {
+            loop.execute(() -> shareEncoder(ch.pipeline()));
+        }
+    }
+
+    private static void shareEncoder(ChannelPipeline p) {
+        if (p.get(CODEC) instanceof HttpResponseEncoder) {
+            p.replace(CODEC, CODEC, StreamResponseEncoder.INSTANCE);
+        }
+    }
+
     private static void trim(ChannelPipeline p) {
         if (p.get(CODEC) instanceof HttpServerCodec) {
             // Bytes the decoder still held (a request pipelined behind the stream's) go on to Warren's
             // handler undecoded, which closes the socket.
-            p.replace(CODEC, CODEC, new StreamResponseEncoder());
+            p.replace(CODEC, CODEC, new HttpResponseEncoder());
         }
         for (String name : REQUEST_ONLY) {
             if (p.get(name) != null) {
