@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.function.Consumer;
 
 /**
  * The names of the handlers that serve HTTP requests (installed by the channel initializer, in this
@@ -53,12 +54,7 @@ public final class RequestHandlers {
      */
     static boolean streamStarting(Channel ch) {
         boolean framed = ch.pipeline().get(CODEC) instanceof HttpServerCodec;
-        EventLoop loop = ch.eventLoop();
-        if (loop.inEventLoop()) {
-            trim(ch.pipeline());
-        } else {
-            loop.execute(() -> trim(ch.pipeline()));
-        }
+        inWriteOrder(ch, RequestHandlers::trim);
         return framed;
     }
 
@@ -68,11 +64,19 @@ public final class RequestHandlers {
      * {@link StreamResponseEncoder}, at once on the event loop, else queued behind the head's write.
      */
     static void headWritten(Channel ch) {
+        inWriteOrder(ch, RequestHandlers::shareEncoder);
+    }
+
+    /**
+     * Changes the pipeline at once on the channel's event loop, else queued to it: behind the writes this
+     * thread queued before, ahead of those it queues after.
+     */
+    private static void inWriteOrder(Channel ch, Consumer<ChannelPipeline> change) {
         EventLoop loop = ch.eventLoop();
         if (loop.inEventLoop()) {
-            shareEncoder(ch.pipeline());
+            change.accept(ch.pipeline());
         } else {
-            loop.execute(() -> shareEncoder(ch.pipeline()));
+            loop.execute(() -> change.accept(ch.pipeline()));
         }
     }
 
