@@ -26,7 +26,6 @@ final class AdminApi {
     static final String PREFIX = "/admin/api/";
     static final String CSRF_HEADER = "X-Warren-Admin";
     static final int MAX_BODY = 4096;
-    private static final String CLIENTS = PREFIX + "clients/";
 
     private final Node node;
     private final AdminGate gate;
@@ -55,53 +54,7 @@ final class AdminApi {
         if (!req.method().equals(HttpMethod.GET)) {
             throw ErrorCode.METHOD_NOT_ALLOWED.exception("use GET for " + path);
         }
-        Queries queries = node.queries();
-        if (path.startsWith(CLIENTS)) {
-            String client = path.substring(CLIENTS.length());
-            if (client.isEmpty() || client.contains("/")) {
-                throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);
-            }
-            QueryEndpoint.answer(ctx, req, queries.client(client), e -> {
-                if (e == null) {
-                    throw ErrorCode.NOT_FOUND.exception("no client " + client + " on any node");
-                }
-                return QueryEndpoint.client(e);
-            });
-            return;
-        }
-        switch (path.substring(PREFIX.length())) {
-            case "users" ->
-                QueryEndpoint.answer(
-                        ctx,
-                        req,
-                        queries.user(
-                                QueryEndpoint.required(q, "user"),
-                                Requests.param(q, "after"),
-                                QueryEndpoint.limit(Requests.param(q, "limit"))),
-                        QueryEndpoint::users);
-            case "paths" -> {
-                String prefix = Requests.param(q, "prefix");
-                QueryEndpoint.answer(
-                        ctx,
-                        req,
-                        queries.paths(
-                                prefix == null || prefix.isEmpty() ? "/" : prefix,
-                                Requests.param(q, "after"),
-                                QueryEndpoint.limit(Requests.param(q, "limit"))),
-                        QueryEndpoint::paths);
-            }
-            case "presence" ->
-                QueryEndpoint.answer(
-                        ctx,
-                        req,
-                        queries.presence(
-                                QueryEndpoint.required(q, "path"),
-                                QueryEndpoint.flag(Requests.param(q, "subpaths")),
-                                Requests.param(q, "after"),
-                                QueryEndpoint.limit(Requests.param(q, "limit"))),
-                        QueryEndpoint::presence);
-            default -> throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);
-        }
+        QueryEndpoint.view(ctx, req, node.queries(), path, path.substring(PREFIX.length()), q, true);
     }
 
     /** Refuses a state change that a page of another site could have started. */

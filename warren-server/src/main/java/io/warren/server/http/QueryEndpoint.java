@@ -52,9 +52,26 @@ final class QueryEndpoint {
             throw ErrorCode.METHOD_NOT_ALLOWED.exception("use GET for " + path);
         }
         guard.checkKey(ctx.channel(), req);
-        Queries queries = node.queries();
-        if (path.startsWith(CLIENTS)) {
-            String client = path.substring(CLIENTS.length());
+        view(ctx, req, node.queries(), path, path.substring("/api/".length()), q, false);
+    }
+
+    /**
+     * Answers one view, for both the backend's {@code /api/} and the admin page's {@code /admin/api/}: each
+     * endpoint checks its own credential and method first. {@code view} is what follows the endpoint's prefix
+     * (presence, the path list, users, {@code clients/C}); {@code path} is the whole request path, for
+     * messages. {@code emptyPrefixIsRoot}: the admin page's search field sends {@code prefix=} for "all paths",
+     * where the API answers {@code bad-path}.
+     */
+    static void view(
+            ChannelHandlerContext ctx,
+            FullHttpRequest req,
+            Queries queries,
+            String path,
+            String view,
+            QueryStringDecoder q,
+            boolean emptyPrefixIsRoot) {
+        if (view.startsWith("clients/")) {
+            String client = view.substring("clients/".length());
             if (client.isEmpty() || client.contains("/")) {
                 throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);
             }
@@ -68,15 +85,19 @@ final class QueryEndpoint {
         }
         String after = Requests.param(q, "after");
         int limit = limit(Requests.param(q, "limit"));
-        if (path.equals("/api/presence")) {
-            String p = required(q, "path");
-            boolean subpaths = flag(Requests.param(q, "subpaths"));
-            answer(ctx, req, queries.presence(p, subpaths, after, limit), QueryEndpoint::presence);
-        } else if (path.equals("/api/users")) {
-            answer(ctx, req, queries.user(required(q, "user"), after, limit), QueryEndpoint::users);
-        } else {
-            String prefix = Requests.param(q, "prefix");
-            answer(ctx, req, queries.paths(prefix == null ? "/" : prefix, after, limit), QueryEndpoint::paths);
+        switch (view) {
+            case "presence" -> {
+                String p = required(q, "path");
+                boolean subpaths = flag(Requests.param(q, "subpaths"));
+                answer(ctx, req, queries.presence(p, subpaths, after, limit), QueryEndpoint::presence);
+            }
+            case "users" -> answer(ctx, req, queries.user(required(q, "user"), after, limit), QueryEndpoint::users);
+            case "paths" -> {
+                String prefix = Requests.param(q, "prefix");
+                boolean root = prefix == null || (emptyPrefixIsRoot && prefix.isEmpty());
+                answer(ctx, req, queries.paths(root ? "/" : prefix, after, limit), QueryEndpoint::paths);
+            }
+            default -> throw ErrorCode.NOT_FOUND.exception("no such endpoint: " + path);
         }
     }
 

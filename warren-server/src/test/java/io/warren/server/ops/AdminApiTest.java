@@ -202,6 +202,13 @@ class AdminApiTest {
                 assertThat(mine.status()).as(q).isEqualTo(200);
                 assertThat(mine.body()).as(q).isEqualTo(backend.body());
             }
+            // The one difference: the page's search field sends an empty prefix for "all paths"; the API refuses it.
+            assertThat(server.get("/admin/api/paths?prefix=", "Cookie", cookie).body())
+                    .isEqualTo(server.get("/api/paths?prefix=/", "Authorization", "Bearer " + PUBLISH_KEY)
+                            .body());
+            TestServer.Response empty = server.get("/api/paths?prefix=", "Authorization", "Bearer " + PUBLISH_KEY);
+            assertThat(empty.status()).isEqualTo(400);
+            assertThat(empty.body()).contains("bad-path");
             JsonNode users =
                     server.get("/admin/api/users?user=alice", "Cookie", cookie).json();
             assertThat(users.get("count").asInt()).isEqualTo(2);
