@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@link io.warren.spi.Broker#claimOnce} on Redis: one key per backend id ({@code SET NX} with an expiry, as
- * a script so that the earlier datagram id comes back in the same round trip), shared by every node.
+ * {@link io.warren.spi.Broker#claimOnce} on Redis: one key per backend id, set with an expiry unless it
+ * exists (what {@code SET NX} does, as a script so that the earlier datagram id comes back in the same round
+ * trip), shared by every node.
  */
 final class RedisPublishIds {
     /** KEYS: the id's key. ARGV: datagram id, window ms. The earlier datagram id, or nil when this call claimed it. */
